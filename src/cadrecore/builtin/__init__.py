@@ -1,0 +1,1 @@
+"""cadrecore's own plugins: registered through the same hooks as any outside plugin."""

@@ -1,0 +1,90 @@
+"""The exceptions cadrecore raises to its users.
+
+Each one says where (file, row, field) and what was expected, in zh-CN and English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .i18n import Lang, Text, default_lang
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value came from: a file, and within it a row (1-based, as an editor shows it)."""
+
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts) if parts else "<input>"
+
+    def with_file(self, file: str | Path) -> Location:
+        return Location(str(file), self.row, self.field)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input: where it is and what was expected."""
+
+    location: Location
+    message: Text
+    record_kind: str | None = None
+    record_id: str | None = None
+
+    def render(self, lang: Lang | None = None) -> str:
+        subject = ""
+        if self.record_kind:
+            subject = (
+                f" [{self.record_kind}" + (f" {self.record_id}" if self.record_id else "") + "]"
+            )
+        return f"{self.location}{subject}: {self.message(lang)}"
+
+
+class CadrecoreError(Exception):
+    """Base of every error cadrecore raises on purpose."""
+
+
+class UnknownKeyError(CadrecoreError, ValueError):
+    """A vocabulary key (branch type, activity kind, ...) that no plugin registered."""
+
+
+class DuplicateKeyError(CadrecoreError):
+    """Two plugins registered the same key in one vocabulary."""
+
+
+class PluginError(CadrecoreError):
+    """A plugin misbehaved while it registered or ran; the message names the plugin."""
+
+
+class LedgerError(CadrecoreError):
+    """A ledger that does not hold together: every problem found, each with where it is."""
+
+    def __init__(self, problems: Sequence[Problem], *, source: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self, lang: Lang | None = None, *, limit: int = 50) -> str:
+        lang = lang or default_lang()
+        head = Text(
+            f"账册有 {len(self.problems)} 处错误", f"the ledger has {len(self.problems)} problem(s)"
+        )(lang)
+        if self.source:
+            head += f" ({self.source})"
+        lines = [head + ":"]
+        lines += [f"  - {p.render(lang)}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  ... (+{len(self.problems) - limit})")
+        return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""Every hook a cadrecore plugin can implement, grouped by when it is called.
+
+A plugin is a module or object with functions marked ``@cadrecore.hookimpl`` whose names are
+the names below. Hooks collect results from every plugin unless a docstring says
+"Stops at first non-None result."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .registry import ActivityKind, BranchType, ChecklistItem, PlanMetric, ServiceType
+
+hookspec = pluggy.HookspecMarker("cadrecore")
+
+# =============================================================================================
+# Vocabularies: called once each time a registry is built from the installed plugins
+# =============================================================================================
+
+
+@hookspec
+def register_branch_types(register: Callable[[BranchType], None]) -> None:
+    """Register the branch types this plugin adds.
+
+    Call ``register`` once per :class:`~cadrecore.registry.BranchType`. A key that another
+    plugin registered already is refused with an error naming both plugins.
+
+    :param register: the host's callback; it checks the entry and stamps this plugin's name.
+    """
+
+
+@hookspec
+def register_activity_kinds(register: Callable[[ActivityKind], None]) -> None:
+    """Register the kinds of activity record this plugin adds.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.registry.ActivityKind`.
+    """
+
+
+@hookspec
+def register_checklist_items(register: Callable[[ChecklistItem], None]) -> None:
+    """Register the yearly checklist items this plugin adds.
+
+    Each item's ``evidence_kind`` must be a registered activity kind.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.registry.ChecklistItem`.
+    """
+
+
+@hookspec
+def register_service_types(register: Callable[[ServiceType], None]) -> None:
+    """Register the service types this plugin's department runs.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.registry.ServiceType`.
+    """
+
+
+@hookspec
+def register_plan_metrics(register: Callable[[PlanMetric], None]) -> None:
+    """Register quantities that plans may set yearly targets for.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.registry.PlanMetric`.
+    """

@@ -1,0 +1,576 @@
+"""A jurisdiction's whole record as one object: indexed, and cross-checked when it is built.
+
+A :class:`Ledger` is immutable. Building one checks every cross-reference (a branch member who
+is not on the roster, an activity of an unknown branch, a cadre in two branches at once) and
+raises a :class:`~cadrecore.errors.LedgerError` listing every problem with where it is. The
+query methods answer what rules and reports ask, from indexes built once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+from .calendar import Period
+from .errors import LedgerError, Location, Problem
+from .i18n import Text
+from .models import (
+    RECORD_KINDS,
+    Activity,
+    Assignment,
+    Branch,
+    Cadre,
+    Checklist,
+    Establishment,
+    Jurisdiction,
+    LeadershipPost,
+    Membership,
+    Opinion,
+    PartyOrg,
+    Plan,
+    Programme,
+    Project,
+    Recognition,
+    Record,
+    ServiceRecord,
+    StaffMember,
+    Theme,
+    TreatmentGrant,
+    TreatmentStandard,
+    Unit,
+    UnitLevel,
+)
+from .registry import Registry
+
+
+def _problem(kind: str, record_id: str | None, field: str | None, zh: str, en: str) -> Problem:
+    return Problem(Location(field=field), Text(zh, en), kind, record_id)
+
+
+class Ledger(BaseModel):
+    """Everything a jurisdiction records, by kind, with indexes and cross-reference checks.
+
+    Build one from records (``Ledger(jurisdiction=..., cadres=(...), ...)``), from a ledger folder
+    (:func:`cadrecore.load_ledger`) or from a store. ``Ledger.replace(...)`` makes a changed copy.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    jurisdiction: Jurisdiction
+    units: tuple[Unit, ...] = ()
+    establishments: tuple[Establishment, ...] = ()
+    leadership_posts: tuple[LeadershipPost, ...] = ()
+    staff: tuple[StaffMember, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    cadres: tuple[Cadre, ...] = ()
+    party_orgs: tuple[PartyOrg, ...] = ()
+    branches: tuple[Branch, ...] = ()
+    memberships: tuple[Membership, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    projects: tuple[Project, ...] = ()
+    service_records: tuple[ServiceRecord, ...] = ()
+    opinions: tuple[Opinion, ...] = ()
+    treatment_standards: tuple[TreatmentStandard, ...] = ()
+    treatment_grants: tuple[TreatmentGrant, ...] = ()
+    recognitions: tuple[Recognition, ...] = ()
+
+    _registry: Registry = PrivateAttr()
+    _by_id: dict[str, dict[str, Any]] = PrivateAttr()
+
+    def __init__(self, /, registry: Registry | None = None, **data: Any) -> None:
+        super().__init__(**data)
+        from .plugins import get_registry
+
+        self._registry = registry or get_registry()
+        self._by_id = {kind.name: {} for kind in RECORD_KINDS if kind.keyed}
+        problems = self._index_ids()
+        problems += self._cross_check()
+        if problems:
+            raise LedgerError(problems, source=self.jurisdiction.name)
+
+    # -----------------------------------------------------------------------------------------
+    # Building and copying
+    # -----------------------------------------------------------------------------------------
+
+    def replace(self, **changes: Any) -> Ledger:
+        """A copy with some kinds replaced (``ledger.replace(activities=...)``), checked anew."""
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(changes)
+        return Ledger(registry=self._registry, **data)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write this ledger as a ledger folder at ``path`` (see :func:`cadrecore.save_ledger`)."""
+        from .io.folder import save_ledger
+
+        return save_ledger(self, path)
+
+    @property
+    def registry(self) -> Registry:
+        """The vocabularies this ledger was checked against."""
+        return self._registry
+
+    def records(self, kind: str) -> tuple[Record, ...]:
+        """The records of one kind by its name (``"cadres"``)."""
+        value = getattr(self, kind)
+        assert isinstance(value, tuple)
+        return value
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind."""
+        return {kind.name: len(self.records(kind.name)) for kind in RECORD_KINDS}
+
+    # -----------------------------------------------------------------------------------------
+    # Checks
+    # -----------------------------------------------------------------------------------------
+
+    def _index_ids(self) -> list[Problem]:
+        problems = []
+        for kind in RECORD_KINDS:
+            if not kind.keyed:
+                continue
+            index = self._by_id[kind.name]
+            for record in self.records(kind.name):
+                record_id = record.id  # type: ignore[attr-defined]
+                if record_id in index:
+                    problems.append(
+                        _problem(
+                            kind.name,
+                            record_id,
+                            "id",
+                            f"编号 {record_id} 重复",
+                            f"duplicate id {record_id!r}",
+                        )
+                    )
+                else:
+                    index[record_id] = record
+        return problems
+
+    def _cross_check(self) -> list[Problem]:
+        problems: list[Problem] = []
+        units, cadres, branches = (
+            self._by_id["units"],
+            self._by_id["cadres"],
+            self._by_id["branches"],
+        )
+
+        def ref(kind: str, rid: str | None, field: str, value: str | None, target: str) -> None:
+            if value is not None and value not in self._by_id[target]:
+                problems.append(
+                    _problem(
+                        kind,
+                        rid,
+                        field,
+                        f"{field} 引用的 {value} 不存在于 {target}",
+                        f"{field} refers to {value!r}, which is not among the {target}",
+                    )
+                )
+
+        ref(
+            "jurisdiction",
+            self.jurisdiction.id,
+            "root_unit_id",
+            self.jurisdiction.root_unit_id,
+            "units",
+        )
+        for u in self.units:
+            ref("units", u.id, "parent_id", u.parent_id, "units")
+        problems += self._check_unit_cycles()
+        for e in self.establishments:
+            ref("establishments", e.id, "unit_id", e.unit_id, "units")
+        for p in self.leadership_posts:
+            ref("leadership_posts", p.id, "unit_id", p.unit_id, "units")
+        for a in self.assignments:
+            ref("assignments", a.id, "staff_id", a.staff_id, "staff")
+            ref("assignments", a.id, "unit_id", a.unit_id, "units")
+        for c in self.cadres:
+            ref("cadres", c.id, "county_id", c.county_id, "units")
+        for o in self.party_orgs:
+            ref("party_orgs", o.id, "unit_id", o.unit_id, "units")
+            ref("party_orgs", o.id, "parent_id", o.parent_id, "party_orgs")
+        for b in self.branches:
+            ref("branches", b.id, "org_id", b.org_id, "party_orgs")
+            ref("branches", b.id, "county_id", b.county_id, "units")
+            for unit_id in b.covers_unit_ids:
+                ref("branches", b.id, "covers_unit_ids", unit_id, "units")
+        problems += self._check_memberships(cadres, branches)
+        for act in self.activities:
+            ref("activities", act.id, "branch_id", act.branch_id, "branches")
+            ref("activities", act.id, "owner_unit_id", act.owner_unit_id, "units")
+            ref("activities", act.id, "theme_id", act.theme_id, "themes")
+            for cadre_id in act.attendee_ids:
+                ref("activities", act.id, "attendee_ids", cadre_id, "cadres")
+            scope = self._registry.activity_kinds.get(act.activity_kind).scope
+            if scope == "branch" and act.branch_id is None:
+                problems.append(
+                    _problem(
+                        "activities",
+                        act.id,
+                        "branch_id",
+                        f"{act.activity_kind} 须由党支部开展",
+                        f"a {act.activity_kind!r} is held by a branch",
+                    )
+                )
+            if scope == "unit" and act.owner_unit_id is None:
+                problems.append(
+                    _problem(
+                        "activities",
+                        act.id,
+                        "owner_unit_id",
+                        f"{act.activity_kind} 须由单位开展",
+                        f"a {act.activity_kind!r} is held by a unit",
+                    )
+                )
+        for cl in self.checklists:
+            ref("checklists", cl.id, "owner_unit_id", cl.owner_unit_id, "units")
+            for entry in cl.items:
+                ref("checklists", cl.id, "owner_unit_id", entry.owner_unit_id, "units")
+        for plan in self.plans:
+            ref("plans", plan.id, "owner_unit_id", plan.owner_unit_id, "units")
+        for theme in self.themes:
+            ref("themes", theme.id, "owner_unit_id", theme.owner_unit_id, "units")
+        problems += self._check_one_theme_a_year()
+        for prog in self.programmes:
+            ref("programmes", prog.id, "owner_unit_id", prog.owner_unit_id, "units")
+            ref("programmes", prog.id, "theme_id", prog.theme_id, "themes")
+        for proj in self.projects:
+            ref("projects", proj.id, "leader_id", proj.leader_id, "cadres")
+            ref("projects", proj.id, "county_id", proj.county_id, "units")
+            ref("projects", proj.id, "branch_id", proj.branch_id, "branches")
+            ref("projects", proj.id, "programme_id", proj.programme_id, "programmes")
+        for s in self.service_records:
+            ref("service_records", s.id, "cadre_id", s.cadre_id, "cadres")
+            ref("service_records", s.id, "provider_unit_id", s.provider_unit_id, "units")
+            problems += self._check_service_details(s)
+        for op in self.opinions:
+            ref("opinions", op.id, "raised_at_id", op.raised_at_id, "activities")
+            ref("opinions", op.id, "assigned_unit_id", op.assigned_unit_id, "units")
+        for std in self.treatment_standards:
+            ref(
+                "treatment_standards", std.id, "applies_to_unit_id", std.applies_to_unit_id, "units"
+            )
+        for g in self.treatment_grants:
+            ref("treatment_grants", g.id, "cadre_id", g.cadre_id, "cadres")
+            ref("treatment_grants", g.id, "standard_id", g.standard_id, "treatment_standards")
+            granted = self._by_id["treatment_standards"].get(g.standard_id)
+            if granted is not None and granted.treatment_item != g.treatment_item:
+                problems.append(
+                    _problem(
+                        "treatment_grants",
+                        g.id,
+                        "treatment_item",
+                        f"待遇项目 {g.treatment_item} 与标准 {granted.id} 的项目 {granted.treatment_item} 不符",
+                        f"item {g.treatment_item!r} differs from standard {granted.id!r}'s "
+                        f"item {granted.treatment_item!r}",
+                    )
+                )
+        for r in self.recognitions:
+            ref("recognitions", r.id, "recipient_unit_id", r.recipient_unit_id, "units")
+            ref("recognitions", r.id, "recipient_cadre_id", r.recipient_cadre_id, "cadres")
+        del units
+        return problems
+
+    def _check_unit_cycles(self) -> list[Problem]:
+        units = self._by_id["units"]
+        problems = []
+        for unit in self.units:
+            seen = {unit.id}
+            parent = unit.parent_id
+            while parent is not None and parent in units:
+                if parent in seen:
+                    problems.append(
+                        _problem(
+                            "units",
+                            unit.id,
+                            "parent_id",
+                            "单位上下级关系成环",
+                            "the unit tree has a cycle here",
+                        )
+                    )
+                    break
+                seen.add(parent)
+                parent = units[parent].parent_id
+        return problems
+
+    def _check_memberships(self, cadres: dict[str, Any], branches: dict[str, Any]) -> list[Problem]:
+        problems = []
+        spans: dict[str, list[Membership]] = defaultdict(list)
+        for m in self.memberships:
+            where = f"{m.cadre_id}@{m.branch_id}"
+            cadre = cadres.get(m.cadre_id)
+            if cadre is None:
+                problems.append(
+                    _problem(
+                        "memberships",
+                        where,
+                        "cadre_id",
+                        f"成员 {m.cadre_id} 不在花名册中",
+                        f"member {m.cadre_id!r} is not on the roster (cadres)",
+                    )
+                )
+            elif not cadre.is_party_member:
+                problems.append(
+                    _problem(
+                        "memberships",
+                        where,
+                        "cadre_id",
+                        f"{m.cadre_id} 不是党员，不能编入支部",
+                        f"{m.cadre_id!r} is not a party member and cannot be in a branch",
+                    )
+                )
+            if m.branch_id not in branches:
+                problems.append(
+                    _problem(
+                        "memberships",
+                        where,
+                        "branch_id",
+                        f"支部 {m.branch_id} 不存在",
+                        f"no branch {m.branch_id!r}",
+                    )
+                )
+            for other in spans[m.cadre_id]:
+                if _overlap(other, m):
+                    problems.append(
+                        _problem(
+                            "memberships",
+                            where,
+                            "branch_id",
+                            f"{m.cadre_id} 同时属于支部 {other.branch_id} 和 {m.branch_id}",
+                            f"{m.cadre_id!r} is in branch {other.branch_id!r} and branch "
+                            f"{m.branch_id!r} at the same time",
+                        )
+                    )
+            spans[m.cadre_id].append(m)
+        for b in self.branches:
+            officers = [
+                ("secretary_id", b.secretary_id),
+                ("deputy_secretary_id", b.deputy_secretary_id),
+            ]
+            officers += [("committee_ids", c) for c in b.committee_ids]
+            for field, cadre_id in officers:
+                if cadre_id is None:
+                    continue
+                if not any(m.branch_id == b.id for m in spans.get(cadre_id, ())):
+                    problems.append(
+                        _problem(
+                            "branches",
+                            b.id,
+                            field,
+                            f"{cadre_id} 不是本支部成员",
+                            f"{cadre_id!r} is not a member of this branch",
+                        )
+                    )
+        return problems
+
+    def _check_one_theme_a_year(self) -> list[Problem]:
+        problems: list[Problem] = []
+        seen: dict[tuple[str, int], str] = {}
+        for theme in self.themes:
+            key = (theme.owner_unit_id, theme.year)
+            if key in seen:
+                problems.append(
+                    _problem(
+                        "themes",
+                        theme.id,
+                        "year",
+                        f"{theme.year} 年已有主题 {seen[key]}",
+                        f"{theme.year} already has theme {seen[key]!r} for this unit",
+                    )
+                )
+            seen[key] = theme.id
+        return problems
+
+    def _check_service_details(self, record: ServiceRecord) -> list[Problem]:
+        service_type = self._registry.service_types.get(record.service_type)
+        try:
+            service_type.details.model_validate(record.details)
+        except ValidationError as exc:
+            return [
+                _problem(
+                    "service_records",
+                    record.id,
+                    "details." + ".".join(str(p) for p in err["loc"]),
+                    f"{record.service_type} 详情不符：{err['msg']}",
+                    f"{record.service_type} details: {err['msg']}",
+                )
+                for err in exc.errors()
+            ]
+        return []
+
+    # -----------------------------------------------------------------------------------------
+    # Lookups
+    # -----------------------------------------------------------------------------------------
+
+    def get(self, kind: str, record_id: str) -> Any:
+        """The record of ``kind`` with ``record_id``; KeyError naming both if there is none."""
+        try:
+            return self._by_id[kind][record_id]
+        except KeyError:
+            raise KeyError(f"no {kind} record with id {record_id!r}") from None
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.get("units", unit_id)  # type: ignore[no-any-return]
+
+    def cadre(self, cadre_id: str) -> Cadre:
+        return self.get("cadres", cadre_id)  # type: ignore[no-any-return]
+
+    def branch(self, branch_id: str) -> Branch:
+        return self.get("branches", branch_id)  # type: ignore[no-any-return]
+
+    # -----------------------------------------------------------------------------------------
+    # The unit tree
+    # -----------------------------------------------------------------------------------------
+
+    @cached_property
+    def _children(self) -> dict[str | None, tuple[Unit, ...]]:
+        children: dict[str | None, list[Unit]] = defaultdict(list)
+        for unit in self.units:
+            children[unit.parent_id].append(unit)
+        return {k: tuple(v) for k, v in children.items()}
+
+    def children_of(self, unit_id: str) -> tuple[Unit, ...]:
+        """The units directly below ``unit_id``."""
+        self.unit(unit_id)
+        return self._children.get(unit_id, ())
+
+    def descendants_of(self, unit_id: str) -> Iterator[Unit]:
+        """Every unit below ``unit_id``, depth first."""
+        for child in self.children_of(unit_id):
+            yield child
+            yield from self.descendants_of(child.id)
+
+    def ancestors_of(self, unit_id: str) -> Iterator[Unit]:
+        """The units above ``unit_id``, nearest first."""
+        parent = self.unit(unit_id).parent_id
+        while parent is not None:
+            unit = self.unit(parent)
+            yield unit
+            parent = unit.parent_id
+
+    @property
+    def root(self) -> Unit:
+        return self.unit(self.jurisdiction.root_unit_id)
+
+    def counties(self) -> tuple[Unit, ...]:
+        """The county-level units (县、市、区) of the jurisdiction, in ledger order."""
+        return tuple(
+            u for u in self.units if u.level is UnitLevel.COUNTY and u.kind.value == "government"
+        )
+
+    # -----------------------------------------------------------------------------------------
+    # Cadres and branches
+    # -----------------------------------------------------------------------------------------
+
+    @cached_property
+    def _cadres_by_county(self) -> dict[str, tuple[Cadre, ...]]:
+        by_county: dict[str, list[Cadre]] = defaultdict(list)
+        for cadre in self.cadres:
+            by_county[cadre.county_id].append(cadre)
+        return {k: tuple(v) for k, v in by_county.items()}
+
+    def cadres_of_county(self, county_id: str) -> tuple[Cadre, ...]:
+        """The cadres living in ``county_id``."""
+        self.unit(county_id)
+        return self._cadres_by_county.get(county_id, ())
+
+    def party_members(self, on: date | None = None) -> tuple[Cadre, ...]:
+        """Cadres who are party members (full or probationary), alive on ``on`` if given."""
+        return tuple(c for c in self.cadres if c.is_party_member and (on is None or c.alive_on(on)))
+
+    @cached_property
+    def _memberships_by_branch(self) -> dict[str, tuple[Membership, ...]]:
+        by_branch: dict[str, list[Membership]] = defaultdict(list)
+        for m in self.memberships:
+            by_branch[m.branch_id].append(m)
+        return {k: tuple(v) for k, v in by_branch.items()}
+
+    @cached_property
+    def _memberships_by_cadre(self) -> dict[str, tuple[Membership, ...]]:
+        by_cadre: dict[str, list[Membership]] = defaultdict(list)
+        for m in self.memberships:
+            by_cadre[m.cadre_id].append(m)
+        return {k: tuple(v) for k, v in by_cadre.items()}
+
+    def members_of(self, branch_id: str, on: date | None = None) -> tuple[Cadre, ...]:
+        """The cadres in ``branch_id`` (on ``on``, if given: joined by then, not yet left)."""
+        self.branch(branch_id)
+        return tuple(
+            self.cadre(m.cadre_id)
+            for m in self._memberships_by_branch.get(branch_id, ())
+            if on is None or _holds_on(m, on)
+        )
+
+    def branch_of(self, cadre_id: str, on: date | None = None) -> Branch | None:
+        """The branch ``cadre_id`` belongs to (on ``on``, if given), or None."""
+        for m in self._memberships_by_cadre.get(cadre_id, ()):
+            if on is None or _holds_on(m, on):
+                return self.branch(m.branch_id)
+        return None
+
+    def branches_of_county(self, county_id: str) -> tuple[Branch, ...]:
+        return tuple(b for b in self.branches if b.county_id == county_id)
+
+    def branches_of_type(self, branch_type: str) -> tuple[Branch, ...]:
+        return tuple(b for b in self.branches if b.branch_type == branch_type)
+
+    # -----------------------------------------------------------------------------------------
+    # Activities
+    # -----------------------------------------------------------------------------------------
+
+    @cached_property
+    def _activities_by_kind(self) -> dict[str, tuple[Activity, ...]]:
+        by_kind: dict[str, list[Activity]] = defaultdict(list)
+        for act in sorted(self.activities, key=lambda a: (a.date, a.id)):
+            by_kind[act.activity_kind].append(act)
+        return {k: tuple(v) for k, v in by_kind.items()}
+
+    def activities_of(
+        self,
+        kind: str | None = None,
+        *,
+        period: Period | None = None,
+        branch_id: str | None = None,
+        unit_id: str | None = None,
+    ) -> tuple[Activity, ...]:
+        """Activities of ``kind`` (any kind if None), by date, filtered by period and holder."""
+        if kind is not None:
+            self._registry.activity_kinds.get(kind)
+            pool: Iterable[Activity] = self._activities_by_kind.get(kind, ())
+        else:
+            pool = sorted(self.activities, key=lambda a: (a.date, a.id))
+        return tuple(
+            a
+            for a in pool
+            if (period is None or a.date in period)
+            and (branch_id is None or a.branch_id == branch_id)
+            and (unit_id is None or a.owner_unit_id == unit_id)
+        )
+
+    def service_records_of(self, service_type: str) -> tuple[ServiceRecord, ...]:
+        self._registry.service_types.get(service_type)
+        return tuple(s for s in self.service_records if s.service_type == service_type)
+
+    def theme_of(self, year: int, unit_id: str | None = None) -> Theme | None:
+        """The year's theme of ``unit_id`` (default: the jurisdiction's root unit)."""
+        owner = unit_id or self.jurisdiction.root_unit_id
+        return next((t for t in self.themes if t.year == year and t.owner_unit_id == owner), None)
+
+
+def _holds_on(m: Membership, day: date) -> bool:
+    return (m.since is None or m.since <= day) and (m.until is None or day < m.until)
+
+
+def _overlap(a: Membership, b: Membership) -> bool:
+    lo_a, lo_b = a.since or date.min, b.since or date.min
+    hi_a, hi_b = a.until or date.max, b.until or date.max
+    return lo_a < hi_b and lo_b < hi_a

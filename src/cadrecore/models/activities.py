@@ -1,0 +1,87 @@
+"""Activity records: meetings, briefings, visits, with who attended and the evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import BeforeValidator, Field, StringConstraints, model_serializer, model_validator
+
+from .common import Date, KeyOf, LeadingBody, Record, RecordId, split_cell
+
+
+class LeaderPresence(Record):
+    """A leader present at an activity, and the leading body they represent.
+
+    Written in a cell as ``body:name`` (``政府:郑连生``) and a list as ``党委:李俊明;政府:郑连生``.
+    """
+
+    body: LeadingBody
+    name: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[^;；、,，|:：]+$"
+        ),
+    ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            body, sep, name = value.replace("：", ":").partition(":")
+            if not sep:
+                raise ValueError(f"expected 'body:name' such as '政府:郑连生', got {value!r}")
+            return {"body": body.strip(), "name": name.strip()}
+        return value
+
+    @model_serializer(mode="plain")
+    def _to_text(self) -> str:
+        return f"{self.body.value}:{self.name}"
+
+
+Ids = Annotated[tuple[str, ...], BeforeValidator(split_cell)]
+Leaders = Annotated[tuple[LeaderPresence, ...], BeforeValidator(split_cell)]
+
+
+class Activity(Record):
+    """One held activity: a branch meeting, the city committee's briefing, a visit round.
+
+    Exactly one of ``branch_id`` and ``owner_unit_id`` says who held it. Attendance is
+    ``attendee_ids`` (cadres present) when known, else ``headcount``.
+    """
+
+    id: RecordId
+    activity_kind: Annotated[str, KeyOf("activity_kinds")]
+    date: Date
+    title: str = ""
+    branch_id: RecordId | None = None
+    owner_unit_id: RecordId | None = None
+    attendee_ids: Ids = ()
+    headcount: Annotated[int, Field(ge=0)] | None = None
+    leaders: Leaders = ()
+    evidence: str = ""
+    theme_id: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if (self.branch_id is None) == (self.owner_unit_id is None):
+            raise ValueError("exactly one of branch_id and owner_unit_id must be set")
+        if len(set(self.attendee_ids)) != len(self.attendee_ids):
+            raise ValueError("attendee_ids lists a cadre twice")
+        if (
+            self.headcount is not None
+            and self.attendee_ids
+            and self.headcount < len(self.attendee_ids)
+        ):
+            raise ValueError("headcount is smaller than the attendees listed")
+        return self
+
+    @property
+    def attendance(self) -> int | None:
+        """How many attended: the headcount if given, else the attendees listed, else unknown."""
+        if self.headcount is not None:
+            return self.headcount
+        return len(self.attendee_ids) if self.attendee_ids else None
+
+    @property
+    def bodies_present(self) -> frozenset[LeadingBody]:
+        return frozenset(leader.body for leader in self.leaders)

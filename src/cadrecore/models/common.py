@@ -1,0 +1,202 @@
+"""What every model shares: the frozen base, stable ids, dates, bilingual column names, keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AliasGenerator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    StringConstraints,
+    ValidationInfo,
+)
+from pydantic_core import core_schema
+
+from .labels import zh_aliases
+
+
+def _validation_alias(name: str) -> AliasChoices:
+    """Accept a field under its English name or its Chinese column name."""
+    return AliasChoices(name, *zh_aliases(name))
+
+
+class Record(BaseModel):
+    """Base of every domain record: immutable, strict about unknown fields, bilingual names."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=AliasGenerator(validation_alias=_validation_alias),
+        str_strip_whitespace=True,
+        use_enum_values=False,
+        validate_default=False,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Ids and text
+# ---------------------------------------------------------------------------------------------
+
+#: A record's own stable id: letters, digits and ``_ . : -``; never a national ID number.
+RecordId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
+    ),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Count = Annotated[int, "non-negative"]
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def parse_date(value: Any) -> Any:
+    """Accept ISO dates and the common ``1950.3.1`` / ``1950/03/01`` / ``1950年3月1日`` forms."""
+    if isinstance(value, str):
+        m = _DATE_RE.match(value)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            return date(y, mo, d)
+    return value
+
+
+Date = Annotated[date, BeforeValidator(parse_date)]
+
+
+class MonthDay(NamedTuple):
+    """A day of the year without the year: a due date such as (6, 30)."""
+
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> date:
+        """This day in ``year`` (29 February falls back to 28 February in a common year)."""
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:
+            return date(year, self.month, self.day - 1)
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+def _parse_month_day(value: Any) -> Any:
+    if isinstance(value, str):
+        m = re.match(r"^\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$", value)
+        if not m:
+            raise ValueError(f"expected a month and day such as '06-30', got {value!r}")
+        value = (int(m.group(1)), int(m.group(2)))
+    return value
+
+
+def _check_month_day(value: MonthDay) -> MonthDay:
+    date(2000, value.month, value.day)  # raises ValueError for 13-01 or 04-31
+    return MonthDay(value.month, value.day)
+
+
+MonthDayField = Annotated[
+    MonthDay, BeforeValidator(_parse_month_day), AfterValidator(_check_month_day)
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists in a cell: "书法;绘画" or "书法、绘画"
+# ---------------------------------------------------------------------------------------------
+
+_SPLIT_RE = re.compile(r"[;；、,，|]")
+
+
+def split_cell(value: Any) -> Any:
+    """A string in a cell becomes a tuple of its parts; other values pass through."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in _SPLIT_RE.split(value) if part.strip())
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed sets (StrEnum): each value has a Chinese label, and Chinese is accepted on input
+# ---------------------------------------------------------------------------------------------
+
+
+class LabelledEnum(StrEnum):
+    """A closed set whose members carry a Chinese label; input may use either."""
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+    @property
+    def zh(self) -> str:
+        return self.zh_labels()[self.value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            for key, label in cls.zh_labels().items():
+                if text in (label, key) or text.lower() == key:
+                    return cls(key)
+        return None
+
+
+class LeadingBody(LabelledEnum):
+    """The four leading bodies (四大班子) whose leaders attend the yearly briefing."""
+
+    PARTY_COMMITTEE = "party_committee"
+    PEOPLES_CONGRESS = "peoples_congress"
+    GOVERNMENT = "government"
+    CPPCC = "cppcc"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "party_committee": "党委",
+            "peoples_congress": "人大",
+            "government": "政府",
+            "cppcc": "政协",
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys of open vocabularies, checked against the registry in force
+# ---------------------------------------------------------------------------------------------
+
+
+class KeyOf:
+    """Marks a ``str`` field as a key of one registry vocabulary (``Annotated[str, KeyOf(...)]``).
+
+    The registry comes from the validation context (``context={"registry": reg}``) when one is
+    given, else from the default plugin manager: a branch type no plugin registered is a
+    validation error on the field, with the registered keys listed.
+    """
+
+    def __init__(self, vocabulary: str) -> None:
+        self.vocabulary = vocabulary
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.with_info_after_validator_function(self._check, handler(source))
+
+    def _check(self, value: str, info: ValidationInfo) -> str:
+        from ..plugins import get_registry  # late: the registry is built from plugins
+
+        context = info.context if isinstance(info.context, dict) else {}
+        registry = context.get("registry") or get_registry()
+        vocab = registry.vocabulary(self.vocabulary)
+        if value not in vocab:
+            raise ValueError(vocab.unknown_message(value))
+        return value

@@ -1,0 +1,66 @@
+"""The kinds of records a ledger holds, in one table that the ledger, loaders and schema share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..i18n import Text
+from .activities import Activity
+from .cadres import Cadre
+from .common import Record
+from .opinions import Opinion
+from .party import Branch, Membership, PartyOrg
+from .plans import Checklist, Plan, Theme
+from .programmes import Programme, Project
+from .recognitions import Recognition
+from .services import ServiceRecord
+from .treatment import TreatmentGrant, TreatmentStandard
+from .units import Assignment, Establishment, LeadershipPost, StaffMember, Unit
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record: the Ledger attribute, its model, and how a ledger folder stores it.
+
+    ``storage`` is ``yaml`` for structured records people edit by hand and ``csv`` for long
+    tables. ``keyed`` kinds have an ``id`` that must be unique in the ledger.
+    """
+
+    name: str
+    model: type[Record]
+    storage: Literal["yaml", "csv"]
+    label: Text
+    keyed: bool = True
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{self.storage}"
+
+
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("units", Unit, "yaml", Text("单位", "units")),
+    RecordKind("establishments", Establishment, "yaml", Text("编制", "establishments")),
+    RecordKind("leadership_posts", LeadershipPost, "yaml", Text("领导职数", "leadership posts")),
+    RecordKind("staff", StaffMember, "csv", Text("工作人员", "staff")),
+    RecordKind("assignments", Assignment, "csv", Text("任职", "assignments")),
+    RecordKind("cadres", Cadre, "csv", Text("老干部", "cadres")),
+    RecordKind("party_orgs", PartyOrg, "yaml", Text("党组织", "party organizations")),
+    RecordKind("branches", Branch, "yaml", Text("党支部", "branches")),
+    RecordKind("memberships", Membership, "csv", Text("支部成员", "memberships"), keyed=False),
+    RecordKind("activities", Activity, "csv", Text("活动记录", "activities")),
+    RecordKind("checklists", Checklist, "yaml", Text("工作清单", "checklists")),
+    RecordKind("plans", Plan, "yaml", Text("规划", "plans")),
+    RecordKind("themes", Theme, "yaml", Text("年度主题", "themes")),
+    RecordKind("programmes", Programme, "yaml", Text("主题活动", "programmes")),
+    RecordKind("projects", Project, "yaml", Text("带头人项目", "projects")),
+    RecordKind("service_records", ServiceRecord, "csv", Text("服务记录", "service records")),
+    RecordKind("opinions", Opinion, "csv", Text("意见建议", "opinions")),
+    RecordKind(
+        "treatment_standards", TreatmentStandard, "yaml", Text("待遇标准", "treatment standards")
+    ),
+    RecordKind("treatment_grants", TreatmentGrant, "csv", Text("待遇发放", "treatment grants")),
+    RecordKind("recognitions", Recognition, "yaml", Text("荣誉表彰", "recognitions")),
+)
+
+KINDS_BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}

@@ -1,0 +1,71 @@
+"""Service records: one cadre receiving one department's service (a medicine kit, a doctor)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import Field, JsonValue, model_validator
+
+from .common import Date, KeyOf, LabelledEnum, Record, RecordId
+
+
+class ServiceState(LabelledEnum):
+    """Where a service record stands in its lifecycle."""
+
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    SCHEDULED = "scheduled"
+    DELIVERED = "delivered"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+    DECLINED = "declined"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "requested": "已申请",
+            "accepted": "已受理",
+            "scheduled": "已安排",
+            "delivered": "已服务",
+            "rated": "已评价",
+            "cancelled": "已取消",
+            "declined": "已拒绝",
+        }
+
+
+class ServiceRecord(Record):
+    """A service delivered (or on its way) to a cadre.
+
+    ``service_type`` is a key registered by the department's plugin; ``details`` holds the
+    fields that service type defines (its ``details`` model checks them when a ledger loads).
+    """
+
+    id: RecordId
+    service_type: Annotated[str, KeyOf("service_types")]
+    cadre_id: RecordId
+    provider_unit_id: RecordId
+    state: ServiceState = ServiceState.REQUESTED
+    requested: Date
+    delivered: Date | None = None
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    reason: str = ""
+    details: dict[str, JsonValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.delivered and self.delivered < self.requested:
+            raise ValueError("delivered is before requested")
+        if self.state in (ServiceState.DELIVERED, ServiceState.RATED) and not self.delivered:
+            raise ValueError(f"a record in state {self.state.value!r} needs a delivered date")
+        if self.rating is not None and self.state is not ServiceState.RATED:
+            raise ValueError("only a record in state 'rated' carries a rating")
+        if self.state is ServiceState.RATED and self.rating is None:
+            raise ValueError("a record in state 'rated' needs a rating")
+        if self.state in (ServiceState.CANCELLED, ServiceState.DECLINED) and not self.reason:
+            raise ValueError(f"a record in state {self.state.value!r} needs a reason")
+        return self
+
+
+def details_of(record: ServiceRecord, model: type[Any]) -> Any:
+    """The record's details parsed by its service type's model."""
+    return model.model_validate(record.details)

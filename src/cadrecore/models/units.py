@@ -1,0 +1,177 @@
+"""Units and their staffing: the tree of bodies, establishment (编制) and leadership posts (职数)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from .common import Date, LabelledEnum, Name, Record, RecordId
+
+
+class UnitLevel(LabelledEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级"}
+
+
+class UnitKind(LabelledEnum):
+    """What a unit is. ``other`` covers bodies outside the veteran cadre system."""
+
+    PARTY_COMMITTEE = "party_committee"
+    ORGANIZATION_DEPARTMENT = "organization_department"
+    VETERAN_CADRE_BUREAU = "veteran_cadre_bureau"
+    WORKING_COMMITTEE = "working_committee"
+    DEPARTMENT = "department"
+    PUBLIC_INSTITUTION = "public_institution"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "party_committee": "党委",
+            "organization_department": "组织部",
+            "veteran_cadre_bureau": "老干部局",
+            "working_committee": "老干部工委",
+            "department": "部门",
+            "public_institution": "事业单位",
+            "government": "政府",
+            "other": "其他",
+        }
+
+
+class Unit(Record):
+    """A body in the jurisdiction's tree: the city, a county, a bureau, a department."""
+
+    id: RecordId
+    name: Name
+    level: UnitLevel
+    kind: UnitKind
+    parent_id: RecordId | None = None
+    established: Date | None = None
+    abolished: Date | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.established and self.abolished and self.abolished < self.established:
+            raise ValueError("abolished is before established")
+        if self.parent_id == self.id:
+            raise ValueError("a unit cannot be its own parent")
+        return self
+
+    def active_on(self, day: date) -> bool:
+        """Whether the unit exists on ``day``."""
+        return (self.established is None or self.established <= day) and (
+            self.abolished is None or day < self.abolished
+        )
+
+
+class EstablishmentKind(LabelledEnum):
+    """Kinds of staff establishment (编制); never mixed."""
+
+    ADMINISTRATIVE = "administrative"
+    PUBLIC_INSTITUTION = "public_institution"
+    POLITICAL_LEGAL = "political_legal"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "administrative": "行政编制",
+            "public_institution": "事业编制",
+            "political_legal": "政法专项编制",
+        }
+
+
+class PostTier(LabelledEnum):
+    """Tiers of leadership posts (领导职数)."""
+
+    TOWNSHIP_SECTION = "section"
+    COUNTY_DIVISION = "division"
+    BUREAU = "bureau"
+    MINISTRY = "ministry"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {"section": "乡科级", "division": "县处级", "bureau": "厅局级", "ministry": "省部级"}
+
+
+class PostGrade(LabelledEnum):
+    CHIEF = "chief"
+    DEPUTY = "deputy"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {"chief": "正职", "deputy": "副职"}
+
+
+NonNegative = Annotated[int, Field(ge=0)]
+
+
+class Establishment(Record):
+    """Approved staff establishment of one kind for a unit, from a date (编制)."""
+
+    id: RecordId
+    unit_id: RecordId
+    kind: EstablishmentKind
+    approved: NonNegative
+    effective_from: Date
+    effective_to: Date | None = None
+    source: str = ""
+
+
+class LeadershipPost(Record):
+    """Approved leadership posts of one tier (and grade, if set) for a unit (领导职数)."""
+
+    id: RecordId
+    unit_id: RecordId
+    tier: PostTier
+    grade: PostGrade | None = None
+    approved: NonNegative
+    effective_from: Date
+    effective_to: Date | None = None
+    source: str = ""
+
+
+class StaffMember(Record):
+    """A veteran cadre worker (老干部工作者): staff of a bureau or committee."""
+
+    id: RecordId
+    name: Name
+    gender: str = ""
+    birth_date: Date | None = None
+    national_id: str | None = None
+    synthetic: bool = False
+
+
+class Assignment(Record):
+    """A staff member holding a place in a unit's establishment, and possibly a leadership post.
+
+    ``promotion`` marks an appointment that was a promotion (提拔), which the bureau reports.
+    """
+
+    id: RecordId
+    staff_id: RecordId
+    unit_id: RecordId
+    establishment_kind: EstablishmentKind
+    post: str = ""
+    tier: PostTier | None = None
+    grade: PostGrade | None = None
+    start: Date
+    end: Date | None = None
+    promotion: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.end and self.end < self.start:
+            raise ValueError("end is before start")
+        if self.grade and not self.tier:
+            raise ValueError("a grade needs a tier")
+        return self

@@ -1,0 +1,208 @@
+"""Loading plugins and the typed facade over them.
+
+Order of loading, as in datasette and llm: the hook specs; then the installed plugins (entry
+point group ``cadrecore``), filtered by the environment; then the built-ins, which are ordinary
+plugins; then ``check_pending()`` so that a misspelt hook name fails at once.
+
+Environment switches:
+
+``CADRECORE_LOAD_PLUGINS``
+    Comma-separated entry point names: load only these installed plugins (empty: none).
+``CADRECORE_DISABLE_PLUGINS``
+    Comma-separated plugin names never to load (built-ins included).
+``CADRECORE_TRACE_PLUGINS``
+    Any non-empty value prints every hook call to standard error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import CadrecoreError, PluginError
+from .registry import Registry, Vocabulary
+
+PROJECT = "cadrecore"
+ENTRY_POINT_GROUP = "cadrecore"
+
+#: The built-in plugins: registered like any other, after the installed ones.
+DEFAULT_PLUGINS: tuple[str, ...] = ("cadrecore.builtin.vocabulary",)
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """An installed plugin that could not be loaded, and why; the rest keep working."""
+
+    name: str
+    error: str
+
+
+class PluginManager(pluggy.PluginManager):
+    """A pluggy manager that remembers which plugins failed to load and where each came from."""
+
+    def __init__(self) -> None:
+        super().__init__(PROJECT)
+        self.load_failures: list[LoadFailure] = []
+        self.distributions: dict[str, metadata.Distribution] = {}
+
+
+def _names(variable: str) -> set[str] | None:
+    value = os.environ.get(variable)
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _load_entry_points(pm: PluginManager, disabled: set[str]) -> None:
+    wanted = _names("CADRECORE_LOAD_PLUGINS")
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in disabled or (wanted is not None and ep.name not in wanted):
+            continue
+        if pm.has_plugin(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:  # a broken plugin must not break the rest
+            if pm.has_plugin(ep.name):
+                pm.unregister(name=ep.name)
+            pm.load_failures.append(LoadFailure(ep.name, f"{type(exc).__name__}: {exc}"))
+            print(
+                f"cadrecore: plugin {ep.name!r} failed to load and was skipped: {exc}",
+                file=sys.stderr,
+            )
+            continue
+        if ep.dist is not None:
+            pm.distributions[ep.name] = ep.dist
+
+
+def new_plugin_manager(*, load_installed: bool = True, builtins: bool = True) -> PluginManager:
+    """A fresh plugin manager: hook specs, installed plugins (unless told not to), built-ins."""
+    pm = PluginManager()
+    pm.add_hookspecs(hookspecs)
+    disabled = _names("CADRECORE_DISABLE_PLUGINS") or set()
+    if load_installed:
+        _load_entry_points(pm, disabled)
+    if builtins:
+        for module_name in DEFAULT_PLUGINS:
+            if module_name not in disabled and not pm.has_plugin(module_name):
+                pm.register(importlib.import_module(module_name), name=module_name)
+    pm.check_pending()
+    if os.environ.get("CADRECORE_TRACE_PLUGINS"):
+        pm.trace.root.setwriter(lambda message: print(message, end="", file=sys.stderr))
+        pm.enable_tracing()
+    return pm
+
+
+_default_pm: PluginManager | None = None
+
+
+def get_plugin_manager() -> PluginManager:
+    """The process's plugin manager: hook specs, installed plugins and built-ins, loaded once."""
+    global _default_pm
+    if _default_pm is None:
+        _default_pm = new_plugin_manager()
+    return _default_pm
+
+
+def _call_register_hook(
+    pm: pluggy.PluginManager, hook_name: str, vocabulary: Vocabulary[Any]
+) -> None:
+    """Call one ``register_*`` hook plugin by plugin, so each entry is stamped with its plugin."""
+    caller = getattr(pm.hook, hook_name)
+    for impl in reversed(caller.get_hookimpls()):  # pluggy's own calling order
+        plugin_name = impl.plugin_name
+
+        def register(entry: object, _plugin: str = plugin_name) -> None:
+            vocabulary.add(entry, plugin=_plugin)
+
+        try:
+            impl.function(register=register)
+        except CadrecoreError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {plugin_name!r} failed in hook {hook_name}: {type(exc).__name__}: {exc}"
+            ) from exc
+
+
+_VOCABULARY_HOOKS: tuple[tuple[str, str], ...] = (
+    ("branch_types", "register_branch_types"),
+    ("activity_kinds", "register_activity_kinds"),
+    ("plan_metrics", "register_plan_metrics"),
+    ("checklist_items", "register_checklist_items"),
+    ("service_types", "register_service_types"),
+)
+
+
+def build_registry(pm: pluggy.PluginManager) -> Registry:
+    """Every vocabulary entry the plugins of ``pm`` register, each stamped with its plugin."""
+    registry = Registry()
+    for attribute, hook_name in _VOCABULARY_HOOKS:
+        _call_register_hook(pm, hook_name, getattr(registry, attribute))
+    registry.check_references()
+    return registry
+
+
+_registry_cache: dict[tuple[int, tuple[int, ...]], Registry] = {}
+
+
+def get_registry(pm: pluggy.PluginManager | None = None) -> Registry:
+    """The registry of ``pm`` (default: the process's manager), rebuilt when its plugins change."""
+    pm = pm or get_plugin_manager()
+    key = (id(pm), tuple(id(p) for p in pm.get_plugins()))
+    registry = _registry_cache.get(key)
+    if registry is None:
+        if len(_registry_cache) > 32:
+            _registry_cache.clear()
+        registry = _registry_cache[key] = build_registry(pm)
+    return registry
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What ``cadrecore plugins`` shows for one plugin."""
+
+    name: str
+    version: str | None
+    hooks: tuple[str, ...]
+    registered: dict[str, tuple[str, ...]]
+
+
+def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
+    """Each plugin with its version, the hooks it implements and every key it registered."""
+    pm = pm or get_plugin_manager()
+    registry = get_registry(pm)
+    dists = pm.distributions if isinstance(pm, PluginManager) else {}
+    infos = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or ()))
+        registered: dict[str, tuple[str, ...]] = {}
+        for attribute, _ in _VOCABULARY_HOOKS:
+            vocab: Vocabulary[Any] = getattr(registry, attribute)
+            keys = tuple(k for k in vocab if vocab.owner(k) == name)
+            if keys:
+                registered[attribute] = keys
+        dist = dists.get(name)
+        version = dist.version if dist is not None else None
+        if version is None and name.startswith("cadrecore."):
+            version = metadata.version("cadrecore") if _installed("cadrecore") else None
+        infos.append(PluginInfo(name, version, hooks, registered))
+    return infos
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
