@@ -189,7 +189,7 @@ def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]
         registered: dict[str, tuple[str, ...]] = {}
         for attribute, _ in _VOCABULARY_HOOKS:
             vocab: Vocabulary[Any] = getattr(registry, attribute)
-            keys = tuple(k for k in vocab if vocab.owner(k) == name)
+            keys = vocab.keys_of(name)
             if keys:
                 registered[attribute] = keys
         dist = dists.get(name)

@@ -153,8 +153,9 @@ class Vocabulary(Generic[E]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def keys(self) -> list[str]:
-        return list(self._entries)
+    def keys_of(self, plugin: str) -> tuple[str, ...]:
+        """The keys ``plugin`` registered, in registration order."""
+        return tuple(key for key, owner in self._owners.items() if owner == plugin)
 
 
 @dataclass

@@ -15,9 +15,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 
 from .labels import zh_aliases
@@ -26,6 +28,13 @@ from .labels import zh_aliases
 def _validation_alias(name: str) -> AliasChoices:
     """Accept a field under its English name or its Chinese column name."""
     return AliasChoices(name, *zh_aliases(name))
+
+
+def _field_title(name: str, info: FieldInfo) -> str:
+    """A JSON Schema title that shows both column names: ``出生日期 / birth_date``."""
+    del info
+    aliases = zh_aliases(name)
+    return f"{aliases[0]} / {name}" if aliases else name
 
 
 class Record(BaseModel):
@@ -38,6 +47,7 @@ class Record(BaseModel):
         str_strip_whitespace=True,
         use_enum_values=False,
         validate_default=False,
+        field_title_generator=_field_title,
     )
 
 
@@ -190,6 +200,12 @@ class KeyOf:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         return core_schema.with_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        result = handler(schema)
+        result["description"] = f"a key registered in the {self.vocabulary} vocabulary"
+        result["x-cadrecore-vocabulary"] = self.vocabulary
+        return result
 
     def _check(self, value: str, info: ValidationInfo) -> str:
         from ..plugins import get_registry  # late: the registry is built from plugins
