@@ -19,7 +19,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
 )
-from pydantic.fields import FieldInfo
+from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import core_schema
 
 from .labels import zh_aliases
@@ -30,7 +30,7 @@ def _validation_alias(name: str) -> AliasChoices:
     return AliasChoices(name, *zh_aliases(name))
 
 
-def _field_title(name: str, info: FieldInfo) -> str:
+def _field_title(name: str, info: FieldInfo | ComputedFieldInfo) -> str:
     """A JSON Schema title that shows both column names: ``出生日期 / birth_date``."""
     del info
     aliases = zh_aliases(name)
