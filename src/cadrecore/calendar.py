@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -56,3 +58,77 @@ class Period:
         ):
             return str(self.start.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Recurrence: the periods a recurring obligation falls in
+# ---------------------------------------------------------------------------------------------
+
+FREQUENCIES = ("monthly", "quarterly", "half_yearly", "yearly")
+_MONTHS_PER = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def periods_in(frequency: str, within: Period) -> list[Period]:
+    """The calendar periods of ``frequency`` (monthly, quarterly, ...) that overlap ``within``.
+
+    Each period is cut to ``within``: a branch formed on 15 May has a May that starts then.
+    """
+    from dateutil.rrule import MONTHLY, rrule
+
+    if frequency not in _MONTHS_PER:
+        raise ValueError(
+            f"unknown frequency {frequency!r}; expected one of {', '.join(FREQUENCIES)}"
+        )
+    step = _MONTHS_PER[frequency]
+    first_month = ((within.start.month - 1) // step) * step + 1
+    anchor = date(within.start.year, first_month, 1)
+    result = []
+    for start in rrule(MONTHLY, interval=step, dtstart=anchor, until=within.end):
+        day = start.date()
+        period = Period(day, day + relativedelta(months=step) - timedelta(days=1))
+        cut = Period(max(period.start, within.start), min(period.end, within.end))
+        result.append(cut)
+    return result
+
+
+def period_label(period: Period, frequency: str) -> str:
+    """A short stable label: ``2022``, ``2022-Q3``, ``2022-H1``, ``2022-07``."""
+    year = period.start.year
+    if frequency == "yearly":
+        return str(year)
+    if frequency == "quarterly":
+        return f"{year}-Q{(period.start.month - 1) // 3 + 1}"
+    if frequency == "half_yearly":
+        return f"{year}-H{(period.start.month - 1) // 6 + 1}"
+    return f"{year}-{period.start.month:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Working days: China's public holidays and adjusted working days (调休), from `holidays`
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _china() -> Any:
+    import holidays
+
+    return holidays.country_holidays("CN")
+
+
+def is_working_day(day: date) -> bool:
+    """Whether ``day`` is a working day in mainland China, adjusted weekend workdays included."""
+    return bool(_china().is_working_day(day))
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The date ``count`` working days after ``day`` (deadlines "within N working days")."""
+    if count == 0:
+        return day
+    return cast(date, _china().get_nth_working_day(day, count))
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
+    if end <= start:
+        return 0
+    return int(_china().get_working_days_count(start + timedelta(days=1), end))

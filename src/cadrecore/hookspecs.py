@@ -14,6 +14,8 @@ import pluggy
 
 if TYPE_CHECKING:
     from .registry import ActivityKind, BranchType, ChecklistItem, PlanMetric, ServiceType
+    from .rules.engine import Rule
+    from .rules.parameters import Parameter, PluginOverride
 
 hookspec = pluggy.HookspecMarker("cadrecore")
 
@@ -65,3 +67,41 @@ def register_plan_metrics(register: Callable[[PlanMetric], None]) -> None:
 
     :param register: the host's callback, taking one :class:`~cadrecore.registry.PlanMetric`.
     """
+
+
+# =============================================================================================
+# Rules: called once each time a rule book is built from the installed plugins
+# =============================================================================================
+
+
+@hookspec
+def register_parameters(register: Callable[[Parameter], None]) -> None:
+    """Register the rule parameters this plugin's rules read, with their dated versions.
+
+    A key another plugin registered already is refused; to change another plugin's value,
+    use :func:`parameter_overrides`.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.rules.Parameter`.
+    """
+
+
+@hookspec
+def register_rules(register: Callable[[Rule], None]) -> None:
+    """Register this plugin's rules.
+
+    The host gives each rule the id ``<plugin>::<rule.key>`` (``builtin::`` for cadrecore's
+    own); every parameter a rule lists must be registered.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.rules.Rule`.
+    """
+
+
+@hookspec
+def parameter_overrides() -> list[PluginOverride]:
+    """Return this plugin's own values for registered parameters (a locality's practice).
+
+    A ledger's own ``parameters.yaml`` still wins over these.
+
+    :return: a list of :class:`~cadrecore.rules.PluginOverride` (empty for none).
+    """
+    return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,7 @@ from .models import (
     LeadershipPost,
     Membership,
     Opinion,
+    ParameterOverride,
     PartyOrg,
     Plan,
     Programme,
@@ -46,6 +47,7 @@ from .models import (
     TreatmentStandard,
     Unit,
     UnitLevel,
+    Waiver,
 )
 from .registry import Registry
 
@@ -84,6 +86,8 @@ class Ledger(BaseModel):
     treatment_standards: tuple[TreatmentStandard, ...] = ()
     treatment_grants: tuple[TreatmentGrant, ...] = ()
     recognitions: tuple[Recognition, ...] = ()
+    parameters: tuple[ParameterOverride, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
 
     _registry: Registry = PrivateAttr()
     _by_id: dict[str, dict[str, Any]] = PrivateAttr()
@@ -277,6 +281,8 @@ class Ledger(BaseModel):
         for r in self.recognitions:
             ref("recognitions", r.id, "recipient_unit_id", r.recipient_unit_id, "units")
             ref("recognitions", r.id, "recipient_cadre_id", r.recipient_cadre_id, "cadres")
+        for override in self.parameters:
+            ref("parameters", override.id, "unit_id", override.unit_id, "units")
         del units
         return problems
 
@@ -555,6 +561,24 @@ class Ledger(BaseModel):
             and (branch_id is None or a.branch_id == branch_id)
             and (unit_id is None or a.owner_unit_id == unit_id)
         )
+
+    @cached_property
+    def _activities_by_kind_branch(self) -> dict[str, dict[str, tuple[Activity, ...]]]:
+        grouped: dict[str, dict[str, list[Activity]]] = defaultdict(lambda: defaultdict(list))
+        for kind, acts in self._activities_by_kind.items():
+            for act in acts:
+                if act.branch_id is not None:
+                    grouped[kind][act.branch_id].append(act)
+        return {k: {b: tuple(v) for b, v in by_b.items()} for k, by_b in grouped.items()}
+
+    def activities_by_branch(self, kind: str) -> Mapping[str, tuple[Activity, ...]]:
+        """Activities of ``kind`` held by branches, grouped by branch id, each group by date."""
+        self._registry.activity_kinds.get(kind)
+        return self._activities_by_kind_branch.get(kind, {})
+
+    def memberships_of(self, branch_id: str) -> tuple[Membership, ...]:
+        """The membership records of ``branch_id`` (with their dates)."""
+        return self._memberships_by_branch.get(branch_id, ())
 
     def service_records_of(self, service_type: str) -> tuple[ServiceRecord, ...]:
         self._registry.service_types.get(service_type)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -33,7 +34,11 @@ PROJECT = "cadrecore"
 ENTRY_POINT_GROUP = "cadrecore"
 
 #: The built-in plugins: registered like any other, after the installed ones.
-DEFAULT_PLUGINS: tuple[str, ...] = ("cadrecore.builtin.vocabulary",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "cadrecore.builtin.vocabulary",
+    "cadrecore.builtin.parameters",
+    "cadrecore.builtin.rules",
+)
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -114,16 +119,17 @@ def get_plugin_manager() -> PluginManager:
     return _default_pm
 
 
-def _call_register_hook(
-    pm: pluggy.PluginManager, hook_name: str, vocabulary: Vocabulary[Any]
-) -> None:
-    """Call one ``register_*`` hook plugin by plugin, so each entry is stamped with its plugin."""
+def call_register_hook(pm: pluggy.PluginManager, hook_name: str, add: Callable[..., None]) -> None:
+    """Call one ``register_*`` hook plugin by plugin, so each entry is stamped with its plugin.
+
+    ``add(entry, plugin=name)`` receives every entry a plugin registers.
+    """
     caller = getattr(pm.hook, hook_name)
     for impl in reversed(caller.get_hookimpls()):  # pluggy's own calling order
         plugin_name = impl.plugin_name
 
         def register(entry: object, _plugin: str = plugin_name) -> None:
-            vocabulary.add(entry, plugin=_plugin)
+            add(entry, plugin=_plugin)
 
         try:
             impl.function(register=register)
@@ -148,7 +154,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     """Every vocabulary entry the plugins of ``pm`` register, each stamped with its plugin."""
     registry = Registry()
     for attribute, hook_name in _VOCABULARY_HOOKS:
-        _call_register_hook(pm, hook_name, getattr(registry, attribute))
+        call_register_hook(pm, hook_name, getattr(registry, attribute).add)
     registry.check_references()
     return registry
 

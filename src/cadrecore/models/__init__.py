@@ -8,11 +8,13 @@ from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
 from .opinions import Opinion
 from .party import Branch, Membership, PartyOrg, PartyOrgKind, Tie
 from .plans import Checklist, ChecklistEntry, Plan, PlanTarget, Theme
+from .policy import ParameterOverride, Waiver
 from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
 from .recognitions import Recognition, RecognitionKind, RecognitionLevel
 from .services import ServiceRecord, ServiceState
 from .treatment import TreatmentGrant, TreatmentStandard
 from .units import (
+    AppointmentBasis,
     Assignment,
     Establishment,
     EstablishmentKind,
@@ -29,6 +31,7 @@ __all__ = [
     "KINDS_BY_NAME",
     "RECORD_KINDS",
     "Activity",
+    "AppointmentBasis",
     "Assignment",
     "Branch",
     "Cadre",
@@ -45,6 +48,7 @@ __all__ = [
     "Membership",
     "MonthDay",
     "Opinion",
+    "ParameterOverride",
     "PartyOrg",
     "PartyOrgKind",
     "PartyStatus",
@@ -76,4 +80,5 @@ __all__ = [
     "Unit",
     "UnitKind",
     "UnitLevel",
+    "Waiver",
 ]

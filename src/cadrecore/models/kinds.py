@@ -12,6 +12,7 @@ from .common import Record
 from .opinions import Opinion
 from .party import Branch, Membership, PartyOrg
 from .plans import Checklist, Plan, Theme
+from .policy import ParameterOverride, Waiver
 from .programmes import Programme, Project
 from .recognitions import Recognition
 from .services import ServiceRecord
@@ -61,6 +62,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind("treatment_grants", TreatmentGrant, "csv", Text("待遇发放", "treatment grants")),
     RecordKind("recognitions", Recognition, "yaml", Text("荣誉表彰", "recognitions")),
+    RecordKind("parameters", ParameterOverride, "yaml", Text("参数调整", "parameter overrides")),
+    RecordKind("waivers", Waiver, "yaml", Text("豁免", "waivers")),
 )
 
 KINDS_BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}

@@ -123,6 +123,17 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
     "applies_to_retirement_kind": "适用离退休类型",
     "applies_to_rank": "适用职级",
     "applies_to_unit_id": "适用单位编号",
+    # parameter overrides and waivers
+    "key": "参数",
+    "rule": "规则",
+    "subject_kind": "对象类别",
+    "subject_id": "对象编号",
+    "reason": "原因",
+    "approved_by": "批准人",
+    "appointment_basis": "任用依据",
+    "part_of_parent": "占用上级编制",
+    "rating": "评分",
+    "delivered": "服务日期",
     # recognitions
     "recipient_unit_id": "获得单位编号",
     "recipient_cadre_id": "获得人编号",

@@ -47,10 +47,14 @@ class Checklist(Record):
 
 
 class PlanTarget(Record):
-    """A yearly target for one metric (``standardized_venues``: 10 a year)."""
+    """A yearly target for one metric (``standardized_venues``: 10 a year).
+
+    Without ``per_year`` the target is the parameter ``plan.target.<metric>`` in force, which a
+    county may override for itself.
+    """
 
     metric: Annotated[str, KeyOf("plan_metrics")]
-    per_year: Annotated[int, Field(ge=0)]
+    per_year: Annotated[int, Field(ge=0)] | None = None
 
 
 class Plan(Record):

@@ -116,7 +116,11 @@ NonNegative = Annotated[int, Field(ge=0)]
 
 
 class Establishment(Record):
-    """Approved staff establishment of one kind for a unit, from a date (编制)."""
+    """Approved staff establishment of one kind for a unit, from a date (编制).
+
+    ``part_of_parent`` marks an establishment allocated out of the parent unit's own (an
+    internal body's posts): the sub-units' allocations must fit within the parent's.
+    """
 
     id: RecordId
     unit_id: RecordId
@@ -124,7 +128,13 @@ class Establishment(Record):
     approved: NonNegative
     effective_from: Date
     effective_to: Date | None = None
+    part_of_parent: bool = False
     source: str = ""
+
+    def holds_on(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class LeadershipPost(Record):
@@ -138,6 +148,29 @@ class LeadershipPost(Record):
     effective_from: Date
     effective_to: Date | None = None
     source: str = ""
+
+    def holds_on(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+class AppointmentBasis(LabelledEnum):
+    """Why an appointment may be made while a unit is over quota (reported in writing first)."""
+
+    ORDINARY = "ordinary"
+    DEMOBILIZED_OFFICER = "demobilized_officer"
+    INSTITUTIONAL_REFORM = "institutional_reform"
+    ELECTION = "election"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "ordinary": "正常任用",
+            "demobilized_officer": "军转干部安置",
+            "institutional_reform": "机构改革",
+            "election": "换届选举",
+        }
 
 
 class StaffMember(Record):
@@ -167,6 +200,10 @@ class Assignment(Record):
     start: Date
     end: Date | None = None
     promotion: bool = False
+    appointment_basis: AppointmentBasis = AppointmentBasis.ORDINARY
+
+    def holds_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
 
     @model_validator(mode="after")
     def _check(self) -> Self:

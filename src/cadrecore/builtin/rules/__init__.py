@@ -1,0 +1,39 @@
+"""The built-in rules, one module per topic, registered through ``register_rules`` like any
+plugin's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...plugins import hookimpl
+from ...rules.engine import Rule
+from . import (
+    branches,
+    checklists,
+    coverage,
+    data_quality,
+    opinions,
+    org_life,
+    plans,
+    quotas,
+    treatment,
+)
+
+TOPICS = (
+    checklists,
+    branches,
+    coverage,
+    org_life,
+    plans,
+    quotas,
+    treatment,
+    opinions,
+    data_quality,
+)
+
+
+@hookimpl
+def register_rules(register: Callable[[Rule], None]) -> None:
+    for topic in TOPICS:
+        for rule in topic.RULES:
+            register(rule)

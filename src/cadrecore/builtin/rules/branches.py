@@ -1,0 +1,338 @@
+"""Branch formation, committees and terms (中国共产党支部工作条例（试行）, 2018)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dateutil.relativedelta import relativedelta
+
+from ...i18n import Text
+from ...rules.engine import Outcome, Rule, RuleContext
+from ...rules.findings import Severity
+from ._common import branch_exists_on, full_members, members_on
+
+BRANCH_REGULATION = "中国共产党支部工作条例（试行）(2018-10-28)"
+
+
+def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if not branch_exists_on(branch, ctx.as_of):
+            continue
+        members = members_on(ctx.ledger, branch, ctx.as_of)
+        full = full_members(members)
+        minimum = ctx.param("branch.min_full_members", branch.county_id)
+        subject = ("branches", branch.id)
+        if len(full) < minimum:
+            yield ctx.finding(
+                subject,
+                "below_minimum",
+                Text(
+                    f"支部“{branch.name}”正式党员 {len(full)} 名，少于成立所需 {minimum} 名",
+                    f"branch '{branch.name}' has {len(full)} full member(s); {minimum} are needed "
+                    "(probationary members do not count)",
+                ),
+                expected=minimum,
+                actual=len(full),
+                fix=Text(
+                    f"补充正式党员至 {minimum} 名以上，或与邻近单位组建联合党支部",
+                    f"bring it to {minimum} full members, or merge into a joint branch with "
+                    "neighbouring units",
+                ),
+            )
+        largest = ctx.param("branch.max_members", branch.county_id)
+        if len(members) > largest:
+            yield ctx.finding(
+                subject,
+                "above_maximum",
+                Text(
+                    f"支部“{branch.name}”有党员 {len(members)} 名，一般不超过 {largest} 名",
+                    f"branch '{branch.name}' has {len(members)} members; generally at most {largest}",
+                ),
+                severity=Severity.WARNING,
+                expected=largest,
+                actual=len(members),
+                fix=Text(
+                    "考虑分设支部或成立党总支", "consider splitting it or forming a general branch"
+                ),
+            )
+        widest = ctx.param("branch.joint_max_units", branch.county_id)
+        if branch.is_joint and len(branch.covers_unit_ids) > widest:
+            yield ctx.finding(
+                subject,
+                "joint_too_wide",
+                Text(
+                    f"联合党支部覆盖 {len(branch.covers_unit_ids)} 个单位，一般不超过 {widest} 个",
+                    f"joint branch covers {len(branch.covers_unit_ids)} units; generally at most {widest}",
+                ),
+                severity=Severity.WARNING,
+                expected=widest,
+                actual=len(branch.covers_unit_ids),
+            )
+
+
+def check_committee_required(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if not branch_exists_on(branch, ctx.as_of):
+            continue
+        full = full_members(members_on(ctx.ledger, branch, ctx.as_of))
+        trigger = ctx.param("branch.committee_required_from", branch.county_id)
+        if len(full) >= trigger and not branch.has_committee:
+            yield ctx.finding(
+                ("branches", branch.id),
+                "committee_missing",
+                Text(
+                    f"支部“{branch.name}”正式党员 {len(full)} 名（≥{trigger}），应设立支部委员会",
+                    f"branch '{branch.name}' has {len(full)} full members (≥ {trigger}) and needs a "
+                    "branch committee",
+                ),
+                expected=trigger,
+                actual=len(full),
+                fix=Text(
+                    "召开党员大会选举支部委员会", "elect a branch committee at a general meeting"
+                ),
+            )
+
+
+def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if not branch.has_committee or not branch_exists_on(branch, ctx.as_of):
+            continue
+        size = len(branch.committee_ids)
+        low = ctx.param("branch.committee_min_size", branch.county_id)
+        usual = ctx.param("branch.committee_usual_max_size", branch.county_id)
+        high = ctx.param("branch.committee_max_size", branch.county_id)
+        subject = ("branches", branch.id)
+        if size < low or size > high:
+            yield ctx.finding(
+                subject,
+                "committee_size",
+                Text(
+                    f"支部委员会 {size} 人，应为 {low}至{usual} 人、一般不超过 {high} 人",
+                    f"the committee has {size} member(s); it should have {low} to {usual}, "
+                    f"generally at most {high}",
+                ),
+                expected=f"{low}-{usual}",
+                actual=size,
+            )
+        elif size > usual:
+            yield ctx.finding(
+                subject,
+                "committee_large",
+                Text(
+                    f"支部委员会 {size} 人，通常为 {low}至{usual} 人",
+                    f"the committee has {size} members; usually {low} to {usual}",
+                ),
+                severity=Severity.INFO,
+                expected=f"{low}-{usual}",
+                actual=size,
+            )
+        full = full_members(members_on(ctx.ledger, branch, ctx.as_of))
+        trigger = ctx.param("branch.committee_required_from", branch.county_id)
+        if len(full) < trigger:
+            yield ctx.finding(
+                subject,
+                "committee_not_required",
+                Text(
+                    f"正式党员不足 {trigger} 名的支部一般不设委员会，设书记（必要时副书记）",
+                    f"a branch of fewer than {trigger} full members usually has a secretary (and a "
+                    "deputy if needed), not a committee",
+                ),
+                severity=Severity.INFO,
+                expected=trigger,
+                actual=len(full),
+            )
+
+
+def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if not branch_exists_on(branch, ctx.as_of):
+            continue
+        subject = ("branches", branch.id)
+        if branch.secretary_id is None:
+            yield ctx.finding(
+                subject,
+                "no_secretary",
+                Text(f"支部“{branch.name}”未配备书记", f"branch '{branch.name}' has no secretary"),
+                fix=Text("选举产生支部书记并录入", "elect a secretary and record them"),
+            )
+            continue
+        secretary = ctx.ledger.cadre(branch.secretary_id)
+        oldest = ctx.param("branch.secretary_max_age", branch.county_id)
+        age = secretary.age_on(ctx.as_of)
+        if age > oldest:
+            yield ctx.finding(
+                subject,
+                "secretary_age",
+                Text(
+                    f"支部书记 {secretary.name} {age} 岁，一般不超过 {oldest} 岁",
+                    f"secretary {secretary.name} is {age}; generally at most {oldest}",
+                ),
+                severity=Severity.WARNING,
+                expected=oldest,
+                actual=age,
+            )
+        if not secretary.alive_on(ctx.as_of):
+            yield ctx.finding(
+                subject,
+                "secretary_deceased",
+                Text(
+                    f"支部书记 {secretary.name} 已去世，须补选",
+                    f"secretary {secretary.name} has died; elect a new one",
+                ),
+            )
+
+
+def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if not branch_exists_on(branch, ctx.as_of) or branch.secretary_id is None:
+            continue
+        subject = ("branches", branch.id)
+        elected = branch.committee_elected
+        if elected is None:
+            yield ctx.finding(
+                subject,
+                "election_date_missing",
+                Text(
+                    "未记录本届支部委员会（书记）选举日期，无法判断换届",
+                    "the date the current committee (or secretary) was elected is not recorded",
+                ),
+                severity=Severity.WARNING,
+                fix=Text(
+                    "在 branches.yaml 中补录 committee_elected",
+                    "record committee_elected in branches.yaml",
+                ),
+            )
+            continue
+        village_types = ctx.param_on("branch.village_community_types", elected, branch.county_id)
+        key = (
+            "branch.term_years_village_community"
+            if branch.branch_type in village_types
+            else "branch.term_years"
+        )
+        years = ctx.param_on(key, elected, branch.county_id)
+        ends = elected + relativedelta(years=years)
+        warn_days = ctx.param("branch.election_warning_days", branch.county_id)
+        if ctx.as_of >= ends:
+            yield ctx.finding(
+                subject,
+                "term_expired",
+                Text(
+                    f"本届任期 {years} 年，已于 {ends} 届满，应按期换届",
+                    f"the {years}-year term ended on {ends}; an election is overdue",
+                ),
+                expected=ends.isoformat(),
+                actual=ctx.as_of.isoformat(),
+                fix=Text(
+                    "召开党员大会换届选举；确需延期的须经上级批准（最长 1 年）",
+                    "hold the election; an extension needs approval and is at most one year",
+                ),
+            )
+        elif (ends - ctx.as_of).days <= warn_days:
+            yield ctx.occurrence(
+                subject,
+                str(ctx.year),
+                ends,
+                "pending",
+                note=Text(f"任期至 {ends}", f"term ends {ends}"),
+            )
+            yield ctx.finding(
+                subject,
+                "election_due",
+                Text(
+                    f"本届任期将于 {ends} 届满，请准备换届",
+                    f"the term ends on {ends}: prepare the election",
+                ),
+                severity=Severity.WARNING,
+                expected=ends.isoformat(),
+            )
+
+
+def check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
+    for branch in ctx.ledger.branches:
+        if branch.branch_type == "mobile" or not branch_exists_on(branch, ctx.as_of):
+            continue
+        months = ctx.param("branch.away_months", branch.county_id)
+        for cadre in members_on(ctx.ledger, branch, ctx.as_of):
+            if (
+                cadre.living_away
+                and cadre.away_since
+                and cadre.away_since + relativedelta(months=months) <= ctx.as_of
+            ):
+                yield ctx.finding(
+                    ("cadres", cadre.id),
+                    "away_member",
+                    Text(
+                        f"{cadre.name} 异地居住已满 {months} 个月，应就地参加组织生活或编入流动支部",
+                        f"{cadre.name} has lived away for {months}+ months: take part where they live, "
+                        "or join a mobile branch",
+                    ),
+                    severity=Severity.INFO,
+                    expected=months,
+                )
+
+
+_PARAMS_FORMATION = ("branch.min_full_members", "branch.max_members", "branch.joint_max_units")
+_PARAMS_COMMITTEE = (
+    "branch.committee_min_size",
+    "branch.committee_usual_max_size",
+    "branch.committee_max_size",
+    "branch.committee_required_from",
+)
+
+RULES = (
+    Rule(
+        key="branch.formation",
+        title=Text("支部成立条件", "branch formation: full members"),
+        check=check_formation,
+        cites=(BRANCH_REGULATION,),
+        parameters=_PARAMS_FORMATION,
+        topic="branches",
+    ),
+    Rule(
+        key="branch.committee_required",
+        title=Text("正式党员7人以上设支委会", "committee required from 7 full members"),
+        check=check_committee_required,
+        cites=(BRANCH_REGULATION,),
+        parameters=("branch.committee_required_from",),
+        topic="branches",
+    ),
+    Rule(
+        key="branch.committee_size",
+        title=Text("支委会人数", "branch committee size"),
+        check=check_committee_size,
+        cites=(BRANCH_REGULATION,),
+        parameters=_PARAMS_COMMITTEE,
+        topic="branches",
+    ),
+    Rule(
+        key="branch.secretary",
+        title=Text("支部书记", "branch secretary"),
+        check=check_secretary,
+        cites=(BRANCH_REGULATION, "章丘区离退休干部党支部建设规范 (2015)"),
+        parameters=("branch.secretary_max_age",),
+        topic="branches",
+    ),
+    Rule(
+        key="branch.term",
+        title=Text("按期换届", "elections on time"),
+        check=check_terms,
+        cites=(BRANCH_REGULATION, "党章（2022 修正）"),
+        parameters=(
+            "branch.term_years",
+            "branch.term_years_village_community",
+            "branch.village_community_types",
+            "branch.election_warning_days",
+            "branch.term_extension_max_years",
+        ),
+        topic="branches",
+    ),
+    Rule(
+        key="branch.members_away",
+        title=Text("异地居住党员就地参加组织生活", "members living away"),
+        check=check_members_away,
+        severity=Severity.INFO,
+        cites=(BRANCH_REGULATION,),
+        parameters=("branch.away_months",),
+        topic="branches",
+    ),
+)

@@ -1,0 +1,37 @@
+"""Policy as code: rules over a ledger, parameters with effective dates, findings and reports.
+
+``evaluate(ledger, year=2022)`` runs every registered rule and returns a :class:`Report`.
+"""
+
+from .engine import RegisteredRule, Rule, RuleBook, RuleContext, evaluate, get_rulebook
+from .findings import (
+    Finding,
+    Measure,
+    Occurrence,
+    Report,
+    ResolvedParameter,
+    RuleFailure,
+    Severity,
+    Subject,
+)
+from .parameters import Parameter, ParameterVersion, PluginOverride
+
+__all__ = [
+    "Finding",
+    "Measure",
+    "Occurrence",
+    "Parameter",
+    "ParameterVersion",
+    "PluginOverride",
+    "RegisteredRule",
+    "Report",
+    "ResolvedParameter",
+    "Rule",
+    "RuleBook",
+    "RuleContext",
+    "RuleFailure",
+    "Severity",
+    "Subject",
+    "evaluate",
+    "get_rulebook",
+]

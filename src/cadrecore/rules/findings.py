@@ -1,0 +1,272 @@
+"""What evaluating rules produces: findings, the occurrences checked, measures, the report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from ..i18n import Lang, Text
+
+REPORT_FORMAT = 1
+Scalar = str | int | float | bool | None
+
+
+class Severity(IntEnum):
+    """Ordered severities: info < warning < error."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    @property
+    def label(self) -> Text:
+        return {
+            Severity.INFO: Text("提示", "info"),
+            Severity.WARNING: Text("警告", "warning"),
+            Severity.ERROR: Text("错误", "error"),
+        }[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """``info``/``warning``/``error`` (or 提示/警告/错误) to a severity."""
+        names = {
+            "info": cls.INFO,
+            "warning": cls.WARNING,
+            "error": cls.ERROR,
+            "提示": cls.INFO,
+            "警告": cls.WARNING,
+            "错误": cls.ERROR,
+        }
+        try:
+            return names[text.strip().lower()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r}; expected info, warning or error"
+            ) from None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a finding is about: a record kind and id (``branches``, ``xz.br.team.001``)."""
+
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found: what is expected, what is, why (a stable code), how to fix it.
+
+    ``reason`` is a stable code (``missed``, ``below_minimum``) that scripts may rely on; the
+    messages are for people. ``waived_by`` is the id of the waiver that covers it, if any.
+    """
+
+    rule_id: str
+    severity: Severity
+    subject: Subject
+    period: str
+    reason: str
+    message: Text
+    expected: Scalar = None
+    actual: Scalar = None
+    fix: Text | None = None
+    evidence: tuple[str, ...] = ()
+    waived_by: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            -self.severity,
+            self.rule_id,
+            self.subject.kind,
+            self.subject.id,
+            self.period,
+            self.reason,
+            self.message.en,
+        )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One expected occurrence of an obligation (a quarter's general meeting, a checklist item)
+    and the record that satisfied it, or that none did.
+
+    ``status``: ``done``, ``late`` (done after its due date), ``pending`` (not yet due),
+    ``overdue`` (due and not done), ``invalid`` (a record exists but does not count, e.g. too
+    few present), ``not_applicable``.
+    """
+
+    rule_id: str
+    subject: Subject
+    period: str
+    due: date | None
+    status: str
+    satisfied_by: str | None = None
+    done_on: date | None = None
+    note: Text | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        return self.status in ("done", "late")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A ratio a rule computed (coverage of a county): ``numerator / denominator``."""
+
+    rule_id: str
+    name: str
+    subject: Subject
+    numerator: int
+    denominator: int
+    label: Text | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.denominator == 0 else self.numerator / self.denominator
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised instead of finishing: counted as errored, apart from failed."""
+
+    rule_id: str
+    plugin: str
+    error: str
+
+
+@dataclass(frozen=True)
+class ResolvedParameter:
+    """The value a parameter had for the evaluation, and where it came from."""
+
+    key: str
+    value: Any
+    origin: str
+    effective_from: date | None
+    source: str
+    status: str
+    unit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of evaluating rules over a ledger at a date, in a stable order."""
+
+    jurisdiction: str
+    year: int
+    as_of: date
+    rules_run: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    waived: tuple[Finding, ...]
+    errored: tuple[RuleFailure, ...]
+    occurrences: tuple[Occurrence, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    parameters: tuple[ResolvedParameter, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings by severity name (waived ones not included)."""
+        counter = Counter(f.severity for f in self.findings)
+        return {s.name.lower(): counter.get(s, 0) for s in Severity}
+
+    @property
+    def success(self) -> bool:
+        """No error finding and no rule that raised."""
+        return not self.errored and all(f.severity < Severity.ERROR for f in self.findings)
+
+    def findings_of(self, rule_id: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.rule_id == rule_id)
+
+    def occurrences_of(self, rule_id: str) -> tuple[Occurrence, ...]:
+        return tuple(o for o in self.occurrences if o.rule_id == rule_id)
+
+    def compliance(self, rule_id: str | None = None) -> float | None:
+        """Share of expected occurrences (of one rule, or all) that were satisfied."""
+        pool = [
+            o
+            for o in self.occurrences
+            if (rule_id is None or o.rule_id == rule_id)
+            and o.status not in ("pending", "not_applicable")
+        ]
+        if not pool:
+            return None
+        return sum(1 for o in pool if o.satisfied) / len(pool)
+
+    def at_least(self, severity: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity >= severity)
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The documented, stable JSON form (see docs/rules.md)."""
+        return {
+            "format": REPORT_FORMAT,
+            "jurisdiction": self.jurisdiction,
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "success": self.success,
+            "counts": self.counts | {"waived": len(self.waived), "errored": len(self.errored)},
+            "rules_run": list(self.rules_run),
+            "findings": [_finding_dict(f, lang) for f in self.findings],
+            "waived": [_finding_dict(f, lang) for f in self.waived],
+            "errored": [asdict(e) for e in self.errored],
+            "occurrences": [_occurrence_dict(o, lang) for o in self.occurrences],
+            "measures": [
+                {
+                    "rule_id": m.rule_id,
+                    "name": m.name,
+                    "subject": asdict(m.subject),
+                    "numerator": m.numerator,
+                    "denominator": m.denominator,
+                    "ratio": m.ratio,
+                }
+                for m in self.measures
+            ],
+            "parameters": [
+                {
+                    "key": p.key,
+                    "value": p.value,
+                    "origin": p.origin,
+                    "effective_from": p.effective_from.isoformat() if p.effective_from else None,
+                    "source": p.source,
+                    "status": p.status,
+                    "unit_id": p.unit_id,
+                }
+                for p in self.parameters
+            ],
+        }
+
+    def to_json(self, lang: Lang = "zh") -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)
+
+
+def _finding_dict(f: Finding, lang: Lang) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity.name.lower(),
+        "subject": asdict(f.subject),
+        "period": f.period,
+        "reason": f.reason,
+        "expected": f.expected,
+        "actual": f.actual,
+        "message": f.message(lang),
+        "message_zh": f.message.zh,
+        "message_en": f.message.en,
+        "fix": f.fix(lang) if f.fix else None,
+        "evidence": list(f.evidence),
+        "waived_by": f.waived_by,
+    }
+
+
+def _occurrence_dict(o: Occurrence, lang: Lang) -> dict[str, Any]:
+    return {
+        "rule_id": o.rule_id,
+        "subject": asdict(o.subject),
+        "period": o.period,
+        "due": o.due.isoformat() if o.due else None,
+        "status": o.status,
+        "satisfied_by": o.satisfied_by,
+        "done_on": o.done_on.isoformat() if o.done_on else None,
+        "note": o.note(lang) if o.note else None,
+    }

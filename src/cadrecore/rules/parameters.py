@@ -1,0 +1,218 @@
+"""Rule parameters with the dates from which each value holds, and where each value came from.
+
+Every threshold the rules use is a :class:`Parameter`: a key, a label, and versions, each with
+the date it holds from, its source and how sure we are (``confirmed``, ``local``,
+``unverified``). Values are resolved for a date, in this order: the ledger's own overrides
+(for the unit or the nearest unit above it, then the whole ledger), then overrides that
+plugins contribute, then the parameter's own versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import PluginError, UnknownKeyError
+from ..i18n import Text
+from .findings import ResolvedParameter
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+    from ..models import ParameterOverride
+
+Status = Literal["confirmed", "local", "unverified"]
+
+
+@dataclass(frozen=True)
+class ParameterVersion:
+    """A parameter's value from ``effective_from`` on (until the next version)."""
+
+    value: Any
+    effective_from: date
+    source: str
+    status: Status = "confirmed"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named rule parameter and its dated versions."""
+
+    key: str
+    label: Text
+    versions: tuple[ParameterVersion, ...]
+    unit: str = ""
+    description: Text | None = None
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError(f"parameter {self.key!r} has no versions")
+        ordered = tuple(sorted(self.versions, key=lambda v: v.effective_from))
+        object.__setattr__(self, "versions", ordered)
+        if len({v.effective_from for v in ordered}) != len(ordered):
+            raise ValueError(f"parameter {self.key!r} has two versions from the same date")
+
+    def version_on(self, day: date) -> ParameterVersion | None:
+        """The version in force on ``day`` (None before the first one)."""
+        current = None
+        for version in self.versions:
+            if version.effective_from <= day:
+                current = version
+        return current
+
+
+@dataclass(frozen=True)
+class PluginOverride:
+    """A plugin's value for a parameter from a date (``parameter_overrides`` hook)."""
+
+    key: str
+    value: Any
+    effective_from: date
+    source: str
+
+
+@dataclass
+class ParameterTable:
+    """Every registered parameter and every plugin override, stamped with its plugin."""
+
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    overrides: list[tuple[PluginOverride, str]] = field(default_factory=list)
+
+    def add(self, parameter: object, *, plugin: str) -> None:
+        if not isinstance(parameter, Parameter):
+            raise PluginError(f"plugin {plugin!r} registered {parameter!r}; expected a Parameter")
+        if parameter.key in self.parameters:
+            raise PluginError(
+                f"parameter {parameter.key!r} is registered by plugin {self.owners[parameter.key]!r} "
+                f"and again by plugin {plugin!r}; override it with the parameter_overrides hook instead"
+            )
+        self.parameters[parameter.key] = parameter
+        self.owners[parameter.key] = plugin
+
+    def add_override(self, override: object, *, plugin: str) -> None:
+        if not isinstance(override, PluginOverride):
+            raise PluginError(f"plugin {plugin!r} returned {override!r}; expected a PluginOverride")
+        if override.key not in self.parameters:
+            raise PluginError(f"plugin {plugin!r} overrides unknown parameter {override.key!r}")
+        self.overrides.append((override, plugin))
+
+    def get(self, key: str) -> Parameter:
+        try:
+            return self.parameters[key]
+        except KeyError:
+            raise UnknownKeyError(f"unknown parameter {key!r}") from None
+
+
+class ParameterResolver:
+    """Resolves parameters for one evaluation: a ledger, a date; remembers what it resolved."""
+
+    def __init__(self, table: ParameterTable, ledger: Ledger, day: date) -> None:
+        self.table = table
+        self.ledger = ledger
+        self.day = day
+        self.resolved: dict[tuple[str, str | None], ResolvedParameter] = {}
+
+    def __call__(self, key: str, unit_id: str | None = None) -> Any:
+        """The value of ``key`` on the evaluation date, for ``unit_id`` if given."""
+        return self.resolve(key, unit_id).value
+
+    def resolve(self, key: str, unit_id: str | None = None) -> ResolvedParameter:
+        cache_key = (key, unit_id)
+        if cache_key not in self.resolved:
+            self.resolved[cache_key] = self._resolve(key, unit_id)
+        return self.resolved[cache_key]
+
+    def _resolve(self, key: str, unit_id: str | None) -> ResolvedParameter:
+        parameter = self.table.get(key)
+        for scope in self._scopes(unit_id):
+            best: ParameterOverride | None = None
+            for override in self.ledger.parameters:
+                if (
+                    override.key == key
+                    and override.unit_id == scope
+                    and override.effective_from <= self.day
+                    and (best is None or override.effective_from > best.effective_from)
+                ):
+                    best = override
+            if best is not None:
+                return ResolvedParameter(
+                    key,
+                    best.value,
+                    "ledger",
+                    best.effective_from,
+                    best.source,
+                    "local",
+                    best.unit_id,
+                )
+        plugin_best: tuple[PluginOverride, str] | None = None
+        for candidate, plugin in self.table.overrides:
+            if (
+                candidate.key == key
+                and candidate.effective_from <= self.day
+                and (
+                    plugin_best is None or candidate.effective_from > plugin_best[0].effective_from
+                )
+            ):
+                plugin_best = (candidate, plugin)
+        if plugin_best is not None:
+            chosen, plugin = plugin_best
+            return ResolvedParameter(
+                key,
+                chosen.value,
+                f"plugin:{plugin}",
+                chosen.effective_from,
+                chosen.source,
+                "local",
+            )
+        version = parameter.version_on(self.day)
+        if version is None:
+            version = parameter.versions[0]  # before the first rule: judge by the earliest known
+        return ResolvedParameter(
+            key,
+            version.value,
+            f"plugin:{self.table.owners[key]}",
+            version.effective_from,
+            version.source,
+            version.status,
+        )
+
+    def _scopes(self, unit_id: str | None) -> Iterable[str | None]:
+        if unit_id is not None:
+            yield unit_id
+            for unit in self.ledger.ancestors_of(unit_id):
+                yield unit.id
+        yield None
+
+
+def parameters_from_data(entries: Iterable[Mapping[str, Any]]) -> list[Parameter]:
+    """Parameters from plain data (the built-in ``parameters.yaml``)."""
+    result = []
+    for entry in entries:
+        versions = tuple(
+            ParameterVersion(
+                value=v["value"],
+                effective_from=_as_date(v["from"]),
+                source=str(v["source"]),
+                status=v.get("status", "confirmed"),
+            )
+            for v in entry["versions"]
+        )
+        description = entry.get("description")
+        result.append(
+            Parameter(
+                key=str(entry["key"]),
+                label=Text(str(entry["label_zh"]), str(entry["label_en"])),
+                versions=versions,
+                unit=str(entry.get("unit", "")),
+                description=Text(description["zh"], description["en"]) if description else None,
+            )
+        )
+    return result
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
