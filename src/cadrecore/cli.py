@@ -119,6 +119,88 @@ def plugins(
         print(f"{failure.name}: 加载失败 / failed to load: {failure.error}")
 
 
+class Lang(StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
+def _parse_date(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--as-of: expected a date such as 2022-07-18, got {text!r}") from None
+
+
+@app.command()
+def check(
+    ledger: Annotated[Path, typer.Argument(help="账册目录 / a ledger folder")],
+    year: Annotated[int | None, typer.Option("--year", help="评估年度（按 12 月 31 日）")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="评估日期，如 2022-07-18")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
+    min_severity: Annotated[
+        str, typer.Option("--min-severity", help="只显示此级别及以上：info / warning / error")
+    ] = "info",
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="只运行这些规则（可重复，可用 *）")
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+) -> None:
+    """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
+    from .errors import CadrecoreError
+    from .rules import Severity, evaluate
+
+    try:
+        threshold = Severity.parse(min_severity)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if year is None and as_of is None:
+        raise _fail("give --year or --as-of / 请指定 --year 或 --as-of")
+    day = _parse_date(as_of) if as_of else None
+    loaded = _load(ledger)
+    try:
+        report = evaluate(loaded, year=year, as_of=day, rules=rule or None)
+    except CadrecoreError as exc:
+        raise _fail(str(exc)) from None
+    if fmt is OutputFormat.JSON:
+        data = report.to_dict(lang.value)
+        data["findings"] = [
+            f for f in data["findings"] if Severity[f["severity"].upper()] >= threshold
+        ]
+        _emit_json(data)
+    else:
+        from .reports.text import render_check
+
+        print(render_check(report, lang=lang.value, min_severity=threshold))
+    if not report.success:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+) -> None:
+    """列出全部规则及其参数 / List every rule with its parameters, their dated values and sources."""
+    from .rules.catalog import rule_catalog
+
+    catalog = rule_catalog()
+    if fmt is OutputFormat.JSON:
+        _emit_json(catalog)
+        return
+    for entry in catalog["rules"]:
+        print(f"{entry['id']}  [{entry['severity']}]  {entry['title'][lang.value]}")
+        for cite in entry["cites"]:
+            print(f"    依据 / cites: {cite}")
+        for key in entry["parameters"]:
+            parameter = catalog["parameters"][key]
+            values = "; ".join(
+                f"{v['value']} (from {v['from']}, {v['status']})" for v in parameter["versions"]
+            )
+            print(f"    {key} = {values}")
+
+
 def main() -> None:
     """Entry point of the ``cadrecore`` script."""
     app()

@@ -37,6 +37,9 @@ class LeaderPresence(Record):
     def _to_text(self) -> str:
         return f"{self.body.value}:{self.name}"
 
+    def __str__(self) -> str:
+        return self._to_text()
+
 
 Ids = Annotated[tuple[str, ...], BeforeValidator(split_cell)]
 Leaders = Annotated[tuple[LeaderPresence, ...], BeforeValidator(split_cell)]

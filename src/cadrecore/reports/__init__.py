@@ -1,0 +1,1 @@
+"""Turning reports into text, Markdown, HTML and spreadsheets: one renderer per format."""

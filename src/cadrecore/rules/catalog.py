@@ -1,0 +1,63 @@
+"""The rule catalog: every registered rule with its metadata and parameters, as plain data
+(``cadrecore rules --format json`` and the generated rules reference)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+from .engine import get_rulebook
+
+
+def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
+    """Rules (by id) and the parameters they read, with every dated version and its source."""
+    book = get_rulebook(pm)
+    rules = []
+    used: set[str] = set()
+    for registered in book.select(None):
+        rule = registered.rule
+        used.update(rule.parameters)
+        rules.append(
+            {
+                "id": registered.id,
+                "plugin": registered.plugin,
+                "topic": rule.topic,
+                "title": {"zh": rule.title.zh, "en": rule.title.en},
+                "description": {"zh": rule.description.zh, "en": rule.description.en}
+                if rule.description
+                else None,
+                "severity": rule.severity.name.lower(),
+                "cites": list(rule.cites),
+                "parameters": list(rule.parameters),
+            }
+        )
+    parameters = {}
+    for key in sorted(book.parameters.parameters):
+        parameter = book.parameters.parameters[key]
+        parameters[key] = {
+            "label": {"zh": parameter.label.zh, "en": parameter.label.en},
+            "unit": parameter.unit,
+            "plugin": book.parameters.owners[key],
+            "used_by": sorted(r["id"] for r in rules if key in r["parameters"]),
+            "versions": [
+                {
+                    "value": v.value,
+                    "from": v.effective_from.isoformat(),
+                    "source": v.source,
+                    "status": v.status,
+                }
+                for v in parameter.versions
+            ],
+            "overrides": [
+                {
+                    "plugin": plugin,
+                    "value": o.value,
+                    "from": o.effective_from.isoformat(),
+                    "source": o.source,
+                }
+                for o, plugin in book.parameters.overrides
+                if o.key == key
+            ],
+        }
+    return {"rules": rules, "parameters": parameters}

@@ -1,0 +1,122 @@
+"""`cadrecore check` and `cadrecore rules`: exit codes, formats, filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cadrecore.cli import app
+from cadrecore.sample import small_ledger
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_ledger().save(tmp_path_factory.mktemp("sample") / "ledger")
+
+
+@pytest.fixture(scope="module")
+def failing_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ledger = small_ledger()
+    ledger = ledger.replace(
+        activities=tuple(
+            a
+            for a in ledger.activities
+            if a.activity_kind not in ("org_life_meeting", "party_lecture")
+        )
+    )
+    return ledger.save(tmp_path_factory.mktemp("failing") / "ledger")
+
+
+def test_check_passes_with_exit_0(sample_folder: Path) -> None:
+    result = runner.invoke(app, ["check", str(sample_folder), "--year", "2022"])
+    assert result.exit_code == 0, result.output
+    assert "通过" in result.output
+
+
+def test_check_with_errors_exits_1_and_lists_them(failing_folder: Path) -> None:
+    result = runner.invoke(app, ["check", str(failing_folder), "--year", "2022", "--lang", "en"])
+    assert result.exit_code == 1
+    assert "builtin::org_life.org_life_meeting" in result.output
+    assert "fail" in result.output
+
+
+def test_min_severity_hides_lower_findings_but_not_the_exit_code(failing_folder: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(failing_folder),
+            "--year",
+            "2022",
+            "--min-severity",
+            "error",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["findings"] and {f["severity"] for f in data["findings"]} == {"error"}
+    assert data["counts"]["warning"] > 0
+
+
+def test_rule_option_runs_only_those_rules(failing_folder: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(failing_folder),
+            "--year",
+            "2022",
+            "--format",
+            "json",
+            "--rule",
+            "builtin::org_life.party_lecture",
+        ],
+    )
+    data = json.loads(result.output)
+    assert data["rules_run"] == ["builtin::org_life.party_lecture"]
+    assert result.exit_code == 0  # lectures missed are warnings
+
+
+def test_as_of_and_bad_input_exit_2(sample_folder: Path, tmp_path: Path) -> None:
+    ok = runner.invoke(
+        app, ["check", str(sample_folder), "--as-of", "2022-07-18", "--format", "json"]
+    )
+    assert ok.exit_code == 0 and json.loads(ok.output)["as_of"] == "2022-07-18"
+    assert runner.invoke(app, ["check", str(sample_folder), "--as-of", "18/07/2022"]).exit_code == 2
+    assert runner.invoke(app, ["check", str(sample_folder)]).exit_code == 2
+    assert runner.invoke(app, ["check", str(tmp_path / "missing"), "--year", "2022"]).exit_code == 2
+    assert (
+        runner.invoke(
+            app, ["check", str(sample_folder), "--year", "2022", "--rule", "nope"]
+        ).exit_code
+        == 2
+    )
+    assert (
+        runner.invoke(
+            app, ["check", str(sample_folder), "--year", "2022", "--min-severity", "x"]
+        ).exit_code
+        == 2
+    )
+
+
+def test_rules_lists_every_rule_with_dated_parameters() -> None:
+    result = runner.invoke(app, ["rules", "--format", "json"])
+    assert result.exit_code == 0
+    catalog = json.loads(result.output)
+    ids = [r["id"] for r in catalog["rules"]]
+    assert "builtin::branch.formation" in ids and "builtin::org_life.general_meeting" in ids
+    term = catalog["parameters"]["branch.term_years"]
+    assert [(v["value"], v["from"], v["status"]) for v in term["versions"]] == [
+        (3, "2018-10-28", "confirmed"),
+        (5, "2022-10-22", "unverified"),
+    ]
+    assert "builtin::branch.term" in term["used_by"]
+    text = runner.invoke(app, ["rules"])
+    assert text.exit_code == 0 and "branch.min_full_members = 3" in text.output
