@@ -227,7 +227,7 @@ def test_a_party_member_in_no_branch() -> None:
     ledger = changed(LEDGER, "memberships", lambda m: None if m.cadre_id == loose else m)
     report = run(ledger, "coverage.full")
     assert ("not_in_branch", "cadres", loose) in reasons(report.findings)
-    overall = [m for m in report.measures if m.name == "coverage" and m.subject.id == "city"][0]
+    overall = next(m for m in report.measures if m.name == "coverage" and m.subject.id == "city")
     assert (overall.numerator, overall.denominator) == (16, 17)
     by_county = {
         m.subject.id: m.ratio
@@ -298,7 +298,7 @@ def test_a_branch_formed_mid_year_owes_only_from_then() -> None:
     )
     report = run(ledger, "org_life.themed_party_day")
     west = [o for o in report.occurrences if o.subject.id == "b.west"]
-    assert [o.period for o in west][0] == "2022-07"
+    assert next(o.period for o in west) == "2022-07"
     assert len(west) == 6
 
 
@@ -424,7 +424,7 @@ def test_leadership_posts_over() -> None:
         start=date(2021, 1, 1),
     )
     ledger = LEDGER.replace(
-        assignments=tuple(a for a in LEDGER.assignments if a.id != "as1") + (extra,)
+        assignments=(*tuple(a for a in LEDGER.assignments if a.id != "as1"), extra)
     )
     report = run(ledger, "quota.leadership_posts")
     assert reasons(report.findings) == [("over_posts", "units", "city.vcb")]

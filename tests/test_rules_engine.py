@@ -199,7 +199,7 @@ def test_overriding_an_unknown_parameter_names_the_plugin(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> None:
     register_plugin(_BadOverride(), name="badoverride")
-    with pytest.raises(PluginError, match="badoverride.*no.such.key"):
+    with pytest.raises(PluginError, match=r"badoverride.*no\.such\.key"):
         evaluate(small_ledger(), year=2022, pm=cadrecore_pm)
 
 
@@ -220,7 +220,7 @@ def test_a_rule_reading_an_unregistered_parameter_is_refused(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> None:
     register_plugin(_NeedsParam(), name="needsparam")
-    with pytest.raises(PluginError, match="needsparam.*missing.param"):
+    with pytest.raises(PluginError, match=r"needsparam.*missing\.param"):
         evaluate(small_ledger(), year=2022, pm=cadrecore_pm)
 
 

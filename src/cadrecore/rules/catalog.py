@@ -13,7 +13,7 @@ from .engine import get_rulebook
 def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
     """Rules (by id) and the parameters they read, with every dated version and its source."""
     book = get_rulebook(pm)
-    rules = []
+    rules: list[dict[str, Any]] = []
     used: set[str] = set()
     for registered in book.select(None):
         rule = registered.rule
