@@ -22,6 +22,7 @@ from .plugins import (
     get_registry,
     hookimpl,
     new_plugin_manager,
+    using_plugin_manager,
 )
 from .registry import (
     ActivityKind,
@@ -60,4 +61,5 @@ __all__ = [
     "load_ledger",
     "new_plugin_manager",
     "save_ledger",
+    "using_plugin_manager",
 ]

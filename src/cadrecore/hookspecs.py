@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from .registry import ActivityKind, BranchType, ChecklistItem, PlanMetric, ServiceType
+    from .i18n import Text
+    from .ledger import Ledger
+    from .models import ServiceEvent, ServiceRecord
+    from .registry import ActivityKind, BranchType, ChecklistItem, Importer, PlanMetric, ServiceType
+    from .reports.sections import ReportSection
     from .rules.engine import Rule
+    from .rules.findings import Report
     from .rules.parameters import Parameter, PluginOverride
 
 hookspec = pluggy.HookspecMarker("cadrecore")
@@ -69,6 +74,14 @@ def register_plan_metrics(register: Callable[[PlanMetric], None]) -> None:
     """
 
 
+@hookspec
+def register_importers(register: Callable[[Importer], None]) -> None:
+    """Register readers for this department's own spreadsheets.
+
+    :param register: the host's callback, taking one :class:`~cadrecore.registry.Importer`.
+    """
+
+
 # =============================================================================================
 # Rules: called once each time a rule book is built from the installed plugins
 # =============================================================================================
@@ -105,3 +118,53 @@ def parameter_overrides() -> list[PluginOverride]:
     :return: a list of :class:`~cadrecore.rules.PluginOverride` (empty for none).
     """
     return []
+
+
+# =============================================================================================
+# Services: called while a ledger is checked, and when a service record changes state
+# =============================================================================================
+
+
+@hookspec
+def validate_service_record(
+    record: ServiceRecord, service_type: ServiceType, ledger: Ledger
+) -> list[Text] | None:
+    """Check one service record beyond its own fields (against the roster, say).
+
+    Called for every service record each time a ledger is built; look at
+    ``record.service_type`` and return None for records that are not yours.
+
+    :param record: the record, its ``details`` already checked by the type's model.
+    :param service_type: the registered type of the record.
+    :param ledger: the ledger being built (its lookups work; its own checks are under way).
+    :return: what is wrong, one :class:`~cadrecore.Text` each; empty or None when nothing is.
+    """
+
+
+@hookspec
+def after_service_transition(ledger: Ledger, record: ServiceRecord, event: ServiceEvent) -> None:
+    """React to a service record's change of state (notify someone, plan a follow-up).
+
+    Called by :func:`cadrecore.services.transition` after the move succeeded; a failure here
+    is reported as a warning naming the plugin and does not undo the move.
+
+    :param ledger: the new ledger, with the record moved.
+    :param record: the record in its new state.
+    :param event: the event recorded: new state, date, actor and role.
+    """
+
+
+# =============================================================================================
+# Reports: called when the annual report is assembled
+# =============================================================================================
+
+
+@hookspec
+def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection] | None:
+    """Contribute sections to the annual report (a department's services, say).
+
+    :param ledger: the ledger reported on.
+    :param report: the year's rule evaluation (findings, occurrences, measures).
+    :param lang: ``zh`` or ``en``, the report's language (sections carry both anyway).
+    :return: the sections to add, each with an ``order`` that places it.
+    """

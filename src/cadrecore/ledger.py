@@ -22,6 +22,7 @@ from .calendar import Period
 from .errors import LedgerError, Location, Problem
 from .i18n import Text
 from .models import (
+    KINDS_BY_NAME,
     RECORD_KINDS,
     Activity,
     Assignment,
@@ -40,6 +41,7 @@ from .models import (
     Project,
     Recognition,
     Record,
+    ServiceEvent,
     ServiceRecord,
     StaffMember,
     Theme,
@@ -82,6 +84,7 @@ class Ledger(BaseModel):
     programmes: tuple[Programme, ...] = ()
     projects: tuple[Project, ...] = ()
     service_records: tuple[ServiceRecord, ...] = ()
+    service_events: tuple[ServiceEvent, ...] = ()
     opinions: tuple[Opinion, ...] = ()
     treatment_standards: tuple[TreatmentStandard, ...] = ()
     treatment_grants: tuple[TreatmentGrant, ...] = ()
@@ -256,6 +259,7 @@ class Ledger(BaseModel):
             ref("service_records", s.id, "cadre_id", s.cadre_id, "cadres")
             ref("service_records", s.id, "provider_unit_id", s.provider_unit_id, "units")
             problems += self._check_service_details(s)
+        problems += self._check_service_histories()
         for op in self.opinions:
             ref("opinions", op.id, "raised_at_id", op.raised_at_id, "activities")
             ref("opinions", op.id, "assigned_unit_id", op.assigned_unit_id, "units")
@@ -312,7 +316,7 @@ class Ledger(BaseModel):
         problems = []
         spans: dict[str, list[Membership]] = defaultdict(list)
         for m in self.memberships:
-            where = f"{m.cadre_id}@{m.branch_id}"
+            where = _MEMBERSHIP.key_of(m)
             cadre = cadres.get(m.cadre_id)
             if cadre is None:
                 problems.append(
@@ -396,6 +400,33 @@ class Ledger(BaseModel):
             seen[key] = theme.id
         return problems
 
+    def _check_service_histories(self) -> list[Problem]:
+        from .services import history_problems
+
+        problems = []
+        by_record: dict[str, list[ServiceEvent]] = defaultdict(list)
+        for event in self.service_events:
+            by_record[event.record_id].append(event)
+        records = self._by_id["service_records"]
+        for record_id, events in by_record.items():
+            record = records.get(record_id)
+            key = f"{record_id}@{min(e.seq for e in events)}"
+            if record is None:
+                problems.append(
+                    _problem(
+                        "service_events",
+                        key,
+                        "record_id",
+                        f"服务记录 {record_id} 不存在",
+                        f"no service record {record_id!r}",
+                    )
+                )
+                continue
+            lifecycle = self._registry.service_types.get(record.service_type).lifecycle
+            for text in history_problems(record, events, lifecycle):
+                problems.append(Problem(Location(field="seq"), text, "service_records", record_id))
+        return problems
+
     def _check_service_details(self, record: ServiceRecord) -> list[Problem]:
         service_type = self._registry.service_types.get(record.service_type)
         try:
@@ -411,7 +442,14 @@ class Ledger(BaseModel):
                 )
                 for err in exc.errors()
             ]
-        return []
+        hooks = self._registry.hooks
+        if hooks is None:
+            return []
+        found = hooks.validate_service_record(record, service_type, self)
+        return [
+            Problem(Location(field="details"), text, "service_records", record.id)
+            for _, text in found
+        ]
 
     # -----------------------------------------------------------------------------------------
     # Lookups
@@ -588,6 +626,9 @@ class Ledger(BaseModel):
         """The year's theme of ``unit_id`` (default: the jurisdiction's root unit)."""
         owner = unit_id or self.jurisdiction.root_unit_id
         return next((t for t in self.themes if t.year == year and t.owner_unit_id == owner), None)
+
+
+_MEMBERSHIP = KINDS_BY_NAME["memberships"]
 
 
 def _holds_on(m: Membership, day: date) -> bool:

@@ -19,16 +19,25 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from . import hookspecs
 from .errors import CadrecoreError, PluginError
-from .registry import Registry, Vocabulary
+from .i18n import Text
+from .registry import Registry, ServiceType, Vocabulary
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+    from .models import ServiceEvent, ServiceRecord
+    from .reports.sections import ReportSection
+    from .rules.findings import Report
 
 PROJECT = "cadrecore"
 ENTRY_POINT_GROUP = "cadrecore"
@@ -109,14 +118,31 @@ def new_plugin_manager(*, load_installed: bool = True, builtins: bool = True) ->
 
 
 _default_pm: PluginManager | None = None
+_active_pm: ContextVar[PluginManager | None] = ContextVar("cadrecore_active_pm", default=None)
 
 
 def get_plugin_manager() -> PluginManager:
-    """The process's plugin manager: hook specs, installed plugins and built-ins, loaded once."""
+    """The plugin manager in use: the one a :func:`using_plugin_manager` block set, else the
+    process's own (hook specs, installed plugins and built-ins, loaded once)."""
     global _default_pm
+    active = _active_pm.get()
+    if active is not None:
+        return active
     if _default_pm is None:
         _default_pm = new_plugin_manager()
     return _default_pm
+
+
+@contextmanager
+def using_plugin_manager(pm: PluginManager) -> Iterator[PluginManager]:
+    """Use ``pm`` (its vocabularies, rules and hooks) wherever none is named, in this block:
+    records built in Python check their keys against its registry, ``evaluate`` runs its rules.
+    """
+    token = _active_pm.set(pm)
+    try:
+        yield pm
+    finally:
+        _active_pm.reset(token)
 
 
 def call_register_hook(pm: pluggy.PluginManager, hook_name: str, add: Callable[..., None]) -> None:
@@ -147,16 +173,125 @@ _VOCABULARY_HOOKS: tuple[tuple[str, str], ...] = (
     ("plan_metrics", "register_plan_metrics"),
     ("checklist_items", "register_checklist_items"),
     ("service_types", "register_service_types"),
+    ("importers", "register_importers"),
 )
 
 
 def build_registry(pm: pluggy.PluginManager) -> Registry:
     """Every vocabulary entry the plugins of ``pm`` register, each stamped with its plugin."""
-    registry = Registry()
+    registry = Registry(hooks=Hooks(pm))
     for attribute, hook_name in _VOCABULARY_HOOKS:
         call_register_hook(pm, hook_name, getattr(registry, attribute).add)
     registry.check_references()
     return registry
+
+
+@dataclass(frozen=True)
+class HookFailure:
+    """A plugin's hook implementation that raised or returned the wrong type."""
+
+    plugin: str
+    hook: str
+    error: str
+
+
+class Hooks:
+    """The typed facade over ``pm.hook``: one typed method per event hook, so callers are
+    type-checked and each plugin's failure is caught and named instead of stopping the rest.
+
+    (The ``register_*`` hooks are called by :func:`build_registry` and
+    :func:`cadrecore.rules.engine.build_rulebook`.)
+    """
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+
+    def _each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as exc:  # one plugin's fault must not stop the others
+                yield (
+                    impl.plugin_name,
+                    HookFailure(impl.plugin_name, hook_name, f"{type(exc).__name__}: {exc}"),
+                )
+                continue
+            yield impl.plugin_name, result
+
+    def validate_service_record(
+        self, record: ServiceRecord, service_type: ServiceType, ledger: Ledger
+    ) -> list[tuple[str, Text]]:
+        """Problems the plugins find with ``record``, each with the plugin that found it."""
+        found: list[tuple[str, Text]] = []
+        for plugin, result in self._each(
+            "validate_service_record", record=record, service_type=service_type, ledger=ledger
+        ):
+            if isinstance(result, HookFailure):
+                found.append(
+                    (
+                        plugin,
+                        Text(
+                            f"插件 {plugin} 校验出错：{result.error}",
+                            f"plugin {plugin!r} failed to validate: {result.error}",
+                        ),
+                    )
+                )
+            elif result:
+                for item in result:
+                    if not isinstance(item, Text):
+                        found.append(
+                            (
+                                plugin,
+                                Text(
+                                    f"插件 {plugin} 返回了错误的类型",
+                                    f"plugin {plugin!r} returned "
+                                    f"{type(item).__name__}, expected cadrecore.Text",
+                                ),
+                            )
+                        )
+                        break
+                    found.append((plugin, item))
+        return found
+
+    def after_service_transition(
+        self, ledger: Ledger, record: ServiceRecord, event: ServiceEvent
+    ) -> list[HookFailure]:
+        """Tell the plugins a record moved; the failures, if any."""
+        return [
+            r
+            for _, r in self._each(
+                "after_service_transition", ledger=ledger, record=record, event=event
+            )
+            if isinstance(r, HookFailure)
+        ]
+
+    def report_sections(
+        self, ledger: Ledger, report: Report, lang: str
+    ) -> tuple[list[ReportSection], list[HookFailure]]:
+        """The sections every plugin contributes, stamped with the plugin; and the failures."""
+        from .reports.sections import ReportSection
+
+        sections: list[ReportSection] = []
+        failures: list[HookFailure] = []
+        for plugin, result in self._each(
+            "report_sections", ledger=ledger, report=report, lang=lang
+        ):
+            if isinstance(result, HookFailure):
+                failures.append(result)
+                continue
+            for section in result or ():
+                if not isinstance(section, ReportSection):
+                    failures.append(
+                        HookFailure(
+                            plugin,
+                            "report_sections",
+                            f"returned {type(section).__name__}, expected ReportSection",
+                        )
+                    )
+                    break
+                sections.append(replace(section, plugin=plugin))
+        return sections, failures
 
 
 _registry_cache: dict[tuple[int, tuple[int, ...]], Registry] = {}

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -20,9 +21,12 @@ from pydantic import BaseModel
 from .errors import DuplicateKeyError, PluginError, UnknownKeyError
 from .i18n import Text
 from .models.common import LeadingBody, MonthDay
+from .services import DEFAULT_LIFECYCLE, Lifecycle
 
 if TYPE_CHECKING:
+    from .io.importers import ImportBatch
     from .ledger import Ledger
+    from .plugins import Hooks
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
@@ -88,6 +92,27 @@ class ServiceType(Entry):
     department: Text
     details: type[BaseModel]
     eligible: Callable[[Any, Any], bool] | None = None
+    lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+
+    def is_eligible(self, cadre: Any, day: Any) -> bool:
+        """Whether ``cadre`` may receive this service on ``day`` (default: if alive then)."""
+        if self.eligible is not None:
+            return bool(self.eligible(cadre, day))
+        return bool(cadre.alive_on(day))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Importer(Entry):
+    """Reads a department's own spreadsheet into records (``register_importers`` hook).
+
+    ``suffixes`` are the file endings it reads (``.xlsx``); ``sniff(path)`` says whether a file
+    is one of its own (it may look at a sheet's title or headers); ``read(path, registry)``
+    returns an :class:`~cadrecore.io.importers.ImportBatch` of records and problems.
+    """
+
+    suffixes: tuple[str, ...]
+    sniff: Callable[[Path], bool]
+    read: Callable[[Path, Registry], ImportBatch]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,6 +202,11 @@ class Registry:
     plan_metrics: Vocabulary[PlanMetric] = field(
         default_factory=lambda: Vocabulary("plan metric", PlanMetric)
     )
+    importers: Vocabulary[Importer] = field(
+        default_factory=lambda: Vocabulary("importer", Importer)
+    )
+    #: The typed hook facade of the plugin manager this registry was built from (if any).
+    hooks: Hooks | None = None
 
     def vocabulary(self, name: str) -> Vocabulary[Any]:
         """A vocabulary by its attribute name (``"branch_types"``, ...)."""

@@ -3,8 +3,8 @@
 Installed with cadrecore (entry point ``pytest11``), it offers fixtures:
 
 ``cadrecore_pm``
-    A fresh plugin manager with the built-ins only: no installed plugin is loaded, so a test
-    sees exactly the plugins it registers.
+    A fresh plugin manager with the built-ins only, in use for the length of the test: no
+    installed plugin is loaded, so a test sees exactly the plugins it registers.
 ``cadrecore_registry``
     The registry of ``cadrecore_pm``.
 ``register_plugin``
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from .plugins import PluginManager, get_registry, new_plugin_manager
+from .plugins import PluginManager, get_registry, new_plugin_manager, using_plugin_manager
 from .registry import Registry
 
 
@@ -38,9 +38,12 @@ def registered(pm: PluginManager, plugin: object, name: str | None = None) -> It
 
 
 @pytest.fixture
-def cadrecore_pm() -> PluginManager:
-    """A plugin manager with cadrecore's built-ins and nothing else."""
-    return new_plugin_manager(load_installed=False)
+def cadrecore_pm() -> Iterator[PluginManager]:
+    """A plugin manager with cadrecore's built-ins and nothing else, in use for the test:
+    records built in the test check their keys against it, ``evaluate`` runs its rules."""
+    pm = new_plugin_manager(load_installed=False)
+    with using_plugin_manager(pm):
+        yield pm
 
 
 @pytest.fixture

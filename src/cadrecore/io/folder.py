@@ -157,10 +157,7 @@ class _FolderReader:
             except ValidationError as exc:
                 self._validation_problems(exc, location)
                 continue
-            if kind.keyed:
-                self.where[(kind.name, record.id)] = location  # type: ignore[attr-defined]
-            else:
-                self.where[(kind.name, _membership_key(record))] = location
+            self.where[(kind.name, kind.key_of(record))] = location
             yield record
 
     def _yaml_rows(self, file: Path) -> Iterator[tuple[int, Any]]:
@@ -349,10 +346,6 @@ class _FolderReader:
                 problem.record_id,
             )
         return problem
-
-
-def _membership_key(record: Any) -> str:
-    return f"{record.cadre_id}@{record.branch_id}"
 
 
 def _is_bool(annotation: Any) -> bool:

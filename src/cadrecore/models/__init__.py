@@ -11,7 +11,7 @@ from .plans import Checklist, ChecklistEntry, Plan, PlanTarget, Theme
 from .policy import ParameterOverride, Waiver
 from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
 from .recognitions import Recognition, RecognitionKind, RecognitionLevel
-from .services import ServiceRecord, ServiceState
+from .services import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
 from .treatment import TreatmentGrant, TreatmentStandard
 from .units import (
     AppointmentBasis,
@@ -70,7 +70,9 @@ __all__ = [
     "ResultMetric",
     "RetirementKind",
     "RevolutionPeriod",
+    "ServiceEvent",
     "ServiceRecord",
+    "ServiceRole",
     "ServiceState",
     "StaffMember",
     "Theme",

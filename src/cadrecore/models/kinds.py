@@ -15,7 +15,7 @@ from .plans import Checklist, Plan, Theme
 from .policy import ParameterOverride, Waiver
 from .programmes import Programme, Project
 from .recognitions import Recognition
-from .services import ServiceRecord
+from .services import ServiceEvent, ServiceRecord
 from .treatment import TreatmentGrant, TreatmentStandard
 from .units import Assignment, Establishment, LeadershipPost, StaffMember, Unit
 
@@ -25,18 +25,29 @@ class RecordKind:
     """One kind of record: the Ledger attribute, its model, and how a ledger folder stores it.
 
     ``storage`` is ``yaml`` for structured records people edit by hand and ``csv`` for long
-    tables. ``keyed`` kinds have an ``id`` that must be unique in the ledger.
+    tables. ``key_fields`` identify a record within the ledger: ``("id",)`` for most kinds
+    (``keyed``), a natural key for link tables such as memberships.
     """
 
     name: str
     model: type[Record]
     storage: Literal["yaml", "csv"]
     label: Text
-    keyed: bool = True
+    key_fields: tuple[str, ...] = ("id",)
+
+    @property
+    def keyed(self) -> bool:
+        """Whether records of this kind have an ``id`` of their own."""
+        return self.key_fields == ("id",)
 
     @property
     def filename(self) -> str:
         return f"{self.name}.{self.storage}"
+
+    def key_of(self, record: Record) -> str:
+        """The record's identity within its kind: its id, or its key fields joined by ``@``."""
+        values = [getattr(record, name) for name in self.key_fields]
+        return "@".join("" if v is None else str(v) for v in values)
 
 
 RECORD_KINDS: tuple[RecordKind, ...] = (
@@ -48,7 +59,13 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("cadres", Cadre, "csv", Text("老干部", "cadres")),
     RecordKind("party_orgs", PartyOrg, "yaml", Text("党组织", "party organizations")),
     RecordKind("branches", Branch, "yaml", Text("党支部", "branches")),
-    RecordKind("memberships", Membership, "csv", Text("支部成员", "memberships"), keyed=False),
+    RecordKind(
+        "memberships",
+        Membership,
+        "csv",
+        Text("支部成员", "memberships"),
+        key_fields=("cadre_id", "branch_id", "since"),
+    ),
     RecordKind("activities", Activity, "csv", Text("活动记录", "activities")),
     RecordKind("checklists", Checklist, "yaml", Text("工作清单", "checklists")),
     RecordKind("plans", Plan, "yaml", Text("规划", "plans")),
@@ -56,6 +73,13 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("programmes", Programme, "yaml", Text("主题活动", "programmes")),
     RecordKind("projects", Project, "yaml", Text("带头人项目", "projects")),
     RecordKind("service_records", ServiceRecord, "csv", Text("服务记录", "service records")),
+    RecordKind(
+        "service_events",
+        ServiceEvent,
+        "csv",
+        Text("服务流转记录", "service events"),
+        key_fields=("record_id", "seq"),
+    ),
     RecordKind("opinions", Opinion, "csv", Text("意见建议", "opinions")),
     RecordKind(
         "treatment_standards", TreatmentStandard, "yaml", Text("待遇标准", "treatment standards")

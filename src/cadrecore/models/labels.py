@@ -106,6 +106,12 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
     "state": "状态",
     "requested": "申请日期",
     "details": "详情",
+    "record_id": "服务记录编号",
+    "seq": "序号",
+    "to_state": "变更为",
+    "at": "时间",
+    "actor": "经办人",
+    "role": "角色",
     # opinions
     "raised_at_id": "提出场合编号",
     "raised": "提出日期",

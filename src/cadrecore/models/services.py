@@ -69,3 +69,38 @@ class ServiceRecord(Record):
 def details_of(record: ServiceRecord, model: type[Any]) -> Any:
     """The record's details parsed by its service type's model."""
     return model.model_validate(record.details)
+
+
+class ServiceRole(LabelledEnum):
+    """Who moves a service record from one state to the next."""
+
+    CADRE = "cadre"
+    PROVIDER = "provider"
+    BUREAU = "bureau"
+    SYSTEM = "system"
+
+    @classmethod
+    def zh_labels(cls) -> dict[str, str]:
+        return {
+            "cadre": "老干部本人",
+            "provider": "服务单位",
+            "bureau": "老干部局",
+            "system": "系统",
+        }
+
+
+class ServiceEvent(Record):
+    """One change of state of a service record: to which state, when, by whom, in what role.
+
+    The events of a record, numbered ``seq`` 1, 2, ..., are its history: the first is the
+    request, each next one a transition its service type's lifecycle allows, and the last
+    one's state is the record's state.
+    """
+
+    record_id: RecordId
+    seq: Annotated[int, Field(ge=1)]
+    to_state: ServiceState
+    at: Date
+    actor: Annotated[str, Field(min_length=1, max_length=100)]
+    role: ServiceRole
+    reason: str = ""

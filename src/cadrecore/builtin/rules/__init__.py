@@ -16,6 +16,7 @@ from . import (
     org_life,
     plans,
     quotas,
+    services,
     treatment,
 )
 
@@ -28,6 +29,7 @@ TOPICS = (
     quotas,
     treatment,
     opinions,
+    services,
     data_quality,
 )
 

@@ -1,0 +1,131 @@
+"""Services: each record moved on within its service type's deadlines (in working days), and
+given only to eligible cadres."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from ...calendar import add_working_days
+from ...i18n import Text
+from ...models import ServiceEvent, ServiceRecord
+from ...rules.engine import Outcome, Rule, RuleContext
+from ...rules.findings import Severity
+from ...services import Deadline
+
+
+def _spans(
+    record: ServiceRecord, events: list[ServiceEvent]
+) -> list[tuple[str, date, date | None]]:
+    """(state, entered, left) for each state the record has been in; ``left`` None if still in it."""
+    if not events:
+        # without a history only a record still waiting since its request can be timed
+        return [(record.state.value, record.requested, None)] if record.state.value == "requested" else []
+    ordered = sorted(events, key=lambda e: e.seq)
+    spans = []
+    for i, event in enumerate(ordered):
+        left = ordered[i + 1].at if i + 1 < len(ordered) else None
+        spans.append((event.to_state.value, event.at, left))
+    return spans
+
+
+def check_deadlines(ctx: RuleContext) -> Iterator[Outcome]:
+    ledger = ctx.ledger
+    events: dict[str, list[ServiceEvent]] = defaultdict(list)
+    for event in ledger.service_events:
+        events[event.record_id].append(event)
+    for record in ledger.service_records:
+        service_type = ctx.registry.service_types.get(record.service_type)
+        deadlines: dict[str, Deadline] = {
+            d.state.value: d for d in service_type.lifecycle.deadlines
+        }
+        if not deadlines:
+            continue
+        for state, entered, left in _spans(record, events.get(record.id, [])):
+            deadline = deadlines.get(state)
+            if deadline is None or entered > ctx.as_of or entered.year > ctx.year:
+                continue
+            if left is not None and left.year < ctx.year:
+                continue
+            days = deadline.working_days
+            if isinstance(days, str):
+                days = int(ctx.param(days, record.provider_unit_id))
+            due = add_working_days(entered, days)
+            subject = ("service_records", record.id)
+            left_by_now = left if left is not None and left <= ctx.as_of else None
+            period = str(entered.year)
+            if left_by_now is not None:
+                status = "done" if left_by_now <= due else "late"
+                yield ctx.occurrence(
+                    subject, period, due, status, done_on=left_by_now, note=deadline.label
+                )
+                if status == "late":
+                    yield ctx.finding(
+                        subject,
+                        "late",
+                        Text(
+                            f"{deadline.label.zh}为 {days} 个工作日（至 {due}），实际 {left_by_now} 办结",
+                            f"{deadline.label.en}: {days} working days (by {due}); done {left_by_now}",
+                        ),
+                        severity=Severity.WARNING,
+                        period=period,
+                        expected=due.isoformat(),
+                        actual=left_by_now.isoformat(),
+                    )
+            elif ctx.as_of > due:
+                yield ctx.occurrence(subject, period, due, "overdue", note=deadline.label)
+                yield ctx.finding(
+                    subject,
+                    "overdue",
+                    Text(
+                        f"{deadline.label.zh}为 {days} 个工作日，{entered} 起至今（{ctx.as_of}）仍为“{state}”",
+                        f"{deadline.label.en}: {days} working days from {entered}; still {state!r} on {ctx.as_of}",
+                    ),
+                    period=period,
+                    expected=due.isoformat(),
+                    fix=Text(
+                        "尽快办理并记录流转（cadrecore.services.transition）",
+                        "move the record on and record it (cadrecore.services.transition)",
+                    ),
+                )
+            else:
+                yield ctx.occurrence(subject, period, due, "pending", note=deadline.label)
+
+
+def check_eligibility(ctx: RuleContext) -> Iterator[Outcome]:
+    ledger = ctx.ledger
+    for record in ledger.service_records:
+        if record.requested.year != ctx.year or record.requested > ctx.as_of:
+            continue
+        service_type = ctx.registry.service_types.get(record.service_type)
+        cadre = ledger.cadre(record.cadre_id)
+        if not service_type.is_eligible(cadre, record.requested):
+            yield ctx.finding(
+                ("service_records", record.id),
+                "not_eligible",
+                Text(
+                    f"{cadre.name} 不符合“{service_type.label.zh}”的服务条件",
+                    f"{cadre.name} is not eligible for {service_type.label.en!r}",
+                ),
+                severity=Severity.WARNING,
+                period=str(record.requested.year),
+            )
+
+
+RULES = (
+    Rule(
+        key="services.deadlines",
+        title=Text("服务按时限办理", "services moved on within their deadlines"),
+        check=check_deadlines,
+        cites=("各服务类型的办理时限 / each service type's deadlines",),
+        topic="services",
+    ),
+    Rule(
+        key="services.eligibility",
+        title=Text("服务对象符合条件", "services given to eligible cadres"),
+        check=check_eligibility,
+        severity=Severity.WARNING,
+        topic="services",
+    ),
+)

@@ -1,0 +1,295 @@
+"""The service lifecycle: the states a service record moves through, who may move it, and the
+deadlines (in working days) between states. Service types configure it; the core enforces it.
+
+    requested ─► accepted ─► scheduled ─► delivered ─► rated
+        │            │            │
+        ├─► declined └─► cancelled┘ (with a reason)
+        └─► cancelled
+
+:func:`transition` moves one record and records who did it and when; an illegal move raises
+:class:`IllegalTransition` and changes nothing (ledgers are immutable: you get a new one).
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .errors import CadrecoreError
+from .i18n import Text
+from .models import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+S = ServiceState
+R = ServiceRole
+
+
+class IllegalTransition(CadrecoreError):
+    """A move the service type's lifecycle does not allow (wrong state, role, date or reason)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move from ``source`` to ``target`` that ``roles`` may make."""
+
+    source: ServiceState
+    target: ServiceState
+    roles: frozenset[ServiceRole]
+    needs_reason: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A record may stay in ``state`` at most ``working_days`` working days (an int, or the key
+    of a rule parameter that holds it); ``label`` names the duty (受理时限)."""
+
+    state: ServiceState
+    working_days: int | str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """The steps a service type allows and its deadlines."""
+
+    steps: tuple[Step, ...]
+    deadlines: tuple[Deadline, ...] = ()
+
+    def step(self, source: ServiceState, target: ServiceState) -> Step | None:
+        return next((s for s in self.steps if s.source is source and s.target is target), None)
+
+    def next_states(self, source: ServiceState) -> tuple[ServiceState, ...]:
+        return tuple(s.target for s in self.steps if s.source is source)
+
+    def with_deadlines(self, *deadlines: Deadline) -> Lifecycle:
+        return Lifecycle(self.steps, tuple(deadlines))
+
+    def without(self, *states: ServiceState) -> Lifecycle:
+        """The lifecycle with some states skipped: a step into a skipped state goes on to the
+        states that follow it (a kit handed over on the spot needs no ``scheduled``)."""
+        skipped = set(states)
+        steps: list[Step] = []
+        for step in self.steps:
+            if step.source in skipped:
+                continue
+            if step.target in skipped:
+                for onward in self.steps:
+                    if onward.source is step.target and onward.target not in skipped:
+                        steps.append(
+                            Step(
+                                step.source,
+                                onward.target,
+                                step.roles | onward.roles,
+                                onward.needs_reason,
+                            )
+                        )
+            else:
+                steps.append(step)
+        unique = {(s.source, s.target): s for s in steps}
+        return Lifecycle(
+            tuple(unique.values()), tuple(d for d in self.deadlines if d.state not in skipped)
+        )
+
+
+_ANYONE_SERVING = frozenset({R.PROVIDER, R.BUREAU})
+_ASKER = frozenset({R.CADRE, R.BUREAU})
+
+DEFAULT_LIFECYCLE = Lifecycle(
+    steps=(
+        Step(S.REQUESTED, S.ACCEPTED, _ANYONE_SERVING),
+        Step(S.REQUESTED, S.DECLINED, _ANYONE_SERVING, needs_reason=True),
+        Step(S.REQUESTED, S.CANCELLED, _ASKER, needs_reason=True),
+        Step(S.ACCEPTED, S.SCHEDULED, _ANYONE_SERVING),
+        Step(S.ACCEPTED, S.CANCELLED, _ASKER | _ANYONE_SERVING, needs_reason=True),
+        Step(S.SCHEDULED, S.DELIVERED, _ANYONE_SERVING),
+        Step(S.SCHEDULED, S.CANCELLED, _ASKER | _ANYONE_SERVING, needs_reason=True),
+        Step(S.DELIVERED, S.RATED, frozenset({R.CADRE, R.BUREAU})),
+    ),
+)
+
+TERMINAL_STATES = frozenset({S.RATED, S.CANCELLED, S.DECLINED})
+
+
+def history_problems(
+    record: ServiceRecord, events: Iterable[ServiceEvent], lifecycle: Lifecycle
+) -> list[Text]:
+    """What is wrong with a record's history: numbering, steps, dates, the final state."""
+    ordered = sorted(events, key=lambda e: e.seq)
+    problems: list[Text] = []
+    if not ordered:
+        return problems
+    if [e.seq for e in ordered] != list(range(1, len(ordered) + 1)):
+        problems.append(
+            Text("流转记录序号应从 1 连续编号", "events must be numbered 1, 2, 3, ... without gaps")
+        )
+        return problems
+    first = ordered[0]
+    if first.to_state is not S.REQUESTED and first.role is not R.SYSTEM:
+        problems.append(
+            Text(
+                "第一条流转记录应为“已申请”（或由系统补录的起始状态）",
+                "the first event must be the request (or a 'system' event where history begins)",
+            )
+        )
+    if first.at < record.requested:
+        problems.append(Text("流转记录早于申请日期", "an event is dated before the request"))
+    for before, after in itertools.pairwise(ordered):
+        if after.at < before.at:
+            problems.append(
+                Text(
+                    f"第 {after.seq} 条流转记录日期早于前一条",
+                    f"event {after.seq} is dated before event {before.seq}",
+                )
+            )
+        step = lifecycle.step(before.to_state, after.to_state)
+        if step is None:
+            problems.append(
+                Text(
+                    f"不允许从“{before.to_state.zh}”变为“{after.to_state.zh}”",
+                    f"{before.to_state.value} -> {after.to_state.value} is not allowed",
+                )
+            )
+        elif after.role not in step.roles and after.role is not R.SYSTEM:
+            problems.append(
+                Text(
+                    f"“{after.role.zh}”无权将记录变为“{after.to_state.zh}”",
+                    f"role {after.role.value!r} may not move a record to {after.to_state.value!r}",
+                )
+            )
+    if ordered[-1].to_state is not record.state:
+        problems.append(
+            Text(
+                f"记录状态“{record.state.zh}”与最后一条流转“{ordered[-1].to_state.zh}”不符",
+                f"the record's state {record.state.value!r} differs from its last event's "
+                f"{ordered[-1].to_state.value!r}",
+            )
+        )
+    return problems
+
+
+def transition(
+    ledger: Ledger,
+    record_id: str,
+    to_state: ServiceState | str,
+    *,
+    actor: str,
+    role: ServiceRole | str,
+    on: date,
+    reason: str = "",
+    rating: int | None = None,
+) -> Ledger:
+    """Move service record ``record_id`` to ``to_state``; return the new ledger.
+
+    The record's service type's lifecycle decides whether the move, the role and the reason
+    are allowed; the event (who, when, what) is appended to the record's history, and the
+    plugins' ``after_service_transition`` hooks are told. Raises :class:`IllegalTransition`
+    (nothing changes) when the move is not allowed.
+    """
+    target = ServiceState(to_state)
+    actor_role = ServiceRole(role)
+    record: ServiceRecord = ledger.get("service_records", record_id)
+    service_type = ledger.registry.service_types.get(record.service_type)
+    lifecycle = service_type.lifecycle
+    step = lifecycle.step(record.state, target)
+    if step is None:
+        allowed = (
+            ", ".join(s.value for s in lifecycle.next_states(record.state)) or "none (final state)"
+        )
+        raise IllegalTransition(
+            f"service record {record_id!r} is {record.state.value!r}; it cannot become {target.value!r} "
+            f"(allowed next: {allowed})"
+        )
+    if actor_role not in step.roles:
+        raise IllegalTransition(
+            f"role {actor_role.value!r} may not move {record_id!r} to {target.value!r}; "
+            f"allowed roles: {', '.join(sorted(r.value for r in step.roles))}"
+        )
+    if step.needs_reason and not reason.strip():
+        raise IllegalTransition(f"moving {record_id!r} to {target.value!r} needs a reason")
+    history = sorted(
+        (e for e in ledger.service_events if e.record_id == record_id), key=lambda e: e.seq
+    )
+    last_day = history[-1].at if history else record.requested
+    if on < last_day:
+        raise IllegalTransition(f"{on} is before the record's last change ({last_day})")
+    new_events: list[ServiceEvent] = []
+    if not history:
+        new_events.append(
+            ServiceEvent(
+                record_id=record_id,
+                seq=1,
+                to_state=record.state,
+                at=record.requested,
+                actor="system",
+                role=ServiceRole.SYSTEM,
+                reason="history begins / 流转记录起点",
+            )
+        )
+    seq = len(history) + len(new_events) + 1
+    event = ServiceEvent(
+        record_id=record_id,
+        seq=seq,
+        to_state=target,
+        at=on,
+        actor=actor,
+        role=actor_role,
+        reason=reason,
+    )
+    new_events.append(event)
+    changes: dict[str, object] = {"state": target}
+    if target is S.DELIVERED:
+        changes["delivered"] = on
+    if target is S.RATED:
+        if rating is None:
+            raise IllegalTransition(f"rating {record_id!r} needs rating=1..5")
+        changes["rating"] = rating
+    if target in (S.CANCELLED, S.DECLINED):
+        changes["reason"] = reason
+    try:
+        updated = ServiceRecord.model_validate({**record.model_dump(), **changes})
+    except ValueError as exc:
+        raise IllegalTransition(f"{record_id!r} cannot become {target.value!r}: {exc}") from None
+    records = tuple(updated if r.id == record_id else r for r in ledger.service_records)
+    new_ledger = ledger.replace(
+        service_records=records, service_events=(*ledger.service_events, *new_events)
+    )
+    hooks = ledger.registry.hooks
+    if hooks is not None:
+        for failure in hooks.after_service_transition(new_ledger, updated, event):
+            warnings.warn(
+                f"plugin {failure.plugin!r} failed in after_service_transition: {failure.error}",
+                stacklevel=2,
+            )
+    return new_ledger
+
+
+def request(
+    ledger: Ledger,
+    record: ServiceRecord,
+    *,
+    actor: str,
+    role: ServiceRole | str = ServiceRole.CADRE,
+) -> Ledger:
+    """Add a new service record in state ``requested``, its first event recorded."""
+    if record.state is not S.REQUESTED:
+        raise IllegalTransition(
+            f"a new service record starts as 'requested', not {record.state.value!r}"
+        )
+    event = ServiceEvent(
+        record_id=record.id,
+        seq=1,
+        to_state=S.REQUESTED,
+        at=record.requested,
+        actor=actor,
+        role=ServiceRole(role),
+    )
+    return ledger.replace(
+        service_records=(*ledger.service_records, record),
+        service_events=(*ledger.service_events, event),
+    )
