@@ -9,6 +9,10 @@ Installed with cadrecore (entry point ``pytest11``), it offers fixtures:
     The registry of ``cadrecore_pm``.
 ``register_plugin``
     A function that registers a plugin in ``cadrecore_pm`` for the length of one test.
+``cadrecore_ledger``
+    A small consistent ledger checked against ``cadrecore_pm`` (every built-in rule passes).
+
+and :func:`assert_plugin_conforms`, the conformance check every plugin's tests should call.
 
 Outside pytest, :func:`registered` does the same as a context manager.
 """
@@ -19,9 +23,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+from pydantic import BaseModel
 
-from .plugins import PluginManager, get_registry, new_plugin_manager, using_plugin_manager
+from .ledger import Ledger
+from .plugins import (
+    PluginManager,
+    build_registry,
+    get_registry,
+    new_plugin_manager,
+    using_plugin_manager,
+)
 from .registry import Registry
+from .sample import small_ledger
 
 
 @contextmanager
@@ -69,3 +82,135 @@ def register_plugin(cadrecore_pm: PluginManager) -> Iterator[Callable[..., str]]
     for plugin_name in reversed(names):
         if cadrecore_pm.has_plugin(plugin_name):
             cadrecore_pm.unregister(name=plugin_name)
+
+
+@pytest.fixture
+def cadrecore_ledger(cadrecore_pm: PluginManager) -> Ledger:
+    """A small consistent ledger (:func:`cadrecore.sample.small_ledger`) checked against
+    ``cadrecore_pm``; every built-in rule passes on it for 2022."""
+    return small_ledger(2022, registry=get_registry(cadrecore_pm))
+
+
+# =============================================================================================
+# Conformance: what every plugin's own tests should call
+# =============================================================================================
+
+
+def plugin_conformance_problems(plugin: object, name: str) -> list[str]:
+    """What is wrong with ``plugin`` as a cadrecore plugin (empty when nothing is).
+
+    It registers the plugin in a fresh manager next to the built-ins and checks that: every
+    hook it implements exists; it registers without error; its keys are namespaced
+    (``<something>.<name>``) and its labels are in Chinese and English; its service types'
+    ``details`` models are frozen, forbid unknown fields and store as CSV cells; its rules
+    and report sections run on the sample ledger without raising.
+    """
+    from .reports.sections import ReportSection
+    from .rules.engine import build_rulebook, evaluate
+
+    problems: list[str] = []
+    pm = new_plugin_manager(load_installed=False)
+    try:
+        pm.register(plugin, name=name)
+        pm.check_pending()
+    except Exception as exc:
+        return [f"registering failed: {type(exc).__name__}: {exc}"]
+    with using_plugin_manager(pm):
+        try:
+            registry = build_registry(pm)
+            book = build_rulebook(pm)
+        except Exception as exc:
+            return [f"its register_* hooks failed: {type(exc).__name__}: {exc}"]
+        for vocabulary_name in (
+            "branch_types",
+            "activity_kinds",
+            "checklist_items",
+            "service_types",
+            "plan_metrics",
+            "importers",
+        ):
+            vocabulary = registry.vocabulary(vocabulary_name)
+            for key in vocabulary.keys_of(name):
+                entry = vocabulary.get(key)
+                if "." not in key:
+                    problems.append(
+                        f"{vocabulary_name} key {key!r} is not namespaced (use '<plugin>.<name>')"
+                    )
+                if not entry.label.zh.strip() or not entry.label.en.strip():
+                    problems.append(
+                        f"{vocabulary_name} {key!r} needs a Chinese and an English label"
+                    )
+        for key in registry.service_types.keys_of(name):
+            problems += _details_problems(key, registry.service_types.get(key).details)
+        for registered in book.rules.values():
+            if registered.plugin != name:
+                continue
+            rule = registered.rule
+            if not rule.title.zh.strip() or not rule.title.en.strip():
+                problems.append(f"rule {registered.id!r} needs a Chinese and an English title")
+        ledger = small_ledger(2022, registry=registry)
+        own_rules = [r.id for r in book.rules.values() if r.plugin == name]
+        if own_rules:
+            report = evaluate(ledger, year=2022, rules=own_rules, pm=pm)
+            problems += [
+                f"rule {e.rule_id!r} raised on the sample ledger: {e.error}" for e in report.errored
+            ]
+        else:
+            report = evaluate(ledger, year=2022, rules=["builtin::checklist.items"], pm=pm)
+        sections, failures = (
+            registry.hooks.report_sections(ledger, report, "zh") if registry.hooks else ([], [])
+        )
+        problems += [f"report_sections failed: {f.error}" for f in failures if f.plugin == name]
+        for section in sections:
+            if section.plugin == name and not isinstance(section, ReportSection):
+                problems.append("report_sections returned something that is not a ReportSection")
+    return problems
+
+
+def assert_plugin_conforms(plugin: object, name: str) -> None:
+    """Fail (AssertionError) with every conformance problem of ``plugin``."""
+    problems = plugin_conformance_problems(plugin, name)
+    assert not problems, f"plugin {name!r} does not conform:\n  - " + "\n  - ".join(problems)
+
+
+def _details_problems(key: str, model: type[BaseModel]) -> list[str]:
+    problems = []
+    config = model.model_config
+    if not config.get("frozen"):
+        problems.append(f"service type {key!r}: its details model should be frozen=True")
+    if config.get("extra") != "forbid":
+        problems.append(
+            f"service type {key!r}: its details model should forbid unknown fields (extra='forbid')"
+        )
+    try:
+        schema = model.model_json_schema(mode="serialization")
+    except Exception as exc:  # a model pydantic cannot describe cannot be stored either
+        return [*problems, f"service type {key!r}: details model has no JSON schema: {exc}"]
+    definitions = schema.get("$defs", {})
+    for field_name, spec in schema.get("properties", {}).items():
+        if not _cell_friendly(spec, definitions):
+            problems.append(
+                f"service type {key!r}: details field {field_name!r} does not store as a CSV cell "
+                "(use scalars, lists of scalars, or items that serialize to text)"
+            )
+    return problems
+
+
+def _cell_friendly(spec: dict[str, object], definitions: dict[str, object]) -> bool:
+    ref = spec.get("$ref")
+    if isinstance(ref, str):
+        target = definitions.get(ref.rsplit("/", 1)[-1], {})
+        return isinstance(target, dict) and (target.get("type") != "object" or "enum" in target)
+    for union in ("anyOf", "oneOf"):
+        options = spec.get(union)
+        if isinstance(options, list):
+            return all(isinstance(o, dict) and _cell_friendly(o, definitions) for o in options)
+    kind = spec.get("type")
+    if kind == "array":
+        items = spec.get("items", {})
+        return (
+            isinstance(items, dict)
+            and items.get("type") != "array"
+            and _cell_friendly(items, definitions)
+        )
+    return kind != "object"
