@@ -146,6 +146,12 @@ def check(
         list[str] | None, typer.Option("--rule", help="只运行这些规则（可重复，可用 *）")
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="有错误也以 0 退出（仅报告）/ report only: exit 0 even with errors"
+        ),
+    ] = False,
 ) -> None:
     """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
     from .errors import CadrecoreError
@@ -173,7 +179,7 @@ def check(
         from .reports.text import render_check
 
         print(render_check(report, lang=lang.value, min_severity=threshold))
-    if not report.success:
+    if not report.success and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 

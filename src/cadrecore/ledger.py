@@ -96,10 +96,15 @@ class Ledger(BaseModel):
     _by_id: dict[str, dict[str, Any]] = PrivateAttr()
 
     def __init__(self, /, registry: Registry | None = None, **data: Any) -> None:
-        super().__init__(**data)
         from .plugins import get_registry
 
-        self._registry = registry or get_registry()
+        registry = registry or get_registry()
+        # validate as BaseModel.__init__ does, but with the registry in the context, so that
+        # records given as plain data check their keys against this ledger's registry
+        self.__pydantic_validator__.validate_python(
+            data, self_instance=self, context={"registry": registry}
+        )
+        self._registry = registry
         self._by_id = {kind.name: {} for kind in RECORD_KINDS if kind.keyed}
         problems = self._index_ids()
         problems += self._cross_check()
@@ -623,9 +628,16 @@ class Ledger(BaseModel):
         return tuple(s for s in self.service_records if s.service_type == service_type)
 
     def theme_of(self, year: int, unit_id: str | None = None) -> Theme | None:
-        """The year's theme of ``unit_id`` (default: the jurisdiction's root unit)."""
-        owner = unit_id or self.jurisdiction.root_unit_id
-        return next((t for t in self.themes if t.year == year and t.owner_unit_id == owner), None)
+        """The year's theme of ``unit_id``; without one, the theme set highest in the unit tree
+        (the city bureau's rather than a county's)."""
+        themes = [t for t in self.themes if t.year == year]
+        if unit_id is not None:
+            return next((t for t in themes if t.owner_unit_id == unit_id), None)
+        return min(
+            themes,
+            key=lambda t: (sum(1 for _ in self.ancestors_of(t.owner_unit_id)), t.id),
+            default=None,
+        )
 
 
 _MEMBERSHIP = KINDS_BY_NAME["memberships"]

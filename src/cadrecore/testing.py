@@ -6,7 +6,7 @@ Installed with cadrecore (entry point ``pytest11``), it offers fixtures:
     A fresh plugin manager with the built-ins only, in use for the length of the test: no
     installed plugin is loaded, so a test sees exactly the plugins it registers.
 ``cadrecore_registry``
-    The registry of ``cadrecore_pm``.
+    The registry of ``cadrecore_pm`` when the fixture is set up.
 ``register_plugin``
     A function that registers a plugin in ``cadrecore_pm`` for the length of one test.
 ``cadrecore_ledger``
@@ -61,7 +61,11 @@ def cadrecore_pm() -> Iterator[PluginManager]:
 
 @pytest.fixture
 def cadrecore_registry(cadrecore_pm: PluginManager) -> Registry:
-    """The vocabularies of ``cadrecore_pm`` (rebuilt when plugins are registered)."""
+    """The vocabularies of ``cadrecore_pm`` as they are when the fixture is set up.
+
+    After ``register_plugin``, call ``cadrecore.get_registry(cadrecore_pm)`` for a registry that
+    includes the new plugin (it is rebuilt, and cached, whenever the plugin set changes).
+    """
     return get_registry(cadrecore_pm)
 
 

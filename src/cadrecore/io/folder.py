@@ -137,8 +137,8 @@ class _FolderReader:
         if version != FORMAT_VERSION:
             self._problem(
                 Location(LEDGER_FILE, field="format"),
-                f"格式版本应为 {FORMAT_VERSION}，实为 {version!r}",
-                f"expected format {FORMAT_VERSION}, found {version!r}",
+                f"格式版本应为 {FORMAT_VERSION}，实为 {_repr(version)}",
+                f"expected format {FORMAT_VERSION}, found {_repr(version)}",
             )
         body = doc.get("jurisdiction", doc.get("管辖"))
         try:
@@ -189,17 +189,34 @@ class _FolderReader:
                 f"YAML syntax error: {exc}",
             )
             return None
-
-    def _text(self, file: Path) -> str | None:
-        if file.stat().st_size > MAX_FILE_BYTES:
+        except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
             self._problem(
                 Location(self._rel(file)),
-                f"文件超过 {MAX_FILE_BYTES} 字节",
-                f"file is larger than {MAX_FILE_BYTES} bytes",
+                f"YAML 无法读取：{type(exc).__name__}",
+                f"YAML that cannot be read: {type(exc).__name__}: {exc}",
+            )
+            return None
+
+    def _text(self, file: Path) -> str | None:
+        try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                self._problem(
+                    Location(self._rel(file)),
+                    f"文件超过 {MAX_FILE_BYTES} 字节",
+                    f"file is larger than {MAX_FILE_BYTES} bytes",
+                )
+                return None
+            data = file.read_bytes()
+        except OSError as exc:  # a folder where a file should be, no permission
+            self._problem(
+                Location(self._rel(file)),
+                f"无法读取：{exc.strerror}",
+                f"cannot be read: {exc.strerror}",
             )
             return None
         try:
-            return file.read_text(encoding="utf-8-sig")
+            # bytes, not read_text: a "\r" inside a quoted cell must stay a "\r"
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             self._problem(
                 Location(self._rel(file)),
@@ -319,7 +336,7 @@ class _FolderReader:
         for err in exc.errors(include_url=False):
             field = prefix + ".".join(str(p) for p in err["loc"]) if err["loc"] else None
             value = err.get("input")
-            shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+            shown = f" (got {_repr(value)})" if isinstance(value, str | int | float) else ""
             self.problems.append(
                 Problem(
                     Location(location.file, location.row, field or None),
@@ -348,6 +365,14 @@ class _FolderReader:
         return problem
 
 
+def _repr(value: Any) -> str:
+    """``repr(value)``, also for an int too long for ``repr`` (over 4300 digits)."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"<a number of {value.bit_length()} bits>" if isinstance(value, int) else "<?>"
+
+
 def _is_bool(annotation: Any) -> bool:
     if annotation is bool:
         return True
@@ -361,7 +386,7 @@ def _item_lines(file: Path) -> list[int]:
     """The line on which each top-level list item of a YAML file starts (1-based)."""
     try:
         node = yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return []
     if not isinstance(node, yaml.SequenceNode):
         return []
@@ -382,6 +407,7 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(_folder_mode())
     try:
         _write_folder(ledger, staging)
         if target.exists():
@@ -398,6 +424,13 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _folder_mode() -> int:
+    """The mode a new folder gets under the process's umask (mkdtemp makes it 0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def _keep_foreign_files(old: Path, new: Path) -> None:
@@ -461,7 +494,14 @@ def _write_yaml(file: Path, data: Any) -> None:
 
 
 def _write_csv(file: Path, header: list[str], rows: list[list[str]]) -> None:
+    # csv quotes a cell holding "\n" (the line terminator) but not one holding a lone "\r",
+    # which a reader then takes for the end of a row: such a file gets every cell quoted.
+    carriage_return = any("\r" in cell for row in rows for cell in row)
     with file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(
+            handle,
+            lineterminator="\n",
+            quoting=csv.QUOTE_ALL if carriage_return else csv.QUOTE_MINIMAL,
+        )
         writer.writerow(header)
         writer.writerows(rows)

@@ -53,7 +53,7 @@ def render_check(
             lines.append(f"[{e.rule_id}] plugin {e.plugin}: {e.error}")
     counts = report.counts
     compliance = report.compliance()
-    ratio = f"{compliance:.1%}" if compliance is not None else "-"
+    ratio = f"{compliance:.2%}" if compliance is not None else "-"
     lines.append("")
     lines.append(
         t(
