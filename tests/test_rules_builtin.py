@@ -35,11 +35,12 @@ def _without(kind: str) -> object:
 
 def test_checklist_item_pending_then_overdue() -> None:
     ledger = _without("visits_condolences")
-    on_due = run(ledger, "checklist.items", as_of=date(2022, 2, 28))
+    on_due = run(ledger, "checklist.items", as_of=date(2022, 2, 27))
     assert on_due.findings == ()
     status = {o.subject.id: o.status for o in on_due.occurrences}
     assert status["six_ones:six_ones.visits_condolences"] == "pending"
-    after = run(ledger, "checklist.items", as_of=date(2022, 3, 1))
+    # a day is judged at its end: on the due date itself an item not yet done is overdue
+    after = run(ledger, "checklist.items", as_of=date(2022, 2, 28))
     assert reasons(after.findings) == [
         ("overdue", "checklist_items", "six_ones:six_ones.visits_condolences")
     ]

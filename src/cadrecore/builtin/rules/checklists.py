@@ -59,7 +59,7 @@ def check_items(ctx: RuleContext) -> Iterator[Outcome]:
                     actual=first.date.isoformat(),
                     evidence=[first.id],
                 )
-        elif ctx.as_of > due:
+        elif ctx.as_of >= due:
             yield ctx.occurrence(subject, str(ctx.year), due, "overdue")
             yield ctx.finding(
                 subject,

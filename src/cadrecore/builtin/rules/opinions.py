@@ -41,7 +41,7 @@ def check_answered(ctx: RuleContext) -> Iterator[Outcome]:
                     expected=due.isoformat(),
                     actual=answered.isoformat(),
                 )
-        elif ctx.as_of > due:
+        elif ctx.as_of >= due:
             yield ctx.occurrence(subject, period, due, "overdue")
             yield ctx.finding(
                 subject,

@@ -21,7 +21,11 @@ def _spans(
     """(state, entered, left) for each state the record has been in; ``left`` None if still in it."""
     if not events:
         # without a history only a record still waiting since its request can be timed
-        return [(record.state.value, record.requested, None)] if record.state.value == "requested" else []
+        return (
+            [(record.state.value, record.requested, None)]
+            if record.state.value == "requested"
+            else []
+        )
     ordered = sorted(events, key=lambda e: e.seq)
     spans = []
     for i, event in enumerate(ordered):
@@ -73,7 +77,7 @@ def check_deadlines(ctx: RuleContext) -> Iterator[Outcome]:
                         expected=due.isoformat(),
                         actual=left_by_now.isoformat(),
                     )
-            elif ctx.as_of > due:
+            elif ctx.as_of >= due:
                 yield ctx.occurrence(subject, period, due, "overdue", note=deadline.label)
                 yield ctx.finding(
                     subject,
