@@ -8,7 +8,7 @@ from typing import Annotated, Self
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from ..policy import LIXIU_CUTOFF
-from .common import Date, LabelledEnum, Name, Record, RecordId, split_cell
+from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensitivity, split_cell
 
 
 class RetirementKind(LabelledEnum):
@@ -62,7 +62,7 @@ class ResidenceKind(LabelledEnum):
 
 #: 18-digit resident ID: 17 digits and a check character (digit or X). Personal data.
 NationalId = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^\d{17}[\dX]$")
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^\d{17}[\dXx]$")
 ]
 #: A short tag (an interest): no list separators inside, so a cell can hold several.
 Tag = Annotated[
@@ -95,8 +95,8 @@ class Cadre(Record):
     name: Name
     gender: str = ""
     birth_date: Date
-    national_id: NationalId | None = None
-    phone: str = ""
+    national_id: Annotated[NationalId | None, Sensitive(Sensitivity.ID_NUMBER)] = None
+    phone: Annotated[str, Sensitive(Sensitivity.CONTACT)] = ""
     joined_work: Date
     retirement_kind: RetirementKind
     retirement_date: Date
@@ -110,12 +110,12 @@ class Cadre(Record):
     township: str = ""
     community: str = ""
     residence_kind: ResidenceKind = ResidenceKind.URBAN
-    address: str = ""
+    address: Annotated[str, Sensitive(Sensitivity.ADDRESS)] = ""
     interests: Tags = ()
     living_away: bool = False
     away_since: Date | None = None
     health_exempt: bool = False
-    exemption_reason: str = ""
+    exemption_reason: Annotated[str, Sensitive(Sensitivity.HEALTH)] = ""
     deceased: Date | None = None
     synthetic: bool = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple
@@ -52,6 +53,42 @@ class Record(BaseModel):
 
 
 # ---------------------------------------------------------------------------------------------
+# Personal data: fields are tagged with how sensitive they are (see cadrecore.privacy)
+# ---------------------------------------------------------------------------------------------
+
+
+class Sensitivity(StrEnum):
+    """Kinds of personal data; exports and reports mask tagged fields unless told not to."""
+
+    ID_NUMBER = "id_number"
+    CONTACT = "contact"
+    ADDRESS = "address"
+    HEALTH = "health"
+
+
+class Sensitive:
+    """Marks a field as personal data of a kind: ``Annotated[str, Sensitive(Sensitivity.CONTACT)]``."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: Sensitivity) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"Sensitive({self.kind.value!r})"
+
+
+def sensitive_fields(model: type[BaseModel]) -> dict[str, Sensitivity]:
+    """The personal-data fields of ``model`` and their kind."""
+    found = {}
+    for name, info in model.model_fields.items():
+        for marker in info.metadata:
+            if isinstance(marker, Sensitive):
+                found[name] = marker.kind
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
 # Ids and text
 # ---------------------------------------------------------------------------------------------
 
@@ -73,16 +110,37 @@ Count = Annotated[int, "non-negative"]
 # ---------------------------------------------------------------------------------------------
 
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+#: A month without a day, as rosters write it: ``1950.03``, ``1950年3月``, ``1950-3``, ``1950/03``.
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
+#: Digits only: ``19500301`` (a day) or ``195003`` (a month).
+_DIGITS_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")
 
 
 def parse_date(value: Any) -> Any:
-    """Accept ISO dates and the common ``1950.3.1`` / ``1950/03/01`` / ``1950年3月1日`` forms."""
-    if isinstance(value, str):
-        m = _DATE_RE.match(value)
-        if m:
-            y, mo, d = (int(g) for g in m.groups())
-            return date(y, mo, d)
-    return value
+    """Accept ISO dates and the forms rosters use; anything else is left to pydantic.
+
+    Days: ``1950-03-01``, ``1950.3.1``, ``1950/03/01``, ``1950年3月1日``, ``19500301``. Months,
+    which mean the first day of that month: ``1950.03``, ``1950-3``, ``1950年3月``, ``195003``.
+    Full-width digits (``１９５０年３月``) are read as ASCII digits. Excel serial numbers are a
+    spreadsheet's business, not a model's: see :mod:`cadrecore.io.dates`.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    m = _DATE_RE.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return date(y, mo, d)
+    m = _MONTH_RE.match(text)
+    if m:
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    m = _DIGITS_RE.match(text)
+    if m and 1800 <= int(m.group(1)) <= 2200:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        except ValueError:
+            return value  # not a date in digits after all: pydantic says what is wrong
+    return text if text is not value else value
 
 
 Date = Annotated[date, BeforeValidator(parse_date)]

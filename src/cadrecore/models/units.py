@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from .common import Date, LabelledEnum, Name, Record, RecordId
+from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensitivity
 
 
 class UnitLevel(LabelledEnum):
@@ -180,7 +180,7 @@ class StaffMember(Record):
     name: Name
     gender: str = ""
     birth_date: Date | None = None
-    national_id: str | None = None
+    national_id: Annotated[str | None, Sensitive(Sensitivity.ID_NUMBER)] = None
     synthetic: bool = False
 
 
