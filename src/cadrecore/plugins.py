@@ -47,6 +47,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "cadrecore.builtin.vocabulary",
     "cadrecore.builtin.parameters",
     "cadrecore.builtin.rules",
+    "cadrecore.builtin.report",
 )
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -311,7 +312,12 @@ def get_registry(pm: pluggy.PluginManager | None = None) -> Registry:
 
 @dataclass(frozen=True)
 class PluginInfo:
-    """What ``cadrecore plugins`` shows for one plugin."""
+    """What ``cadrecore plugins`` shows for one plugin.
+
+    ``registered`` maps each vocabulary (``service_types``, ...) to the keys the plugin
+    registered, and ``rules`` and ``parameters`` to the ids of its rules and the keys of its
+    rule parameters; only what the plugin registered is listed.
+    """
 
     name: str
     version: str | None
@@ -320,9 +326,16 @@ class PluginInfo:
 
 
 def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
-    """Each plugin with its version, the hooks it implements and every key it registered."""
+    """Each plugin with its version, the hooks it implements and every key it registered:
+    vocabulary entries, rules and rule parameters."""
+    from .rules.engine import RuleBook, get_rulebook
+
     pm = pm or get_plugin_manager()
     registry = get_registry(pm)
+    try:
+        book: RuleBook | None = get_rulebook(pm)
+    except CadrecoreError:  # a plugin's register_rules failed: `cadrecore rules` names it
+        book = None
     dists = pm.distributions if isinstance(pm, PluginManager) else {}
     infos = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
@@ -333,6 +346,14 @@ def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]
             keys = vocab.keys_of(name)
             if keys:
                 registered[attribute] = keys
+        if book is not None:
+            rules = tuple(r.id for r in book.rules.values() if r.plugin == name)
+            if rules:
+                registered["rules"] = rules
+            owners = book.parameters.owners
+            parameters = tuple(key for key, owner in owners.items() if owner == name)
+            if parameters:
+                registered["parameters"] = parameters
         dist = dists.get(name)
         version = dist.version if dist is not None else None
         if version is None and name.startswith("cadrecore."):

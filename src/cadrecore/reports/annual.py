@@ -1,0 +1,236 @@
+"""The annual report: what a veteran cadre bureau hands its party committee for a year.
+
+:func:`build_annual_report` evaluates the year's rules, collects the report's sections from
+every plugin through ``report_sections`` (cadrecore's own sections come from the built-in
+plugin :mod:`cadrecore.builtin.report`, registered like any other), writes the narrative from
+the year's figures, and fills the assessment table. The result is plain data;
+:func:`render_annual_report` turns it into text, Markdown, HTML, an Excel workbook or JSON.
+
+The same ledger and the same ``generated_at`` give the same bytes in every format.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from numbers import Real
+from pathlib import Path
+from typing import Any, Literal
+
+import pluggy
+
+from ..errors import CadrecoreError
+from ..i18n import Lang, Text
+from ..ledger import Ledger
+from ..plugins import HookFailure, Hooks, get_plugin_manager
+from ..rules.engine import evaluate
+from ..rules.findings import Report
+from .assessment import AssessmentRow, assessment_rows, obligations_table
+from .figures import figures
+from .narrative import narrative
+from .sections import Chart, ReportSection, Table
+
+Format = Literal["text", "md", "html", "xlsx", "json"]
+#: The formats :func:`render_annual_report` writes, and the file suffix of each.
+FORMATS: dict[str, str] = {
+    "text": ".txt",
+    "md": ".md",
+    "html": ".html",
+    "xlsx": ".xlsx",
+    "json": ".json",
+}
+CHART_KINDS = frozenset({"bar", "pie", "line"})
+#: The environment variable of reproducible builds: a Unix time to use as the generation time.
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """The year's veteran cadre work as plain data, ready for any renderer.
+
+    ``sections`` are in their order (built-ins 10, 20, …, findings at 900; plugins' where they
+    put them), each stamped with the plugin that contributed it. ``failures`` names every
+    plugin whose sections could not be used, and why; the rest of the report stands.
+    """
+
+    jurisdiction: str
+    year: int
+    as_of: date
+    lang: Lang
+    generated_at: datetime
+    evaluation: Report
+    narrative: tuple[Text, ...]
+    sections: tuple[ReportSection, ...]
+    failures: tuple[HookFailure, ...]
+    assessment: tuple[AssessmentRow, ...]
+    obligations: Table
+    figures: Mapping[str, Any]
+
+    @property
+    def title(self) -> Text:
+        return Text(
+            f"{self.jurisdiction}{self.year}年度老干部工作报告",
+            f"{self.jurisdiction}: veteran cadre work in {self.year}",
+        )
+
+    @property
+    def generated_text(self) -> str:
+        """The generation time as the report prints it (ISO 8601, to the second)."""
+        return self.generated_at.isoformat(timespec="seconds")
+
+
+def resolve_generated_at(value: datetime | None = None) -> datetime:
+    """``value`` if given; else ``$SOURCE_DATE_EPOCH`` (reproducible builds); else now (UTC)."""
+    if value is not None:
+        return value
+    epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except ValueError:
+            raise CadrecoreError(
+                f"{SOURCE_DATE_EPOCH}={epoch!r} is not a Unix time in seconds"
+            ) from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def section_problem(section: ReportSection) -> str | None:
+    """What makes a plugin's section unusable by the renderers, or None."""
+    if not isinstance(section.title, Text):
+        return "its title is not a cadrecore.Text"
+    if not isinstance(section.order, int):
+        return "its order is not an int"
+    for paragraph in section.paragraphs:
+        if not isinstance(paragraph, Text):
+            return "a paragraph is not a cadrecore.Text"
+    for table in section.tables:
+        if not isinstance(table, Table):
+            return f"{type(table).__name__} among its tables, expected Table"
+    for chart in section.charts:
+        if not isinstance(chart, Chart):
+            return f"{type(chart).__name__} among its charts, expected Chart"
+        if chart.kind not in CHART_KINDS:
+            return f"chart {chart.title.en!r}: kind {chart.kind!r} is not one of bar, pie, line"
+        if len(chart.labels) != len(chart.values):
+            return (
+                f"chart {chart.title.en!r}: {len(chart.labels)} labels for "
+                f"{len(chart.values)} values"
+            )
+        if not all(isinstance(v, Real) and not isinstance(v, bool) for v in chart.values):
+            return f"chart {chart.title.en!r}: its values are not all numbers"
+    return None
+
+
+def collect_sections(
+    hooks: Hooks, ledger: Ledger, evaluation: Report, lang: Lang
+) -> tuple[tuple[ReportSection, ...], tuple[HookFailure, ...]]:
+    """Every plugin's sections, checked, in order; and every plugin's failure."""
+    found, failures = hooks.report_sections(ledger, evaluation, lang)
+    usable: list[ReportSection] = []
+    for section in found:
+        problem = section_problem(section)
+        if problem is None:
+            usable.append(section)
+        else:
+            failures.append(
+                HookFailure(
+                    section.plugin, "report_sections", f"section {section.key!r}: {problem}"
+                )
+            )
+    usable.sort(key=lambda s: (s.order, s.key, s.plugin))
+    return tuple(usable), tuple(failures)
+
+
+def build_annual_report(
+    ledger: Ledger,
+    year: int,
+    *,
+    as_of: date | None = None,
+    pm: pluggy.PluginManager | None = None,
+    lang: Lang = "zh",
+    generated_at: datetime | None = None,
+    evaluation: Report | None = None,
+) -> AnnualReport:
+    """The annual report of ``ledger`` for ``year``, judged as at ``as_of`` (31 December).
+
+    ``pm`` is the plugin manager whose rules and sections are used (default: the one the
+    ledger was checked against, else the process's). ``generated_at`` fixes the time printed
+    on the report (default ``$SOURCE_DATE_EPOCH``, else now): with it fixed, the same ledger
+    gives the same bytes. ``evaluation`` reuses a check already run for the same year.
+    """
+    if pm is None:
+        hooks_of_ledger = ledger.registry.hooks
+        pm = hooks_of_ledger.pm if hooks_of_ledger is not None else get_plugin_manager()
+    if evaluation is None:
+        evaluation = evaluate(ledger, year=year, as_of=as_of, pm=pm)
+    elif evaluation.year != year:
+        raise CadrecoreError(
+            f"the evaluation given is of {evaluation.year}, the report is of {year}"
+        )
+    counted = figures(ledger, year)
+    sections, failures = collect_sections(Hooks(pm), ledger, evaluation, lang)
+    return AnnualReport(
+        jurisdiction=ledger.jurisdiction.name,
+        year=year,
+        as_of=evaluation.as_of,
+        lang=lang,
+        generated_at=resolve_generated_at(generated_at),
+        evaluation=evaluation,
+        narrative=narrative(counted, evaluation),
+        sections=sections,
+        failures=failures,
+        assessment=assessment_rows(ledger, evaluation, lang),
+        obligations=obligations_table(ledger, evaluation, lang),
+        figures=counted,
+    )
+
+
+def render_annual_report(annual: AnnualReport, fmt: str) -> bytes:
+    """The report in ``fmt`` (``text``, ``md``, ``html``, ``xlsx``, ``json``) as bytes (UTF-8
+    for the text formats)."""
+    if fmt == "text":
+        from .terminal import render_text
+
+        return render_text(annual).encode("utf-8")
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(annual).encode("utf-8")
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(annual).encode("utf-8")
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx(annual)
+    if fmt == "json":
+        from .jsondoc import render_json
+
+        return render_json(annual).encode("utf-8")
+    raise CadrecoreError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name asks for by its suffix (``report.html`` → ``html``), or None."""
+    suffix = Path(path).suffix.lower()
+    aliases = {".markdown": "md", ".htm": "html", ".txt": "text"}
+    if suffix in aliases:
+        return aliases[suffix]
+    return next((fmt for fmt, s in FORMATS.items() if s == suffix), None)
+
+
+def write_annual_report(
+    annual: AnnualReport, path: str | os.PathLike[str], fmt: str | None = None
+) -> Path:
+    """Write the report to ``path`` in ``fmt`` (default: from the file's suffix)."""
+    target = Path(path)
+    chosen = fmt or format_of(target)
+    if chosen is None:
+        raise CadrecoreError(
+            f"cannot tell the format of {target.name!r}: give one of {', '.join(FORMATS)}"
+        )
+    target.write_bytes(render_annual_report(annual, chosen))
+    return target

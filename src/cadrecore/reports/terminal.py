@@ -1,0 +1,103 @@
+"""The annual report as plain text for the terminal: aligned tables (Chinese characters count as
+two columns), charts drawn as bars, long cells shortened with an ellipsis."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from ..i18n import Lang, Text
+from .annual import AnnualReport
+from .labels import cell_text, plugin_note
+from .sections import Chart, Table
+
+#: Longest cell drawn in a terminal table, in columns; longer ones end in an ellipsis.
+MAX_CELL = 40
+BAR = 30
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def shorten(text: str, width: int = MAX_CELL) -> str:
+    """``text`` cut to ``width`` columns, ending in ``…`` when cut; line breaks become spaces."""
+    text = " ".join(text.split())
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def table_lines(table: Table, lang: Lang) -> Iterator[str]:
+    """A table as aligned lines: title, heading, rule, rows (numbers to the right)."""
+    heads = [shorten(c(lang)) for c in table.columns]
+    rows = [[shorten(cell_text(c)) for c in row] for row in table.rows]
+    numeric = [
+        all(isinstance(row[i], int | float) or row[i] is None for row in table.rows) and bool(rows)
+        for i in range(len(heads))
+    ]
+    widths = [
+        max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(heads)
+    ]
+    yield f"【{table.title(lang)}】"
+    yield "  ".join(_pad(h, w, n) for h, w, n in zip(heads, widths, numeric, strict=True)).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for r in rows:
+        yield "  ".join(_pad(c, w, n) for c, w, n in zip(r, widths, numeric, strict=True)).rstrip()
+
+
+def chart_lines(chart: Chart, lang: Lang) -> Iterator[str]:
+    """A chart as horizontal bars, one line per label, scaled to the largest value."""
+    yield f"〔{chart.title(lang)}〕"
+    if not chart.labels:
+        return
+    top = max((abs(v) for v in chart.values), default=0) or 1
+    width = max(display_width(label) for label in chart.labels)
+    for label, value in zip(chart.labels, chart.values, strict=True):
+        bar = "█" * round(BAR * abs(value) / top)
+        yield f"{_pad(label, width, False)}  {bar} {cell_text(value)}"
+
+
+def render_text(annual: AnnualReport) -> str:
+    """The whole report as text."""
+    lang = annual.lang
+    t = Text
+    lines = [
+        f"═══ {annual.title(lang)} ═══",
+        t(
+            f"截至 {annual.as_of} · 生成于 {annual.generated_text}",
+            f"as of {annual.as_of} · generated {annual.generated_text}",
+        )(lang),
+        "",
+        t("综述", "Summary")(lang),
+    ]
+    lines += [f"  {p(lang)}" for p in annual.narrative]
+    for number, section in enumerate(annual.sections, start=1):
+        lines += ["", f"{number}. {section.title(lang)}"]
+        note = plugin_note(section.plugin)
+        if note:
+            lines.append(f"   （{note(lang)}）" if lang == "zh" else f"   ({note(lang)})")
+        lines += [f"  {p(lang)}" for p in section.paragraphs]
+        for table in section.tables:
+            lines.append("")
+            lines += table_lines(table, lang)
+        for chart in section.charts:
+            lines.append("")
+            lines += chart_lines(chart, lang)
+    if annual.failures:
+        lines += ["", t("未能生成的插件章节", "Plugin sections that failed")(lang)]
+        lines += [f"  {f.plugin}: {f.error}" for f in annual.failures]
+    return "\n".join(lines) + "\n"

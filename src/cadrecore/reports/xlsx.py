@@ -1,0 +1,208 @@
+"""The annual report as an Excel workbook: the assessment table (考核表) first, then the year's
+obligations rule by rule, the narrative, and a sheet for each section's tables and charts.
+
+The workbook is deterministic: the document properties carry the report's generation time
+(openpyxl would write the clock's), and every entry of the zip archive is dated the same.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..i18n import Lang, Text
+from .annual import AnnualReport
+from .assessment import assessment_table
+from .labels import cell_text, plugin_note
+from .sections import Cell, Chart, Table
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE3EA")
+STATUS_FILLS = {
+    "done": PatternFill("solid", fgColor="D8EFD9"),
+    "late": PatternFill("solid", fgColor="FFF1C7"),
+    "pending": PatternFill("solid", fgColor="EEF1F4"),
+    "overdue": PatternFill("solid", fgColor="F8D4D1"),
+    "invalid": PatternFill("solid", fgColor="F8D4D1"),
+}
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+#: Zip entries cannot be dated before 1980.
+_ZIP_EPOCH = datetime(1980, 1, 1)
+
+
+def _xlsx_value(cell: Cell) -> Cell:
+    return cell if cell is None or isinstance(cell, str | int | float) else cell_text(cell)
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A valid, unused worksheet name (31 characters at most, none of ``[]:*?/\\``)."""
+    base = _BAD_TITLE.sub(" ", title).strip() or "Sheet"
+    base = base[:31]
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[int, int]) -> int:
+    """Write ``table`` from ``row`` (title, heading, rows); the next free row after a gap."""
+    ws.cell(row=row, column=1, value=table.title(lang)).font = BOLD
+    row += 1
+    for col, heading in enumerate(table.columns, start=1):
+        cell = ws.cell(row=row, column=col, value=heading(lang))
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+        widths[col] = max(widths.get(col, 0), _width(heading(lang)))
+    for values in table.rows:
+        row += 1
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=_xlsx_value(value))
+            cell.alignment = WRAP
+            widths[col] = max(widths.get(col, 0), _width(cell_text(value)))
+    return row + 2
+
+
+def _chart_table(chart: Chart, lang: Lang) -> Table:
+    return Table(
+        Text(f"图：{chart.title.zh}", f"Chart: {chart.title.en}"),
+        (Text("项目", "label"), Text("数值", "value")),
+        tuple(zip(chart.labels, chart.values, strict=True)),
+    )
+
+
+def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = 60) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), cap)
+
+
+def _assessment_sheet(ws: Worksheet, annual: AnnualReport) -> None:
+    lang = annual.lang
+    ws.cell(row=1, column=1, value=annual.title(lang)).font = TITLE_FONT
+    ws.cell(
+        row=2,
+        column=1,
+        value=Text(
+            f"截至 {annual.as_of}；生成于 {annual.generated_text}",
+            f"as of {annual.as_of}; generated {annual.generated_text}",
+        )(lang),
+    )
+    widths: dict[int, int] = {}
+    table = assessment_table(annual.assessment, annual.year)
+    write_table(ws, 4, table, lang, widths)  # title on row 4, heading on row 5
+    status_column = 1 + [c.en for c in table.columns].index("status")
+    for offset, row in enumerate(annual.assessment):
+        fill = STATUS_FILLS.get(row.status or "")
+        if fill is not None:
+            ws.cell(row=6 + offset, column=status_column).fill = fill
+    ws.freeze_panes = "C6"
+    if annual.assessment:
+        ws.auto_filter.ref = (
+            f"A5:{get_column_letter(len(table.columns))}{5 + len(annual.assessment)}"
+        )
+    _set_widths(ws, widths)
+
+
+def render_xlsx(annual: AnnualReport) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    lang = annual.lang
+    t = Text
+    wb = Workbook()
+    taken: set[str] = set()
+    first = wb.active
+    assert first is not None
+    ws: Worksheet = first
+    ws.title = sheet_title(t("考核表", "Assessment")(lang), taken)
+    _assessment_sheet(ws, annual)
+
+    ws = wb.create_sheet(sheet_title(t("履职情况", "Obligations")(lang), taken))
+    widths: dict[int, int] = {}
+    write_table(ws, 1, annual.obligations, lang, widths)
+    _set_widths(ws, widths)
+
+    ws = wb.create_sheet(sheet_title(t("综述", "Summary")(lang), taken))
+    ws.cell(row=1, column=1, value=annual.title(lang)).font = TITLE_FONT
+    for n, paragraph in enumerate(annual.narrative, start=3):
+        ws.cell(row=n, column=1, value=paragraph(lang)).alignment = WRAP
+    ws.column_dimensions["A"].width = 120
+
+    for number, section in enumerate(annual.sections, start=1):
+        ws = wb.create_sheet(sheet_title(f"{number} {section.title(lang)}", taken))
+        ws.cell(row=1, column=1, value=f"{number}. {section.title(lang)}").font = TITLE_FONT
+        row = 2
+        note = plugin_note(section.plugin)
+        if note:
+            ws.cell(row=row, column=1, value=note(lang))
+            row += 1
+        for paragraph in section.paragraphs:
+            ws.cell(row=row, column=1, value=paragraph(lang))
+            row += 1
+        row += 1
+        widths = {}
+        for table in (*section.tables, *(_chart_table(c, lang) for c in section.charts)):
+            row = write_table(ws, row, table, lang, widths)
+        _set_widths(ws, widths)
+
+    if annual.failures:
+        ws = wb.create_sheet(sheet_title(t("未能生成的章节", "Failed sections")(lang), taken))
+        widths = {}
+        write_table(
+            ws,
+            1,
+            Table(
+                t("未能生成的插件章节", "Plugin sections that failed"),
+                (t("插件", "plugin"), t("钩子", "hook"), t("错误", "error")),
+                tuple((f.plugin, f.hook, f.error) for f in annual.failures),
+            ),
+            lang,
+            widths,
+        )
+        _set_widths(ws, widths)
+    return _save(wb, annual.generated_at)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def _save(wb: Workbook, moment: datetime) -> bytes:
+    """Save ``wb`` with its properties and every zip entry dated ``moment``: same bytes for the
+    same report, whenever it is written."""
+    stamp = _naive_utc(moment)
+    wb.properties.creator = "cadrecore"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()  # unlike Workbook.save, keeps our `modified`
+    when = max(stamp, _ZIP_EPOCH).timetuple()[:6]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

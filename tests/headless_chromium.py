@@ -1,0 +1,319 @@
+"""Open a page in headless Chromium and report what happened, without any network.
+
+Chromium is driven over the DevTools protocol through a pipe (``--remote-debugging-pipe``:
+commands on file descriptor 3, replies on 4, each message JSON ending in a NUL byte), so no
+port is opened and no package beyond the standard library is needed. :func:`visit` loads a
+``file://`` page and returns every request it made, every request that failed, every script
+error and console error, what a small script says about the DOM, and screenshots.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Flags for a quiet, offline, throw-away browser in a container.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--remote-debugging-pipe",
+)
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: How long to wait for the browser before giving up (a hang guard, not a measurement).
+PATIENCE = 90.0
+
+
+def find_chromium() -> str | None:
+    """``$CADRECORE_CHROMIUM``, else a Chromium or Chrome on the PATH, else None."""
+    configured = os.environ.get("CADRECORE_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+class BrowserError(RuntimeError):
+    """The browser did not answer as expected."""
+
+
+class _Pipe:
+    """A DevTools protocol session over the two pipes of a Chromium process."""
+
+    def __init__(self, binary: str, profile: Path, log: Path) -> None:
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+
+        def wire_fds() -> None:  # runs in the child, before exec
+            read_end = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
+            write_end = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=self._log,
+            close_fds=False,  # our own descriptors are not inheritable; 3 and 4 are
+            preexec_fn=wire_fds,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+        self._replies: dict[int, dict[str, Any]] = {}
+
+    def close(self) -> None:
+        with contextlib.suppress(BrowserError, OSError):
+            self.send("Browser.close", wait=False)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for fd in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._log.close()
+
+    def _pump(self, deadline: float) -> None:
+        """Read what the browser sent until ``deadline``; sort replies from events."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise BrowserError("the browser did not answer in time")
+        ready, _, _ = select.select([self._from_child], [], [], min(remaining, 0.5))
+        if not ready:
+            if self.process.poll() is not None:
+                raise BrowserError(f"the browser exited with {self.process.returncode}")
+            return
+        chunk = os.read(self._from_child, 1 << 20)
+        if not chunk:
+            raise BrowserError("the browser closed its pipe")
+        self._buffer += chunk
+        while b"\0" in self._buffer:
+            raw, self._buffer = self._buffer.split(b"\0", 1)
+            message = json.loads(raw)
+            if "id" in message:
+                self._replies[message["id"]] = message
+            else:
+                self.events.append(message)
+
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        *,
+        wait: bool = True,
+    ) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        if not wait:
+            return {}
+        deadline = time.monotonic() + PATIENCE
+        while self._next_id not in self._replies:
+            self._pump(deadline)
+        reply = self._replies.pop(self._next_id)
+        if "error" in reply:
+            raise BrowserError(f"{method}: {reply['error']}")
+        result: dict[str, Any] = reply.get("result", {})
+        return result
+
+    def wait_for(self, matches: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        deadline = time.monotonic() + PATIENCE
+        seen = 0
+        while True:
+            for event in self.events[seen:]:
+                if matches(event):
+                    return event
+            seen = len(self.events)
+            self._pump(deadline)
+
+
+@dataclass
+class Visit:
+    """What happened when a page was opened."""
+
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    probe: Any = None
+    fonts: dict[str, list[str]] = field(default_factory=dict)
+    screenshots: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def remote_requests(self) -> list[str]:
+        """Requests for anything that is not in the page's own file (or a data: URL)."""
+        return [u for u in self.requests if not u.startswith(("file://", "data:", "about:"))]
+
+
+def visit(
+    binary: str,
+    page: Path,
+    *,
+    probe: str = "null",
+    ready: str = "true",
+    screenshots: Path | None = None,
+    prefix: str = "",
+    full_height: int = 12000,
+    clips: dict[str, str] | None = None,
+    fonts: dict[str, str] | None = None,
+    width: int = 1280,
+    height: int = 900,
+) -> Visit:
+    """Open ``page`` (a file) in headless Chromium and report on it.
+
+    ``ready`` is a JavaScript expression polled until true once the page has loaded (say,
+    until the charts are drawn); ``probe`` an expression whose JSON value is returned. With
+    ``screenshots``, ``<prefix>top.png`` (the first screen), ``<prefix>full.png`` (the page from
+    the top, up to ``full_height`` pixels) and ``<name>.png`` for each CSS selector of ``clips``
+    (that element) are written there. ``fonts`` maps names to CSS selectors: for each, the fonts the platform actually
+    used to draw that element's text (as ``Family: glyphs``), which shows missing glyphs
+    ("tofu") that ``document.fonts.check`` cannot.
+    """
+    result = Visit()
+    with tempfile.TemporaryDirectory(prefix="cadrecore-chromium-") as scratch:
+        browser = _Pipe(binary, Path(scratch) / "profile", Path(scratch) / "chromium.log")
+        try:
+            target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
+            for domain in ("Network", "Page", "Runtime", "Log"):
+                browser.send(f"{domain}.enable", session=session)
+            browser.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                session,
+            )
+            browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
+            browser.wait_for(
+                lambda e: e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session
+            )
+            deadline = time.monotonic() + PATIENCE
+            while not _evaluate(browser, session, f"Boolean({ready})"):
+                if time.monotonic() > deadline:
+                    raise BrowserError(f"the page never became ready ({ready})")
+                time.sleep(0.2)
+            _evaluate(browser, session, "document.fonts.ready.then(() => true)")
+            result.probe = _evaluate(browser, session, probe)
+            if fonts:
+                browser.send("DOM.enable", session=session)
+                browser.send("CSS.enable", session=session)
+                root = browser.send("DOM.getDocument", {"depth": 0}, session)["root"]["nodeId"]
+                for name, selector in fonts.items():
+                    node = browser.send(
+                        "DOM.querySelector", {"nodeId": root, "selector": selector}, session
+                    )["nodeId"]
+                    if not node:
+                        raise BrowserError(f"no element matches {selector!r}")
+                    used = browser.send("CSS.getPlatformFontsForNode", {"nodeId": node}, session)
+                    result.fonts[name] = [
+                        f"{f['familyName']}: {f['glyphCount']}" for f in used["fonts"]
+                    ]
+            if screenshots is not None:
+                screenshots.mkdir(parents=True, exist_ok=True)
+                result.screenshots["top"] = _shoot(
+                    browser, session, screenshots / f"{prefix}top.png"
+                )
+                size = browser.send("Page.getLayoutMetrics", session=session)["cssContentSize"]
+                clip = {
+                    "x": 0,
+                    "y": 0,
+                    "width": width,
+                    "height": min(int(size["height"]), full_height),
+                    "scale": 1,
+                }
+                result.screenshots["full"] = _shoot(
+                    browser, session, screenshots / f"{prefix}full.png", clip=clip
+                )
+                for name, selector in (clips or {}).items():
+                    box = _evaluate(
+                        browser, session, _BOX.replace("SELECTOR", json.dumps(selector))
+                    )
+                    if box is None:
+                        raise BrowserError(f"no element matches {selector!r}")
+                    result.screenshots[name] = _shoot(
+                        browser, session, screenshots / f"{name}.png", clip={**box, "scale": 1}
+                    )
+        finally:
+            browser.close()
+        urls: dict[str, str] = {}
+        for event in browser.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Network.requestWillBeSent":
+                urls[params["requestId"]] = params["request"]["url"]
+                result.requests.append(params["request"]["url"])
+            elif method == "Network.loadingFailed":
+                url = urls.get(params["requestId"], params["requestId"])
+                result.failed.append(f"{url}: {params.get('errorText')}")
+            elif method == "Runtime.exceptionThrown":
+                details = params["exceptionDetails"]
+                text = details.get("exception", {}).get("description") or details.get("text")
+                result.errors.append(f"exception: {text}")
+            elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+                args = " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+                result.errors.append(f"console.error: {args}")
+            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+                entry = params["entry"]
+                result.errors.append(f"log: {entry.get('text')} {entry.get('url', '')}".strip())
+    return result
+
+
+_BOX = """(() => {
+  const element = document.querySelector(SELECTOR);
+  if (!element) return null;
+  const r = element.getBoundingClientRect();
+  return {x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height};
+})()"""
+
+
+def _evaluate(browser: _Pipe, session: str, expression: str) -> Any:
+    reply = browser.send(
+        "Runtime.evaluate",
+        {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        session,
+    )
+    if "exceptionDetails" in reply:
+        raise BrowserError(f"{expression}: {reply['exceptionDetails'].get('text')}")
+    return reply["result"].get("value")
+
+
+def _shoot(browser: _Pipe, session: str, path: Path, clip: dict[str, Any] | None = None) -> Path:
+    params: dict[str, Any] = {"format": "png"}
+    if clip is not None:
+        params.update(clip=clip, captureBeyondViewport=True)
+    data = browser.send("Page.captureScreenshot", params, session)["data"]
+    path.write_bytes(base64.b64decode(data))
+    return path
