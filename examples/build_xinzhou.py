@@ -11,7 +11,9 @@ this twice writes byte-identical files::
     python examples/build_xinzhou.py /tmp/xz    # writes elsewhere
 
 The ledger is as of 2022-12-31. A few gaps are planted on purpose (see :data:`PLANTED_GAPS` and
-``examples/xinzhou/README.md``) so that the rules have something to find.
+``examples/xinzhou/README.md``) so that the rules, the core's and the department plugins', have
+something to find. The histories of the orders and of the family-doctor renewals are made
+through the public service lifecycle (``cadrecore.services.request`` and ``transition``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 import cadrecore
+from cadrecore.calendar import add_working_days
 from cadrecore.models import (
     Activity,
     Assignment,
@@ -48,6 +51,7 @@ from cadrecore.models import (
     Programme,
     Project,
     Recognition,
+    ServiceEvent,
     ServiceRecord,
     StaffMember,
     Theme,
@@ -56,6 +60,7 @@ from cadrecore.models import (
     Unit,
 )
 from cadrecore.models.cadres import national_id_check_char
+from cadrecore.services import request, transition
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "xinzhou"
@@ -220,6 +225,10 @@ PLANTED_GAPS: dict[str, Any] = {
     "missed_themed_party_day": (("xz.ningwu.b03", 8), ("xz.baode.b09", 11)),
     "general_meeting_without_quorum": ("xz.hequ.b10", 3),
     "opinion_answered_late": "xz.op.2022.07",
+    # the department plugins' rules: a kit whose 硝酸甘油 expires within 90 days of the year's
+    # end, and a legal-advice order accepted in November and never served
+    "kit_medicine_expiring": ("xz.kit.0218", "硝酸甘油", date(2023, 2, 26)),
+    "order_stuck": "xz.order.0191",
 }
 
 # =============================================================================================
@@ -1468,6 +1477,71 @@ class XinzhouBuilder:
                     headcount=rng.randint(capacity // 2, capacity),
                 )
 
+    def _units_up_from(self, *unit_ids: str) -> tuple[Unit, ...]:
+        """The units ``unit_ids`` and every unit above them, as built so far."""
+        units = {u.id: u for u in self.data["units"] if isinstance(u, Unit)}
+        wanted: dict[str, Unit] = {}
+        for unit_id in unit_ids:
+            current: str | None = unit_id
+            while current is not None and current not in wanted:
+                wanted[current] = units[current]
+                current = units[current].parent_id
+        return tuple(sorted(wanted.values(), key=lambda u: u.id))
+
+    def _with_history(
+        self,
+        values: dict[str, Any],
+        moves: Sequence[tuple[str, date, str, str, str, int | None]],
+    ) -> None:
+        """Add a service record and its history, made through the public lifecycle: the
+        record is requested (``cadrecore.services.request``), then moved state by state
+        (``transition``: state, day, role, actor, reason, rating), each move checked against
+        its service type's lifecycle. A one-record ledger keeps this quick."""
+        cadre = self.cadres[values["cadre_id"]]
+        record = ServiceRecord.model_validate(values | {"state": "requested"}, context=self.context)
+        ledger = cadrecore.Ledger(
+            registry=self.registry,
+            jurisdiction=Jurisdiction(id="xz", name="忻州市", root_unit_id="xz", synthetic=True),
+            units=self._units_up_from(cadre.county_id, record.provider_unit_id),
+            cadres=(cadre,),
+        )
+        # transition() checks the moved record's keys against the plugin manager in use, not
+        # the ledger's registry: make the registry's own manager the one in use meanwhile
+        assert self.registry.hooks is not None
+        with cadrecore.using_plugin_manager(self.registry.hooks.pm):  # type: ignore[arg-type]
+            ledger = request(ledger, record, actor=cadre.name, role="cadre")
+            for state, day, role, actor, reason, rating in moves:
+                ledger = transition(
+                    ledger,
+                    record.id,
+                    state,
+                    actor=actor,
+                    role=role,
+                    on=day,
+                    reason=reason,
+                    rating=rating,
+                )
+        self.data.setdefault("service_records", []).extend(ledger.service_records)
+        self.data.setdefault("service_events", []).extend(ledger.service_events)
+
+    @staticmethod
+    def _visits(
+        plugin: ModuleType, rng: random.Random, start: date, end: date, every: int
+    ) -> list[date]:
+        """Follow-up visits every ``every`` months, each within five days of its due day,
+        counted from the previous visit (as the plugin's visit rule counts them)."""
+        visits: list[date] = []
+        anchor = start
+        while True:
+            due = plugin.add_months(anchor, every)
+            if due > min(end, AS_OF):
+                return visits
+            visit = min(due + timedelta(days=rng.randint(-5, 5)), end)
+            if visit > AS_OF:
+                return visits
+            visits.append(visit)
+            anchor = visit
+
     def _family_doctor(self, plugin: ModuleType, cadres: list[Cadre]) -> None:
         rng = self.rng
         older = [
@@ -1489,6 +1563,7 @@ class XinzhouBuilder:
             clinic: [self.person_name(rng.random() < 0.5) for _ in range(3)]
             for clinic, _ in clinics
         }
+        renewals: list[tuple[Cadre, Any]] = []
         for number, cadre in enumerate(chosen, start=1):
             clinic = rng.choice(clinics)[0]
             start = (
@@ -1498,16 +1573,7 @@ class XinzhouBuilder:
             )
             end = date(start.year + 1, start.month, start.day) - timedelta(days=1)
             every = rng.choice((1, 2, 3, 3, 3))
-            visits: list[date] = []
-            k = 1
-            while True:
-                month = start.month - 1 + every * k
-                due = date(start.year + month // 12, month % 12 + 1, min(start.day, 28))
-                if due > min(end, AS_OF):
-                    break
-                visits.append(due + timedelta(days=rng.randint(-5, 5)))
-                k += 1
-            visits = [v for v in visits if start <= v <= min(end, AS_OF)]
+            visits = self._visits(plugin, rng, start, end, every)
             roll = rng.random()
             requested = start - timedelta(days=rng.randint(5, 30))
             state, reason = "delivered", ""
@@ -1540,8 +1606,52 @@ class XinzhouBuilder:
                 details,
                 reason,
             )
+            # a signed contract that has ended, or ends within the renewal notice, is renewed
+            if delivered is not None and end <= AS_OF + timedelta(days=30):
+                renewals.append((cadre, details))
+        for number, (cadre, before) in enumerate(renewals, start=len(chosen) + 1):
+            start = before.contract_end + timedelta(days=1)
+            end = date(start.year + 1, start.month, start.day) - timedelta(days=1)
+            requested = min(start - timedelta(days=rng.randint(12, 30)), AS_OF - timedelta(days=12))
+            accepted = requested + timedelta(days=rng.randint(1, 4))
+            scheduled = accepted + timedelta(days=rng.randint(1, 5))
+            signed = start <= AS_OF
+            details = plugin.ContractDetails(
+                doctor=before.doctor,
+                clinic=before.clinic,
+                contract_start=start,
+                contract_end=end,
+                visit_every_months=before.visit_every_months,
+                visits=tuple(self._visits(plugin, rng, start, end, before.visit_every_months))
+                if signed
+                else (),
+            )
+            bureau = "市委老干部局"
+            moves: list[tuple[str, date, str, str, str, int | None]] = [
+                ("accepted", accepted, "bureau", bureau, "", None),
+                ("scheduled", scheduled, "bureau", bureau, "续签：约定签约日期", None),
+            ]
+            if signed:
+                moves.append(("delivered", start, "provider", before.clinic, "", None))
+            elif rng.random() < 0.3:
+                moves.pop()  # accepted; the day to sign is not set yet
+            self._with_history(
+                {
+                    "id": f"xz.fd.{number:04d}",
+                    "service_type": "family_doctor.contract",
+                    "cadre_id": cadre.id,
+                    "provider_unit_id": "xz.vcb",
+                    "requested": requested,
+                    "details": details.model_dump(mode="json"),
+                },
+                moves,
+            )
 
     def _medicine_kits(self, plugin: ModuleType, cadres: list[Cadre]) -> None:
+        """Kits of every living coal-system retiree. The coal bureau checks each kit in the home
+        in its autumn round (September to November) and replaces any medicine that would expire
+        within three months of the year's end, so none in a home expires before April 2023:
+        except in the planted kit, where one medicine expires in February."""
         rng = self.rng
         coal = [c for c in cadres if "煤炭" in c.former_unit and self._alive(c)]
         medicines = (
@@ -1556,31 +1666,35 @@ class XinzhouBuilder:
             "云南白药气雾剂",
             "蒙脱石散",
         )
+        planted, planted_medicine, planted_expiry = PLANTED_GAPS["kit_medicine_expiring"]
         for number, cadre in enumerate(coal, start=1):
+            record_id = f"xz.kit.{number:04d}"
             issued = self.day_between(date(2020, 5, 1), date(2022, 11, 30))
+            names = sorted(rng.sample(medicines, rng.randint(4, 7)), key=medicines.index)
+            if record_id == planted:
+                issued = min(issued, date(2022, 6, 30))
+                names = sorted({*names, planted_medicine}, key=medicines.index)
             kit = []
-            for name in sorted(rng.sample(medicines, rng.randint(4, 7)), key=medicines.index):
-                roll = rng.random()
-                if roll < 0.04:
-                    expires = self.day_between(date(2022, 1, 1), AS_OF - timedelta(days=1))
-                elif roll < 0.1:
-                    expires = self.day_between(AS_OF + timedelta(days=1), date(2023, 3, 31))
-                else:
-                    expires = self.day_between(date(2023, 4, 1), date(2025, 12, 31))
-                expires = max(expires, issued + timedelta(days=90))
+            for name in names:
+                expires = self.day_between(date(2023, 4, 1), date(2025, 12, 31))
+                if record_id == planted and name == planted_medicine:
+                    expires = planted_expiry
                 kit.append(plugin.Medicine(name=name, expires=expires))
             checked: date | None = None
-            if rng.random() < 0.7 and issued < date(2022, 6, 1):
-                checked = self.day_between(max(issued, date(2022, 1, 1)), date(2022, 12, 20))
+            if issued < date(2022, 7, 1):
+                checked = self.day_between(date(2022, 9, 1), date(2022, 11, 30))
             roll = rng.random()
             state, reason = "delivered", ""
             issued_on: date | None = issued
-            if roll < 0.35:
+            if record_id == planted:
+                pass
+            elif roll < 0.35:
                 state = "rated"
             elif roll < 0.39:
                 state, issued_on, reason, checked = "cancelled", None, "本人婉拒，已自备药箱", None
             elif issued > date(2022, 10, 15):
-                state, issued_on, checked = "scheduled", None, None
+                # accepted, to be handed over at home (the kit's lifecycle has no appointment)
+                state, issued_on, checked = "accepted", None, None
             details = plugin.KitDetails(
                 kit_no=f"MT-{issued.year}-{number:03d}", medicines=tuple(kit), last_checked=checked
             )
@@ -1598,51 +1712,72 @@ class XinzhouBuilder:
             )
 
     def _order_service(self, plugin: ModuleType, cadres: list[Cadre]) -> None:
+        """Orders of 2022, each with its history made through the public lifecycle: accepted
+        within a working day, served within its menu item's deadline, rated by most. Orders
+        still open on 31 December are within their deadlines, except the planted one."""
         rng = self.rng
         residents = [
             c for c in cadres if c.county_id == "xz.xinfu" and self._alive(c) and not c.living_away
         ]
-        menu = [item.key for item in plugin.MENU]
+        menu = list(plugin.MENU)
         weights = [30, 22, 18, 16, 12, 2][: len(menu)]
         customers = rng.sample(residents, 150)
         orders = sorted(
             (
-                (self.day_between(date(2022, 1, 4), date(2022, 12, 28)), rng.choice(customers))
+                (self.day_between(date(2022, 1, 4), date(2022, 12, 31)), rng.choice(customers))
                 for _ in range(220)
             ),
             key=lambda o: (o[0], o[1].id),
         )
+        stuck = PLANTED_GAPS["order_stuck"]
+        bureau, team = "忻府区委老干部局", "忻府区上门服务队"
         for number, (requested, cadre) in enumerate(orders, start=1):
+            record_id = f"xz.order.{number:04d}"
             item = rng.choices(menu, weights=weights)[0]
-            accepted: date | None = requested + timedelta(days=rng.randint(0, 1))
-            roll = rng.random()
-            delivered = None
-            reason = ""
-            if roll < 0.05:
-                state, accepted, reason = "declined", None, "超出服务片区，已转介社区"
-            elif roll < 0.1:
-                state, reason = "cancelled", "本人取消"
-            elif requested > date(2022, 12, 20):
-                state = "requested" if roll < 0.5 else "accepted"
-                accepted = None if state == "requested" else accepted
-            else:
-                assert accepted is not None
-                delivered = accepted + timedelta(days=rng.randint(0, 3))
-                state = "rated" if roll < 0.75 else "delivered"
-            details = plugin.OrderDetails(
-                menu_item=item, accepted=accepted, address_area=cadre.township or None
+            if record_id == stuck:
+                item = plugin.menu_item("legal_aid")
+            accepted = requested + timedelta(days=rng.randint(0, 1))
+            served = max(
+                accepted, add_working_days(requested, rng.randint(0, item.response_working_days))
             )
-            self._service(
-                number,
-                "order",
-                "order_service.order",
-                cadre,
-                "xz.xinfu.vcb",
-                state,
-                requested,
-                delivered,
-                details,
-                reason,
+            rated_on = served + timedelta(days=rng.randint(0, 3))
+            rating = rng.choice((4, 5, 5, 5, 4, 5, 3))
+            roll = rng.random()
+            moves: list[tuple[str, date, str, str, str, int | None]] = []
+            if record_id == stuck:
+                moves.append(("accepted", accepted, "bureau", bureau, "", None))
+            elif roll < 0.05:
+                moves.append(
+                    ("declined", accepted, "bureau", bureau, "超出服务片区，已转介社区", None)
+                )
+            elif roll < 0.1:
+                moves.append(("accepted", accepted, "bureau", bureau, "", None))
+                moves.append(("cancelled", accepted, "cadre", cadre.name, "本人取消", None))
+            elif served > AS_OF:
+                # still open on 31 December, within its deadlines
+                if add_working_days(requested, 1) <= AS_OF or roll < 0.5:
+                    moves.append(("accepted", accepted, "bureau", bureau, "", None))
+            else:
+                moves.append(("accepted", accepted, "bureau", bureau, "", None))
+                moves.append(("delivered", served, "provider", team, "", None))
+                if roll < 0.75 and rated_on <= AS_OF:
+                    moves.append(("rated", rated_on, "cadre", cadre.name, "", rating))
+            states = [m[0] for m in moves]
+            details = plugin.OrderDetails(
+                menu_item=item.key,
+                accepted=accepted if "accepted" in states else None,
+                address_area=cadre.township or None,
+            )
+            self._with_history(
+                {
+                    "id": record_id,
+                    "service_type": "order_service.order",
+                    "cadre_id": cadre.id,
+                    "provider_unit_id": "xz.xinfu.vcb",
+                    "requested": requested,
+                    "details": details.model_dump(mode="json"),
+                },
+                moves,
             )
 
     # --- opinions, treatment, recognitions ----------------------------------------------------
@@ -1878,6 +2013,8 @@ class XinzhouBuilder:
         kinds["cadres"] = tuple(sorted(self.cadres.values(), key=lambda c: c.id))
         services = [r for r in self.data["service_records"] if isinstance(r, ServiceRecord)]
         kinds["service_records"] = tuple(sorted(services, key=lambda r: (r.service_type, r.id)))
+        events = [e for e in self.data.get("service_events", []) if isinstance(e, ServiceEvent)]
+        kinds["service_events"] = tuple(sorted(events, key=lambda e: (e.record_id, e.seq)))
         jurisdiction = Jurisdiction(
             id="xz",
             name="忻州市",

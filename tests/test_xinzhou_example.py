@@ -4,11 +4,13 @@ The numbers typed here are the source document's (``seed/000_a91272de37b786cb.tx
 figures script counts them from the ledger folder, and this test holds the two together. It
 also rebuilds the folder from the generator and compares it byte for byte, checks the branch
 rules the example promises to keep, and checks that the planted gaps listed in the example's
-README are the only gaps of organizational life and of opinion handling.
+README are the only gaps of organizational life, of opinion handling and of the departments'
+services (counted here without the rules, then found by them).
 """
 
 from __future__ import annotations
 
+import calendar
 import importlib
 import importlib.util
 import math
@@ -23,9 +25,9 @@ from typing import Any
 import pytest
 
 import cadrecore
-from cadrecore.calendar import Period
+from cadrecore.calendar import Period, add_working_days
 from cadrecore.plugins import PluginManager
-from cadrecore.rules import evaluate
+from cadrecore.rules import Severity, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -324,6 +326,9 @@ PLANTED = {
     ("themed_party_day", "xz.baode.b09", "2022-11"),
     ("general_meeting_quorum", "xz.hequ.b10.gm.2022q3", "2022-Q3"),
     ("opinion_late", "xz.op.2022.07", "41 days"),
+    ("kit_medicine_expiring", "xz.kit.0218", "硝酸甘油 2023-02-26"),
+    ("order_not_served", "xz.order.0191", "legal_aid 2022-11-20"),
+    ("order_stuck", "xz.order.0191", "accepted 2022-11-20"),
 }
 
 
@@ -366,6 +371,81 @@ def _gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
         if opinion.answered is None or opinion.answered > deadline:
             days = (opinion.answered - opinion.raised).days if opinion.answered else math.inf
             gaps.add(("opinion_late", opinion.id, f"{days} days"))
+    return gaps | _service_gaps(ledger)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _service_gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
+    """The departments' services, counted without the plugins' rules: kits in homes (no medicine
+    expiring within 90 days, checked within 6 months), orders (served within their menu item's
+    working days, none idle over 30 days), family-doctor contracts (a visit at most the agreed
+    months plus 15 days after the last, renewals arranged 30 days ahead)."""
+    gaps: set[tuple[str, str, str]] = set()
+    done = ("delivered", "rated")
+    for record in ledger.service_records_of("medicine_kits.kit"):
+        if record.state.value not in done:
+            continue
+        for item in record.details["medicines"]:
+            assert isinstance(item, str)
+            name, _, expires = item.partition(":")
+            if date.fromisoformat(expires) <= AS_OF + timedelta(days=90):
+                gaps.add(("kit_medicine_expiring", record.id, f"{name} {expires}"))
+        checked = record.details.get("last_checked") or record.delivered
+        assert isinstance(checked, str | date)
+        last = date.fromisoformat(checked) if isinstance(checked, str) else checked
+        if _add_months(last, 6) <= AS_OF:
+            gaps.add(("kit_not_checked", record.id, str(last)))
+    menu = {
+        item.key: item.response_working_days
+        for item in importlib.import_module(PLUGINS["order_service"]).MENU
+    }
+    moved: dict[str, date] = {}
+    for event in ledger.service_events:
+        moved[event.record_id] = max(event.at, moved.get(event.record_id, event.at))
+    for record in ledger.service_records_of("order_service.order"):
+        item = str(record.details["menu_item"])
+        due = add_working_days(record.requested, menu[item])
+        if record.state.value in done:
+            assert record.delivered is not None
+            if record.delivered > due:
+                gaps.add(("order_late", record.id, str(record.delivered)))
+        elif record.state.value not in ("cancelled", "declined"):
+            if due <= AS_OF:
+                gaps.add(("order_not_served", record.id, f"{item} {record.requested}"))
+            if (AS_OF - moved[record.id]).days > 30:
+                gaps.add(("order_stuck", record.id, f"{record.state.value} {moved[record.id]}"))
+    contracts = ledger.service_records_of("family_doctor.contract")
+    for record in contracts:
+        d = record.details
+        start, end = (date.fromisoformat(str(d[k])) for k in ("contract_start", "contract_end"))
+        if record.state.value not in done or end < date(YEAR, 1, 1):
+            continue
+        raw = d["visits"]
+        visits = [date.fromisoformat(str(v)) for v in raw] if isinstance(raw, list) else []
+        every = int(str(d["visit_every_months"]))
+        previous = start
+        for visit in [*visits, None]:
+            due = _add_months(previous, every)
+            if due > end:
+                break
+            if (visit or AS_OF) > due + timedelta(days=15):
+                gaps.add(("visit_late", record.id, str(due)))
+            if visit is None:
+                break
+            previous = visit
+        renewed = any(
+            other.cadre_id == record.cadre_id
+            and other.state.value not in ("cancelled", "declined")
+            and str(other.details["contract_start"]) > str(d["contract_start"])
+            for other in contracts
+        )
+        if start <= AS_OF <= end and (end - AS_OF).days <= 30 and not renewed:
+            gaps.add(("renewal_due", record.id, str(end)))
     return gaps
 
 
@@ -383,10 +463,21 @@ def test_the_rules_find_the_planted_gaps_and_nothing_else(
         ("builtin::org_life.themed_party_day", "xz.baode.b09"),
         ("builtin::org_life.general_meeting", "xz.hequ.b10"),
         ("builtin::opinions.answered", "xz.op.2022.07"),
+        ("medicine_kits::kit.expiring", "xz.kit.0218"),
+        ("order_service::order.response_time", "xz.order.0191"),
+        ("order_service::order.stuck", "xz.order.0191"),
+        # not a gap: the care action's to-do list in the one county where it runs
+        ("family_doctor::contract.coverage", "xz.xinfu"),
     }
+    assert [f.subject.id for f in report.at_least(Severity.ERROR)] == ["xz.hequ.b10"]
+    assert report.counts == {"info": 1, "warning": 6, "error": 1}
+    (info,) = [f for f in report.findings if f.severity is Severity.INFO]
+    assert info.rule_id == "family_doctor::contract.coverage"
 
 
 def test_the_readme_lists_every_planted_gap() -> None:
     readme = (LEDGER / "README.md").read_text(encoding="utf-8")
     for _, record, _ in PLANTED:
         assert record in readme
+    assert "one error and six warnings" in readme
+    assert "family_doctor::contract.coverage" in readme

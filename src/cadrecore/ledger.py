@@ -121,6 +121,15 @@ class Ledger(BaseModel):
         data.update(changes)
         return Ledger(registry=self._registry, **data)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every kind holds the same records: the registry a ledger was checked
+        against, its indexes and caches do not count."""
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write this ledger as a ledger folder at ``path`` (see :func:`cadrecore.save_ledger`)."""
         from .io.folder import save_ledger
@@ -222,6 +231,17 @@ class Ledger(BaseModel):
             ref("activities", act.id, "theme_id", act.theme_id, "themes")
             for cadre_id in act.attendee_ids:
                 ref("activities", act.id, "attendee_ids", cadre_id, "cadres")
+            if act.activity_kind not in self._registry.activity_kinds:
+                problems.append(
+                    _problem(
+                        "activities",
+                        act.id,
+                        "activity_kind",
+                        self._registry.activity_kinds.unknown_message(act.activity_kind),
+                        self._registry.activity_kinds.unknown_message(act.activity_kind),
+                    )
+                )
+                continue
             scope = self._registry.activity_kinds.get(act.activity_kind).scope
             if scope == "branch" and act.branch_id is None:
                 problems.append(
@@ -427,12 +447,17 @@ class Ledger(BaseModel):
                     )
                 )
                 continue
+            if record.service_type not in self._registry.service_types:
+                continue  # reported with the record itself
             lifecycle = self._registry.service_types.get(record.service_type).lifecycle
             for text in history_problems(record, events, lifecycle):
                 problems.append(Problem(Location(field="seq"), text, "service_records", record_id))
         return problems
 
     def _check_service_details(self, record: ServiceRecord) -> list[Problem]:
+        if record.service_type not in self._registry.service_types:
+            message = self._registry.service_types.unknown_message(record.service_type)
+            return [_problem("service_records", record.id, "service_type", message, message)]
         service_type = self._registry.service_types.get(record.service_type)
         try:
             service_type.details.model_validate(record.details)
@@ -560,11 +585,17 @@ class Ledger(BaseModel):
         )
 
     def branch_of(self, cadre_id: str, on: date | None = None) -> Branch | None:
-        """The branch ``cadre_id`` belongs to (on ``on``, if given), or None."""
-        for m in self._memberships_by_cadre.get(cadre_id, ()):
-            if on is None or _holds_on(m, on):
-                return self.branch(m.branch_id)
-        return None
+        """The branch ``cadre_id`` belongs to on ``on``; without a date, their current branch
+        (a membership not ended, the latest begun), or None."""
+        memberships = self._memberships_by_cadre.get(cadre_id, ())
+        if on is not None:
+            held = [m for m in memberships if _holds_on(m, on)]
+        else:
+            held = [m for m in memberships if m.until is None]
+        if not held:
+            return None
+        latest = max(held, key=lambda m: m.since or date.min)
+        return self.branch(latest.branch_id)
 
     def branches_of_county(self, county_id: str) -> tuple[Branch, ...]:
         return tuple(b for b in self.branches if b.county_id == county_id)

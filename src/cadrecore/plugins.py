@@ -19,12 +19,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pluggy
 
@@ -51,6 +52,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -295,19 +297,41 @@ class Hooks:
         return sections, failures
 
 
-_registry_cache: dict[tuple[int, tuple[int, ...]], Registry] = {}
+class PluginSetCache(Generic[T]):
+    """A value built from a plugin manager, kept until the manager's set of plugins changes.
+
+    Entries are held per manager (weakly: a dropped manager drops its entry) and compared by
+    the plugin objects themselves, so a re-used ``id()`` can never serve a stale value.
+    """
+
+    def __init__(self, build: Callable[[pluggy.PluginManager], T]) -> None:
+        self._build = build
+        self._entries: weakref.WeakKeyDictionary[
+            pluggy.PluginManager, tuple[tuple[object, ...], T]
+        ] = weakref.WeakKeyDictionary()
+
+    def get(self, pm: pluggy.PluginManager) -> T:
+        plugins = tuple(
+            plugin for _, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0])
+        )
+        entry = self._entries.get(pm)
+        if (
+            entry is not None
+            and len(entry[0]) == len(plugins)
+            and all(a is b for a, b in zip(entry[0], plugins, strict=True))
+        ):
+            return entry[1]
+        value = self._build(pm)
+        self._entries[pm] = (plugins, value)
+        return value
+
+
+_registries: PluginSetCache[Registry] = PluginSetCache(build_registry)
 
 
 def get_registry(pm: pluggy.PluginManager | None = None) -> Registry:
-    """The registry of ``pm`` (default: the process's manager), rebuilt when its plugins change."""
-    pm = pm or get_plugin_manager()
-    key = (id(pm), tuple(id(p) for p in pm.get_plugins()))
-    registry = _registry_cache.get(key)
-    if registry is None:
-        if len(_registry_cache) > 32:
-            _registry_cache.clear()
-        registry = _registry_cache[key] = build_registry(pm)
-    return registry
+    """The registry of ``pm`` (default: the manager in use), rebuilt when its plugins change."""
+    return _registries.get(pm or get_plugin_manager())
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,9 @@ def transition(
     if target in (S.CANCELLED, S.DECLINED):
         changes["reason"] = reason
     try:
-        updated = ServiceRecord.model_validate({**record.model_dump(), **changes})
+        updated = ServiceRecord.model_validate(
+            {**record.model_dump(), **changes}, context={"registry": ledger.registry}
+        )
     except ValueError as exc:
         raise IllegalTransition(f"{record_id!r} cannot become {target.value!r}: {exc}") from None
     records = tuple(updated if r.id == record_id else r for r in ledger.service_records)

@@ -2,7 +2,18 @@
 
 from .activities import Activity, LeaderPresence
 from .cadres import Cadre, PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
-from .common import Date, KeyOf, LeadingBody, MonthDay, Record, RecordId
+from .common import (
+    Date,
+    KeyOf,
+    LabelledEnum,
+    LeadingBody,
+    MonthDay,
+    Record,
+    RecordId,
+    Sensitive,
+    Sensitivity,
+    split_cell,
+)
 from .jurisdiction import Jurisdiction
 from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
 from .opinions import Opinion
@@ -42,6 +53,7 @@ __all__ = [
     "EstablishmentKind",
     "Jurisdiction",
     "KeyOf",
+    "LabelledEnum",
     "LeaderPresence",
     "LeadershipPost",
     "LeadingBody",
@@ -70,6 +82,8 @@ __all__ = [
     "ResultMetric",
     "RetirementKind",
     "RevolutionPeriod",
+    "Sensitive",
+    "Sensitivity",
     "ServiceEvent",
     "ServiceRecord",
     "ServiceRole",
@@ -83,4 +97,5 @@ __all__ = [
     "UnitKind",
     "UnitLevel",
     "Waiver",
+    "split_cell",
 ]

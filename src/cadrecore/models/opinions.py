@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from .common import Date, Record, RecordId
 
@@ -19,7 +19,7 @@ class Opinion(Record):
     raised: Date
     raised_at_id: RecordId | None = None
     raised_by: str = ""
-    content: str
+    content: Annotated[str, Field(min_length=1)]  # empty in a CSV cell reads as missing
     category: str = ""
     assigned_unit_id: RecordId
     answered: Date | None = None

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from .cadres import NationalId
 from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensitivity
 
 
@@ -180,7 +181,7 @@ class StaffMember(Record):
     name: Name
     gender: str = ""
     birth_date: Date | None = None
-    national_id: Annotated[str | None, Sensitive(Sensitivity.ID_NUMBER)] = None
+    national_id: Annotated[NationalId | None, Sensitive(Sensitivity.ID_NUMBER)] = None
     synthetic: bool = False
 
 

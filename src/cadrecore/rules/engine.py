@@ -21,6 +21,7 @@ from ..errors import CadrecoreError, PluginError, UnknownKeyError
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import Waiver
+from ..plugins import PluginSetCache
 from .findings import Finding, Measure, Occurrence, Report, RuleFailure, Scalar, Severity, Subject
 from .parameters import ParameterResolver, ParameterTable
 
@@ -231,21 +232,14 @@ def build_rulebook(pm: pluggy.PluginManager) -> RuleBook:
     return book
 
 
-_rulebook_cache: dict[tuple[int, tuple[int, ...]], RuleBook] = {}
+_rulebooks: PluginSetCache[RuleBook] = PluginSetCache(build_rulebook)
 
 
 def get_rulebook(pm: pluggy.PluginManager | None = None) -> RuleBook:
-    """The rule book of ``pm`` (default: the process's manager), rebuilt when plugins change."""
+    """The rule book of ``pm`` (default: the manager in use), rebuilt when its plugins change."""
     from ..plugins import get_plugin_manager
 
-    pm = pm or get_plugin_manager()
-    key = (id(pm), tuple(id(p) for p in pm.get_plugins()))
-    book = _rulebook_cache.get(key)
-    if book is None:
-        if len(_rulebook_cache) > 32:
-            _rulebook_cache.clear()
-        book = _rulebook_cache[key] = build_rulebook(pm)
-    return book
+    return _rulebooks.get(pm or get_plugin_manager())
 
 
 # =============================================================================================

@@ -5,115 +5,58 @@ retirees in painting and calligraphy classes; each enrolment is a service record
 ``art_academy.enrolment`` whose details say which class, which term and how many sessions the
 cadre attended. The academy's exhibitions and class sessions are activities held by the
 providing unit.
+
+What it contributes, hook by hook: the service type (with its lifecycle and review deadline)
+and two activity kinds; three parameters; three rules (classes within capacity, attendance,
+exhibitions a year); and its section of the annual report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Self
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from cadrecore import ActivityKind, ServiceType, hookimpl
+from cadrecore.ledger import Ledger
+from cadrecore.reports.sections import ReportSection
+from cadrecore.rules import Parameter, Report, Rule
 
-from cadrecore import ActivityKind, ServiceType, Text, hookimpl
-from cadrecore.models.common import LabelledEnum
+from .parameters import (
+    EXHIBITIONS_PER_YEAR,
+    MIN_ATTENDANCE_SHARE,
+    PARAMETERS,
+    REVIEW_WITHIN_WORKING_DAYS,
+)
+from .rules import RULES
+from .section import art_academy_section
+from .service import (
+    CLASS_SESSION,
+    ENROLMENT,
+    EXHIBITION,
+    LIFECYCLE,
+    Discipline,
+    EnrolmentDetails,
+    term_year,
+)
 
 __all__ = [
     "CLASS_SESSION",
     "ENROLMENT",
     "EXHIBITION",
+    "EXHIBITIONS_PER_YEAR",
+    "LIFECYCLE",
+    "MIN_ATTENDANCE_SHARE",
+    "PARAMETERS",
+    "REVIEW_WITHIN_WORKING_DAYS",
+    "RULES",
     "Discipline",
     "EnrolmentDetails",
     "register_activity_kinds",
+    "register_parameters",
+    "register_rules",
     "register_service_types",
+    "report_sections",
+    "term_year",
 ]
-
-DEPARTMENT = Text("市供销社", "city supply and marketing cooperative")
-
-
-class Discipline(LabelledEnum):
-    """What a class teaches. Chinese labels are accepted on input (``国画``)."""
-
-    CHINESE_PAINTING = "chinese_painting"
-    CALLIGRAPHY = "calligraphy"
-    OIL_PAINTING = "oil_painting"
-    WATERCOLOUR = "watercolour"
-    SEAL_CARVING = "seal_carving"
-    PHOTOGRAPHY = "photography"
-
-    @classmethod
-    def zh_labels(cls) -> dict[str, str]:
-        return {
-            "chinese_painting": "国画",
-            "calligraphy": "书法",
-            "oil_painting": "油画",
-            "watercolour": "水彩",
-            "seal_carving": "篆刻",
-            "photography": "摄影",
-        }
-
-
-#: A term such as ``2022春`` (spring) or ``2022秋`` (autumn).
-Term = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^(19|20)\d{2}(春|夏|秋|冬)$")
-]
-ClassName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-
-
-class EnrolmentDetails(BaseModel):
-    """What an enrolment record carries beyond the common service columns."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    class_name: ClassName = Field(validation_alias=AliasChoices("class_name", "班级"))
-    discipline: Discipline = Field(validation_alias=AliasChoices("discipline", "专业"))
-    term: Term = Field(validation_alias=AliasChoices("term", "学期"))
-    capacity: int = Field(gt=0, le=500, validation_alias=AliasChoices("capacity", "班额"))
-    sessions_planned: int = Field(
-        ge=0, le=400, validation_alias=AliasChoices("sessions_planned", "计划课次")
-    )
-    sessions_attended: int = Field(
-        default=0, ge=0, le=400, validation_alias=AliasChoices("sessions_attended", "出勤课次")
-    )
-
-    @model_validator(mode="after")
-    def _attended_within_planned(self) -> Self:
-        if self.sessions_attended > self.sessions_planned:
-            raise ValueError(
-                f"sessions_attended ({self.sessions_attended}) exceeds sessions_planned "
-                f"({self.sessions_planned}) / 出勤课次不能多于计划课次"
-            )
-        return self
-
-    @property
-    def attendance_rate(self) -> float | None:
-        """Share of the planned sessions attended; None when none were planned."""
-        if self.sessions_planned == 0:
-            return None
-        return self.sessions_attended / self.sessions_planned
-
-
-ENROLMENT = ServiceType(
-    key="art_academy.enrolment",
-    label=Text("画院分院学员报名", "art academy enrolment"),
-    description=Text(
-        "山西国际文化交流画院忻州分院的书画班报名与出勤",
-        "enrolment and attendance in the art academy branch's painting and calligraphy classes",
-    ),
-    department=DEPARTMENT,
-    details=EnrolmentDetails,
-)
-
-EXHIBITION = ActivityKind(
-    key="art_academy.exhibition",
-    label=Text("画院作品展", "art academy exhibition"),
-    scope="unit",
-)
-
-CLASS_SESSION = ActivityKind(
-    key="art_academy.class_session",
-    label=Text("画院授课", "art academy class session"),
-    scope="unit",
-)
 
 
 @hookimpl
@@ -125,3 +68,20 @@ def register_service_types(register: Callable[[ServiceType], None]) -> None:
 def register_activity_kinds(register: Callable[[ActivityKind], None]) -> None:
     register(EXHIBITION)
     register(CLASS_SESSION)
+
+
+@hookimpl
+def register_parameters(register: Callable[[Parameter], None]) -> None:
+    for parameter in PARAMETERS:
+        register(parameter)
+
+
+@hookimpl
+def register_rules(register: Callable[[Rule], None]) -> None:
+    for rule in RULES:
+        register(rule)
+
+
+@hookimpl
+def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+    return art_academy_section(ledger, report, lang)

@@ -4,88 +4,69 @@
 and a family doctor is a service record of type ``family_doctor.contract``: its details name
 the doctor and the clinic, the contract's span, how often the doctor must visit and the dates
 of the follow-up visits made.
+
+What it contributes, hook by hook: the service type (with its lifecycle and the deadline for
+accepting a request); four parameters; three rules (coverage of the oldest cadres, visits on
+the contract's schedule, renewals); and its section of the annual report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Annotated, Self
 
-from pydantic import (
-    AfterValidator,
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
+from cadrecore import ServiceType, hookimpl
+from cadrecore.ledger import Ledger
+from cadrecore.reports.sections import ReportSection
+from cadrecore.rules import Parameter, Report, Rule
+
+from .parameters import (
+    ACCEPT_WITHIN_WORKING_DAYS,
+    MIN_AGE,
+    PARAMETERS,
+    RENEWAL_NOTICE_DAYS,
+    VISIT_GRACE_DAYS,
 )
+from .rules import RULES, DueVisit, add_months, visit_schedule
+from .section import family_doctor_section
+from .service import CONTRACT, LIFECYCLE, ContractDetails
 
-from cadrecore import ServiceType, Text, hookimpl
-from cadrecore.models import Date
-from cadrecore.models.common import split_cell
-
-__all__ = ["CONTRACT", "ContractDetails", "register_service_types"]
-
-DEPARTMENT = Text("市委老干部局", "city veteran cadre bureau")
-
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-
-
-def _in_order(visits: tuple[date, ...]) -> tuple[date, ...]:
-    if len(set(visits)) != len(visits):
-        raise ValueError("visits lists the same date twice / 随访日期重复")
-    return tuple(sorted(visits))
-
-
-Visits = Annotated[tuple[Date, ...], BeforeValidator(split_cell), AfterValidator(_in_order)]
-
-
-class ContractDetails(BaseModel):
-    """What a contract record carries beyond the common service columns."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    doctor: Name = Field(validation_alias=AliasChoices("doctor", "签约医生"))
-    clinic: Name = Field(validation_alias=AliasChoices("clinic", "医疗机构"))
-    contract_start: Date = Field(validation_alias=AliasChoices("contract_start", "签约起始日期"))
-    contract_end: Date = Field(validation_alias=AliasChoices("contract_end", "签约截止日期"))
-    visit_every_months: int = Field(
-        ge=1, le=12, validation_alias=AliasChoices("visit_every_months", "随访间隔月数")
-    )
-    visits: Visits = Field(default=(), validation_alias=AliasChoices("visits", "随访日期"))
-
-    @model_validator(mode="after")
-    def _within_contract(self) -> Self:
-        if self.contract_end <= self.contract_start:
-            raise ValueError(
-                f"contract_end ({self.contract_end}) must be after contract_start "
-                f"({self.contract_start}) / 签约截止日期须晚于起始日期"
-            )
-        outside = [v for v in self.visits if not self.contract_start <= v <= self.contract_end]
-        if outside:
-            shown = ", ".join(v.isoformat() for v in outside)
-            raise ValueError(
-                f"visits {shown} fall outside the contract {self.contract_start}..."
-                f"{self.contract_end} / 随访日期不在签约期内"
-            )
-        return self
-
-
-CONTRACT = ServiceType(
-    key="family_doctor.contract",
-    label=Text("家庭医生签约", "family-doctor contract"),
-    description=Text(
-        "关爱行动·健康进百家：离退休干部与家庭医生签约，按约定间隔上门随访",
-        "care action: a retiree's contract with a family doctor, who visits at a fixed interval",
-    ),
-    department=DEPARTMENT,
-    details=ContractDetails,
-)
+__all__ = [
+    "ACCEPT_WITHIN_WORKING_DAYS",
+    "CONTRACT",
+    "LIFECYCLE",
+    "MIN_AGE",
+    "PARAMETERS",
+    "RENEWAL_NOTICE_DAYS",
+    "RULES",
+    "VISIT_GRACE_DAYS",
+    "ContractDetails",
+    "DueVisit",
+    "add_months",
+    "register_parameters",
+    "register_rules",
+    "register_service_types",
+    "report_sections",
+    "visit_schedule",
+]
 
 
 @hookimpl
 def register_service_types(register: Callable[[ServiceType], None]) -> None:
     register(CONTRACT)
+
+
+@hookimpl
+def register_parameters(register: Callable[[Parameter], None]) -> None:
+    for parameter in PARAMETERS:
+        register(parameter)
+
+
+@hookimpl
+def register_rules(register: Callable[[Rule], None]) -> None:
+    for rule in RULES:
+        register(rule)
+
+
+@hookimpl
+def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+    return family_doctor_section(ledger, report, lang)

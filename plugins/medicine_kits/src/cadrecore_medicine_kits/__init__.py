@@ -4,144 +4,71 @@
 record of type ``medicine_kits.kit``: the record's common ``delivered`` date is the day the kit
 was issued, and its details list the medicines in it, each with its expiry date, and when the
 kit was last checked. Only retirees of the coal system receive one.
+
+What it contributes, hook by hook: the service type (eligibility, a lifecycle without a
+separate appointment, deadlines for accepting and delivering); four parameters; four rules
+(expired medicine, medicine expiring soon, regular checks, every eligible retiree offered a
+kit); and its section of the annual report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Annotated, Any, Self
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_serializer,
-    model_validator,
+from cadrecore import ServiceType, hookimpl
+from cadrecore.ledger import Ledger
+from cadrecore.reports.sections import ReportSection
+from cadrecore.rules import Parameter, Report, Rule
+
+from .parameters import (
+    ACCEPT_WITHIN_WORKING_DAYS,
+    CHECK_EVERY_MONTHS,
+    DELIVER_WITHIN_WORKING_DAYS,
+    EXPIRY_WARNING_DAYS,
+    PARAMETERS,
 )
-
-from cadrecore import ServiceType, Text, hookimpl
-from cadrecore.models import Cadre
-from cadrecore.models.common import Date, split_cell
+from .rules import RULES, add_months
+from .section import medicine_kits_section
+from .service import COAL_SYSTEM_MARK, KIT, LIFECYCLE, KitDetails, Medicine, eligible
 
 __all__ = [
+    "ACCEPT_WITHIN_WORKING_DAYS",
+    "CHECK_EVERY_MONTHS",
     "COAL_SYSTEM_MARK",
+    "DELIVER_WITHIN_WORKING_DAYS",
+    "EXPIRY_WARNING_DAYS",
     "KIT",
+    "LIFECYCLE",
+    "PARAMETERS",
+    "RULES",
     "KitDetails",
     "Medicine",
+    "add_months",
     "eligible",
+    "register_parameters",
+    "register_rules",
     "register_service_types",
+    "report_sections",
 ]
-
-DEPARTMENT = Text("市煤炭局", "city coal bureau")
-
-#: A cadre whose former unit contains this word retired from the coal system.
-COAL_SYSTEM_MARK = "煤炭"
-
-#: A medicine's name: no list separators and no colon, so that ``name:expiry`` items fit a cell.
-MedicineName = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^;；、,，|:：]+$"
-    ),
-]
-
-
-class Medicine(BaseModel):
-    """One medicine in a kit and its expiry date.
-
-    Written in a cell as ``name:expiry`` (``硝酸甘油:2023-05-31``) and a list of them as
-    ``硝酸甘油:2023-05-31;速效救心丸:2024-01-31``.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: MedicineName
-    expires: Date
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            name, sep, expires = value.replace("：", ":").partition(":")
-            if not sep:
-                raise ValueError(
-                    f"expected 'name:expiry date' such as '硝酸甘油:2023-05-31', got {value!r}"
-                )
-            return {"name": name.strip(), "expires": expires.strip()}
-        return value
-
-    @model_serializer(mode="plain")
-    def _to_text(self) -> str:
-        return f"{self.name}:{self.expires.isoformat()}"
-
-    def expired_on(self, day: date) -> bool:
-        """Whether the medicine is past its expiry date on ``day`` (it may be used on that day)."""
-        return day > self.expires
-
-    def expires_within(self, day: date, days: int) -> bool:
-        """Whether the medicine is still good on ``day`` but expires within ``days`` after it."""
-        return not self.expired_on(day) and (self.expires - day).days <= days
-
-
-Medicines = Annotated[tuple[Medicine, ...], BeforeValidator(split_cell)]
-KitNo = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]{0,31}$")
-]
-
-
-class KitDetails(BaseModel):
-    """What a kit record carries beyond the common service columns."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kit_no: KitNo = Field(validation_alias=AliasChoices("kit_no", "药箱编号"))
-    medicines: Medicines = Field(min_length=1, validation_alias=AliasChoices("medicines", "药品"))
-    last_checked: Date | None = Field(
-        default=None, validation_alias=AliasChoices("last_checked", "最近检查日期")
-    )
-
-    @model_validator(mode="after")
-    def _one_line_per_medicine(self) -> Self:
-        names = [m.name for m in self.medicines]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(
-                f"medicines lists {', '.join(twice)} more than once / 药品重复：{'、'.join(twice)}"
-            )
-        return self
-
-    def expired_on(self, day: date) -> tuple[Medicine, ...]:
-        """The medicines past their expiry date on ``day``."""
-        return tuple(m for m in self.medicines if m.expired_on(day))
-
-    def expiring_within(self, day: date, days: int) -> tuple[Medicine, ...]:
-        """The medicines still good on ``day`` that expire within ``days`` after it."""
-        return tuple(m for m in self.medicines if m.expires_within(day, days))
-
-
-def eligible(cadre: Cadre, day: date) -> bool:
-    """Retirees of the coal system (former unit contains 煤炭), alive on ``day``."""
-    return COAL_SYSTEM_MARK in cadre.former_unit and cadre.alive_on(day)
-
-
-KIT = ServiceType(
-    key="medicine_kits.kit",
-    label=Text("急救药箱", "first-aid medicine kit"),
-    description=Text(
-        "市煤炭局为煤炭系统离退休干部家中配置的急救药箱；发放日期即服务记录的服务日期",
-        "a first-aid kit placed in the home of a coal-system retiree; issued on the record's "
-        "delivered date",
-    ),
-    department=DEPARTMENT,
-    details=KitDetails,
-    eligible=eligible,
-)
 
 
 @hookimpl
 def register_service_types(register: Callable[[ServiceType], None]) -> None:
     register(KIT)
+
+
+@hookimpl
+def register_parameters(register: Callable[[Parameter], None]) -> None:
+    for parameter in PARAMETERS:
+        register(parameter)
+
+
+@hookimpl
+def register_rules(register: Callable[[Rule], None]) -> None:
+    for rule in RULES:
+        register(rule)
+
+
+@hookimpl
+def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+    return medicine_kits_section(ledger, report, lang)

@@ -1,0 +1,141 @@
+"""The family-doctor section of the annual report: coverage by county, visits by clinic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from cadrecore import Text
+from cadrecore.ledger import Ledger
+from cadrecore.reports.sections import Chart, ReportSection, Table
+from cadrecore.rules import Finding, Report
+
+from .parameters import MIN_AGE, PARAMETERS, VISIT_GRACE_DAYS
+from .rules import RULE_KEYS, contracts, coverage, in_force, signed_by, visit_schedule
+from .service import CONTRACT
+
+#: Where the section goes: after the built-in sections, first among the departments' services.
+ORDER = 210
+
+
+def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
+    """This plugin's findings, and the lifecycle deadline findings about its records."""
+    return [
+        f
+        for f in report.findings
+        if f.rule_id.split("::", 1)[-1] in RULE_KEYS
+        or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+    ]
+
+
+def parameter_value(report: Report, key: str, day: date, unit_id: str | None = None) -> Any:
+    """The value the evaluation used for ``key`` (for ``unit_id``), else the plugin's default."""
+    for wanted in (unit_id, None):
+        for resolved in report.parameters:
+            if resolved.key == key and resolved.unit_id == wanted:
+                return resolved.value
+    parameter = next(p for p in PARAMETERS if p.key == key)
+    version = parameter.version_on(day) or parameter.versions[0]
+    return version.value
+
+
+def _percent(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+
+
+def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+    """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
+    year, as_of = report.year, report.as_of
+    records = contracts(ledger)
+    if not records:
+        return []
+    del lang  # every cell is a name or a number; titles carry both languages
+    counties = sorted({c.county_id for c in ledger.cadres})
+    min_age_of = {c: int(parameter_value(report, MIN_AGE, as_of, c)) for c in counties}
+    by_county = coverage(ledger, as_of, min_age_of)
+    names = {u.id: u.name for u in ledger.units}
+    coverage_rows = tuple(
+        (
+            names.get(c.county_id, c.county_id),
+            len(c.aged),
+            len(c.covered),
+            _percent(len(c.covered), len(c.aged)),
+            len(c.refused),
+            len(c.uncovered) if c.in_programme else None,
+        )
+        for c in sorted(by_county, key=lambda c: (-len(c.covered), -len(c.aged), c.county_id))
+    )
+    in_force_now: Counter[str] = Counter()
+    visits: Counter[str] = Counter()
+    on_time: Counter[str] = Counter()
+    judged: Counter[str] = Counter()
+    for record, details in records:
+        if in_force(record, details, as_of):
+            in_force_now[details.clinic] += 1
+        if not signed_by(record, as_of):
+            continue
+        visits[details.clinic] += sum(1 for v in details.visits if v.year == year and v <= as_of)
+        grace = int(parameter_value(report, VISIT_GRACE_DAYS, as_of, record.provider_unit_id))
+        for item in visit_schedule(details, as_of, grace):
+            if item.due.year == year and item.status in ("done", "late", "overdue"):
+                judged[details.clinic] += 1
+                on_time[details.clinic] += item.status == "done"
+    clinics = sorted(set(in_force_now) | set(visits), key=lambda c: (-in_force_now[c], c))
+    clinic_rows = tuple(
+        (c, in_force_now[c], visits[c], _percent(on_time[c], judged[c])) for c in clinics
+    )
+    aged = sum(len(c.aged) for c in by_county)
+    covered = sum(len(c.covered) for c in by_county)
+    findings = own_findings(report, {r.id for r, _ in records})
+    ages = sorted(set(min_age_of.values()))
+    age = str(ages[0]) if len(ages) == 1 else f"{ages[0]}–{ages[-1]}"
+    summary = Text(
+        f"截至 {as_of}，{age} 岁以上在世老干部 {aged} 人，与家庭医生签约在约 {covered} 人"
+        f"（{_percent(covered, aged)}%）；{year} 年家庭医生上门随访 {sum(visits.values())} 次。"
+        f"规则检查发现 {len(findings)} 条问题。",
+        f"On {as_of}, {covered} of {aged} living cadres aged {age} or over had a family doctor "
+        f"({_percent(covered, aged)}%); doctors made {sum(visits.values())} follow-up visits in "
+        f"{year}. The rules found {len(findings)} issue(s).",
+    )
+    tables = (
+        Table(
+            Text("各县（市、区）高龄老干部签约情况", "Coverage of the oldest cadres by county"),
+            (
+                Text("县（市、区）", "county"),
+                Text(f"{age} 岁以上", f"aged {age}+"),
+                Text("签约在约", "with a contract"),
+                Text("签约率（%）", "coverage (%)"),
+                Text("本人谢绝", "refused"),
+                Text("待跟进", "to follow up"),
+            ),
+            coverage_rows,
+        ),
+        Table(
+            Text("各医疗机构签约与随访", "Contracts and visits by clinic"),
+            (
+                Text("医疗机构", "clinic"),
+                Text("签约在约", "contracts in force"),
+                Text(f"{year} 年随访次数", f"visits in {year}"),
+                Text("按时随访率（%）", "visits on time (%)"),
+            ),
+            clinic_rows,
+        ),
+    )
+    shown = [c for c in by_county if c.covered]
+    chart = Chart(
+        Text("各县（市、区）签约率（%）", "Coverage by county (%)"),
+        "bar",
+        tuple(names.get(c.county_id, c.county_id) for c in shown),
+        tuple(float(_percent(len(c.covered), len(c.aged)) or 0.0) for c in shown),
+    )
+    return [
+        ReportSection(
+            key=CONTRACT.key,
+            title=Text("关爱行动·健康进百家：家庭医生签约", "Care action: family-doctor contracts"),
+            order=ORDER,
+            paragraphs=(summary,),
+            tables=tables,
+            charts=(chart,),
+        )
+    ]

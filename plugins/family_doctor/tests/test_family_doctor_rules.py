@@ -1,0 +1,380 @@
+"""The family-doctor lifecycle, parameters, rules (at their edges) and report section, with the
+``cadrecore.testing`` fixtures: the sample ledger, some of whose retirees are made old enough,
+extended with contracts."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import cadrecore_family_doctor as plugin
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cadrecore
+from cadrecore import strategies as cst
+from cadrecore.models import ParameterOverride
+from cadrecore.plugins import PluginManager
+from cadrecore.rules import Report, Severity, evaluate, get_rulebook
+
+KEY = "family_doctor.contract"
+NS = "family_doctor::"
+#: Cadres of the sample ledger made 80 or over by the end of 2022 (east c000-c002, west c013).
+OLDEST = {"c000": date(1935, 5, 1), "c001": date(1940, 1, 1), "c002": date(1942, 12, 31)}
+OLD_WEST = {"c013": date(1938, 7, 1)}
+
+
+@pytest.fixture
+def registry(
+    cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
+) -> cadrecore.Registry:
+    register_plugin(plugin, name="family_doctor")
+    return cadrecore.get_registry(cadrecore_pm)
+
+
+@pytest.fixture
+def base(registry: cadrecore.Registry, cadrecore_ledger: cadrecore.Ledger) -> cadrecore.Ledger:
+    """The sample ledger with four cadres aged 80 or over on 2022-12-31 and a fifth of 79."""
+    assert KEY in cadrecore_ledger.registry.service_types
+    births = OLDEST | OLD_WEST | {"c003": date(1943, 1, 1)}
+    cadres = tuple(
+        c.model_copy(update={"birth_date": births[c.id]}) if c.id in births else c
+        for c in cadrecore_ledger.cadres
+    )
+    return cadrecore_ledger.replace(cadres=cadres)
+
+
+def contract(
+    cadre_id: str,
+    *,
+    number: int = 1,
+    state: str = "delivered",
+    start: str = "2022-01-01",
+    end: str = "2022-12-31",
+    every: int = 3,
+    visits: str = "",
+    requested: str | None = None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": f"fd.{cadre_id}.{number}",
+        "service_type": KEY,
+        "cadre_id": cadre_id,
+        "provider_unit_id": "city.vcb",
+        "state": state,
+        "requested": requested or (date.fromisoformat(start) - timedelta(days=10)).isoformat(),
+        "delivered": start if state in ("delivered", "rated") else None,
+        "details": {
+            "doctor": "样例医生",
+            "clinic": "东县社区卫生服务中心",
+            "contract_start": start,
+            "contract_end": end,
+            "visit_every_months": every,
+            "visits": visits,
+        },
+    }
+    if state == "rated":
+        record["rating"] = 5
+    if state in ("cancelled", "declined"):
+        record["reason"] = "本人已与其他医疗机构签约"
+    return record
+
+
+def with_records(ledger: cadrecore.Ledger, *records: dict[str, Any]) -> cadrecore.Ledger:
+    return ledger.replace(service_records=records)
+
+
+def run(ledger: cadrecore.Ledger, rule: str, **when: Any) -> Report:
+    report = evaluate(ledger, rules=[NS + rule], **({"year": 2022} | when))
+    assert not report.errored
+    return report
+
+
+def found(report: Report) -> list[tuple[str, str]]:
+    return [(f.subject.id, f.reason) for f in report.findings]
+
+
+def test_registers_its_parameters_rules_and_lifecycle(
+    cadrecore_pm: PluginManager, registry: cadrecore.Registry
+) -> None:
+    book = get_rulebook(cadrecore_pm)
+    assert {k for k, owner in book.parameters.owners.items() if owner == "family_doctor"} == {
+        plugin.ACCEPT_WITHIN_WORKING_DAYS,
+        plugin.MIN_AGE,
+        plugin.VISIT_GRACE_DAYS,
+        plugin.RENEWAL_NOTICE_DAYS,
+    }
+    rules = {r.id: r.rule for r in book.rules.values() if r.plugin == "family_doctor"}
+    assert set(rules) == {
+        NS + "contract.coverage",
+        NS + "contract.visits",
+        NS + "contract.renewal",
+    }
+    assert rules[NS + "contract.coverage"].severity is Severity.INFO
+    (deadline,) = plugin.CONTRACT.lifecycle.deadlines
+    assert (deadline.state.value, deadline.working_days) == (
+        "requested",
+        plugin.ACCEPT_WITHIN_WORKING_DAYS,
+    )
+
+
+def test_a_request_left_unanswered_for_five_working_days_is_overdue(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = with_records(
+        base, contract("c000", state="requested", start="2022-10-10", requested="2022-09-30")
+    )
+    # 2022-09-30 is the Friday before the National Day holiday (10-01..10-07); the weekend of
+    # 10-08 and 10-09 is worked (调休), so five working days later is Wednesday 2022-10-12
+    deadlines = ["builtin::services.deadlines"]
+    assert evaluate(ledger, as_of=date(2022, 10, 11), rules=deadlines).findings == ()
+    assert found(evaluate(ledger, as_of=date(2022, 10, 12), rules=deadlines)) == [
+        ("fd.c000.1", "overdue")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage of the oldest cadres
+# ---------------------------------------------------------------------------------------------
+
+
+def test_coverage_counts_cadres_of_eighty_by_county(base: cadrecore.Ledger) -> None:
+    ledger = with_records(base, contract("c000"), contract("c001", state="declined"))
+    report = run(ledger, "contract.coverage")
+    measures = {m.subject.id: (m.numerator, m.denominator) for m in report.measures}
+    assert measures == {"east": (1, 3), "west": (0, 1)}  # c003 is 79 on 2022-12-31
+    # east is in the care action: c002 has neither a contract nor a refusal; west is not yet
+    (finding,) = report.findings
+    assert (finding.subject.id, finding.reason, finding.severity) == (
+        "east",
+        "uncovered",
+        Severity.INFO,
+    )
+    assert (finding.expected, finding.actual, finding.evidence) == (3, 1, ("c002",))
+
+
+def test_a_contract_counts_only_while_signed_and_running(base: cadrecore.Ledger) -> None:
+    records = (
+        contract("c000", start="2021-01-01", end="2021-12-31"),  # ended
+        contract("c001", state="scheduled"),  # not yet signed
+        contract("c002", start="2023-01-01", end="2023-12-31", requested="2022-12-20"),
+    )
+    report = run(with_records(base, *records), "contract.coverage")
+    assert [m.numerator for m in report.measures if m.subject.id == "east"] == [0]
+    assert report.findings[0].evidence == ("c000", "c001", "c002")
+
+
+def test_a_ledger_sets_its_own_age_for_a_county(base: cadrecore.Ledger) -> None:
+    seventy_nine = ParameterOverride(
+        id="east.age",
+        key=plugin.MIN_AGE,
+        value=79,
+        unit_id="east",
+        effective_from=date(2022, 1, 1),
+        source="东县老干部局通知",
+    )
+    ledger = with_records(base, contract("c000")).replace(parameters=(seventy_nine,))
+    report = run(ledger, "contract.coverage")
+    assert {m.subject.id: m.denominator for m in report.measures} == {"east": 4, "west": 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Visits on the contract's schedule
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_visit_within_the_grace_is_on_time_and_a_day_later_is_late(
+    base: cadrecore.Ledger,
+) -> None:
+    # every 3 months from 2022-01-01: due 2022-04-01, 15 days' grace to 2022-04-16
+    on_time = with_records(base, contract("c000", visits="2022-04-16;2022-07-10;2022-10-05"))
+    assert run(on_time, "contract.visits").findings == ()
+    late = with_records(base, contract("c000", visits="2022-04-17;2022-07-10;2022-10-05"))
+    report = run(late, "contract.visits")
+    assert found(report) == [("fd.c000.1", "visit_late")]
+    assert (report.findings[0].expected, report.findings[0].actual) == ("2022-04-16", "2022-04-17")
+    assert [o.status for o in report.occurrences] == ["late", "done", "done"]
+
+
+def test_a_missing_visit_is_overdue_from_the_end_of_its_grace(base: cadrecore.Ledger) -> None:
+    ledger = with_records(base, contract("c000", visits="2022-03-20"))
+    # the early visit moves the next one: due 2022-06-20, grace to 2022-07-05
+    assert run(ledger, "contract.visits", as_of=date(2022, 7, 4)).findings == ()
+    report = run(ledger, "contract.visits", as_of=date(2022, 7, 5))
+    assert found(report) == [("fd.c000.1", "visit_overdue")]
+    assert (report.findings[0].expected, report.findings[0].actual) == ("2022-07-05", "2022-03-20")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        contract("c000", state="scheduled"),  # not signed
+        contract("c000", start="2021-01-01", end="2021-12-31"),  # over before the year
+        contract("c000", start="2022-11-01", end="2023-10-31", requested="2022-10-20"),
+    ],
+)
+def test_only_signed_contracts_running_in_the_year_call_for_visits(
+    base: cadrecore.Ledger, record: dict[str, Any]
+) -> None:
+    assert run(with_records(base, record), "contract.visits").findings == ()
+
+
+def test_no_visit_is_due_after_the_contract_ends() -> None:
+    details = plugin.ContractDetails.model_validate(
+        contract("c0", start="2022-01-01", end="2022-05-31", visits="2022-03-30")["details"]
+    )
+    schedule = plugin.visit_schedule(details, date(2022, 12, 31), 15)
+    assert [(d.due, d.status) for d in schedule] == [(date(2022, 4, 1), "done")]
+
+
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2023, 1, 1)),
+    every=st.integers(1, 12),
+    offsets=st.sets(st.integers(0, 730), max_size=10),
+    grace=st.integers(0, 40),
+    judged=st.integers(0, 900),
+)
+def test_a_schedule_moves_forward_and_each_answer_follows_its_anchor(
+    start: date, every: int, offsets: set[int], grace: int, judged: int
+) -> None:
+    end = start + timedelta(days=730)
+    details = plugin.ContractDetails(
+        doctor="医生",
+        clinic="卫生院",
+        contract_start=start,
+        contract_end=end,
+        visit_every_months=every,
+        visits=tuple(start + timedelta(days=o) for o in offsets),
+    )
+    as_of = start + timedelta(days=judged)
+    schedule = plugin.visit_schedule(details, as_of, grace)
+    for before, after in itertools.pairwise(schedule):
+        assert before.visit is not None and after.after == before.visit
+        assert after.due > before.due
+    for item in schedule:
+        assert item.due <= end and item.deadline == item.due + timedelta(days=grace)
+        if item.visit is None:
+            assert item is schedule[-1] and item.status in ("pending", "overdue")
+        else:
+            assert item.after < item.visit <= as_of
+            assert item.status == ("done" if item.visit <= item.deadline else "late")
+
+
+# ---------------------------------------------------------------------------------------------
+# Renewals
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_contract_ending_within_thirty_days_needs_a_renewal(base: cadrecore.Ledger) -> None:
+    ending = contract(
+        "c000", start="2022-01-31", end="2023-01-30", visits="2022-04-30;2022-07-30;2022-10-30"
+    )
+    report = run(with_records(base, ending), "contract.renewal")
+    assert found(report) == [("fd.c000.1", "renewal_due")]
+    assert (report.findings[0].expected, report.findings[0].actual) == ("2023-01-30", 30)
+    later = contract(
+        "c000", start="2022-02-01", end="2023-01-31", visits="2022-05-01;2022-08-01;2022-11-01"
+    )
+    assert run(with_records(base, later), "contract.renewal").findings == ()
+
+
+def test_a_renewal_on_record_answers_and_a_refused_one_does_not(base: cadrecore.Ledger) -> None:
+    current = contract("c000", visits="2022-03-30;2022-06-28;2022-09-27")
+    renewal = contract(
+        "c000",
+        number=2,
+        state="accepted",
+        start="2023-01-01",
+        end="2023-12-31",
+        requested="2022-12-10",
+    )
+    report = run(with_records(base, current, renewal), "contract.renewal")
+    assert report.findings == ()
+    assert [o.status for o in report.occurrences] == ["done"]
+    refused = renewal | {"state": "declined", "reason": "本人不再续约"}
+    assert found(run(with_records(base, current, refused), "contract.renewal")) == [
+        ("fd.c000.1", "renewal_due")
+    ]
+
+
+def test_no_renewal_is_sought_for_a_cadre_who_died(base: cadrecore.Ledger) -> None:
+    current = contract("c000", visits="2022-03-30;2022-06-28;2022-09-27")
+    cadres = tuple(
+        c.model_copy(update={"deceased": date(2022, 12, 20)}) if c.id == "c000" else c
+        for c in base.cadres
+    )
+    ledger = with_records(base, current).replace(cadres=cadres)
+    assert run(ledger, "contract.renewal").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report section
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_report_section_shows_coverage_and_visits(base: cadrecore.Ledger) -> None:
+    ledger = with_records(
+        base,
+        contract("c000", visits="2022-03-30;2022-06-28;2022-09-27"),
+        contract("c001", visits="2022-04-20;2022-07-15;2022-10-10", start="2022-01-01"),
+        contract("c002", state="declined"),
+        contract(
+            "c000",
+            number=2,
+            state="accepted",
+            start="2023-01-01",
+            end="2023-12-31",
+            requested="2022-12-10",
+        ),
+    )
+    report = evaluate(ledger, year=2022)
+    (section,) = plugin.report_sections(ledger, report, "zh")
+    assert (section.key, section.order) == (KEY, 210)
+    by_county, by_clinic = section.tables
+    assert by_county.rows == (("东县", 3, 2, 66.7, 1, 0), ("西县", 1, 0, 0.0, 0, None))
+    # both contracts run to 2022-12-31; c001's first visit (due 04-01) came late, on 04-20
+    assert by_clinic.rows == (("东县社区卫生服务中心", 2, 6, 83.3),)
+    (chart,) = section.charts
+    assert (chart.labels, chart.values) == (("东县",), (66.7,))
+    assert "80 岁以上在世老干部 4 人" in section.paragraphs[0].zh
+
+
+def test_no_section_without_contracts(base: cadrecore.Ledger) -> None:
+    assert plugin.report_sections(base, evaluate(base, year=2022), "en") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties: the rules never raise on any consistent ledger
+# ---------------------------------------------------------------------------------------------
+
+
+@st.composite
+def details_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    start = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2023, 1, 1)))
+    length = draw(st.integers(1, 800))
+    offsets = draw(st.sets(st.integers(0, length), max_size=6))
+    return {
+        "doctor": "医生",
+        "clinic": draw(st.sampled_from(["甲卫生院", "乙卫生院"])),
+        "contract_start": start,
+        "contract_end": start + timedelta(days=length),
+        "visit_every_months": draw(st.integers(1, 12)),
+        "visits": [start + timedelta(days=o) for o in sorted(offsets)],
+    }
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data(), day=st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1)))
+def test_the_rules_never_raise(
+    registry: cadrecore.Registry, data: st.DataObject, day: date
+) -> None:
+    ledger = data.draw(cst.ledgers(registry, details={KEY: details_inputs()}))
+    report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
+    assert report.errored == ()
+    assert plugin.report_sections(ledger, report, "zh") is not None

@@ -1,0 +1,393 @@
+"""The medicine kits' lifecycle, parameters, rules (at their edges) and report section, with the
+``cadrecore.testing`` fixtures: the sample ledger, some of whose retirees come from the coal
+system, extended with the coal bureau and its kits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import cadrecore_medicine_kits as plugin
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cadrecore
+from cadrecore import strategies as cst
+from cadrecore.models import ParameterOverride, Unit
+from cadrecore.plugins import PluginManager
+from cadrecore.rules import Report, Severity, evaluate, get_rulebook
+from cadrecore.services import IllegalTransition, transition
+
+KEY = "medicine_kits.kit"
+COAL = "city.coal"
+NS = "medicine_kits::"
+#: Retirees of the sample ledger who come from the coal system here (east c000-c003, west c013).
+MINERS = ("c000", "c001", "c002", "c003", "c013")
+
+
+@pytest.fixture
+def registry(
+    cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
+) -> cadrecore.Registry:
+    register_plugin(plugin, name="medicine_kits")
+    return cadrecore.get_registry(cadrecore_pm)
+
+
+@pytest.fixture
+def base(registry: cadrecore.Registry, cadrecore_ledger: cadrecore.Ledger) -> cadrecore.Ledger:
+    """The sample ledger with the coal bureau, five coal-system retirees and no kit yet."""
+    assert KEY in cadrecore_ledger.registry.service_types
+    unit = Unit(id=COAL, name="样例市煤炭局", level="city", kind="department", parent_id="city")
+    cadres = tuple(
+        c.model_copy(update={"former_unit": "样例市煤炭局"}) if c.id in MINERS else c
+        for c in cadrecore_ledger.cadres
+    )
+    return cadrecore_ledger.replace(units=(*cadrecore_ledger.units, unit), cadres=cadres)
+
+
+def kit(
+    cadre_id: str,
+    *,
+    medicines: str = "硝酸甘油:2024-05-31;创可贴:2025-12-31",
+    state: str = "delivered",
+    requested: str = "2022-03-01",
+    delivered: str | None = "2022-03-15",
+    last_checked: str | None = "2022-09-15",
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": f"kit.{cadre_id}",
+        "service_type": KEY,
+        "cadre_id": cadre_id,
+        "provider_unit_id": COAL,
+        "state": state,
+        "requested": requested,
+        "delivered": delivered if state in ("delivered", "rated") else None,
+        "details": {"kit_no": f"MT-{cadre_id}", "medicines": medicines}
+        | ({"last_checked": last_checked} if last_checked else {}),
+    }
+    if state == "rated":
+        record["rating"] = 5
+    if state in ("cancelled", "declined"):
+        record["reason"] = "本人谢绝，已自备药箱"
+    return record
+
+
+def everyone_has_a_kit(base: cadrecore.Ledger, **changes: Any) -> cadrecore.Ledger:
+    """Each coal-system retiree with a kit at home; ``changes`` by cadre id replace one."""
+    records = [changes.get(cadre_id, kit(cadre_id)) for cadre_id in MINERS]
+    return base.replace(service_records=tuple(r for r in records if r is not None))
+
+
+def run(ledger: cadrecore.Ledger, rule: str, **when: Any) -> Report:
+    report = evaluate(ledger, rules=[NS + rule], **({"year": 2022} | when))
+    assert not report.errored
+    return report
+
+
+def found(report: Report) -> list[tuple[str, str]]:
+    return [(f.subject.id, f.reason) for f in report.findings]
+
+
+def test_registers_its_parameters_rules_and_lifecycle(
+    cadrecore_pm: PluginManager, registry: cadrecore.Registry
+) -> None:
+    book = get_rulebook(cadrecore_pm)
+    assert {k for k, owner in book.parameters.owners.items() if owner == "medicine_kits"} == {
+        plugin.ACCEPT_WITHIN_WORKING_DAYS,
+        plugin.DELIVER_WITHIN_WORKING_DAYS,
+        plugin.EXPIRY_WARNING_DAYS,
+        plugin.CHECK_EVERY_MONTHS,
+    }
+    rules = {r.id: r.rule for r in book.rules.values() if r.plugin == "medicine_kits"}
+    assert set(rules) == {
+        NS + k for k in ("kit.expired", "kit.expiring", "kit.checked", "kit.coverage")
+    }
+    assert rules[NS + "kit.expired"].severity is Severity.ERROR
+    assert [(d.state.value, d.working_days) for d in plugin.KIT.lifecycle.deadlines] == [
+        ("requested", plugin.ACCEPT_WITHIN_WORKING_DAYS),
+        ("accepted", plugin.DELIVER_WITHIN_WORKING_DAYS),
+    ]
+
+
+def test_the_sample_ledger_with_a_kit_for_everyone_passes(base: cadrecore.Ledger) -> None:
+    report = evaluate(everyone_has_a_kit(base), year=2022)
+    assert report.success and report.findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# The lifecycle: handed over at home, no appointment; deadlines in working days
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_kit_goes_from_accepted_straight_to_delivered(base: cadrecore.Ledger) -> None:
+    ledger = everyone_has_a_kit(base, c000=kit("c000", state="requested"))
+    accepted = transition(
+        ledger, "kit.c000", "accepted", actor="市煤炭局", role="provider", on=date(2022, 3, 2)
+    )
+    with pytest.raises(IllegalTransition, match="allowed next: delivered, cancelled"):
+        transition(
+            accepted,
+            "kit.c000",
+            "scheduled",
+            actor="市煤炭局",
+            role="provider",
+            on=date(2022, 3, 3),
+        )
+    delivered = transition(
+        accepted, "kit.c000", "delivered", actor="市煤炭局", role="provider", on=date(2022, 3, 4)
+    )
+    assert delivered.get("service_records", "kit.c000").delivered == date(2022, 3, 4)
+    assert [e.to_state.value for e in delivered.service_events] == [
+        "requested",
+        "accepted",
+        "delivered",
+    ]
+
+
+def test_an_accepted_kit_must_reach_the_home_within_twenty_working_days(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = everyone_has_a_kit(base, c000=kit("c000", state="requested", requested="2022-03-01"))
+    ledger = transition(
+        ledger, "kit.c000", "accepted", actor="市煤炭局", role="provider", on=date(2022, 3, 2)
+    )
+    # 20 working days after Wednesday 2022-03-02 is Wednesday 2022-03-30
+    deadlines = ["builtin::services.deadlines"]
+    assert evaluate(ledger, as_of=date(2022, 3, 29), rules=deadlines).findings == ()
+    late = evaluate(ledger, as_of=date(2022, 3, 30), rules=deadlines)
+    assert found(late) == [("kit.c000", "overdue")]
+    assert late.findings[0].expected == "2022-03-30"
+
+
+# ---------------------------------------------------------------------------------------------
+# Expired and expiring medicines
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_medicine_may_be_used_on_its_expiry_day_and_is_expired_the_next(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = everyone_has_a_kit(
+        base, c001=kit("c001", medicines="硝酸甘油:2022-12-31;碘伏:2025-01-01")
+    )
+    assert run(ledger, "kit.expired").findings == ()
+    report = run(ledger, "kit.expired", as_of=date(2023, 1, 1))
+    assert found(report) == [("kit.c001", "expired")]
+    (finding,) = report.findings
+    assert (finding.severity, finding.actual, finding.evidence) == (
+        Severity.ERROR,
+        1,
+        ("硝酸甘油:2022-12-31",),
+    )
+    assert "硝酸甘油（2022-12-31）" in finding.message.zh
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        kit("c001", medicines="硝酸甘油:2022-06-30", state="cancelled"),  # never delivered
+        kit("c001", medicines="硝酸甘油:2022-06-30", state="accepted"),  # on its way
+        kit(
+            "c001", medicines="硝酸甘油:2023-01-31", requested="2023-01-10", delivered="2023-02-01"
+        ),
+    ],
+)
+def test_only_kits_in_homes_are_judged(base: cadrecore.Ledger, record: dict[str, Any]) -> None:
+    ledger = everyone_has_a_kit(base, c001=record)
+    assert run(ledger, "kit.expired").findings == ()
+    assert run(ledger, "kit.expiring").findings == ()
+
+
+def test_a_medicine_expiring_within_ninety_days_is_a_warning(base: cadrecore.Ledger) -> None:
+    # 2023-03-31 is 90 days after 2022-12-31, 2023-04-01 is 91
+    ledger = everyone_has_a_kit(
+        base,
+        c002=kit("c002", medicines="硝酸甘油:2023-03-31;速效救心丸:2023-04-01"),
+    )
+    report = run(ledger, "kit.expiring")
+    (finding,) = report.findings
+    assert (finding.subject.id, finding.reason, finding.severity) == (
+        "kit.c002",
+        "expiring_soon",
+        Severity.WARNING,
+    )
+    assert (finding.expected, finding.actual, finding.evidence) == (
+        90,
+        90,
+        ("硝酸甘油:2023-03-31",),
+    )
+    shorter = ParameterOverride(
+        id="p30",
+        key=plugin.EXPIRY_WARNING_DAYS,
+        value=30,
+        unit_id=COAL,
+        effective_from=date(2022, 1, 1),
+        source="样例市煤炭局通知",
+    )
+    assert run(ledger.replace(parameters=(shorter,)), "kit.expiring").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Regular checks
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_kit_is_checked_every_six_months(base: cadrecore.Ledger) -> None:
+    ledger = everyone_has_a_kit(base, c003=kit("c003", last_checked="2022-06-30"))
+    before = run(ledger, "kit.checked", as_of=date(2022, 12, 29))
+    assert before.findings == ()
+    assert {o.status for o in before.occurrences} == {"pending"}
+    on_the_day = run(ledger, "kit.checked", as_of=date(2022, 12, 30))
+    assert found(on_the_day) == [("kit.c003", "check_overdue")]
+    assert (on_the_day.findings[0].expected, on_the_day.findings[0].actual) == (
+        "2022-12-30",
+        "2022-06-30",
+    )
+
+
+def test_a_kit_never_checked_counts_from_its_delivery(base: cadrecore.Ledger) -> None:
+    ledger = everyone_has_a_kit(
+        base, c003=kit("c003", delivered="2022-08-31", requested="2022-08-01", last_checked=None)
+    )
+    assert run(ledger, "kit.checked").findings == ()
+    # 2022-08-31 + 6 months: the last day of February
+    assert found(run(ledger, "kit.checked", year=2023, as_of=date(2023, 2, 28))) == [
+        ("kit.c003", "check_overdue")
+    ]
+    assert run(ledger, "kit.checked", as_of=date(2023, 2, 27)).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2022, 8, 31), 6, date(2023, 2, 28)),
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),
+        (date(2022, 1, 15), 12, date(2023, 1, 15)),
+        (date(2022, 11, 30), 3, date(2023, 2, 28)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_months_last(
+    day: date, months: int, expected: date
+) -> None:
+    assert plugin.add_months(day, months) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Every eligible retiree offered a kit
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_eligible_retiree_without_any_kit_record_is_found(base: cadrecore.Ledger) -> None:
+    report = run(everyone_has_a_kit(base, c013=None), "kit.coverage")
+    assert found(report) == [("c013", "no_kit")]
+    by_county = {m.subject.id: (m.numerator, m.denominator) for m in report.measures}
+    assert by_county == {"east": (4, 4), "west": (0, 1)}
+
+
+@pytest.mark.parametrize("state", ["requested", "accepted", "cancelled", "declined", "rated"])
+def test_a_request_under_way_or_a_refusal_on_record_is_enough(
+    base: cadrecore.Ledger, state: str
+) -> None:
+    ledger = everyone_has_a_kit(base, c013=kit("c013", state=state))
+    assert run(ledger, "kit.coverage").findings == ()
+
+
+def test_the_dead_and_retirees_of_other_systems_are_not_eligible(base: cadrecore.Ledger) -> None:
+    ledger = everyone_has_a_kit(base, c013=None)
+    cadres = tuple(
+        c.model_copy(update={"deceased": date(2022, 5, 1)}) if c.id == "c013" else c
+        for c in ledger.cadres
+    )
+    assert run(ledger.replace(cadres=cadres), "kit.coverage").findings == ()
+    assert found(run(ledger, "kit.coverage", as_of=date(2022, 4, 30))) == [("c013", "no_kit")]
+    assert sorted(f.subject.id for f in run(base, "kit.coverage").findings) == sorted(MINERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The report section
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_report_section_counts_kits_by_county_and_lists_medicines_to_replace(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = everyone_has_a_kit(
+        base,
+        c000=kit("c000", medicines="硝酸甘油:2022-12-01;碘伏:2025-01-01"),
+        c001=kit(
+            "c001", medicines="速效救心丸:2023-02-01;碘伏:2025-01-01", last_checked="2022-03-20"
+        ),
+        c013=None,
+    )
+    report = evaluate(ledger, year=2022)
+    (section,) = plugin.report_sections(ledger, report, "zh")
+    assert (section.key, section.order) == (KEY, 240)
+    counties, to_replace = section.tables
+    assert counties.rows == (
+        ("东县", 4, 4, 100.0, 3, 1, 1),
+        ("西县", 1, 0, 0.0, 0, 0, 0),
+    )
+    assert to_replace.rows == (
+        ("MT-c000", base.cadre("c000").name, "硝酸甘油", "2022-12-01", "已过期"),
+        ("MT-c001", base.cadre("c001").name, "速效救心丸", "2023-02-01", "临期"),
+    )
+    assert "规则检查发现 4 条问题" in section.paragraphs[0].zh  # expired, expiring, check, no kit
+    (chart,) = section.charts
+    assert (chart.kind, chart.labels, chart.values) == ("pie", ("已服务",), (4.0,))
+    assert plugin.report_sections(ledger, report, "en")[0].tables[1].rows[0][-1] == "expired"
+
+
+def test_no_section_without_kits(base: cadrecore.Ledger) -> None:
+    assert plugin.report_sections(base, evaluate(base, year=2022), "zh") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+medicine_cells = st.lists(
+    st.tuples(
+        st.sampled_from(["硝酸甘油", "碘伏", "创可贴"]),
+        st.dates(min_value=date(2021, 1, 1), max_value=date(2024, 1, 1)),
+    ),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda m: m[0],
+).map(lambda ms: ";".join(f"{n}:{d}" for n, d in ms))
+
+details_inputs = st.fixed_dictionaries(
+    {"kit_no": st.sampled_from(["MT-1", "MT-2"]), "medicines": medicine_cells},
+    optional={"last_checked": st.dates(min_value=date(2020, 1, 1), max_value=date(2023, 6, 1))},
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data(), day=st.dates(min_value=date(2021, 1, 1), max_value=date(2023, 6, 1)))
+def test_the_rules_never_raise(
+    registry: cadrecore.Registry, data: st.DataObject, day: date
+) -> None:
+    ledger = data.draw(cst.ledgers(registry, details={KEY: details_inputs}))
+    report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
+    assert report.errored == ()
+    assert plugin.report_sections(ledger, report, "zh") is not None
+
+
+@given(name=st.text(min_size=1, max_size=8))
+def test_a_medicine_is_read_back_from_its_cell_as_it_was_written(name: str) -> None:
+    """Any name the model accepts survives being written as ``name:expiry`` and read back;
+    control characters, which a spreadsheet cannot hold, are refused."""
+    try:
+        medicine = plugin.Medicine(name=name, expires=date(2024, 1, 31))
+    except ValueError:
+        return
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in medicine.name)
+    text = plugin.KitDetails(kit_no="MT-1", medicines=(medicine,)).model_dump(mode="json")
+    assert plugin.KitDetails.model_validate(
+        {"kit_no": "MT-1", "medicines": ";".join(text["medicines"])}
+    ).medicines == (medicine,)

@@ -1,0 +1,356 @@
+"""The order service's lifecycle, parameters, rules (at their edges) and report section, with
+the ``cadrecore.testing`` fixtures: the sample ledger with orders to its east county's bureau."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import cadrecore_order_service as plugin
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cadrecore
+from cadrecore import strategies as cst
+from cadrecore.models import ParameterOverride
+from cadrecore.plugins import PluginManager
+from cadrecore.rules import Report, Severity, evaluate, get_rulebook
+from cadrecore.services import IllegalTransition, request, transition
+
+KEY = "order_service.order"
+NS = "order_service::"
+BUREAU = "east.vcb"
+
+
+@pytest.fixture
+def registry(
+    cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
+) -> cadrecore.Registry:
+    register_plugin(plugin, name="order_service")
+    return cadrecore.get_registry(cadrecore_pm)
+
+
+@pytest.fixture
+def base(registry: cadrecore.Registry, cadrecore_ledger: cadrecore.Ledger) -> cadrecore.Ledger:
+    assert KEY in cadrecore_ledger.registry.service_types
+    return cadrecore_ledger
+
+
+def order(
+    number: int,
+    item: str = "escort",
+    *,
+    state: str = "rated",
+    requested: str = "2022-03-04",
+    delivered: str | None = "2022-03-07",
+    accepted: str | None = None,
+    rating: int = 5,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": f"os.{number:04d}",
+        "service_type": KEY,
+        "cadre_id": f"c{number % 17:03d}",
+        "provider_unit_id": BUREAU,
+        "state": state,
+        "requested": requested,
+        "delivered": delivered if state in ("delivered", "rated") else None,
+        "details": {"menu_item": item, "accepted": accepted or requested},
+    }
+    if state == "rated":
+        record["rating"] = rating
+    if state in ("cancelled", "declined"):
+        record["reason"] = "本人取消"
+    return record
+
+
+def with_orders(ledger: cadrecore.Ledger, *records: dict[str, Any]) -> cadrecore.Ledger:
+    return ledger.replace(service_records=records)
+
+
+def run(ledger: cadrecore.Ledger, rule: str, **when: Any) -> Report:
+    report = evaluate(ledger, rules=[NS + rule], **({"year": 2022} | when))
+    assert not report.errored
+    return report
+
+
+def found(report: Report) -> list[tuple[str, str]]:
+    return [(f.subject.id, f.reason) for f in report.findings]
+
+
+def override(key: str, value: object) -> ParameterOverride:
+    return ParameterOverride(
+        id=key.replace(".", "_"),
+        key=key,
+        value=value,
+        unit_id="east",
+        effective_from=date(2022, 1, 1),
+        source="东县老干部局通知",
+    )
+
+
+def test_registers_a_parameter_per_menu_item_and_its_rules(
+    cadrecore_pm: PluginManager, registry: cadrecore.Registry
+) -> None:
+    book = get_rulebook(cadrecore_pm)
+    owned = {k for k, owner in book.parameters.owners.items() if owner == "order_service"}
+    assert owned == {
+        plugin.ACCEPT_WITHIN_WORKING_DAYS,
+        plugin.MIN_AVERAGE_RATING,
+        plugin.MIN_RATINGS,
+        plugin.STUCK_AFTER_DAYS,
+        *(f"order_service.respond_within_working_days.{item.key}" for item in plugin.MENU),
+    }
+    for item in plugin.MENU:
+        version = book.parameters.get(item.parameter_key).version_on(date(2022, 1, 1))
+        assert version is not None and version.value == item.response_working_days
+    rules = {r.id: r.rule for r in book.rules.values() if r.plugin == "order_service"}
+    assert set(rules) == {NS + "order.response_time", NS + "order.satisfaction", NS + "order.stuck"}
+    assert set(rules[NS + "order.response_time"].parameters) == {
+        item.parameter_key for item in plugin.MENU
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The lifecycle: served at the door, no appointment; accepted within one working day
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_order_moves_from_accepted_to_served_and_is_timed_by_its_history(
+    base: cadrecore.Ledger, registry: cadrecore.Registry
+) -> None:
+    new = cadrecore.models.ServiceRecord.model_validate(
+        order(1, state="requested", delivered=None), context={"registry": registry}
+    )
+    ledger = request(with_orders(base), new, actor="本人")
+    # Friday 2022-03-04: one working day later is Monday 2022-03-07
+    deadlines = ["builtin::services.deadlines"]
+    assert evaluate(ledger, as_of=date(2022, 3, 6), rules=deadlines).findings == ()
+    assert found(evaluate(ledger, as_of=date(2022, 3, 7), rules=deadlines)) == [
+        ("os.0001", "overdue")
+    ]
+    ledger = transition(
+        ledger, "os.0001", "accepted", actor="区老干部局", role="bureau", on=date(2022, 3, 7)
+    )
+    with pytest.raises(IllegalTransition, match="allowed next: delivered, cancelled"):
+        transition(
+            ledger, "os.0001", "scheduled", actor="区老干部局", role="bureau", on=date(2022, 3, 7)
+        )
+    ledger = transition(
+        ledger, "os.0001", "delivered", actor="护工", role="provider", on=date(2022, 3, 7)
+    )
+    ledger = transition(
+        ledger, "os.0001", "rated", actor="本人", role="cadre", on=date(2022, 3, 8), rating=5
+    )
+    report = evaluate(ledger, year=2022, rules=deadlines)
+    assert report.findings == ()
+    assert [o.status for o in report.occurrences] == ["done"]
+    assert run(ledger, "order.response_time").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Response deadlines by menu item
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "served", "status"),
+    [
+        ("escort", "2022-03-07", "done"),  # 1 working day after Friday 2022-03-04
+        ("escort", "2022-03-08", "late"),
+        ("repair", "2022-03-08", "done"),  # 2 working days
+        ("legal_aid", "2022-03-11", "done"),  # 5 working days
+        ("legal_aid", "2022-03-14", "late"),
+    ],
+)
+def test_each_menu_item_has_its_own_deadline(
+    base: cadrecore.Ledger, item: str, served: str, status: str
+) -> None:
+    report = run(with_orders(base, order(1, item, delivered=served)), "order.response_time")
+    assert [o.status for o in report.occurrences] == [status]
+    assert found(report) == ([("os.0001", "served_late")] if status == "late" else [])
+    if status == "late":
+        assert report.findings[0].severity is Severity.WARNING
+
+
+def test_an_order_not_served_is_pending_then_overdue(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(base, order(1, state="accepted"))
+    before = run(ledger, "order.response_time", as_of=date(2022, 3, 6))
+    assert (before.findings, [o.status for o in before.occurrences]) == ((), ["pending"])
+    after = run(ledger, "order.response_time", as_of=date(2022, 3, 7))
+    assert found(after) == [("os.0001", "not_served")]
+    assert after.findings[0].expected == "2022-03-07"
+
+
+@pytest.mark.parametrize("state", ["cancelled", "declined"])
+def test_a_closed_order_is_not_timed(base: cadrecore.Ledger, state: str) -> None:
+    report = run(with_orders(base, order(1, state=state)), "order.response_time")
+    assert (report.findings, report.occurrences) == ((), ())
+
+
+def test_a_ledger_sets_its_own_deadline_for_an_item(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(base, order(1, delivered="2022-03-08")).replace(
+        parameters=(override("order_service.respond_within_working_days.escort", 2),)
+    )
+    assert run(ledger, "order.response_time").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Satisfaction
+# ---------------------------------------------------------------------------------------------
+
+
+def rated(ratings: list[int], item: str = "cleaning") -> list[dict[str, Any]]:
+    return [order(n, item, rating=r) for n, r in enumerate(ratings, start=1)]
+
+
+def test_an_item_averaging_below_four_over_five_ratings_is_found(base: cadrecore.Ledger) -> None:
+    report = run(with_orders(base, *rated([5, 4, 4, 3, 3])), "order.satisfaction")
+    assert found(report) == [(f"{BUREAU}:cleaning", "low_rating")]
+    (finding,) = report.findings
+    assert (finding.expected, finding.actual) == (4.0, 3.8)
+    measures = {
+        (m.subject.kind, m.subject.id): (m.numerator, m.denominator) for m in report.measures
+    }
+    assert measures == {
+        ("order_service.menu_items", f"{BUREAU}:cleaning"): (19, 5),
+        ("units", BUREAU): (19, 5),
+    }
+
+
+@pytest.mark.parametrize("ratings", [[5, 4, 4, 4, 3], [1, 1, 1, 1]])
+def test_an_average_of_four_or_too_few_ratings_pass(
+    base: cadrecore.Ledger, ratings: list[int]
+) -> None:
+    assert run(with_orders(base, *rated(ratings)), "order.satisfaction").findings == ()
+
+
+def test_a_ledger_may_judge_fewer_ratings(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(base, *rated([1, 1, 1, 1])).replace(
+        parameters=(override(plugin.MIN_RATINGS, 3),)
+    )
+    assert found(run(ledger, "order.satisfaction")) == [(f"{BUREAU}:cleaning", "low_rating")]
+
+
+def test_ratings_count_in_the_year_the_order_was_served(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(base, *rated([1, 1, 1, 1, 1]))
+    assert run(ledger, "order.satisfaction", year=2021).measures == ()
+    assert run(ledger, "order.satisfaction", as_of=date(2022, 3, 6)).measures == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Stuck orders
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_order_idle_more_than_thirty_days_is_stuck(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(
+        base, order(1, "legal_aid", state="accepted", requested="2022-10-31", accepted="2022-11-01")
+    )
+    assert run(ledger, "order.stuck", as_of=date(2022, 12, 1)).findings == ()
+    report = run(ledger, "order.stuck", as_of=date(2022, 12, 2))
+    assert found(report) == [("os.0001", "stuck")]
+    assert (report.findings[0].expected, report.findings[0].actual) == (30, 31)
+
+
+def test_the_last_event_says_when_an_order_last_moved(
+    base: cadrecore.Ledger, registry: cadrecore.Registry
+) -> None:
+    new = cadrecore.models.ServiceRecord.model_validate(
+        order(1, "legal_aid", state="requested", requested="2022-10-31", delivered=None),
+        context={"registry": registry},
+    )
+    ledger = request(with_orders(base), new, actor="本人")
+    ledger = transition(
+        ledger, "os.0001", "accepted", actor="区老干部局", role="bureau", on=date(2022, 11, 20)
+    )
+    assert run(ledger, "order.stuck", as_of=date(2022, 12, 20)).findings == ()
+    assert found(run(ledger, "order.stuck", as_of=date(2022, 12, 21))) == [("os.0001", "stuck")]
+
+
+@pytest.mark.parametrize("state", ["delivered", "rated", "cancelled", "declined"])
+def test_served_and_closed_orders_are_never_stuck(base: cadrecore.Ledger, state: str) -> None:
+    ledger = with_orders(
+        base, order(1, state=state, requested="2022-01-04", delivered="2022-01-05")
+    )
+    assert run(ledger, "order.stuck").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report section
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_report_section_counts_orders_by_item_and_month(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(
+        base,
+        order(1, "escort", delivered="2022-03-07", rating=5),
+        order(2, "escort", delivered="2022-03-09", rating=3),
+        order(3, "haircut", state="cancelled"),
+        order(4, "haircut", state="delivered", requested="2022-05-10", delivered="2022-05-11"),
+    )
+    report = evaluate(ledger, year=2022)
+    (section,) = plugin.report_sections(ledger, report, "zh")
+    assert (section.key, section.order) == (KEY, 220)
+    items, months = section.tables
+    assert items.rows == (("理发", 2, 1, 1, 100.0, None, 0), ("就医陪护", 2, 2, 0, 50.0, 4.0, 2))
+    assert months.rows == (("2022-03", 3, 2, 1), ("2022-05", 1, 1, 0))
+    (chart,) = section.charts
+    assert (chart.kind, chart.labels, chart.values) == ("line", ("2022-03", "2022-05"), (3.0, 1.0))
+    assert "规则检查发现 1 条问题" in section.paragraphs[0].zh
+    assert plugin.report_sections(ledger, report, "en")[0].tables[0].rows[0][0] == "haircut"
+
+
+def test_no_section_without_orders_in_the_year(base: cadrecore.Ledger) -> None:
+    ledger = with_orders(base, order(1))
+    assert plugin.report_sections(ledger, evaluate(ledger, year=2021), "zh") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    requested=st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 12, 1)),
+    days=st.integers(1, 10),
+    lag=st.integers(0, 30),
+    judged=st.integers(0, 40),
+)
+def test_a_response_is_late_exactly_when_served_after_its_due_day(
+    registry: cadrecore.Registry, requested: date, days: int, lag: int, judged: int
+) -> None:
+    served = requested + timedelta(days=lag)
+    record = cadrecore.models.ServiceRecord.model_validate(
+        order(1, requested=requested.isoformat(), delivered=served.isoformat()),
+        context={"registry": registry},
+    )
+    day = requested + timedelta(days=judged)
+    response = plugin.response_of(record, days, day)
+    assert response is not None
+    assert (response.due - requested).days >= days  # working days are never fewer
+    if served <= day:
+        assert response.status == ("done" if served <= response.due else "late")
+    else:
+        assert response.status == ("overdue" if day >= response.due else "pending")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data(), day=st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1)))
+def test_the_rules_never_raise(
+    registry: cadrecore.Registry, data: st.DataObject, day: date
+) -> None:
+    inputs = st.fixed_dictionaries(
+        {"menu_item": st.sampled_from([m.key for m in plugin.MENU])},
+        optional={"accepted": st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1))},
+    )
+    ledger = data.draw(cst.ledgers(registry, details={KEY: inputs}))
+    report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
+    assert report.errored == ()
+    assert plugin.report_sections(ledger, report, "zh") is not None
