@@ -1,0 +1,330 @@
+"""Province scale: load, check and report a synthetic ledger of N cadres, against floors.
+
+For each N: synthesize into a SQLite store (not timed), then, each in a fresh subprocess so
+that the peak memory is the step's own: load from the store; check (all rules) on the loaded
+ledger; the annual report's build; the sqlite3 floor (every row of every table of the ledger,
+``fetchall``); three rules alone (coverage, monthly committee meetings, six ones) including the
+load; and a plain pandas script computing the same three checks, whose numbers are printed next
+to cadrecore's. Also: CLI start-up against importing pydantic and pluggy.
+
+    python benchmarks/bench_scale.py [--sizes 10000,100000,1000000] [--dir /tmp/cadrecore-bench]
+
+Needs pandas (benchmarks/requirements.txt). Prints ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import itertools
+import json
+import math
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+YEAR = 2022
+AS_OF = date(YEAR, 12, 31)
+SEED = 1
+THREE_RULES = (
+    "builtin::coverage.full",
+    "builtin::org_life.committee_meeting",
+    "builtin::checklist.items",
+)
+SKIP_TABLES = ("audit_log", "cadrecore_alembic_version")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# =============================================================================================
+# Steps, each run in its own process: print one JSON line
+# =============================================================================================
+
+
+def _load(db: str) -> Any:
+    from cadrecore.store import open_store
+
+    with open_store(db, create=False) as store:
+        return store.load()
+
+
+def _cadrecore_counts(report: Any) -> dict[str, int]:
+    """The three checks' numbers as cadrecore reports them, to compare with pandas."""
+    not_covered = sum(1 for f in report.findings_of(THREE_RULES[0]) if f.reason == "not_in_branch")
+    committee = report.occurrences_of(THREE_RULES[1])
+    items = report.occurrences_of(THREE_RULES[2])
+    return {
+        "not_covered": not_covered,
+        "committee_months_done": sum(1 for o in committee if o.status == "done"),
+        "committee_months_missed": sum(1 for o in committee if o.status in ("overdue", "invalid")),
+        "six_ones_done": sum(1 for o in items if o.status in ("done", "late")),
+    }
+
+
+def step(name: str, db: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if name == "load":
+        t = time.perf_counter()
+        ledger = _load(db)
+        out["seconds"] = time.perf_counter() - t
+        out["records"] = sum(ledger.counts().values())
+    elif name == "check":
+        from cadrecore.rules import evaluate
+
+        t = time.perf_counter()
+        ledger = _load(db)
+        loaded = time.perf_counter()
+        report = evaluate(ledger, year=YEAR)
+        out["seconds"] = time.perf_counter() - loaded
+        out["load_and_check"] = time.perf_counter() - t
+        out["errored"] = len(report.errored)
+        out["findings"] = len(report.findings)
+    elif name == "report":
+        from cadrecore.reports.annual import build_annual_report
+
+        ledger = _load(db)
+        t = time.perf_counter()
+        build_annual_report(ledger, YEAR)
+        out["seconds"] = time.perf_counter() - t
+    elif name == "floor":
+        t = time.perf_counter()
+        conn = sqlite3.connect(db)
+        rows = 0
+        tables = [n for (n,) in conn.execute("select name from sqlite_master where type='table'")]
+        for table in tables:
+            if table not in SKIP_TABLES:
+                rows += len(conn.execute(f'select * from "{table}"').fetchall())
+        conn.close()
+        out["seconds"] = time.perf_counter() - t
+        out["rows"] = rows
+    elif name == "three":
+        from cadrecore.rules import evaluate
+
+        t = time.perf_counter()
+        ledger = _load(db)
+        loaded = time.perf_counter()
+        report = evaluate(ledger, year=YEAR, rules=list(THREE_RULES))
+        out["seconds"] = time.perf_counter() - t
+        out["rules_only"] = time.perf_counter() - loaded
+        out["counts"] = _cadrecore_counts(report)
+    elif name == "pandas":
+        t = time.perf_counter()
+        out["counts"] = pandas_checks(db)
+        out["seconds"] = time.perf_counter() - t
+    else:
+        raise SystemExit(f"unknown step {name!r}")
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def pandas_checks(db: str) -> dict[str, int]:
+    """The three checks as an analyst would write them in pandas, straight from the tables."""
+    pd: Any = importlib.import_module("pandas")  # a benchmark-only dependency, untyped
+
+    day = AS_OF.isoformat()
+    conn = sqlite3.connect(db)
+    cadres = pd.read_sql(
+        "select id, party_status, deceased from cadres where party_status is not null", conn
+    )
+    members = pd.read_sql("select cadre_id, since, until from memberships", conn)
+    branches = pd.read_sql("select id, committee_ids from branches", conn)
+    acts = pd.read_sql(
+        "select activity_kind, date, branch_id, owner_unit_id, headcount, attendee_ids "
+        "from activities",
+        conn,
+    )
+    checklists = pd.read_sql("select items from checklists", conn)
+    conn.close()
+
+    # 1. coverage: living party members holding a membership on the day
+    alive = cadres[cadres["deceased"].isna() | (cadres["deceased"] > day)]
+    holding = members[
+        (members["since"].isna() | (members["since"] <= day))
+        & (members["until"].isna() | (members["until"] > day))
+    ]
+    not_covered = int((~alive["id"].isin(holding["cadre_id"])).sum())
+
+    # 2. monthly committee meetings, with more than half of the committee present
+    branches["committee"] = branches["committee_ids"].map(lambda s: len(json.loads(s)))
+    with_committee = branches[branches["committee"] > 0].set_index("id")["committee"]
+    meetings = acts[
+        (acts["activity_kind"] == "committee_meeting")
+        & acts["branch_id"].isin(with_committee.index)
+    ].copy()
+    meetings = meetings[meetings["date"].str.startswith(str(YEAR))]
+    needed = (with_committee * 0.5).astype(int)
+    meetings["valid"] = meetings["headcount"].isna() | (
+        meetings["headcount"] > meetings["branch_id"].map(needed)
+    )
+    meetings["month"] = meetings["date"].str.slice(0, 7)
+    done = meetings[meetings["valid"]].groupby("branch_id")["month"].nunique()
+    months_done = int(done.sum())
+    months_missed = 12 * len(with_committee) - months_done
+
+    # 3. six ones: each item of the checklist with an activity of its kind in the year
+    items = [entry["item"] for s in checklists["items"] for entry in json.loads(s)]
+    held = set(
+        acts[acts["date"].str.startswith(str(YEAR)) & acts["owner_unit_id"].notna()][
+            "activity_kind"
+        ]
+    )
+    six_done = sum(1 for item in items if item.split(".", 1)[1] in held)
+    return {
+        "not_covered": not_covered,
+        "committee_months_done": months_done,
+        "committee_months_missed": months_missed,
+        "six_ones_done": six_done,
+    }
+
+
+# =============================================================================================
+# The driver
+# =============================================================================================
+
+
+def run_step(name: str, db: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--db", str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def build_store(n: int, db: Path) -> float:
+    code = (
+        "import sys, time; from cadrecore.synth import synthesize; from cadrecore.store import "
+        "open_store\nt=time.perf_counter(); ledger = synthesize(int(sys.argv[1]), int(sys.argv[2]))"
+        "\nprint(time.perf_counter()-t, file=sys.stderr)"
+        "\nwith open_store(sys.argv[3]) as s: s.save(ledger, actor='bench')"
+    )
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(n), str(SEED), str(db)], check=True)
+    return time.perf_counter() - t
+
+
+def median_run(argv: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def cli_startup() -> None:
+    exe = shutil.which("cadrecore") or str(Path(sys.executable).with_name("cadrecore"))
+    base = median_run([sys.executable, "-c", "import pydantic, pluggy"])
+    print("\nCLI start-up (median of 5)")
+    print(f"  python -c 'import pydantic, pluggy'  {base:6.2f} s")
+    for args in (["--help"], ["plugins"]):
+        t = median_run([exe, *args])
+        print(f"  cadrecore {' '.join(args):<27}  {t:6.2f} s   {t / base:5.1f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument(
+        "--dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "cadrecore-bench")
+    )
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI start-up timing")
+    args = parser.parse_args(argv)
+    if args.step:
+        print(json.dumps(step(args.step, args.db)))
+        return 0
+    folder = Path(args.dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[int, dict[str, dict[str, Any]]] = {}
+    for n in sizes:
+        db = folder / f"synth-{n}-{SEED}.sqlite"
+        if not db.exists():
+            print(f"N={n:,}: synthesizing into {db} ...", file=sys.stderr, flush=True)
+            print(f"  built and saved in {build_store(n, db):.0f} s", file=sys.stderr)
+        results[n] = {}
+        for name in ("floor", "load", "check", "three", "pandas", "report"):
+            try:
+                results[n][name] = run_step(name, db)
+            except subprocess.CalledProcessError as exc:
+                results[n][name] = {
+                    "seconds": math.nan,
+                    "peak_mb": math.nan,
+                    "error": exc.stderr[-300:],
+                }
+            r = results[n][name]
+            print(
+                f"  N={n:,} {name}: {r['seconds']:.2f} s, {r['peak_mb']:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+        print_size(n, results[n])
+    print_scaling(results)
+    if not args.no_cli:
+        cli_startup()
+    return 0
+
+
+def print_size(n: int, r: dict[str, dict[str, Any]]) -> None:
+    print(
+        f"\nN = {n:,} cadres ({r['load'].get('records', 0):,} records, {r['floor'].get('rows', 0):,} rows)"
+    )
+    rows = (
+        ("sqlite3 floor (fetchall every table)", r["floor"]["seconds"], r["floor"]["peak_mb"]),
+        ("load from the store", r["load"]["seconds"], r["load"]["peak_mb"]),
+        ("check, all rules (loaded ledger)", r["check"]["seconds"], r["check"]["peak_mb"]),
+        (
+            "load + check (as `cadrecore check`)",
+            r["check"].get("load_and_check", math.nan),
+            r["check"]["peak_mb"],
+        ),
+        ("annual report build (loaded ledger)", r["report"]["seconds"], r["report"]["peak_mb"]),
+        ("three rules alone, with load", r["three"]["seconds"], r["three"]["peak_mb"]),
+        ("pandas, the same three checks", r["pandas"]["seconds"], r["pandas"]["peak_mb"]),
+    )
+    for label, seconds, mb in rows:
+        print(f"  {label:<40} {seconds:8.2f} s  {mb:7.0f} MB peak")
+    floor = r["floor"]["seconds"]
+    print(
+        f"  check/floor (load+check over the sqlite3 read): {r['check'].get('load_and_check', math.nan) / floor:6.1f}x"
+    )
+    print(
+        f"  three-rules/pandas:                             {r['three']['seconds'] / r['pandas']['seconds']:6.1f}x"
+    )
+    print(f"  (three rules without the load: {r['three'].get('rules_only', math.nan):.2f} s)")
+    print(
+        f"  check errored rules: {r['check'].get('errored')}, findings: {r['check'].get('findings')}"
+    )
+    print(f"  cadrecore counts: {r['three'].get('counts')}")
+    print(f"  pandas counts:    {r['pandas'].get('counts')}")
+
+
+def print_scaling(results: dict[int, dict[str, dict[str, Any]]]) -> None:
+    sizes = sorted(results)
+    if len(sizes) < 2:
+        return
+    print("\nScaling exponent log(t2/t1)/log(N2/N1) (1 = linear)")
+    for a, b in itertools.pairwise(sizes):
+        parts = []
+        for name in ("floor", "load", "check", "report", "three", "pandas"):
+            t1, t2 = results[a][name]["seconds"], results[b][name]["seconds"]
+            parts.append(f"{name} {math.log(t2 / t1) / math.log(b / a):.2f}")
+        print(f"  {a:,} -> {b:,}: " + ", ".join(parts))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
