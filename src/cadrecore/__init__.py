@@ -9,6 +9,8 @@ The public API::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .calendar import Period
 from .errors import CadrecoreError, LedgerError, Location, PluginError, Problem, UnknownKeyError
 from .i18n import Text
@@ -33,6 +35,31 @@ from .registry import (
     ServiceType,
 )
 
+if TYPE_CHECKING:
+    from .io.importing import import_files, import_into_store
+    from .io.xlsx import export_xlsx
+    from .store import Store, open_store, verify_audit
+
+#: Imported when first used: the store pulls in SQLAlchemy and spreadsheets openpyxl, a third
+#: of a second that ``import cadrecore`` should not cost those who use neither.
+_LAZY = {
+    "Store": "store",
+    "open_store": "store",
+    "verify_audit": "store",
+    "import_files": "io.importing",
+    "import_into_store": "io.importing",
+    "export_xlsx": "io.xlsx",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'cadrecore' has no attribute {name!r}")
+
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -50,16 +77,22 @@ __all__ = [
     "Problem",
     "Registry",
     "ServiceType",
+    "Store",
     "Text",
     "UnknownKeyError",
     "__version__",
     "build_registry",
     "describe_plugins",
+    "export_xlsx",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",
+    "import_files",
+    "import_into_store",
     "load_ledger",
     "new_plugin_manager",
+    "open_store",
     "save_ledger",
     "using_plugin_manager",
+    "verify_audit",
 ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,11 +36,22 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _load(path: Path) -> Any:
+#: File endings taken as a SQLite store rather than a ledger folder.
+STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _load(path: str | Path) -> Any:
+    """A ledger from a ledger folder, or from a store (a database URL or a SQLite file)."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
+    text = str(path)
     try:
+        if "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES:
+            from .store import open_store
+
+            with open_store(text, create=False) as store:
+                return store.load()
         return load_ledger(path)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
@@ -50,7 +63,7 @@ def _emit_json(data: Any) -> None:
 
 @app.command()
 def validate(
-    ledger: Annotated[Path, typer.Argument(help="账册目录 / a ledger folder")],
+    ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
 ) -> None:
     """校验账册并统计记录数 / Load a ledger, check its cross-references and count its records."""
@@ -135,7 +148,7 @@ def _parse_date(text: str) -> Any:
 
 @app.command()
 def check(
-    ledger: Annotated[Path, typer.Argument(help="账册目录 / a ledger folder")],
+    ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
     year: Annotated[int | None, typer.Option("--year", help="评估年度（按 12 月 31 日）")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="评估日期，如 2022-07-18")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
@@ -205,6 +218,264 @@ def rules(
                 f"{v['value']} (from {v['from']}, {v['status']})" for v in parameter["versions"]
             )
             print(f"    {key} = {values}")
+
+
+# =============================================================================================
+# Store, import and export: each command a thin shell over cadrecore.store and cadrecore.io
+# =============================================================================================
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        "-s",
+        help="数据库：SQLite 文件或 URL（默认 ./cadrecore.sqlite 或 $CADRECORE_STORE）"
+        " / the store: a SQLite file or a database URL",
+    ),
+]
+LedgerOption = Annotated[
+    str | None, typer.Option("--ledger", help="账册（管辖）编号，数据库中有多个账册时必填")
+]
+
+
+def _open_store(target: str | None, *, create: bool = False) -> Any:
+    from .errors import CadrecoreError
+    from .store import open_store
+
+    try:
+        return open_store(target, create=create)
+    except CadrecoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress callback drawn as bars on a terminal (on standard error), silent otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda task, done, total: None
+        return
+    labels = {
+        "read": "读取 / reading",
+        "load": "载入 / loading",
+        "save": "写入 / saving",
+        "export": "导出 / exporting",
+    }
+    tasks: dict[str, Any] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as bars:
+
+        def report(task: str, done: int, total: int | None) -> None:
+            if task not in tasks:
+                tasks[task] = bars.add_task(labels.get(task, task), total=total)
+            bars.update(tasks[task], completed=done, total=total)
+
+        yield report
+
+
+def _print_problems(title: str, problems: Sequence[Any], lang: str, limit: int = 50) -> None:
+    if not problems:
+        return
+    print(f"{title} ({len(problems)}):")
+    for problem in problems[:limit]:
+        print(f"  - {problem.render(lang)}")
+    if len(problems) > limit:
+        print(f"  ... (+{len(problems) - limit})")
+
+
+@app.command()
+def init(
+    url: Annotated[
+        str | None,
+        typer.Argument(help="数据库文件或 URL（默认 ./cadrecore.sqlite）/ a SQLite file or a URL"),
+    ] = None,
+) -> None:
+    """建立或升级数据库 / Create a store (or bring an existing one's schema up to date)."""
+    from .store.migrate import head
+
+    with _open_store(url, create=True) as store:
+        ledgers = store.ledger_ids()
+        print(f"数据库已就绪 / store ready: {store.url} (schema {head()})")
+        print(f"  账册 / ledgers: {', '.join(ledgers) if ledgers else '-'}")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path], typer.Argument(help="花名册、台账（.xlsx / .csv）或账册目录 / files to import")
+    ],
+    store: StoreOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查、显示结果，不写入 / show the outcome only")
+    ] = False,
+    keep_good: Annotated[
+        bool,
+        typer.Option("--keep-good", help="导入无误的行，错误行另存待改 / import the good rows"),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="错误行写入此文件或目录 / where rejected rows go"),
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="操作人（记入审计）/ who is importing")
+    ] = None,
+    ledger: LedgerOption = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="强制记录类别，如 cadres / force the record kind")
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+) -> None:
+    """导入花名册、台账 / Import spreadsheets (.xlsx, .csv), ledger folders into the store.
+
+    All or nothing unless --keep-good. Exit 0 when imported (or the dry run is clean), 2 when
+    nothing was imported because of problems.
+    """
+    from .errors import CadrecoreError
+    from .io.importing import import_into_store
+    from .models import KINDS_BY_NAME
+
+    if kind is not None and kind not in KINDS_BY_NAME and kind != "jurisdiction":
+        raise _fail(f"--kind: unknown record kind {kind!r} ({', '.join(KINDS_BY_NAME)})")
+    with _open_store(store, create=True) as opened, _progress() as progress:
+        try:
+            outcome = import_into_store(
+                opened,
+                files,
+                actor=actor,
+                dry_run=dry_run,
+                keep_good=keep_good,
+                rejects=rejects,
+                ledger_id=ledger,
+                kind=kind,
+                progress=progress,
+            )
+        except CadrecoreError as exc:
+            raise _fail(str(exc)) from None
+    for table in outcome.tables:
+        if not table.rows and not table.rejected:
+            continue  # an empty sheet of an exported workbook, say
+        where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
+        print(
+            f"{where}: {table.kind}, {table.rows} 行 / rows, {table.accepted} 通过 / good, "
+            f"{table.rejected} 有误 / rejected"
+        )
+    _print_problems("问题 / problems", outcome.problems, lang.value)
+    _print_problems("提示 / notes", outcome.notes, lang.value, limit=20)
+    counts = outcome.summary()
+    print(
+        f"合计 / total: {counts['rows']} 行 / rows, {counts['accepted']} 导入 / imported "
+        f"(新增 / inserted {counts['inserted']}, 更新 / updated {counts['updated']}, "
+        f"未变 / unchanged {counts['unchanged']}), {counts['rejected']} 有误 / rejected"
+    )
+    for path in outcome.rejects_files:
+        print(f"错误行已写入 / rejected rows written to: {path}")
+    if outcome.saved is not None:
+        print(
+            f"已写入 / saved to {opened.url}: {outcome.saved.changes} 处变更 / changes, "
+            f"{outcome.saved.audit_entries} 条审计记录 / audit entries"
+        )
+    if dry_run:
+        print("试运行，未写入 / dry run: nothing written")
+    if not outcome.ok:
+        print("未导入 / nothing imported", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="FILE.xlsx（工作簿）或目录（账册目录）")],
+    store: StoreOption = None,
+    ledger: LedgerOption = None,
+    unmask: Annotated[
+        bool,
+        typer.Option(
+            "--unmask",
+            help="工作簿中显示身份证号、电话等个人信息（记入审计）/ personal data in clear (audited)",
+        ),
+    ] = False,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="操作人（记入审计）/ who is exporting")
+    ] = None,
+) -> None:
+    """导出账册 / Export a ledger from the store to an .xlsx workbook or a ledger folder.
+
+    A workbook masks personal data unless --unmask (which the audit trail records); a ledger
+    folder is the ledger itself, in clear, for keeping in git.
+    """
+    from .errors import CadrecoreError
+    from .io.folder import save_ledger
+    from .io.xlsx import export_xlsx
+
+    with _open_store(store) as opened, _progress() as progress:
+        try:
+            loaded = opened.load(ledger, progress=progress)
+            if out.suffix.lower() == ".xlsx":
+                written = export_xlsx(loaded, out, unmask=unmask, progress=progress)
+                if unmask:
+                    opened.log_event(
+                        loaded.jurisdiction.id,
+                        "export_unmasked",
+                        {"file": str(written.resolve())},
+                        actor=actor,
+                    )
+            else:
+                written = save_ledger(loaded, out)
+                opened.log_event(
+                    loaded.jurisdiction.id,
+                    "export_unmasked",
+                    {"folder": str(written.resolve())},
+                    actor=actor,
+                )
+        except CadrecoreError as exc:
+            raise _fail(str(exc)) from None
+    counts = {k: v for k, v in loaded.counts().items() if v}
+    print(
+        f"已导出 / exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} 条记录 / records"
+    )
+    for name, count in counts.items():
+        print(f"  {name}: {count}")
+
+
+audit_app = typer.Typer(
+    name="audit", help="审计记录 / the store's audit trail", no_args_is_help=True
+)
+app.add_typer(audit_app)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    store: StoreOption = None,
+    records: Annotated[
+        bool,
+        typer.Option(
+            "--records/--no-records", help="同时核对每条记录与其审计记录 / check records too"
+        ),
+    ] = True,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+) -> None:
+    """核验审计记录是否被改动或删除 / Verify the audit trail. Exit 1 if it was tampered with."""
+    from .store import verify_audit
+
+    with _open_store(store) as opened:
+        result = verify_audit(opened, check_records=records)
+    print(
+        f"{opened.url}: {result.entries} 条审计记录 / audit entries, "
+        f"{result.records_checked} 条记录已核对 / records checked"
+    )
+    print(f"  最新 / head: #{result.head_seq} {result.head_hash}")
+    if result.ok:
+        print("完好 / intact")
+        return
+    _print_problems("被改动 / tampered", result.problems, lang.value)
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 def main() -> None:

@@ -14,24 +14,34 @@ from .i18n import Lang, Text, default_lang
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a value came from: a file, and within it a row (1-based, as an editor shows it)."""
+    """Where a value came from: a file, and within it a row (1-based, as an editor shows it).
+
+    A spreadsheet also names the ``sheet`` and the ``column`` (its letter, ``C``); ``field`` is
+    then the column's header as written there.
+    """
 
     file: str | None = None
     row: int | None = None
     field: str | None = None
+    sheet: str | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
         if self.field:
             parts.append(f"field {self.field!r}")
         return ", ".join(parts) if parts else "<input>"
 
     def with_file(self, file: str | Path) -> Location:
-        return Location(str(file), self.row, self.field)
+        return Location(str(file), self.row, self.field, self.sheet, self.column)
 
 
 @dataclass(frozen=True, slots=True)

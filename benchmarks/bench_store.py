@@ -1,0 +1,147 @@
+"""Save and load of a large ledger to a store (SQLite by default), in rows per second.
+
+The ledger is the sample ledger with N more cadres (100,000 by default), each in a branch,
+each with a yearly treatment grant: about 3N records. Also measured: building the records
+from stored rows with ``model_validate`` against putting the values in place (what
+``Store.load`` does by default), a save that changes nothing, and a save that changes one
+record.
+
+    python benchmarks/bench_store.py [--cadres 100000] [--url postgresql+psycopg://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from cadrecore import Ledger
+from cadrecore.models import Cadre, Membership, TreatmentGrant
+from cadrecore.sample import small_ledger
+from cadrecore.store import open_store
+from cadrecore.store.schema import RECORD_TABLES
+from cadrecore.store.store import CODECS
+
+
+def large_ledger(extra: int) -> Ledger:
+    base = small_ledger(2022)
+    cadres, members, grants = [], [], []
+    for i in range(extra):
+        cadre_id = f"x{i:07d}"
+        cadres.append(
+            Cadre(
+                id=cadre_id,
+                name=f"老干部{i}",
+                birth_date=date(1930 + i % 30, 1 + i % 12, 1 + i % 28),
+                joined_work=date(1960 + i % 20, 9, 1),
+                retirement_kind="tuixiu",
+                retirement_date=date(2000 + i % 20, 6, 1),
+                party_status="full",
+                party_joined=date(1981 + i % 10, 7, 1),
+                county_id="east" if i % 2 else "west",
+                interests=("书法", "绘画") if i % 5 == 0 else (),
+            )
+        )
+        members.append(
+            Membership(
+                cadre_id=cadre_id, branch_id="b.east" if i % 2 else "b.west", since=date(2019, 1, 1)
+            )
+        )
+        grants.append(
+            TreatmentGrant(
+                id=f"g.{cadre_id}",
+                cadre_id=cadre_id,
+                treatment_item="health_allowance",
+                year=2022,
+                standard_id="std.east" if i % 2 else "std.city",
+                amount_yuan=Decimal("1500") if i % 2 else Decimal("1200"),
+            )
+        )
+    return base.replace(
+        cadres=(*base.cadres, *cadres),
+        memberships=(*base.memberships, *members),
+        treatment_grants=(*base.treatment_grants, *grants),
+    )
+
+
+def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cadres", type=int, default=100_000)
+    parser.add_argument("--url", help="a store URL (default: a new SQLite file)")
+    args = parser.parse_args()
+    ledger, built = timed(large_ledger, args.cadres)
+    records = sum(ledger.counts().values())
+    print(f"ledger: {records:,} records ({args.cadres:,} extra cadres), built in {built:.1f}s")
+    url = args.url or str(Path(tempfile.mkdtemp(prefix="cadrecore-bench-")) / "store.sqlite")
+    store = open_store(url)
+    print(f"store: {store.url}")
+
+    def line(label: str, seconds: float, rows: int = records) -> None:
+        print(f"  {label:42} {seconds:7.2f}s {rows / seconds:12,.0f} rows/s")
+
+    result, seconds = timed(store.save, ledger, actor="bench")
+    line(f"save (new, {result.audit_entries:,} audit entries)", seconds)
+    loaded, seconds = timed(store.load, ledger.jurisdiction.id)
+    assert loaded == ledger
+    line("load", seconds)
+    _, seconds = timed(store.load, ledger.jurisdiction.id, validate=True)
+    line("load, validating every row", seconds)
+    result, seconds = timed(store.save, loaded)
+    assert result.changes == 0
+    line("save unchanged", seconds)
+    first = loaded.cadres[0].model_copy(update={"phone": "13800000000"})
+    result, seconds = timed(store.save, loaded.replace(cadres=(first, *loaded.cadres[1:])))
+    assert result.changes == 1
+    line("save, one record changed", seconds)
+    verification, seconds = timed(store.verify_audit)
+    assert verification.ok
+    line(f"verify audit ({verification.entries:,} entries)", seconds)
+
+    # Building models from rows: model_validate against putting the values in place.
+    table, codec = RECORD_TABLES["cadres"], CODECS["cadres"]
+    with store.reading() as conn:
+        result = conn.execute(select(table))
+        columns = tuple(result.keys())
+        rows = list(result)
+    registry = ledger.registry
+    decode = codec.decoder(columns, registry)
+    mappings = [row._mapping for row in rows]
+
+    def best(build: Any) -> float:
+        times = []
+        for _ in range(3):
+            gc.collect()
+            _, seconds = timed(build)
+            times.append(seconds)
+        return min(times)
+
+    fast = best(lambda: [decode(r) for r in rows])
+    full = best(lambda: [codec.decode_validated(m, registry) for m in mappings])
+    public = best(
+        lambda: [Cadre.model_construct(**{n: m[n] for n in codec.field_names}) for m in mappings]
+    )
+    print(
+        f"  cadres from rows ({len(rows):,}): values in place {len(rows) / fast:,.0f}/s, "
+        f"model_construct {len(rows) / public:,.0f}/s, model_validate {len(rows) / full:,.0f}/s "
+        f"(model_validate {full / fast:.1f}x slower than values in place)"
+    )
+    _, rebuild = timed(lambda: ledger.replace())
+    line("Ledger(...) cross-checks alone", rebuild)
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,832 @@
+"""Importing files into a ledger: spreadsheets, CSV, ledger folders, and plugins' own formats.
+
+An import reads every file (:func:`read_files`), then merges the records into a base ledger
+(:func:`merge`): a record whose id is already there replaces it, a new one is added. The merged
+ledger must hold together, so its cross-checks run, and a row that breaks a cross-reference is
+rejected with its file, sheet, row and column, like a row whose cells are wrong.
+
+By default an import is all or nothing: one problem anywhere and nothing is imported. With
+``keep_good=True`` the good rows are imported and the rejected ones can be written to a file
+(:func:`write_rejects`): the original columns plus ``错误原因 / reason``, to fix and import again.
+:func:`import_into_store` does all of this against a store, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CadrecoreError, LedgerError, Location, Problem
+from ..i18n import Text
+from ..ledger import Ledger
+from ..models import KINDS_BY_NAME, RECORD_KINDS
+from ..registry import Registry
+from .cell_text import protect, to_sheet_text
+from .matching import ID_PREFIXES, REFERENCES, IdGiver, Names
+from .spreadsheet import (
+    JURISDICTION,
+    REASON_HEADER,
+    RowReader,
+    SourceRow,
+    TablePlan,
+    data_rows,
+    head_rows,
+    plan_table,
+    unknown_columns,
+)
+from .tables import CSV_SUFFIXES, TableError, read_tables
+from .xlsx import META_SHEET
+
+if TYPE_CHECKING:
+    from ..store import SaveResult, Store
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class Imported:
+    """One record read from the files, and where it came from."""
+
+    kind: str
+    key: str
+    record: Any
+    location: Location
+    source: SourceRow | None = None
+    plan: TablePlan | None = None
+
+    def locate(self, field_name: str | None) -> Location:
+        if self.plan is not None and self.source is not None:
+            return self.plan.location(self.source.number, field_name)
+        return Location(
+            self.location.file, self.location.row, field_name, self.location.sheet, None
+        )
+
+
+@dataclass
+class Rejected:
+    """A row kept out of the ledger, with every reason (``source`` None: not from a sheet)."""
+
+    problems: list[Problem]
+    source: SourceRow | None = None
+
+
+@dataclass
+class TableSummary:
+    """What became of one sheet (or CSV file)."""
+
+    file: str
+    sheet: str | None
+    kind: str | None
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReadResult:
+    """Everything read from the files, before merging."""
+
+    records: list[Imported] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    tables: list[TableSummary] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def jurisdiction(self) -> Imported | None:
+        return next((r for r in self.records if r.kind == JURISDICTION), None)
+
+
+@dataclass
+class ImportOutcome:
+    """The outcome of an import.
+
+    ``ledger`` is the merged ledger, None when the import failed (then nothing was, or will be,
+    written). ``problems`` lists everything that went wrong, each with its location;
+    ``rejected`` the rows kept out (with ``keep_good``, the others were imported); ``notes``
+    what was left aside without being an error (a sheet without a header, a column that is
+    not a field). Counts are of records against the base ledger.
+    """
+
+    ledger: Ledger | None
+    keep_good: bool
+    rows: int = 0
+    accepted: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    tables: list[TableSummary] = field(default_factory=list)
+    inserted: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    rejects_files: list[Path] = field(default_factory=list)
+    saved: SaveResult | None = None
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.ledger is not None
+
+    def summary(self) -> dict[str, int]:
+        """The counts shown at the end of an import."""
+        return {
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": len(self.rejected),
+            "inserted": sum(self.inserted.values()),
+            "updated": sum(self.updated.values()),
+            "unchanged": sum(self.unchanged.values()),
+        }
+
+    def error(self) -> LedgerError:
+        """The problems as one error, to raise."""
+        return LedgerError(self.problems, source="import")
+
+
+# =============================================================================================
+# Reading
+# =============================================================================================
+
+
+def read_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    base: Ledger | None = None,
+    registry: Registry | None = None,
+    kind: str | None = None,
+    progress: Progress | None = None,
+) -> ReadResult:
+    """Read records from every file; nothing here raises for bad input, it is all reported.
+
+    ``base`` is the ledger the records will go into: references written as names are read
+    against it, and rows without ids matched to its records (see :mod:`.matching`). ``kind``
+    forces the record kind of every table (``"cadres"``) instead of recognising it.
+    """
+    from ..plugins import get_registry
+
+    registry = registry or get_registry()
+    result = ReadResult()
+    names = Names(base)
+    givers = {name: IdGiver(name, base) for name in ID_PREFIXES}
+    for raw_path in paths:
+        path = Path(raw_path)
+        name = str(raw_path)
+        if path.is_dir():
+            _read_folder(path, name, registry, result)
+            continue
+        if not path.is_file():
+            result.problems.append(Problem(Location(name), Text("文件不存在", "no such file")))
+            continue
+        if _read_with_plugin(path, name, registry, result):
+            continue
+        try:
+            tables = read_tables(path, name)
+        except TableError as exc:
+            result.problems.append(Problem(Location(name), exc.message))
+            continue
+        recognised = 0
+        order: list[str] = []
+        first = len(result.records)
+        for table in tables:
+            if table.sheet == META_SHEET:
+                order = _service_order(table)
+                continue
+            recognised += _read_table(table, registry, kind, result, progress, names, givers)
+        if order:
+            _apply_service_order(result.records, first, order)
+        if not recognised and not any(p.location.file == name for p in result.problems):
+            result.problems.append(
+                Problem(
+                    Location(name),
+                    Text(
+                        "没有可导入的工作表：未找到表头（编号、姓名、出生日期等）",
+                        "nothing to import: no sheet has a header row this importer knows "
+                        "(编号, 姓名, 出生日期, ...)",
+                    ),
+                )
+            )
+    return result
+
+
+def _read_table(
+    table: Any,
+    registry: Registry,
+    kind: str | None,
+    result: ReadResult,
+    progress: Progress | None,
+    names: Names,
+    givers: dict[str, IdGiver],
+) -> int:
+    """Read one table into ``result``; 1 if it was recognised, else 0."""
+    try:
+        head = head_rows(table)
+    except Exception as exc:
+        result.problems.append(_unreadable(table, None, exc))
+        return 0
+    plan = plan_table(table, head, kind=kind)
+    if isinstance(plan, Text):
+        if any(any(c not in (None, "") for c in cells) for _, cells in head) and not table.hidden:
+            result.notes.append(Problem(Location(table.file, None, None, table.sheet), plan))
+        return 0
+    summary = TableSummary(table.file, table.sheet, plan.target.name)
+    summary.ignored_columns = [f"{c.letter} {c.header}" for c in unknown_columns(plan)]
+    for column in unknown_columns(plan):
+        result.notes.append(
+            Problem(
+                Location(
+                    table.file, plan.header_rows[-1], column.header, table.sheet, column.letter
+                ),
+                Text(
+                    "此列不是账册字段，未导入",
+                    "this column is not a ledger field and was not imported",
+                ),
+            )
+        )
+    result.tables.append(summary)
+    reader = RowReader(plan, registry, names, givers.get(plan.target.name))
+    kind_of = KINDS_BY_NAME.get(plan.target.name)
+    number = plan.header_rows[-1]
+    try:
+        for number, cells in data_rows(plan, table.rows, head):
+            if reader.is_repeated_header(cells):
+                continue
+            summary.rows += 1
+            result.rows += 1
+            row = reader.read(number, cells)
+            if row.record is None:
+                summary.rejected += 1
+                result.rejected.append(Rejected(row.problems, row.source))
+            else:
+                record: Any = row.record
+                key = kind_of.key_of(record) if kind_of else str(record.id)
+                result.records.append(
+                    Imported(
+                        plan.target.name, key, row.record, row.source.location, row.source, plan
+                    )
+                )
+            if progress and summary.rows % 1000 == 0:
+                progress("read", result.rows, None)
+    except TableError as exc:
+        result.problems.append(Problem(Location(table.file, None, None, table.sheet), exc.message))
+    except Exception as exc:
+        result.problems.append(_unreadable(table, number, exc))
+    if progress:
+        progress("read", result.rows, None)
+    return 1
+
+
+def _service_order(table: Any) -> list[str]:
+    """The order of service records that an exported workbook's hidden sheet keeps."""
+    order = []
+    try:
+        for number, cells in table.rows:
+            if number > 1 and len(cells) > 3 and isinstance(cells[3], str):
+                order.append(cells[3])
+    except Exception:
+        return []
+    return order
+
+
+def _apply_service_order(records: list[Imported], first: int, order: list[str]) -> None:
+    """Put one file's service records back in the ledger's order (their sheets group by type)."""
+    rank = {key: i for i, key in enumerate(order)}
+    slots = [i for i in range(first, len(records)) if records[i].kind == "service_records"]
+    ordered = sorted((records[i] for i in slots), key=lambda item: rank.get(item.key, len(rank)))
+    for slot, item in zip(slots, ordered, strict=True):
+        records[slot] = item
+
+
+def _unreadable(table: Any, after: int | None, exc: Exception) -> Problem:
+    where = f"（第 {after} 行之后）" if after else ""
+    where_en = f" after row {after}" if after else ""
+    return Problem(
+        Location(table.file, None, None, table.sheet),
+        Text(
+            f"无法读取工作表{where}：{type(exc).__name__}: {exc}",
+            f"cannot read the sheet{where_en}: {type(exc).__name__}: {exc}",
+        ),
+    )
+
+
+def _read_folder(path: Path, name: str, registry: Registry, result: ReadResult) -> None:
+    from .folder import load_ledger
+
+    try:
+        ledger = load_ledger(path, registry=registry)
+    except LedgerError as exc:
+        result.problems.extend(exc.problems)
+        return
+    where = Location(name)
+    result.records.append(
+        Imported(JURISDICTION, ledger.jurisdiction.id, ledger.jurisdiction, where)
+    )
+    summary = TableSummary(name, None, "ledger folder")
+    for kind in RECORD_KINDS:
+        for record in ledger.records(kind.name):
+            result.records.append(Imported(kind.name, kind.key_of(record), record, where))
+            summary.rows += 1
+    result.rows += summary.rows
+    result.tables.append(summary)
+
+
+def _read_with_plugin(path: Path, name: str, registry: Registry, result: ReadResult) -> bool:
+    """Let a plugin's importer read its department's own file; True if one did."""
+    for importer in registry.importers:
+        try:
+            if path.suffix.lower() not in importer.suffixes or not importer.sniff(path):
+                continue
+            batch = importer.read(path, registry)
+        except Exception as exc:
+            owner = registry.importers.owner(importer.key)
+            result.problems.append(
+                Problem(
+                    Location(name),
+                    Text(
+                        f"插件 {owner} 的导入器 {importer.key} 出错：{exc}",
+                        f"importer {importer.key!r} of plugin {owner!r} failed: {exc}",
+                    ),
+                )
+            )
+            return True
+        summary = TableSummary(name, None, f"importer {importer.key}")
+        for kind_name, records in batch.records.items():
+            kind = KINDS_BY_NAME.get(kind_name)
+            for record in records:
+                key = kind.key_of(record) if kind else str(getattr(record, "id", ""))
+                result.records.append(Imported(kind_name, key, record, Location(name)))
+                summary.rows += 1
+        for problem in batch.problems:
+            result.rejected.append(Rejected([problem]))
+        summary.rejected = len(batch.problems)
+        result.rows += summary.rows + summary.rejected
+        result.tables.append(summary)
+        return True
+    return False
+
+
+# =============================================================================================
+# Merging
+# =============================================================================================
+
+
+def merge(
+    read: ReadResult,
+    base: Ledger | None,
+    *,
+    registry: Registry | None = None,
+    keep_good: bool = False,
+) -> ImportOutcome:
+    """Merge what was read into ``base`` and check the result (see the module's docstring)."""
+    registry = registry or (base.registry if base is not None else None)
+    if registry is None:
+        from ..plugins import get_registry
+
+        registry = get_registry()
+    outcome = ImportOutcome(
+        None,
+        keep_good,
+        rows=read.rows,
+        rejected=list(read.rejected),
+        problems=list(read.problems),
+        notes=list(read.notes),
+        tables=read.tables,
+    )
+    accepted = _unique(read.records, outcome)
+    jurisdiction = _jurisdiction(accepted, base, outcome)
+    kinds = [k for k in RECORD_KINDS]
+    base_keys: dict[str, dict[str, Any]] = {
+        k.name: ({k.key_of(r): r for r in base.records(k.name)} if base else {}) for k in kinds
+    }
+    index = {(i.kind, i.key): i for i in accepted}
+    excluded: set[tuple[str, str]] = set()
+    ledger: Ledger | None = None
+    while jurisdiction is not None:
+        data = _combine(base, accepted, excluded, kinds)
+        try:
+            ledger = Ledger(registry=registry, jurisdiction=jurisdiction.record, **data)
+            break
+        except LedgerError as exc:
+            blamed: dict[tuple[str, str], list[Problem]] = {}
+            others: list[Problem] = []
+            for problem in exc.problems:
+                subject = (problem.record_kind or "", problem.record_id or "")
+                found = index.get(subject)
+                if found is None:
+                    subject, found, problem = _blame_reference(problem, base_keys, index)
+                if found is None or subject in excluded:
+                    others.append(problem)
+                    continue
+                located = Problem(
+                    found.locate(problem.location.field),
+                    problem.message,
+                    problem.record_kind,
+                    problem.record_id,
+                )
+                blamed.setdefault(subject, []).append(located)
+            if not blamed:
+                outcome.problems += [
+                    Problem(
+                        Location(
+                            "ledger" if base is None else f"ledger {base.jurisdiction.id}",
+                            None,
+                            p.location.field,
+                        ),
+                        p.message,
+                        p.record_kind,
+                        p.record_id,
+                    )
+                    for p in others
+                ]
+                break
+            for subject, problems in blamed.items():
+                excluded.add(subject)
+                outcome.rejected.append(Rejected(problems, index[subject].source))
+            if (JURISDICTION, jurisdiction.key) in blamed:
+                break  # a jurisdiction that does not hold together: nothing to import into
+        except CadrecoreError as exc:
+            outcome.problems.append(Problem(Location("ledger"), Text(str(exc), str(exc))))
+            break
+    # Problems that are not one row's (a file unreadable, a ledger that cannot be built) fail
+    # the import even with keep_good: there is no row to set aside and write back.
+    fatal = bool(outcome.problems)
+    for rejected in outcome.rejected:
+        outcome.problems += rejected.problems
+    _count_tables(outcome)
+    if ledger is None or fatal or (outcome.rejected and not keep_good):
+        outcome.ledger = None
+        return outcome
+    outcome.ledger = ledger
+    for item in accepted:
+        if (item.kind, item.key) in excluded or item.kind == JURISDICTION:
+            continue
+        outcome.accepted += 1
+        old = base_keys[item.kind].get(item.key)
+        counter = (
+            outcome.inserted
+            if old is None
+            else outcome.unchanged
+            if old == item.record
+            else outcome.updated
+        )
+        counter[item.kind] = counter.get(item.kind, 0) + 1
+    return outcome
+
+
+def _unique(records: list[Imported], outcome: ImportOutcome) -> list[Imported]:
+    """The records read, each key once: a later row with the same key is rejected."""
+    first: dict[tuple[str, str], Imported] = {}
+    accepted = []
+    for item in records:
+        subject = (item.kind, item.key)
+        if subject in first:
+            earlier = first[subject].location
+            where = " ".join(
+                str(x) for x in (earlier.sheet, f"row {earlier.row}" if earlier.row else "") if x
+            )
+            outcome.rejected.append(
+                Rejected(
+                    [
+                        Problem(
+                            item.locate("id" if _keyed(item.kind) else None),
+                            Text(
+                                f"编号 {item.key} 重复（已见于 {earlier.file} {where}）",
+                                f"{item.key!r} appears twice (also {earlier.file} {where})",
+                            ),
+                            item.kind,
+                            item.key,
+                        )
+                    ],
+                    item.source,
+                )
+            )
+            continue
+        first[subject] = item
+        accepted.append(item)
+    return accepted
+
+
+def _keyed(kind: str) -> bool:
+    return kind == JURISDICTION or KINDS_BY_NAME[kind].keyed
+
+
+def _jurisdiction(
+    accepted: list[Imported], base: Ledger | None, outcome: ImportOutcome
+) -> Imported | None:
+    found = [i for i in accepted if i.kind == JURISDICTION]
+    if base is not None:
+        same = Imported(JURISDICTION, base.jurisdiction.id, base.jurisdiction, Location("ledger"))
+        for item in found:
+            if item.key != base.jurisdiction.id:
+                outcome.rejected.append(
+                    Rejected(
+                        [
+                            Problem(
+                                item.locate("id"),
+                                Text(
+                                    f"此文件属于账册 {item.key}，而目标账册是 {base.jurisdiction.id}",
+                                    f"this file is the ledger of {item.key!r}, but the import "
+                                    f"goes into {base.jurisdiction.id!r}",
+                                ),
+                            )
+                        ],
+                        item.source,
+                    )
+                )
+                accepted.remove(item)
+            else:
+                same = item
+        return same
+    if not found:
+        outcome.problems.append(
+            Problem(
+                Location(None),
+                Text(
+                    "没有目标账册：请先导入完整账册（含“管辖”工作表的工作簿或账册目录）",
+                    "no ledger to import into: import a whole ledger first (a ledger folder, "
+                    "or a workbook exported by cadrecore, with its 管辖 sheet)",
+                ),
+            )
+        )
+        return None
+    return found[0]
+
+
+def _combine(
+    base: Ledger | None,
+    accepted: list[Imported],
+    excluded: set[tuple[str, str]],
+    kinds: Sequence[Any],
+) -> dict[str, tuple[Any, ...]]:
+    imported: dict[str, dict[str, Any]] = {k.name: {} for k in kinds}
+    for item in accepted:
+        if item.kind != JURISDICTION and (item.kind, item.key) not in excluded:
+            imported[item.kind][item.key] = item.record
+    data: dict[str, tuple[Any, ...]] = {}
+    for kind in kinds:
+        mine = dict(imported[kind.name])
+        records = []
+        for record in base.records(kind.name) if base else ():
+            key = kind.key_of(record)
+            records.append(mine.pop(key, record))
+        records += mine.values()
+        data[kind.name] = tuple(records)
+    return data
+
+
+def _blame_reference(
+    problem: Problem, base_keys: dict[str, dict[str, Any]], index: dict[tuple[str, str], Imported]
+) -> tuple[tuple[str, str], Imported | None, Problem]:
+    """A problem about a record the import did not touch, caused by one it did.
+
+    A membership the ledger already held fails once the imported roster row makes its cadre
+    no party member: the problem names the membership, the row to reject is the cadre's.
+    """
+    kind, record_id, field_name = problem.record_kind, problem.record_id, problem.location.field
+    record = base_keys.get(kind or "", {}).get(record_id or "")
+    target = REFERENCES.get(field_name or "", "") if field_name else ""
+    if record is None or not target:
+        return ("", ""), None, problem
+    value = getattr(record, field_name or "", None)
+    for candidate in value if isinstance(value, tuple) else (value,):
+        subject = (target, str(candidate))
+        found = index.get(subject)
+        if found is not None:
+            message = Text(
+                f"{problem.message.zh}（{kind} {record_id} 因本行而不符）",
+                f"{problem.message.en} ({kind} {record_id} no longer holds because of this row)",
+            )
+            return subject, found, Problem(found.locate(None), message, kind, record_id)
+    return ("", ""), None, problem
+
+
+def _count_tables(outcome: ImportOutcome) -> None:
+    rejected_rows: dict[tuple[str, str | None], int] = {}
+    for rejected in outcome.rejected:
+        if rejected.source is not None:
+            table = rejected.source.plan.table
+            key = (table.file, table.sheet)
+            rejected_rows[key] = rejected_rows.get(key, 0) + 1
+    for summary in outcome.tables:
+        if summary.kind and not summary.kind.startswith(("importer", "ledger")):
+            summary.rejected = rejected_rows.get((summary.file, summary.sheet), 0)
+        summary.accepted = summary.rows - summary.rejected
+
+
+def import_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    base: Ledger | None = None,
+    registry: Registry | None = None,
+    keep_good: bool = False,
+    kind: str | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Read ``paths`` and merge them into ``base`` (see the module's docstring).
+
+    Nothing is written: the outcome holds the merged ledger (or why there is none).
+    """
+    registry = registry or (base.registry if base is not None else None)
+    read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+    return merge(read, base, registry=registry, keep_good=keep_good)
+
+
+# =============================================================================================
+# Rejected rows, to fix and import again
+# =============================================================================================
+
+
+def _reason(rejected: Rejected) -> str:
+    parts = []
+    for problem in rejected.problems:
+        where = " ".join(x for x in (problem.location.column, problem.location.field) if x)
+        parts.append(f"{where}: {problem.message()}" if where else problem.message())
+    return "; ".join(parts)
+
+
+def write_rejects(
+    outcome: ImportOutcome, target: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Write the rejected rows for fixing: their original columns and a reason column.
+
+    One file per source file: ``<name>.rejects.xlsx`` (or ``.csv`` for a CSV source) beside it,
+    or in the folder ``target``; a ``target`` ending in ``.xlsx`` or ``.csv`` is one file
+    (several sources then go to one workbook, a sheet each). Returns the files written.
+    """
+    groups: dict[str, dict[tuple[str | None, int], tuple[TablePlan, list[Rejected]]]] = {}
+    for rejected in outcome.rejected:
+        if rejected.source is None:
+            continue
+        plan = rejected.source.plan
+        by_table = groups.setdefault(plan.table.file, {})
+        by_table.setdefault((plan.table.sheet, id(plan)), (plan, []))[1].append(rejected)
+    if not groups:
+        return []
+    out = Path(target) if target is not None else None
+    written: list[Path] = []
+    if out is not None and out.suffix.lower() in (".xlsx", ".csv"):
+        tables = [t for by_table in groups.values() for t in by_table.values()]
+        if out.suffix.lower() == ".csv" and len(tables) == 1:
+            _write_csv_rejects(out, *tables[0])
+        else:
+            out = out.with_suffix(".xlsx")
+            _write_xlsx_rejects(out, tables)
+        return [out]
+    for file, by_table in groups.items():
+        source = Path(file)
+        folder = out if out is not None else source.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = list(by_table.values())
+        if source.suffix.lower() in CSV_SUFFIXES and len(tables) == 1:
+            path = folder / f"{source.stem}.rejects.csv"
+            _write_csv_rejects(path, *tables[0])
+        else:
+            path = folder / f"{source.stem}.rejects.xlsx"
+            _write_xlsx_rejects(path, tables)
+        written.append(path)
+    return written
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
+def _write_csv_rejects(path: Path, plan: TablePlan, rows: list[Rejected]) -> None:
+    headers = plan.headers
+    width = len(headers)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([protect(h) for h in headers] + [REASON_HEADER])
+        for rejected in rows:
+            assert rejected.source is not None
+            cells = list(rejected.source.cells[:width]) + [None] * (
+                width - len(rejected.source.cells)
+            )
+            writer.writerow([_csv_cell(c) for c in cells] + [protect(_reason(rejected))])
+
+
+def _csv_cell(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        return protect(value)
+    return str(value)
+
+
+def _write_xlsx_rejects(path: Path, tables: list[tuple[TablePlan, list[Rejected]]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    names: set[str] = set()
+    for plan, rows in tables:
+        title = _sheet_title(plan.table.sheet or Path(plan.table.file).stem, names)
+        sheet = workbook.create_sheet(title)
+        headers = plan.headers
+        width = len(headers)
+        sheet.append([to_sheet_text(h) for h in headers] + [REASON_HEADER])
+        for rejected in rows:
+            assert rejected.source is not None
+            cells = list(rejected.source.cells[:width]) + [None] * (
+                width - len(rejected.source.cells)
+            )
+            out = []
+            for value in [*cells, _reason(rejected)]:
+                value = _plain(value)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=to_sheet_text(value))
+                    cell.data_type = "s"
+                    out.append(cell)
+                elif isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=datetime(value.year, value.month, value.day))
+                    cell.number_format = "yyyy-mm-dd"
+                    out.append(cell)
+                else:
+                    out.append(value)
+            sheet.append(out)
+    workbook.save(path)
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "Sheet"
+    title, n = cleaned, 2
+    while title in taken:
+        suffix = f"~{n}"
+        title, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+# =============================================================================================
+# Into a store
+# =============================================================================================
+
+
+def import_into_store(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    actor: str | None = None,
+    dry_run: bool = False,
+    keep_good: bool = False,
+    rejects: str | os.PathLike[str] | None = None,
+    ledger_id: str | None = None,
+    registry: Registry | None = None,
+    kind: str | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Import ``paths`` into the store's ledger, in one transaction (nothing on failure).
+
+    The ledger is ``ledger_id``, else the one the files name (a workbook's 管辖 sheet, a ledger
+    folder), else the store's only ledger. ``dry_run`` works everything out and writes nothing
+    (no rejects file either). With ``keep_good`` the rejected rows go to ``rejects`` (see
+    :func:`write_rejects`).
+    """
+    from ..plugins import get_registry
+
+    registry = registry or get_registry()
+    paths = list(paths)
+    held = store.ledger_ids()
+    target = ledger_id or (held[0] if len(held) == 1 else None)
+    base = store.load(target, registry=registry) if target in held else None
+    read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+    named = read.jurisdiction.key if read.jurisdiction else None
+    if ledger_id is None and named is not None and named != target:
+        # The files are another jurisdiction's ledger: import into that one (new, or held).
+        target = named
+        base = store.load(target, registry=registry) if target in held else None
+        read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+    if target is None and len(held) > 1:
+        outcome = ImportOutcome(None, keep_good, rows=read.rows, tables=read.tables)
+        outcome.problems.append(
+            Problem(
+                Location(store.url),
+                Text(
+                    f"数据库中有多个账册（{'、'.join(held)}），请用 --ledger 指定",
+                    f"the store holds several ledgers ({', '.join(held)}): name one with --ledger",
+                ),
+            )
+        )
+        return outcome
+    outcome = merge(read, base, registry=registry, keep_good=keep_good)
+    outcome.dry_run = dry_run
+    if dry_run:
+        return outcome
+    if keep_good and outcome.rejected:
+        outcome.rejects_files = write_rejects(outcome, rejects)
+    if outcome.ledger is not None and (
+        outcome.accepted or base is None or outcome.ledger.jurisdiction != base.jurisdiction
+    ):
+        outcome.saved = store.save(outcome.ledger, actor=actor, progress=progress)
+    return outcome

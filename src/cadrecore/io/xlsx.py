@@ -1,0 +1,233 @@
+"""A ledger as an .xlsx workbook: a sheet per record kind, Chinese headers, and back.
+
+``export_xlsx(ledger, "ledger.xlsx")`` writes the sheet ``管辖`` (the jurisdiction), then a
+sheet per record kind named by its Chinese label (``老干部``, ``活动记录``...), and a sheet per
+service type (``服务记录-<type>``, with that type's own columns), every sheet with its kind's
+Chinese column names. Importing the workbook (``cadrecore import ledger.xlsx``, or
+:func:`cadrecore.io.importing.import_files`) gives back an equal ledger.
+
+Personal data is masked unless the caller asks for it in clear (``unmask=True``). Cells hold
+what a person would type: dates as date cells, amounts and counts as numbers,
+closed sets by their Chinese names (退休), yes/no as 是/否, lists joined by ``;``, nested
+structures (a checklist's items) as JSON. Text that a spreadsheet would run as a formula is
+written so that none does (see :mod:`.cell_text`). A hidden sheet ``_cadrecore`` records the
+format and the order of service records, which their sheets group by type.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from pydantic import AliasChoices, BaseModel
+
+from ..ledger import Ledger
+from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
+from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
+from ..models.labels import zh_label
+from ..privacy import mask_value
+from ..store.codec import canonical_json
+from .cell_text import to_sheet_text
+from .fields import FieldShape, field_shapes
+
+FORMAT_VERSION = 1
+META_SHEET = "_cadrecore"
+JURISDICTION_SHEET = "管辖"
+SERVICE_SHEET_PREFIX = "服务记录-"
+#: Integers beyond this lose digits in a spreadsheet's floating-point numbers: written as text.
+_EXACT_INT = 2**53
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def header_of(name: str) -> str:
+    """The column name a field is exported under: its Chinese label, else its own name."""
+    return zh_label(name) or name
+
+
+def detail_header(model: type[BaseModel], name: str) -> str:
+    """A service type's detail field under its Chinese alias, if its model gives one."""
+    info = model.model_fields.get(name)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        for choice in alias.choices:
+            if isinstance(choice, str) and not choice.isascii():
+                return choice
+    return name
+
+
+def export_xlsx(
+    ledger: Ledger,
+    path: str | os.PathLike[str],
+    *,
+    unmask: bool = False,
+    progress: Progress | None = None,
+) -> Path:
+    """Write ``ledger`` to the workbook ``path`` (see the module's docstring).
+
+    Personal data (ID numbers, phones, addresses, health notes: :mod:`cadrecore.privacy`) is
+    masked unless ``unmask``; a masked workbook is for reading, and importing it refuses the
+    masked cells. Only an unmasked export gives back an equal ledger.
+    """
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    _write_model_sheet(workbook, JURISDICTION_SHEET, Jurisdiction, [ledger.jurisdiction], unmask)
+    total = sum(ledger.counts().values())
+    done = 0
+    for kind in RECORD_KINDS:
+        records = ledger.records(kind.name)
+        if kind.name == "service_records":
+            _write_services(workbook, ledger, unmask)
+        else:
+            _write_model_sheet(workbook, kind.label.zh, kind.model, records, unmask)
+        done += len(records)
+        if progress:
+            progress("export", done, total)
+    _write_meta(workbook, ledger)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
+
+
+def _masking(model: type[BaseModel], unmask: bool) -> dict[str, Sensitivity]:
+    return {} if unmask else sensitive_fields(model)
+
+
+def _value(record: Any, name: str, masked: dict[str, Sensitivity]) -> Any:
+    value = getattr(record, name)
+    return value if name not in masked else mask_value(masked[name], value)
+
+
+def _write_model_sheet(
+    workbook: Workbook, title: str, model: type[BaseModel], records: Any, unmask: bool
+) -> None:
+    sheet = workbook.create_sheet(title)
+    shapes = field_shapes(model)
+    masked = _masking(model, unmask)
+    sheet.append([header_of(s.name) for s in shapes])
+    for record in records:
+        sheet.append([cell(sheet, _value(record, s.name, masked), s) for s in shapes])
+
+
+def _write_services(workbook: Workbook, ledger: Ledger, unmask: bool) -> None:
+    by_type: dict[str, list[Any]] = {}
+    for record in ledger.service_records:
+        by_type.setdefault(record.service_type, []).append(record)
+    service_model = KINDS_BY_NAME["service_records"].model
+    common = [s for s in field_shapes(service_model) if s.name != "details"]
+    taken: set[str] = set()
+    for key, records in by_type.items():
+        model = ledger.registry.service_types.get(key).details
+        detail_names = list(model.model_fields)
+        detail_names += sorted({k for r in records for k in r.details} - set(detail_names))
+        sheet = workbook.create_sheet(_title(SERVICE_SHEET_PREFIX + key, taken))
+        sheet.append(
+            [header_of(s.name) for s in common] + [detail_header(model, n) for n in detail_names]
+        )
+        masked = _masking(service_model, unmask)
+        for record in records:
+            row = [cell(sheet, _value(record, s.name, masked), s) for s in common]
+            row += [detail_cell(sheet, record.details.get(n)) for n in detail_names]
+            sheet.append(row)
+
+
+def _write_meta(workbook: Workbook, ledger: Ledger) -> None:
+    from .. import __version__
+
+    sheet = workbook.create_sheet(META_SHEET)
+    sheet.sheet_state = "hidden"
+    sheet.append(["format", FORMAT_VERSION, None, "service_records_order"])
+    rows = [
+        ["ledger", ledger.jurisdiction.id],
+        ["exported", datetime.now().astimezone().isoformat(timespec="seconds")],
+        ["cadrecore", __version__],
+    ]
+    order = [r.id for r in ledger.service_records]
+    for i in range(max(len(rows), len(order))):
+        left = rows[i] if i < len(rows) else [None, None]
+        right = [to_sheet_text(order[i])] if i < len(order) else []
+        sheet.append([*left, None, *right])
+
+
+def _title(name: str, taken: set[str]) -> str:
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
+    title, n = cleaned, 2
+    while title in taken:
+        suffix = f"~{n}"
+        title, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------------------------
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
+    written = WriteOnlyCell(sheet, value=to_sheet_text(text))
+    written.data_type = "s"  # never a formula, whatever the text
+    return written
+
+
+def _date_cell(sheet: WriteOnlyWorksheet, day: date) -> Any:
+    if day.year < 1900 or (day.year == 1900 and day.month < 3):
+        return _text_cell(sheet, day.isoformat())  # before Excel's calendar (and its 1900 bug)
+    written = WriteOnlyCell(sheet, value=datetime(day.year, day.month, day.day))
+    written.number_format = "yyyy-mm-dd"
+    return written
+
+
+def _number(value: int | Decimal) -> Any:
+    if isinstance(value, int):
+        return value if abs(value) < _EXACT_INT else str(value)
+    digits = value.as_tuple().digits
+    return float(value) if len(digits) <= 15 else str(value)
+
+
+def cell(sheet: WriteOnlyWorksheet, value: Any, shape: FieldShape) -> Any:
+    """A field's value as a cell."""
+    kind = shape.shape
+    if value is None:
+        # JSON's null where None is a value, not an absence (a parameter set to null)
+        return _text_cell(sheet, "null") if kind == "json" and not shape.nullable else None
+    if kind == "str":
+        return _text_cell(sheet, value) if value else None
+    if kind == "enum":
+        return _text_cell(sheet, value.zh if isinstance(value, LabelledEnum) else str(value.value))
+    if kind == "bool":
+        return _text_cell(sheet, "是" if value else "否")
+    if kind == "date":
+        return _date_cell(sheet, value)
+    if kind in ("int", "decimal"):
+        number = _number(value)
+        return _text_cell(sheet, number) if isinstance(number, str) else number
+    dumped = shape.adapter.dump_python(value, mode="json")
+    if kind == "list":
+        return _text_cell(sheet, ";".join(str(item) for item in dumped)) if dumped else None
+    return _text_cell(sheet, canonical_json(dumped))
+
+
+def detail_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A service record's detail value as a cell, as the ledger folder writes it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _text_cell(sheet, "true" if value else "false")
+    if isinstance(value, list):
+        if all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
+            return _text_cell(sheet, ";".join(str(v) for v in value)) if value else None
+        return _text_cell(sheet, canonical_json(value))
+    if isinstance(value, dict):
+        return _text_cell(sheet, canonical_json(value))
+    if isinstance(value, Enum):
+        value = value.value
+    return _text_cell(sheet, str(value))

@@ -1,0 +1,255 @@
+"""Records to table rows and back.
+
+Writing goes through the model's own JSON form (``model_dump(mode="json")``), the one form the
+audit trail also keeps. Reading builds models without validating them again: every row was
+validated when it was written, and ``model_validate`` costs several times more than putting the
+values in place (see ``benchmarks/bench_store.py``). What a row cannot prove by itself is still
+checked: closed-set values must be members, vocabulary keys must be registered in the registry
+in force (a plugin may have been uninstalled since), nested structures are validated, and the
+Ledger built from the records runs all its cross-checks. ``validate=True`` validates every row
+in full instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..i18n import Text
+from ..io.fields import FieldShape, field_shapes
+from ..registry import Registry
+
+
+class RowError(Exception):
+    """A stored row that does not make a valid record: which field and why."""
+
+    def __init__(self, field: str | None, message: Text) -> None:
+        super().__init__(message.en)
+        self.field = field
+        self.message = message
+
+
+def canonical_json(value: Any) -> str:
+    """The one text form of a JSON value that the audit trail keeps and hashes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _date_to_column(value: Any) -> Any:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _decimal_to_column(value: Any) -> Any:
+    return None if value is None else Decimal(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _date_to_json(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def _decimal_to_json(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _enum_to_json(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+class Codec:
+    """How the records of one model map to the columns of its table.
+
+    ``key_is_id`` says whether the model's ``id`` field is the table's ``id`` column.
+    """
+
+    def __init__(self, model: type[BaseModel], *, key_is_id: bool) -> None:
+        self.model = model
+        self.key_is_id = key_is_id
+        self.shapes = field_shapes(model)
+        self.field_names = tuple(s.name for s in self.shapes)
+        self.columns = tuple(n for n in self.field_names if not (key_is_id and n == "id"))
+        self._to_column: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+            (s.name, _to_column(s)) for s in self.shapes
+        )
+        self._to_json: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+            (s.name, _row_to_json(s)) for s in self.shapes
+        )
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def dump(self, record: BaseModel) -> dict[str, Any]:
+        """The record's JSON form (as the audit trail keeps it)."""
+        return record.model_dump(mode="json")
+
+    def row(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
+        """Column values (by field name, ``id`` included) from a record's JSON form."""
+        return {name: convert(dumped[name]) for name, convert in self._to_column if name in dumped}
+
+    def row_json(self, row: Mapping[Any, Any]) -> dict[str, Any]:
+        """A stored row's values in the record's JSON form (``id`` from the key column)."""
+        return {name: convert(row[name]) for name, convert in self._to_json if name in row}
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def decode(self, row: Mapping[Any, Any], registry: Registry) -> Any:
+        """The record a stored row holds, built without a second validation (see above)."""
+        return self.decoder(tuple(self.field_names), registry)(
+            tuple(row[name] for name in self.field_names)
+        )
+
+    def decoder(
+        self, columns: tuple[str, ...], registry: Registry
+    ) -> Callable[[Sequence[Any]], Any]:
+        """A function from a row (a sequence in the order of ``columns``) to its record.
+
+        Built once per query, so that each row costs only its fields' conversions.
+        """
+        position = {name: i for i, name in enumerate(columns)}
+        plan = tuple(
+            (shape.name, position[shape.name], _from_column(shape, registry))
+            for shape in self.shapes
+        )
+        model = self.model
+        construct = _constructor(model)
+
+        def decode(row: Sequence[Any]) -> Any:
+            values = {}
+            for name, index, convert in plan:
+                value = row[index]
+                if value is not None:
+                    try:
+                        value = convert(value) if convert is not _same else value
+                    except RowError as exc:
+                        raise RowError(name, exc.message) from None
+                    except (KeyError, ValueError, TypeError, ValidationError) as exc:
+                        raise RowError(name, _text_of(exc, value)) from None
+                elif name in required:
+                    raise RowError(name, Text("不应为空", "must not be empty"))
+                values[name] = value
+            return construct(model, values)
+
+        required = {
+            s.name for s in self.shapes if not s.nullable and s.shape not in ("json", "list")
+        }
+        return decode
+
+    def decode_validated(self, row: Mapping[Any, Any], registry: Registry) -> Any:
+        """The record a stored row holds, every validator run again."""
+        data = {name: row[name] for name in self.field_names}
+        try:
+            return self.model.model_validate(data, context={"registry": registry})
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            field = ".".join(str(p) for p in err["loc"]) or None
+            raise RowError(field, Text(err["msg"], err["msg"])) from None
+
+
+def _text_of(exc: Exception, value: Any) -> Text:
+    if isinstance(exc, ValidationError):
+        message = exc.errors(include_url=False)[0]["msg"]
+        return Text(message, message)
+    return Text(f"无效取值 {value!r}", f"{value!r} is not a valid value")
+
+
+def _from_column(shape: FieldShape, registry: Registry) -> Callable[[Any], Any]:
+    """How a stored value (not None) becomes the field's value (``_same``: as it is)."""
+    kind = shape.shape
+    convert: Callable[[Any], Any] = _same
+    if kind == "enum":
+        assert shape.enum is not None
+        convert = shape.enum._value2member_map_.__getitem__
+    elif kind == "list" and shape.str_items:
+        convert = tuple
+    elif kind in ("list", "json"):
+        context = {"registry": registry}
+        validate = shape.adapter.validate_python
+
+        def convert(value: Any) -> Any:
+            return validate(value, context=context)
+
+    elif kind == "decimal":
+
+        def convert(value: Any) -> Any:
+            return value if isinstance(value, Decimal) else Decimal(str(value))
+
+    if shape.vocabulary is None:
+        return convert
+    vocabulary = registry.vocabulary(shape.vocabulary)
+    inner = convert
+
+    def checked(value: Any) -> Any:
+        value = inner(value)
+        if value not in vocabulary:
+            text = vocabulary.unknown_message(value)
+            raise RowError(shape.name, Text(text, text))
+        return value
+
+    return checked
+
+
+def _to_column(shape: FieldShape) -> Callable[[Any], Any]:
+    if shape.shape == "date":
+        return _date_to_column
+    if shape.shape == "decimal":
+        return _decimal_to_column
+    return _same
+
+
+def _row_to_json(shape: FieldShape) -> Callable[[Any], Any]:
+    if shape.shape == "date":
+        return _date_to_json
+    if shape.shape == "decimal":
+        return _decimal_to_json
+    if shape.shape == "enum":
+        return _enum_to_json
+    return _same
+
+
+# ---------------------------------------------------------------------------------------------
+# Building a model from values already known to be valid
+# ---------------------------------------------------------------------------------------------
+
+
+def _construct_by_attributes(model: type[BaseModel], values: dict[str, Any]) -> Any:
+    """What ``model_construct`` does for a model without private attributes or extras, without
+    its per-call bookkeeping (it costs more than ``model_validate`` itself in pydantic 2.x)."""
+    record = model.__new__(model)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", set(values))
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
+
+
+def _construct_public(model: type[BaseModel], values: dict[str, Any]) -> Any:
+    return model.model_construct(**values)
+
+
+@cache
+def _constructor(model: type[BaseModel]) -> Callable[[type[BaseModel], dict[str, Any]], Any]:
+    """The fast constructor if it builds exactly what ``model_construct`` builds, else that."""
+    if model.__private_attributes__ or model.model_config.get("extra") == "allow":
+        return _construct_public
+    probe = {name: None for name in model.model_fields}
+    fast = _construct_by_attributes(model, dict(probe))
+    public = model.model_construct(**probe)
+    same = (
+        fast.__dict__ == public.__dict__
+        and fast.__pydantic_fields_set__ == public.__pydantic_fields_set__
+        and fast.__pydantic_extra__ == public.__pydantic_extra__
+        and fast.__pydantic_private__ == public.__pydantic_private__
+        and fast == public
+    )
+    return _construct_by_attributes if same else _construct_public
+
+
+def _construct(model: type[BaseModel], values: dict[str, Any]) -> Any:
+    return _constructor(model)(model, values)

@@ -1,0 +1,719 @@
+"""The store: ledgers kept in a database (a SQLite file by default, PostgreSQL for shared use).
+
+:func:`open_store` opens (and if need be creates or upgrades) a store. ``store.load()`` gives a
+:class:`~cadrecore.Ledger`; ``store.save(ledger)`` writes what changed since the store's copy,
+in one transaction, each change an entry of the audit trail. A failed save leaves the store as
+it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import CadrecoreError, LedgerError, Location, Problem
+from ..i18n import Text
+from ..ledger import Ledger
+from ..models import RECORD_KINDS, Jurisdiction, RecordKind
+from ..registry import Registry
+from .audit import (
+    RECORD_ACTIONS,
+    Action,
+    AuditAppender,
+    AuditEntry,
+    AuditProblem,
+    AuditVerification,
+    read_entries,
+    verify_chain,
+)
+from .codec import Codec, RowError, canonical_json
+from .schema import LEDGERS, RECORD_TABLES
+
+#: The file ``open_store()`` uses when given no URL, in the working folder.
+DEFAULT_FILE = "cadrecore.sqlite"
+#: Environment variable naming the store the CLI uses when none is given.
+STORE_ENV = "CADRECORE_STORE"
+#: Environment variable naming who makes changes (else the login name).
+ACTOR_ENV = "CADRECORE_ACTOR"
+
+JURISDICTION_KIND = "jurisdiction"
+
+Progress = Callable[[str, int, int | None], None]
+"""A progress callback: ``(task, done, total)``; the CLI draws it as a bar."""
+
+
+class StoreError(CadrecoreError):
+    """The store cannot do what was asked: no such ledger, a newer schema, a database error."""
+
+
+class ConflictError(StoreError):
+    """Someone else changed a record between this save's read and its write."""
+
+
+CODECS: dict[str, Codec] = {
+    kind.name: Codec(kind.model, key_is_id=kind.keyed) for kind in RECORD_KINDS
+}
+JURISDICTION_CODEC = Codec(Jurisdiction, key_is_id=True)
+
+
+def default_actor() -> str:
+    """Who is making changes: ``CADRECORE_ACTOR``, else the login name."""
+    actor = os.environ.get(ACTOR_ENV)
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
+
+
+@dataclass
+class SaveResult:
+    """What a save changed, by record kind, and how many audit entries it appended."""
+
+    ledger_id: str
+    inserted: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    audit_entries: int = 0
+
+    @property
+    def changes(self) -> int:
+        return sum(self.inserted.values()) + sum(self.updated.values()) + sum(self.deleted.values())
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "inserted": sum(self.inserted.values()),
+            "updated": sum(self.updated.values()),
+            "deleted": sum(self.deleted.values()),
+            "unchanged": sum(self.unchanged.values()),
+            "audit_entries": self.audit_entries,
+        }
+
+
+# =============================================================================================
+# Opening
+# =============================================================================================
+
+
+def store_url(target: str | os.PathLike[str] | None = None) -> URL:
+    """The database URL for ``target``: a URL as given, a file path as SQLite, None as the
+    default file in the working folder. ``postgresql://`` means ``postgresql+psycopg://``."""
+    if target is None:
+        target = os.environ.get(STORE_ENV) or DEFAULT_FILE
+    raw = os.fspath(target)
+    if "://" in raw:
+        url = make_url(raw)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+
+
+def open_store(
+    target: str | os.PathLike[str] | None = None, *, create: bool = True, echo: bool = False
+) -> Store:
+    """Open the store at ``target`` and bring its schema up to date.
+
+    ``target`` is a database URL (``sqlite:///ledger.sqlite``,
+    ``postgresql+psycopg://user@host/db``), a file path (a SQLite file), or None for
+    ``cadrecore.sqlite`` in the working folder (or ``$CADRECORE_STORE``). A store made by an
+    older cadrecore is migrated forward; one made by a newer cadrecore is refused. With
+    ``create=False`` a SQLite file that does not exist is an error instead of a new store.
+    """
+    url = store_url(target)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if not path.exists() and not create:
+            raise StoreError(f"no store at {path} / 此处没有数据库")
+        if not path.parent.is_dir():
+            raise StoreError(f"folder {path.parent} does not exist / 目录不存在")
+    engine = _engine(url, echo=echo)
+    store = Store(engine)
+    try:
+        from .migrate import upgrade
+
+        upgrade(store)
+    except BaseException:
+        engine.dispose()
+        raise
+    return store
+
+
+def _engine(url: URL, *, echo: bool) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # The driver's own transaction handling is replaced by explicit BEGINs below, which
+            # also makes schema changes transactional.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get("cadrecore_write") else ""
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+        return engine
+    if url.get_backend_name() != "postgresql":
+        raise StoreError(
+            f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql+psycopg"
+        )
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+# =============================================================================================
+# The store
+# =============================================================================================
+
+
+class Store:
+    """Ledgers in a database, with their audit trail. Open one with :func:`open_store`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        """The database URL, with any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection in a read transaction that sees one consistent state of the store."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection in a write transaction: all of it is written, or none of it.
+
+        Writers take the store's write lock first (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an
+        exclusive lock on the audit table, which readers do not wait for), so that the audit
+        chain never forks.
+        """
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(cadrecore_write=True)
+            try:
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
+                    yield conn
+            except (SQLAlchemyError, OverflowError) as exc:  # OverflowError: sqlite3's "too large"
+                raise StoreError(
+                    f"the store refused the write, nothing was written / 写入失败，未作任何改动: {exc}"
+                ) from exc
+
+    # --- ledgers ------------------------------------------------------------------------------
+
+    def ledger_ids(self) -> tuple[str, ...]:
+        """The ids of the jurisdictions whose ledgers this store holds."""
+        with self.reading() as conn:
+            return tuple(conn.execute(select(LEDGERS.c.id).order_by(LEDGERS.c.id)).scalars())
+
+    def _resolve(self, conn: Connection, ledger_id: str | None) -> str:
+        ids = list(conn.execute(select(LEDGERS.c.id).order_by(LEDGERS.c.id)).scalars())
+        if ledger_id is not None:
+            if ledger_id not in ids:
+                raise StoreError(
+                    f"the store holds no ledger {ledger_id!r} (it holds: {', '.join(ids) or 'none'})"
+                    f" / 数据库中没有账册 {ledger_id}"
+                )
+            return ledger_id
+        if not ids:
+            raise StoreError(
+                f"the store {self.url} holds no ledger yet: import one first "
+                "(cadrecore import LEDGER_FOLDER or a workbook exported by cadrecore) "
+                "/ 数据库中还没有账册，请先导入"
+            )
+        if len(ids) > 1:
+            raise StoreError(
+                f"the store holds several ledgers ({', '.join(ids)}): say which one "
+                "/ 数据库中有多个账册，请指定其一"
+            )
+        return str(ids[0])
+
+    def load(
+        self,
+        ledger_id: str | None = None,
+        *,
+        registry: Registry | None = None,
+        validate: bool = False,
+        progress: Progress | None = None,
+    ) -> Ledger:
+        """The ledger ``ledger_id`` (the only one, if None), cross-checked as it is built.
+
+        Rows are not validated a second time unless ``validate`` (see :mod:`.codec`); either
+        way a row that is not a valid record, and every cross-reference problem, is raised as a
+        :class:`~cadrecore.LedgerError` naming the record.
+        """
+        from ..plugins import get_registry
+
+        registry = registry or get_registry()
+        problems: list[Problem] = []
+        data: dict[str, Any] = {}
+        loaded = 0
+        with self.reading() as conn:
+            lid = self._resolve(conn, ledger_id)
+            row = conn.execute(select(LEDGERS).where(LEDGERS.c.id == lid)).mappings().one()
+            data["jurisdiction"] = self._decode(
+                JURISDICTION_CODEC, row, registry, validate, JURISDICTION_KIND, problems
+            )
+            for kind in RECORD_KINDS:
+                table = RECORD_TABLES[kind.name]
+                codec = CODECS[kind.name]
+                query = (
+                    select(table)
+                    .where(table.c.ledger_id == lid)
+                    .order_by(table.c.position, table.c.id)
+                )
+                records = self._decode_all(
+                    conn, query, codec, registry, validate, kind.name, problems
+                )
+                data[kind.name] = tuple(records)
+                loaded += len(records)
+                if progress:
+                    progress("load", loaded, None)
+        if problems:
+            raise LedgerError(problems, source=self.url)
+        try:
+            return Ledger(registry=registry, **data)
+        except LedgerError as exc:
+            raise LedgerError(
+                [
+                    Problem(
+                        Location(self.url, None, p.location.field),
+                        p.message,
+                        p.record_kind,
+                        p.record_id,
+                    )
+                    for p in exc.problems
+                ],
+                source=self.url,
+            ) from None
+
+    def _decode_all(
+        self,
+        conn: Connection,
+        query: Any,
+        codec: Codec,
+        registry: Registry,
+        validate: bool,
+        kind: str,
+        problems: list[Problem],
+    ) -> list[Any]:
+        result = conn.execute(query)
+        if validate:
+            rows = result.mappings()
+            found = (self._decode(codec, r, registry, True, kind, problems) for r in rows)
+            return [r for r in found if r is not None]
+        columns = tuple(result.keys())
+        decode = codec.decoder(columns, registry)
+        key = columns.index("id")
+        records = []
+        for row in result:
+            try:
+                records.append(decode(row))
+            except RowError as exc:
+                problems.append(
+                    Problem(Location(self.url, None, exc.field), exc.message, kind, row[key])
+                )
+        return records
+
+    def _decode(
+        self,
+        codec: Codec,
+        row: Mapping[Any, Any],
+        registry: Registry,
+        validate: bool,
+        kind: str,
+        problems: list[Problem],
+    ) -> Any:
+        try:
+            if validate:
+                return codec.decode_validated(row, registry)
+            return codec.decode(row, registry)
+        except RowError as exc:
+            problems.append(
+                Problem(Location(self.url, None, exc.field), exc.message, kind, row["id"])
+            )
+            return None
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(
+        self, ledger: Ledger, *, actor: str | None = None, progress: Progress | None = None
+    ) -> SaveResult:
+        """Make the store's copy of ``ledger``'s jurisdiction equal to ``ledger``.
+
+        Writes only the difference (records inserted, updated, deleted), in one transaction,
+        and appends an audit entry for each; an updated record's ``version`` goes up by one.
+        Nothing is written if anything fails.
+        """
+        actor = actor or default_actor()
+        lid = ledger.jurisdiction.id
+        result = SaveResult(lid)
+        total = sum(len(ledger.records(k.name)) for k in RECORD_KINDS)
+        done = 0
+        with self.writing() as conn:
+            audit = AuditAppender(conn, actor, datetime.now(UTC))
+            self._save_jurisdiction(conn, ledger.jurisdiction, audit, ledger.registry)
+            for kind in RECORD_KINDS:
+                self._save_kind(conn, kind, lid, ledger, audit, result)
+                done += len(ledger.records(kind.name))
+                if progress:
+                    progress("save", done, total)
+            audit.flush()
+            result.audit_entries = audit.count
+        return result
+
+    def _save_jurisdiction(
+        self, conn: Connection, jurisdiction: Jurisdiction, audit: AuditAppender, registry: Registry
+    ) -> None:
+        codec = JURISDICTION_CODEC
+        dumped = codec.dump(jurisdiction)
+        new_row = codec.row(dumped)
+        old = (
+            conn.execute(select(LEDGERS).where(LEDGERS.c.id == jurisdiction.id)).mappings().first()
+        )
+        if old is None:
+            conn.execute(LEDGERS.insert().values(**new_row, version=1))
+            audit.append(
+                "insert",
+                jurisdiction.id,
+                JURISDICTION_KIND,
+                jurisdiction.id,
+                None,
+                canonical_json(dumped),
+            )
+            return
+        if _same_record(codec, old, jurisdiction, registry):
+            return
+        updated = conn.execute(
+            LEDGERS.update()
+            .where(LEDGERS.c.id == jurisdiction.id, LEDGERS.c.version == old["version"])
+            .values(**{k: v for k, v in new_row.items() if k != "id"}, version=old["version"] + 1)
+        )
+        if updated.rowcount != 1:
+            raise ConflictError(f"ledger {jurisdiction.id!r} was changed by someone else")
+        audit.append(
+            "update",
+            jurisdiction.id,
+            JURISDICTION_KIND,
+            jurisdiction.id,
+            canonical_json(codec.row_json(old)),
+            canonical_json(dumped),
+        )
+
+    def _save_kind(
+        self,
+        conn: Connection,
+        kind: RecordKind,
+        lid: str,
+        ledger: Ledger,
+        audit: AuditAppender,
+        result: SaveResult,
+    ) -> None:
+        table = RECORD_TABLES[kind.name]
+        codec = CODECS[kind.name]
+        stored = conn.execute(select(table).where(table.c.ledger_id == lid))
+        decode = codec.decoder(tuple(stored.keys()), ledger.registry)
+        old_rows: dict[str, Any] = {}
+        old_records: dict[str, Any] = {}
+        for stored_row in stored:
+            mapping = stored_row._mapping
+            old_rows[mapping["id"]] = mapping
+            # a row that is no longer a valid record: whatever the ledger holds replaces it
+            with contextlib.suppress(RowError):
+                old_records[mapping["id"]] = decode(stored_row)
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]] = []
+        moves: list[dict[str, Any]] = []
+        unchanged = 0
+        seen: set[str] = set()
+        for position, record in enumerate(ledger.records(kind.name)):
+            key = record_key(kind, record, seen)
+            old = old_rows.get(key)
+            if old is not None and old_records.get(key) == record:
+                unchanged += 1
+                if old["position"] != position:
+                    moves.append({"b_id": key, "b_position": position})
+                continue
+            dumped = codec.dump(record)
+            row = codec.row(dumped)
+            row.update(ledger_id=lid, id=key, position=position)
+            if old is None:
+                row["version"] = 1
+                inserts.append(row)
+                audit.append("insert", lid, kind.name, key, None, canonical_json(dumped))
+            else:
+                row["version"] = old["version"] + 1
+                updates.append((old, row, dumped))
+        deleted = [old for key, old in old_rows.items() if key not in seen]
+        if inserts:
+            conn.execute(table.insert(), inserts)
+        for previous, row, dumped in updates:
+            changed = conn.execute(
+                table.update()
+                .where(
+                    table.c.ledger_id == lid,
+                    table.c.id == row["id"],
+                    table.c.version == previous["version"],
+                )
+                .values(**{k: v for k, v in row.items() if k not in ("ledger_id", "id")})
+            )
+            if changed.rowcount != 1:
+                raise ConflictError(f"{kind.name} {row['id']!r} was changed by someone else")
+            audit.append(
+                "update",
+                lid,
+                kind.name,
+                row["id"],
+                canonical_json(codec.row_json(previous)),
+                canonical_json(dumped),
+            )
+        for gone_row in deleted:
+            gone = conn.execute(
+                table.delete().where(
+                    table.c.ledger_id == lid,
+                    table.c.id == gone_row["id"],
+                    table.c.version == gone_row["version"],
+                )
+            )
+            if gone.rowcount != 1:
+                raise ConflictError(f"{kind.name} {gone_row['id']!r} was changed by someone else")
+            audit.append(
+                "delete",
+                lid,
+                kind.name,
+                gone_row["id"],
+                canonical_json(codec.row_json(gone_row)),
+                None,
+            )
+        if moves:
+            from sqlalchemy import bindparam
+
+            conn.execute(
+                table.update()
+                .where(table.c.ledger_id == lid, table.c.id == bindparam("b_id"))
+                .values(position=bindparam("b_position")),
+                moves,
+            )
+        result.inserted[kind.name] = len(inserts)
+        result.updated[kind.name] = len(updates)
+        result.deleted[kind.name] = len(deleted)
+        result.unchanged[kind.name] = unchanged
+
+    # --- the audit trail ----------------------------------------------------------------------
+
+    def log_event(
+        self,
+        ledger_id: str,
+        action: Action,
+        details: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> AuditEntry:
+        """Append an audit entry that records an event rather than a change: who exported the
+        ledger with its personal data in clear (``export_unmasked``), where to."""
+        with self.writing() as conn:
+            self._resolve(conn, ledger_id)
+            audit = AuditAppender(conn, actor or default_actor(), datetime.now(UTC))
+            audit.append(
+                action, ledger_id, "ledger", ledger_id, None, canonical_json(dict(details))
+            )
+            audit.flush()
+            seq = audit.seq
+        return next(iter(self.audit_entries_from(seq)))
+
+    def audit_entries_from(self, seq: int) -> list[AuditEntry]:
+        """The entries from ``seq`` on."""
+        from .schema import AUDIT_LOG as log
+
+        with self.reading() as conn:
+            rows = conn.execute(select(log).where(log.c.seq >= seq).order_by(log.c.seq))
+            return [AuditEntry.from_row(row) for row in rows.mappings()]
+
+    def audit_entries(
+        self,
+        *,
+        ledger_id: str | None = None,
+        kind: str | None = None,
+        record_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """The audit trail (read-only), oldest first, optionally about one ledger, kind or record."""
+        with self.reading() as conn:
+            return list(read_entries(conn, ledger_id=ledger_id, kind=kind, record_id=record_id))
+
+    def verify_audit(self, *, check_records: bool = True) -> AuditVerification:
+        """Check the audit trail's chain and, unless told not to, the records against it."""
+        return verify_audit(self, check_records=check_records)
+
+
+def record_key(kind: RecordKind, record: Any, seen: set[str]) -> str:
+    """The record's key in its table; a repeated natural key gets ``#2``, ``#3``... (in order)."""
+    key = kind.key_of(record)
+    if key in seen:
+        n = 2
+        while f"{key}#{n}" in seen:
+            n += 1
+        key = f"{key}#{n}"
+    seen.add(key)
+    return key
+
+
+def _same_record(codec: Codec, row: Mapping[Any, Any], record: Any, registry: Registry) -> bool:
+    try:
+        return bool(codec.decode(row, registry) == record)
+    except RowError:
+        return False
+
+
+# =============================================================================================
+# Verifying the audit trail
+# =============================================================================================
+
+
+def verify_audit(store: Store, *, check_records: bool = True) -> AuditVerification:
+    """Check the store's audit trail: every entry's hash, the chain of ``prev_hash`` and ``seq``,
+    and (``check_records``) that every record equals what its last audit entry says it is.
+
+    The result lists each problem, the first one first: an entry edited (its ``seq``), entries
+    deleted (the missing ``seq`` numbers), a record changed outside the audit trail.
+    """
+    last: dict[tuple[str, str, str], tuple[int, str | None]] = {}
+
+    def entries(conn: Connection) -> Iterator[AuditEntry]:
+        for entry in read_entries(conn):
+            if entry.action in RECORD_ACTIONS:
+                last[(entry.ledger_id, entry.kind, entry.record_id)] = (entry.seq, entry.after)
+            yield entry
+
+    with store.reading() as conn:
+        count, head_seq, head_hash, problems = verify_chain(entries(conn))
+        checked = 0
+        if check_records:
+            found: list[AuditProblem] = []
+            tables: list[tuple[str, Codec, Any]] = [
+                (JURISDICTION_KIND, JURISDICTION_CODEC, LEDGERS)
+            ]
+            tables += [(k.name, CODECS[k.name], RECORD_TABLES[k.name]) for k in RECORD_KINDS]
+            present: set[tuple[str, str, str]] = set()
+            for kind, codec, table in tables:
+                for row in conn.execute(select(table)).mappings():
+                    checked += 1
+                    lid = row["id"] if kind == JURISDICTION_KIND else row["ledger_id"]
+                    key = (lid, kind, row["id"])
+                    present.add(key)
+                    found += _check_record(codec, row, key, last.get(key))
+            for key, (seq, after) in last.items():
+                if after is not None and key not in present:
+                    found.append(
+                        AuditProblem(
+                            "record_missing",
+                            Text(
+                                f"{key[1]} {key[2]} 已从数据库中删除，但审计记录中没有删除记录"
+                                f"（最后一条：{seq}）",
+                                f"{key[1]} {key[2]} is gone from the store without an audit "
+                                f"entry saying so (its last entry is {seq})",
+                            ),
+                            seq=seq,
+                            kind=key[1],
+                            record_id=key[2],
+                            ledger_id=key[0],
+                        )
+                    )
+            problems += found
+    return AuditVerification(count, head_seq, head_hash, checked, tuple(problems))
+
+
+def _check_record(
+    codec: Codec,
+    row: Mapping[Any, Any],
+    key: tuple[str, str, str],
+    last: tuple[int, str | None] | None,
+) -> list[AuditProblem]:
+    lid, kind, record_id = key
+    if last is None or last[1] is None:
+        return [
+            AuditProblem(
+                "record_unaudited",
+                Text(
+                    f"{kind} {record_id} 没有对应的审计记录（在审计之外写入，或其审计记录已被删除）",
+                    f"{kind} {record_id} has no audit entry: it was written outside the API, "
+                    "or its entries were removed",
+                ),
+                kind=kind,
+                record_id=record_id,
+                ledger_id=lid,
+            )
+        ]
+    seq, after = last
+    expected = codec.row(json.loads(after or "{}"))
+    differing = sorted(
+        name for name, value in expected.items() if name in row and not _equal(row[name], value)
+    )
+    if not differing:
+        return []
+    return [
+        AuditProblem(
+            "record_changed",
+            Text(
+                f"{kind} {record_id} 与其最后一条审计记录（{seq}）不符：{', '.join(differing)}",
+                f"{kind} {record_id} differs from its last audit entry ({seq}) in "
+                f"{', '.join(differing)}: changed outside the API, or later entries were removed",
+            ),
+            seq=seq,
+            kind=kind,
+            record_id=record_id,
+            ledger_id=lid,
+        )
+    ]
+
+
+def _equal(stored: Any, expected: Any) -> bool:
+    if stored == expected:
+        return True
+    # JSON columns may come back with a different key order or number form; compare as JSON.
+    try:
+        return bool(canonical_json(stored) == canonical_json(expected))
+    except (TypeError, ValueError):
+        return False
