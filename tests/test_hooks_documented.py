@@ -32,7 +32,9 @@ def test_there_are_hooks() -> None:
 def test_every_hook_is_documented_under_its_signature() -> None:
     headings = set(documented())
     missing = sorted(sig for sig in hook_signatures().values() if sig not in headings)
-    assert not missing, f"undocumented hooks (add a '### signature' heading to docs/hooks.md): {missing}"
+    assert not missing, (
+        f"undocumented hooks (add a '### signature' heading to docs/hooks.md): {missing}"
+    )
 
 
 def test_every_documented_hook_exists() -> None:

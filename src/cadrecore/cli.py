@@ -478,6 +478,23 @@ def audit_verify(
     raise typer.Exit(EXIT_FINDINGS)
 
 
+# ---------------------------------------------------------------------------------------------
+# The annual report, the demo and synthetic ledgers (each in its own module, registered here)
+# ---------------------------------------------------------------------------------------------
+
+
+def _register_more_commands() -> None:
+    from .cli_report import demo, report
+    from .cli_synth import synth
+
+    app.command()(report)
+    app.command()(demo)
+    app.command()(synth)
+
+
+_register_more_commands()
+
+
 def main() -> None:
     """Entry point of the ``cadrecore`` script."""
     app()
