@@ -150,7 +150,9 @@ def report(
 def demo(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="写入此目录，默认当前目录 / where to build it (default: here)"),
+        typer.Argument(
+            help="写入此目录，默认 ./cadrecore-demo / where to build it (default: ./cadrecore-demo)"
+        ),
     ] = None,
     generated_at: Annotated[
         str | None,
@@ -165,7 +167,7 @@ def demo(
     def show(text: Text) -> None:
         print(f"✓ {text.zh} / {text.en}")
 
-    target = folder or Path.cwd()
+    target = folder or Path.cwd() / "cadrecore-demo"
     try:
         target.mkdir(parents=True, exist_ok=True)
         result = run_demo(
