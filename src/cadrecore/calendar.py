@@ -68,10 +68,12 @@ FREQUENCIES = ("monthly", "quarterly", "half_yearly", "yearly")
 _MONTHS_PER = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
 
-def periods_in(frequency: str, within: Period) -> list[Period]:
+@lru_cache(maxsize=4096)
+def periods_in(frequency: str, within: Period) -> tuple[Period, ...]:
     """The calendar periods of ``frequency`` (monthly, quarterly, ...) that overlap ``within``.
 
     Each period is cut to ``within``: a branch formed on 15 May has a May that starts then.
+    Cached: every branch of a year asks for the same periods.
     """
     from dateutil.rrule import MONTHLY, rrule
 
@@ -88,7 +90,7 @@ def periods_in(frequency: str, within: Period) -> list[Period]:
         period = Period(day, day + relativedelta(months=step) - timedelta(days=1))
         cut = Period(max(period.start, within.start), min(period.end, within.end))
         result.append(cut)
-    return result
+    return tuple(result)
 
 
 def period_label(period: Period, frequency: str) -> str:

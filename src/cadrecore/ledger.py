@@ -106,6 +106,9 @@ class Ledger(BaseModel):
         )
         self._registry = registry
         self._by_id = {kind.name: {} for kind in RECORD_KINDS if kind.keyed}
+        # the same dict in the instance's own namespace: reading a pydantic private attribute
+        # goes through BaseModel.__getattr__, which the hot lookups below cannot afford
+        self.__dict__["_ids"] = self._by_id
         problems = self._index_ids()
         problems += self._cross_check()
         if problems:
@@ -179,6 +182,7 @@ class Ledger(BaseModel):
 
     def _cross_check(self) -> list[Problem]:
         problems: list[Problem] = []
+        by_id = self._by_id
         units, cadres, branches = (
             self._by_id["units"],
             self._by_id["cadres"],
@@ -186,7 +190,7 @@ class Ledger(BaseModel):
         )
 
         def ref(kind: str, rid: str | None, field: str, value: str | None, target: str) -> None:
-            if value is not None and value not in self._by_id[target]:
+            if value is not None and value not in by_id[target]:
                 problems.append(
                     _problem(
                         kind,
@@ -488,7 +492,7 @@ class Ledger(BaseModel):
     def get(self, kind: str, record_id: str) -> Any:
         """The record of ``kind`` with ``record_id``; KeyError naming both if there is none."""
         try:
-            return self._by_id[kind][record_id]
+            return self.__dict__["_ids"][kind][record_id]
         except KeyError:
             raise KeyError(f"no {kind} record with id {record_id!r}") from None
 
