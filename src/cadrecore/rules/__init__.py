@@ -14,9 +14,16 @@ from .findings import (
     Severity,
     Subject,
 )
-from .parameters import Parameter, ParameterVersion, PluginOverride
+from .parameters import (
+    LOCAL_DEFAULT_SOURCE,
+    Parameter,
+    ParameterVersion,
+    PluginOverride,
+    local_default,
+)
 
 __all__ = [
+    "LOCAL_DEFAULT_SOURCE",
     "Finding",
     "Measure",
     "Occurrence",
@@ -34,4 +41,5 @@ __all__ = [
     "Subject",
     "evaluate",
     "get_rulebook",
+    "local_default",
 ]

@@ -186,6 +186,21 @@ class ParameterResolver:
         yield None
 
 
+#: Where a plugin's own default comes from when no official text sets the value.
+LOCAL_DEFAULT_SOURCE = (
+    "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
+    "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
+)
+#: The date from which plugins' local defaults hold.
+LOCAL_DEFAULTS_FROM = date(2018, 1, 1)
+
+
+def local_default(value: Any, source: str = LOCAL_DEFAULT_SOURCE) -> tuple[ParameterVersion, ...]:
+    """The versions of a parameter no official text sets: one ``local`` value from 2018-01-01,
+    which a ledger overrides in its own ``parameters.yaml``."""
+    return (ParameterVersion(value, LOCAL_DEFAULTS_FROM, source, "local"),)
+
+
 def parameters_from_data(entries: Iterable[Mapping[str, Any]]) -> list[Parameter]:
     """Parameters from plain data (the built-in ``parameters.yaml``)."""
     result = []

@@ -8,31 +8,19 @@ unit), and the rules then read that instead.
 
 from __future__ import annotations
 
-from datetime import date
-
 from cadrecore import Text
-from cadrecore.rules import Parameter, ParameterVersion
-
-DEFAULTS_FROM = date(2018, 1, 1)
-DEFAULT_SOURCE = (
-    "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
-    "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
-)
+from cadrecore.rules import Parameter, local_default
 
 REVIEW_WITHIN_WORKING_DAYS = "art_academy.review_within_working_days"
 MIN_ATTENDANCE_SHARE = "art_academy.min_attendance_share"
 EXHIBITIONS_PER_YEAR = "art_academy.exhibitions_per_year"
 
 
-def _default(value: float) -> tuple[ParameterVersion, ...]:
-    return (ParameterVersion(value, DEFAULTS_FROM, DEFAULT_SOURCE, "local"),)
-
-
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=REVIEW_WITHIN_WORKING_DAYS,
         label=Text("报名审核时限", "enrolment reviewed within"),
-        versions=_default(5),
+        versions=local_default(5),
         unit="工作日",
         description=Text(
             "报名后须在此期限内受理或回复（由 builtin::services.deadlines 按服务流程检查）",
@@ -43,7 +31,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=MIN_ATTENDANCE_SHARE,
         label=Text("学员出勤率下限", "lowest attendance share of a student"),
-        versions=_default(0.5),
+        versions=local_default(0.5),
         description=Text(
             "结业学员出勤课次占计划课次的比例低于此值，提示跟进",
             "a student who finished a term having attended a smaller share of the planned "
@@ -53,7 +41,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=EXHIBITIONS_PER_YEAR,
         label=Text("每年学员作品展次数", "student exhibitions a year"),
-        versions=_default(1),
+        versions=local_default(1),
         unit="次",
     ),
 )

@@ -8,16 +8,8 @@ ledger or a unit (one county's own age, say).
 
 from __future__ import annotations
 
-from datetime import date
-
 from cadrecore import Text
-from cadrecore.rules import Parameter, ParameterVersion
-
-DEFAULTS_FROM = date(2018, 1, 1)
-DEFAULT_SOURCE = (
-    "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
-    "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
-)
+from cadrecore.rules import Parameter, local_default
 
 ACCEPT_WITHIN_WORKING_DAYS = "family_doctor.accept_within_working_days"
 MIN_AGE = "family_doctor.min_age"
@@ -25,15 +17,11 @@ VISIT_GRACE_DAYS = "family_doctor.visit_grace_days"
 RENEWAL_NOTICE_DAYS = "family_doctor.renewal_notice_days"
 
 
-def _default(value: int) -> tuple[ParameterVersion, ...]:
-    return (ParameterVersion(value, DEFAULTS_FROM, DEFAULT_SOURCE, "local"),)
-
-
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=ACCEPT_WITHIN_WORKING_DAYS,
         label=Text("签约申请受理时限", "contract request accepted within"),
-        versions=_default(5),
+        versions=local_default(5),
         unit="工作日",
         description=Text(
             "申请后须在此期限内受理或回复（由 builtin::services.deadlines 按服务流程检查）",
@@ -44,7 +32,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=MIN_AGE,
         label=Text("家庭医生签约关注年龄", "age from which a contract is sought"),
-        versions=_default(80),
+        versions=local_default(80),
         unit="岁",
         description=Text(
             "达到此年龄的在世老干部计入签约覆盖率（高龄老干部）",
@@ -54,7 +42,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=VISIT_GRACE_DAYS,
         label=Text("随访宽限天数", "days of grace for a follow-up visit"),
-        versions=_default(15),
+        versions=local_default(15),
         unit="天",
         description=Text(
             "随访应在约定间隔期满后此天数内完成",
@@ -64,7 +52,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=RENEWAL_NOTICE_DAYS,
         label=Text("续约提醒天数", "days before a contract ends to arrange its renewal"),
-        versions=_default(30),
+        versions=local_default(30),
         unit="天",
     ),
 )

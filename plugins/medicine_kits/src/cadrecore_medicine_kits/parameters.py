@@ -7,16 +7,8 @@ defaults hold. A ledger sets its own in ``parameters.yaml``, for the whole ledge
 
 from __future__ import annotations
 
-from datetime import date
-
 from cadrecore import Text
-from cadrecore.rules import Parameter, ParameterVersion
-
-DEFAULTS_FROM = date(2018, 1, 1)
-DEFAULT_SOURCE = (
-    "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
-    "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
-)
+from cadrecore.rules import Parameter, local_default
 
 ACCEPT_WITHIN_WORKING_DAYS = "medicine_kits.accept_within_working_days"
 DELIVER_WITHIN_WORKING_DAYS = "medicine_kits.deliver_within_working_days"
@@ -24,15 +16,11 @@ EXPIRY_WARNING_DAYS = "medicine_kits.expiry_warning_days"
 CHECK_EVERY_MONTHS = "medicine_kits.check_every_months"
 
 
-def _default(value: int) -> tuple[ParameterVersion, ...]:
-    return (ParameterVersion(value, DEFAULTS_FROM, DEFAULT_SOURCE, "local"),)
-
-
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=ACCEPT_WITHIN_WORKING_DAYS,
         label=Text("药箱申请受理时限", "kit request accepted within"),
-        versions=_default(5),
+        versions=local_default(5),
         unit="工作日",
         description=Text(
             "申请后须在此期限内受理或回复（由 builtin::services.deadlines 按服务流程检查）",
@@ -43,7 +31,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=DELIVER_WITHIN_WORKING_DAYS,
         label=Text("药箱配送时限", "kit delivered within"),
-        versions=_default(20),
+        versions=local_default(20),
         unit="工作日",
         description=Text(
             "受理后须在此期限内把药箱送到老干部家中（由 builtin::services.deadlines 检查）",
@@ -54,13 +42,13 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=EXPIRY_WARNING_DAYS,
         label=Text("药品临期提醒天数", "days before expiry to replace a medicine"),
-        versions=_default(90),
+        versions=local_default(90),
         unit="天",
     ),
     Parameter(
         key=CHECK_EVERY_MONTHS,
         label=Text("药箱检查周期", "months between kit checks"),
-        versions=_default(6),
+        versions=local_default(6),
         unit="月",
     ),
 )

@@ -8,33 +8,21 @@ own in ``parameters.yaml``, for the whole ledger or a unit.
 
 from __future__ import annotations
 
-from datetime import date
-
 from cadrecore import Text
-from cadrecore.rules import Parameter, ParameterVersion
+from cadrecore.rules import Parameter, local_default
 
 from .service import ACCEPT_WITHIN_WORKING_DAYS, MENU
-
-DEFAULTS_FROM = date(2018, 1, 1)
-DEFAULT_SOURCE = (
-    "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
-    "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
-)
 
 MIN_AVERAGE_RATING = "order_service.min_average_rating"
 MIN_RATINGS = "order_service.min_ratings"
 STUCK_AFTER_DAYS = "order_service.stuck_after_days"
 
 
-def _default(value: float, source: str = DEFAULT_SOURCE) -> tuple[ParameterVersion, ...]:
-    return (ParameterVersion(value, DEFAULTS_FROM, source, "local"),)
-
-
 RESPONSE_PARAMETERS: tuple[Parameter, ...] = tuple(
     Parameter(
         key=item.parameter_key,
         label=Text(f"“{item.label.zh}”上门服务时限", f"{item.label.en}: served within"),
-        versions=_default(
+        versions=local_default(
             item.response_working_days,
             "cadrecore 默认值，取自插件的服务菜单（MENU） / cadrecore default, from the plugin's menu",
         ),
@@ -51,7 +39,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=ACCEPT_WITHIN_WORKING_DAYS,
         label=Text("点单受理时限", "order accepted within"),
-        versions=_default(1),
+        versions=local_default(1),
         unit="工作日",
         description=Text(
             "点单后须在此期限内受理或回复（由 builtin::services.deadlines 按服务流程检查）",
@@ -63,19 +51,19 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         key=MIN_AVERAGE_RATING,
         label=Text("服务项目平均评价下限", "lowest average rating of a menu item"),
-        versions=_default(4.0),
+        versions=local_default(4.0),
         unit="分（1–5）",
     ),
     Parameter(
         key=MIN_RATINGS,
         label=Text("计算平均评价所需最少评价数", "ratings needed to judge an average"),
-        versions=_default(5),
+        versions=local_default(5),
         unit="条",
     ),
     Parameter(
         key=STUCK_AFTER_DAYS,
         label=Text("订单停滞天数", "days after which an open order is stuck"),
-        versions=_default(30),
+        versions=local_default(30),
         unit="天",
         description=Text(
             "已申请、已受理或已安排的订单，自最近一次流转起超过此天数未再推进，视为停滞",
