@@ -11,38 +11,71 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .calendar import Period
-from .errors import CadrecoreError, LedgerError, Location, PluginError, Problem, UnknownKeyError
-from .i18n import Text
-from .io.folder import load_ledger, save_ledger
-from .ledger import Ledger
-from .plugins import (
-    ENTRY_POINT_GROUP,
-    build_registry,
-    describe_plugins,
-    get_plugin_manager,
-    get_registry,
-    hookimpl,
-    new_plugin_manager,
-    using_plugin_manager,
-)
-from .registry import (
-    ActivityKind,
-    BranchType,
-    ChecklistItem,
-    PlanMetric,
-    Registry,
-    ServiceType,
-)
+from ._markers import hookimpl
 
 if TYPE_CHECKING:
+    from .calendar import Period
+    from .errors import (
+        CadrecoreError,
+        LedgerError,
+        Location,
+        PluginError,
+        Problem,
+        UnknownKeyError,
+    )
+    from .i18n import Text
+    from .io.folder import load_ledger, save_ledger
     from .io.importing import import_files, import_into_store
     from .io.xlsx import export_xlsx
+    from .ledger import Ledger
+    from .plugins import (
+        ENTRY_POINT_GROUP,
+        build_registry,
+        describe_plugins,
+        get_plugin_manager,
+        get_registry,
+        new_plugin_manager,
+        using_plugin_manager,
+    )
+    from .registry import (
+        ActivityKind,
+        BranchType,
+        ChecklistItem,
+        PlanMetric,
+        Registry,
+        ServiceType,
+    )
     from .store import Store, open_store, verify_audit
 
-#: Imported when first used: the store pulls in SQLAlchemy and spreadsheets openpyxl, a third
-#: of a second that ``import cadrecore`` should not cost those who use neither.
+#: Everything but ``hookimpl`` is imported when first used: a plugin module does
+#: ``from cadrecore import hookimpl`` and must not pay for the models, the ledger, the store
+#: (SQLAlchemy) or spreadsheets (openpyxl) just to be registered (``cadrecore plugins`` and
+#: ``cadrecore --help`` start in a fraction of a second because of this).
 _LAZY = {
+    "Period": "calendar",
+    "CadrecoreError": "errors",
+    "LedgerError": "errors",
+    "Location": "errors",
+    "PluginError": "errors",
+    "Problem": "errors",
+    "UnknownKeyError": "errors",
+    "Text": "i18n",
+    "load_ledger": "io.folder",
+    "save_ledger": "io.folder",
+    "Ledger": "ledger",
+    "ENTRY_POINT_GROUP": "plugins",
+    "build_registry": "plugins",
+    "describe_plugins": "plugins",
+    "get_plugin_manager": "plugins",
+    "get_registry": "plugins",
+    "new_plugin_manager": "plugins",
+    "using_plugin_manager": "plugins",
+    "ActivityKind": "registry",
+    "BranchType": "registry",
+    "ChecklistItem": "registry",
+    "PlanMetric": "registry",
+    "Registry": "registry",
+    "ServiceType": "registry",
     "Store": "store",
     "open_store": "store",
     "verify_audit": "store",
@@ -56,8 +89,14 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'cadrecore' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __version__ = "0.1.0"

@@ -65,7 +65,9 @@ class Ledger(BaseModel):
     (:func:`cadrecore.load_ledger`) or from a store. ``Ledger.replace(...)`` makes a changed copy.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True
+    )
 
     jurisdiction: Jurisdiction
     units: tuple[Unit, ...] = ()

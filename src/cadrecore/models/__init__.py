@@ -1,42 +1,129 @@
-"""The typed domain model of veteran cadre work: one module per concept."""
+"""The typed domain model of veteran cadre work: one module per concept.
 
-from .activities import Activity, LeaderPresence
-from .cadres import Cadre, PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
-from .common import (
-    Date,
-    KeyOf,
-    LabelledEnum,
-    LeadingBody,
-    MonthDay,
-    Record,
-    RecordId,
-    Sensitive,
-    Sensitivity,
-    split_cell,
-)
-from .jurisdiction import Jurisdiction
-from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
-from .opinions import Opinion
-from .party import Branch, Membership, PartyOrg, PartyOrgKind, Tie
-from .plans import Checklist, ChecklistEntry, Plan, PlanTarget, Theme
-from .policy import ParameterOverride, Waiver
-from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
-from .recognitions import Recognition, RecognitionKind, RecognitionLevel
-from .services import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
-from .treatment import TreatmentGrant, TreatmentStandard
-from .units import (
-    AppointmentBasis,
-    Assignment,
-    Establishment,
-    EstablishmentKind,
-    LeadershipPost,
-    PostGrade,
-    PostTier,
-    StaffMember,
-    Unit,
-    UnitKind,
-    UnitLevel,
-)
+Each name is imported from its module when first used, so that ``cadrecore.models.common``
+(all that the registry needs) does not cost every model class.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .activities import Activity, LeaderPresence
+    from .cadres import Cadre, PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
+    from .common import (
+        Date,
+        KeyOf,
+        LabelledEnum,
+        LeadingBody,
+        MonthDay,
+        Record,
+        RecordId,
+        Sensitive,
+        Sensitivity,
+        split_cell,
+    )
+    from .jurisdiction import Jurisdiction
+    from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
+    from .opinions import Opinion
+    from .party import Branch, Membership, PartyOrg, PartyOrgKind, Tie
+    from .plans import Checklist, ChecklistEntry, Plan, PlanTarget, Theme
+    from .policy import ParameterOverride, Waiver
+    from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
+    from .recognitions import Recognition, RecognitionKind, RecognitionLevel
+    from .services import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
+    from .treatment import TreatmentGrant, TreatmentStandard
+    from .units import (
+        AppointmentBasis,
+        Assignment,
+        Establishment,
+        EstablishmentKind,
+        LeadershipPost,
+        PostGrade,
+        PostTier,
+        StaffMember,
+        Unit,
+        UnitKind,
+        UnitLevel,
+    )
+
+_LAZY = {
+    "Activity": "activities",
+    "LeaderPresence": "activities",
+    "Cadre": "cadres",
+    "PartyStatus": "cadres",
+    "ResidenceKind": "cadres",
+    "RetirementKind": "cadres",
+    "RevolutionPeriod": "cadres",
+    "Date": "common",
+    "KeyOf": "common",
+    "LabelledEnum": "common",
+    "LeadingBody": "common",
+    "MonthDay": "common",
+    "Record": "common",
+    "RecordId": "common",
+    "Sensitive": "common",
+    "Sensitivity": "common",
+    "split_cell": "common",
+    "Jurisdiction": "jurisdiction",
+    "KINDS_BY_NAME": "kinds",
+    "RECORD_KINDS": "kinds",
+    "RecordKind": "kinds",
+    "Opinion": "opinions",
+    "Branch": "party",
+    "Membership": "party",
+    "PartyOrg": "party",
+    "PartyOrgKind": "party",
+    "Tie": "party",
+    "Checklist": "plans",
+    "ChecklistEntry": "plans",
+    "Plan": "plans",
+    "PlanTarget": "plans",
+    "Theme": "plans",
+    "ParameterOverride": "policy",
+    "Waiver": "policy",
+    "Programme": "programmes",
+    "Project": "programmes",
+    "ProjectField": "programmes",
+    "ProjectResult": "programmes",
+    "ResultMetric": "programmes",
+    "Recognition": "recognitions",
+    "RecognitionKind": "recognitions",
+    "RecognitionLevel": "recognitions",
+    "ServiceEvent": "services",
+    "ServiceRecord": "services",
+    "ServiceRole": "services",
+    "ServiceState": "services",
+    "TreatmentGrant": "treatment",
+    "TreatmentStandard": "treatment",
+    "AppointmentBasis": "units",
+    "Assignment": "units",
+    "Establishment": "units",
+    "EstablishmentKind": "units",
+    "LeadershipPost": "units",
+    "PostGrade": "units",
+    "PostTier": "units",
+    "StaffMember": "units",
+    "Unit": "units",
+    "UnitKind": "units",
+    "UnitLevel": "units",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "KINDS_BY_NAME",

@@ -49,6 +49,7 @@ class Record(BaseModel):
         use_enum_values=False,
         validate_default=False,
         field_title_generator=_field_title,
+        defer_build=True,
     )
 
 
