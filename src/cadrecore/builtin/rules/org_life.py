@@ -8,6 +8,7 @@ towards the quorum.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -129,11 +130,13 @@ def _branch(
     missing: list[str] = []
     invalid: list[str] = []
     next_due: date | None = None
+    dates = [a.date for a in records]
     for period in periods_in(frequency, window):
         label = period_label(period, frequency)
         if period.start > ctx.as_of:
             break
-        in_period = [a for a in records if a.date in period]
+        # records are by date: the period's are one slice
+        in_period = records[bisect_left(dates, period.start) : bisect_right(dates, period.end)]
         if not in_period:
             if ctx.as_of >= period.end:
                 due_count += 1
@@ -143,7 +146,8 @@ def _branch(
                 next_due = next_due or period.end
                 yield ctx.occurrence(subject, label, period.end, "pending")
             continue
-        verdicts = [(a, _valid(a, _quorum(ctx, ob, branch, a.date))) for a in in_period]
+        # the first record that counts (judged one by one: a quorum costs a members list)
+        verdicts = ((a, _valid(a, _quorum(ctx, ob, branch, a.date))) for a in in_period)
         good = next(((a, v) for a, v in verdicts if v is not False), None)
         if ctx.as_of >= period.end or good is not None:
             due_count += 1
