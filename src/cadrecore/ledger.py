@@ -9,15 +9,17 @@ query methods answer what rules and reports ask, from indexes built once.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
+from ._gc import collector_paused
 from .calendar import Period
 from .errors import LedgerError, Location, Problem
 from .i18n import Text
@@ -101,18 +103,28 @@ class Ledger(BaseModel):
         from .plugins import get_registry
 
         registry = registry or get_registry()
-        # validate as BaseModel.__init__ does, but with the registry in the context, so that
-        # records given as plain data check their keys against this ledger's registry
-        self.__pydantic_validator__.validate_python(
-            data, self_instance=self, context={"registry": registry}
-        )
+        values = _prebuilt(data)
+        if values is not None:
+            # every kind is already a tuple of built records: validating them again would only
+            # re-run each record's own validators (a third of a load from the store)
+            object.__setattr__(self, "__dict__", values)
+            object.__setattr__(self, "__pydantic_fields_set__", set(data))
+            object.__setattr__(self, "__pydantic_extra__", None)
+            object.__setattr__(self, "__pydantic_private__", {})
+        else:
+            # validate as BaseModel.__init__ does, but with the registry in the context, so
+            # that records given as plain data check their keys against this ledger's registry
+            self.__pydantic_validator__.validate_python(
+                data, self_instance=self, context={"registry": registry}
+            )
         self._registry = registry
         self._by_id = {kind.name: {} for kind in RECORD_KINDS if kind.keyed}
         # the same dict in the instance's own namespace: reading a pydantic private attribute
         # goes through BaseModel.__getattr__, which the hot lookups below cannot afford
         self.__dict__["_ids"] = self._by_id
-        problems = self._index_ids()
-        problems += self._cross_check()
+        with collector_paused():
+            problems = self._index_ids()
+            problems += self._cross_check()
         if problems:
             raise LedgerError(problems, source=self.jurisdiction.name)
 
@@ -124,7 +136,10 @@ class Ledger(BaseModel):
         """A copy with some kinds replaced (``ledger.replace(activities=...)``), checked anew."""
         data = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(changes)
-        return Ledger(registry=self._registry, **data)
+        copy = Ledger(registry=self._registry, **data)
+        if "_store_origin" in self.__dict__:  # the store it was read from: see Store.save
+            copy.__dict__["_store_origin"] = self.__dict__["_store_origin"]
+        return copy
 
     def __eq__(self, other: object) -> bool:
         """Equal when every kind holds the same records: the registry a ledger was checked
@@ -184,11 +199,12 @@ class Ledger(BaseModel):
 
     def _cross_check(self) -> list[Problem]:
         problems: list[Problem] = []
-        by_id = self._by_id
+        by_id = self.__dict__["_ids"]
+        activity_kinds = self._registry.activity_kinds
         units, cadres, branches = (
-            self._by_id["units"],
-            self._by_id["cadres"],
-            self._by_id["branches"],
+            by_id["units"],
+            by_id["cadres"],
+            by_id["branches"],
         )
 
         def ref(kind: str, rid: str | None, field: str, value: str | None, target: str) -> None:
@@ -237,18 +253,18 @@ class Ledger(BaseModel):
             ref("activities", act.id, "theme_id", act.theme_id, "themes")
             for cadre_id in act.attendee_ids:
                 ref("activities", act.id, "attendee_ids", cadre_id, "cadres")
-            if act.activity_kind not in self._registry.activity_kinds:
+            if act.activity_kind not in activity_kinds:
                 problems.append(
                     _problem(
                         "activities",
                         act.id,
                         "activity_kind",
-                        self._registry.activity_kinds.unknown_message(act.activity_kind),
-                        self._registry.activity_kinds.unknown_message(act.activity_kind),
+                        activity_kinds.unknown_message(act.activity_kind),
+                        activity_kinds.unknown_message(act.activity_kind),
                     )
                 )
                 continue
-            scope = self._registry.activity_kinds.get(act.activity_kind).scope
+            scope = activity_kinds.get(act.activity_kind).scope
             if scope == "branch" and act.branch_id is None:
                 problems.append(
                     _problem(
@@ -301,7 +317,7 @@ class Ledger(BaseModel):
         for g in self.treatment_grants:
             ref("treatment_grants", g.id, "cadre_id", g.cadre_id, "cadres")
             ref("treatment_grants", g.id, "standard_id", g.standard_id, "treatment_standards")
-            granted = self._by_id["treatment_standards"].get(g.standard_id)
+            granted = by_id["treatment_standards"].get(g.standard_id)
             if granted is not None and granted.treatment_item != g.treatment_item:
                 problems.append(
                     _problem(
@@ -581,14 +597,25 @@ class Ledger(BaseModel):
             by_cadre[m.cadre_id].append(m)
         return {k: tuple(v) for k, v in by_cadre.items()}
 
+    @cached_property
+    def _member_spans(self) -> dict[str, tuple[tuple[date, date, Cadre], ...]]:
+        """Per branch: (joined, left, cadre) of each membership, open ends as date.min/max."""
+        cadres = self.__dict__["_ids"]["cadres"]
+        return {
+            branch_id: tuple(
+                (m.since or date.min, m.until or date.max, cadres[m.cadre_id]) for m in held
+            )
+            for branch_id, held in self._memberships_by_branch.items()
+        }
+
     def members_of(self, branch_id: str, on: date | None = None) -> tuple[Cadre, ...]:
         """The cadres in ``branch_id`` (on ``on``, if given: joined by then, not yet left)."""
-        self.branch(branch_id)
-        return tuple(
-            self.cadre(m.cadre_id)
-            for m in self._memberships_by_branch.get(branch_id, ())
-            if on is None or _holds_on(m, on)
-        )
+        if branch_id not in self.__dict__["_ids"]["branches"]:
+            self.branch(branch_id)  # raises, naming it
+        spans = self._member_spans.get(branch_id, ())
+        if on is None:
+            return tuple(cadre for _, _, cadre in spans)
+        return tuple(cadre for since, until, cadre in spans if since <= on < until)
 
     def branch_of(self, cadre_id: str, on: date | None = None) -> Branch | None:
         """The branch ``cadre_id`` belongs to on ``on``; without a date, their current branch
@@ -614,9 +641,13 @@ class Ledger(BaseModel):
     # -----------------------------------------------------------------------------------------
 
     @cached_property
+    def _activities_by_date(self) -> tuple[Activity, ...]:
+        return tuple(sorted(self.activities, key=lambda a: (a.date, a.id)))
+
+    @cached_property
     def _activities_by_kind(self) -> dict[str, tuple[Activity, ...]]:
         by_kind: dict[str, list[Activity]] = defaultdict(list)
-        for act in sorted(self.activities, key=lambda a: (a.date, a.id)):
+        for act in self._activities_by_date:
             by_kind[act.activity_kind].append(act)
         return {k: tuple(v) for k, v in by_kind.items()}
 
@@ -631,9 +662,13 @@ class Ledger(BaseModel):
         """Activities of ``kind`` (any kind if None), by date, filtered by period and holder."""
         if kind is not None:
             self._registry.activity_kinds.get(kind)
-            pool: Iterable[Activity] = self._activities_by_kind.get(kind, ())
+            pool: tuple[Activity, ...] = self._activities_by_kind.get(kind, ())
         else:
-            pool = sorted(self.activities, key=lambda a: (a.date, a.id))
+            pool = self._activities_by_date
+        if period is not None and pool:  # by date: the period's activities are one slice
+            dates = self._dates_of(kind)
+            pool = pool[bisect_left(dates, period.start) : bisect_right(dates, period.end)]
+            period = None
         return tuple(
             a
             for a in pool
@@ -641,6 +676,13 @@ class Ledger(BaseModel):
             and (branch_id is None or a.branch_id == branch_id)
             and (unit_id is None or a.owner_unit_id == unit_id)
         )
+
+    def _dates_of(self, kind: str | None) -> list[date]:
+        cache: dict[str | None, list[date]] = self.__dict__.setdefault("_activity_dates", {})
+        if kind not in cache:
+            pool = self._activities_by_date if kind is None else self._activities_by_kind[kind]
+            cache[kind] = [a.date for a in pool]
+        return cache[kind]
 
     @cached_property
     def _activities_by_kind_branch(self) -> dict[str, dict[str, tuple[Activity, ...]]]:
@@ -678,6 +720,39 @@ class Ledger(BaseModel):
 
 
 _MEMBERSHIP = KINDS_BY_NAME["memberships"]
+
+
+def _record_classes() -> dict[str, type[Any]]:
+    """Each Ledger field's record class, in the fields' order."""
+    classes: dict[str, type[Any]] = {}
+    for name, info in Ledger.model_fields.items():
+        args = get_args(info.annotation)
+        classes[name] = args[0] if args else info.annotation  # type: ignore[assignment]
+    return classes
+
+
+_RECORD_CLASSES = _record_classes()
+
+
+def _prebuilt(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ledger's field values if ``data`` holds only built records, each kind a tuple of
+    exactly its model's instances (what a store, a folder loader or ``replace`` passes);
+    otherwise None, and the data is validated."""
+    classes = _RECORD_CLASSES
+    for name, value in data.items():
+        cls = classes.get(name)
+        if cls is None:
+            return None
+        if name == "jurisdiction":
+            if type(value) is not cls:
+                return None
+        elif type(value) is not tuple or not all(type(r) is cls for r in value):
+            return None
+    if "jurisdiction" not in data:
+        return None
+    values: dict[str, Any] = {name: () for name in classes}
+    values.update(data)
+    return values
 
 
 def _holds_on(m: Membership, day: date) -> bool:

@@ -19,7 +19,7 @@ def builtin_parameters() -> tuple[Parameter, ...]:
     # libyaml's safe loader when the wheel has it (ten times faster at every start), else the
     # pure-Python one: both construct plain data only
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return tuple(parameters_from_data(yaml.load(text, Loader=loader)))  # noqa: S506
+    return tuple(parameters_from_data(yaml.load(text, Loader=loader)))
 
 
 @hookimpl

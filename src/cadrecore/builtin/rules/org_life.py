@@ -82,6 +82,26 @@ def _quorum(
     return int(len(eligible) * share), eligible
 
 
+def _quorums(
+    ctx: RuleContext, ob: Obligation, branch: Branch
+) -> Callable[[date], tuple[int, set[str]] | None]:
+    """:func:`_quorum` of ``branch`` by day, each day worked out once; a committee's does not
+    depend on the day."""
+    if ob.quorum is None:
+        return lambda day: None
+    if ob.quorum == "committee":
+        fixed = _quorum(ctx, ob, branch, ctx.as_of)
+        return lambda day: fixed
+    seen: dict[date, tuple[int, set[str]] | None] = {}
+
+    def on(day: date) -> tuple[int, set[str]] | None:
+        if day not in seen:
+            seen[day] = _quorum(ctx, ob, branch, day)
+        return seen[day]
+
+    return on
+
+
 def _valid(act: Activity, quorum: tuple[int, set[str]] | None) -> bool | None:
     """Whether ``act`` counts; None when attendance was not recorded."""
     if quorum is None:
@@ -131,6 +151,7 @@ def _branch(
     invalid: list[str] = []
     next_due: date | None = None
     dates = [a.date for a in records]
+    quorum_on = _quorums(ctx, ob, branch)
     for period in periods_in(frequency, window):
         label = period_label(period, frequency)
         if period.start > ctx.as_of:
@@ -147,7 +168,7 @@ def _branch(
                 yield ctx.occurrence(subject, label, period.end, "pending")
             continue
         # the first record that counts (judged one by one: a quorum costs a members list)
-        verdicts = ((a, _valid(a, _quorum(ctx, ob, branch, a.date))) for a in in_period)
+        verdicts = ((a, _valid(a, quorum_on(a.date))) for a in in_period)
         good = next(((a, v) for a, v in verdicts if v is not False), None)
         if ctx.as_of >= period.end or good is not None:
             due_count += 1
