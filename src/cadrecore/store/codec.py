@@ -13,6 +13,7 @@ in full instead.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -181,7 +182,9 @@ def _from_column(shape: FieldShape, registry: Registry) -> Callable[[Any], Any]:
         assert shape.enum is not None
         convert = shape.enum._value2member_map_.__getitem__
     elif kind == "list" and shape.str_items:
-        convert = tuple
+        convert = _interned_tuple
+    elif kind == "str" and _is_key(shape):
+        convert = sys.intern
     elif kind in ("list", "json"):
         context = {"registry": registry}
         validate = shape.adapter.validate_python
@@ -207,6 +210,17 @@ def _from_column(shape: FieldShape, registry: Registry) -> Callable[[Any], Any]:
         return value
 
     return checked
+
+
+def _is_key(shape: FieldShape) -> bool:
+    """Whether a text field holds an id or a vocabulary key: values many records repeat."""
+    return shape.name == "id" or shape.name.endswith("_id") or shape.vocabulary is not None
+
+
+def _interned_tuple(values: Any) -> tuple[Any, ...]:
+    """A list of ids or keys (attendees, interests) as a tuple of shared strings: a province's
+    attendance lists alone would otherwise hold millions of copies of the same cadre ids."""
+    return tuple(sys.intern(v) if type(v) is str else v for v in values)
 
 
 def _to_column(shape: FieldShape) -> Callable[[Any], Any]:

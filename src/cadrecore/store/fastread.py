@@ -14,9 +14,8 @@ sorted in Python, which costs one pass over sorted input.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Date
@@ -30,8 +29,20 @@ def _json_from_text(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _date_from_text(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+def _dates_from_text() -> Callable[[Any], Any]:
+    """SQLite's date text to dates, each distinct day one shared object (a province's records
+    hold millions of dates but only some thousands of days)."""
+    seen: dict[str, date] = {}
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        day = seen.get(value)
+        if day is None:
+            day = seen[value] = date.fromisoformat(value)
+        return day
+
+    return convert
 
 
 def driver_converters(
@@ -47,7 +58,7 @@ def driver_converters(
     for column, type_code in zip(query.selected_columns, type_codes, strict=True):
         column_type = column.type
         if dialect.name == "sqlite" and isinstance(column_type, Date):
-            converters[column.name] = _date_from_text
+            converters[column.name] = _dates_from_text()
         elif dialect.name == "sqlite" and isinstance(column_type, JSON):
             converters[column.name] = _json_from_text
         else:
@@ -58,31 +69,49 @@ def driver_converters(
     return converters
 
 
-def read_raw(
-    conn: Connection, query: Select[Any]
-) -> tuple[tuple[str, ...], list[Sequence[Any]], tuple[Any, ...]]:
-    """The column names, every row of ``query`` and the columns' type codes, read with the
-    driver's cursor.
+class RawRows:
+    """The rows of a query, read with the driver's cursor a batch at a time (so that a
+    province's table is never held twice, as rows and as records); use as a context manager.
 
-    When the query selects ``position`` and ``id``, its ORDER BY is left to Python: the rows
-    come back sorted by ``(position, id)`` either way.
+    ``columns`` and ``type_codes`` describe the columns. When the query selects ``position``
+    and ``id`` its ORDER BY is dropped (``ordered`` is then False) and the caller puts the
+    records in order: a database would sort without an index, the caller sorts input that is
+    nearly always in order already.
     """
-    names = [column.name for column in query.selected_columns]
-    order_here = "position" in names and "id" in names
-    if order_here:
-        query = query.order_by(None)
-    compiled = query.compile(dialect=conn.dialect)
-    params: Any = compiled.params
-    if compiled.positional and compiled.positiontup is not None:
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), params)
-        columns = tuple(d[0] for d in cursor.description)
-        type_codes = tuple(d[1] for d in cursor.description)
-        rows: list[Sequence[Any]] = cursor.fetchall()
-    finally:
-        cursor.close()
-    if order_here:
-        rows.sort(key=itemgetter(columns.index("position"), columns.index("id")))
-    return columns, rows, type_codes
+
+    def __init__(self, conn: Connection, query: Select[Any], batch: int = 20_000) -> None:
+        names = [column.name for column in query.selected_columns]
+        self.ordered = not ("position" in names and "id" in names)
+        if not self.ordered:
+            query = query.order_by(None)
+        compiled = query.compile(dialect=conn.dialect)
+        params: Any = compiled.params
+        if compiled.positional and compiled.positiontup is not None:
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+        self.batch = batch
+        self._cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._cursor.execute(str(compiled), params)
+        description = self._cursor.description
+        self.columns: tuple[str, ...] = tuple(d[0] for d in description)
+        self.type_codes: tuple[Any, ...] = tuple(d[1] for d in description)
+
+    def __enter__(self) -> RawRows:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cursor.close()
+
+    def batches(self) -> Iterator[Sequence[Sequence[Any]]]:
+        while True:
+            rows = self._cursor.fetchmany(self.batch)
+            if not rows:
+                return
+            yield rows
+
+
+def in_order(records: list[Any], keys: list[tuple[Any, Any]]) -> list[Any]:
+    """``records`` sorted by their ``(position, id)`` keys; as they are when already in order."""
+    if all(keys[i] <= keys[i + 1] for i in range(len(keys) - 1)):
+        return records
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [records[i] for i in order]
