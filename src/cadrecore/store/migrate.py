@@ -65,6 +65,12 @@ def upgrade(store: Store, target: str = "head") -> None:
     """Migrate ``store`` to ``target`` (the newest revision by default)."""
     from .store import StoreError
 
+    if target == "head":
+        # the common case, a store already at the head, only reads: opening a store must not
+        # wait for (or hold up) someone's save
+        with store.engine.connect() as conn, conn.begin():
+            if current_revision(conn) == head():
+                return
     with store.engine.connect() as conn:
         conn = conn.execution_options(cadrecore_write=True)
         with conn.begin():
