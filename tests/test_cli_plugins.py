@@ -146,6 +146,17 @@ def test_a_plugin_whose_rules_fail_is_still_listed(monkeypatch: pytest.MonkeyPat
     pm.register(BrokenRules(), name="broken")
     infos = {info.name: info for info in cadrecore.describe_plugins(pm)}
     assert infos["broken"].registered == {"branch_types": ("broken.type",)}
-    assert "rules" not in infos["cadrecore.builtin.rules"].registered  # no rule book to read
+    # the rule book is built without the broken plugin: the others' rules stand
+    assert "builtin::branch.formation" in infos["cadrecore.builtin.rules"].registered["rules"]
     with cadrecore.using_plugin_manager(pm):
-        assert "broken" in [p["name"] for p in plugins_json()["plugins"]]
+        data = plugins_json()
+        assert "broken" in [p["name"] for p in data["plugins"]]
+        (failed,) = data["failed"]
+        assert (failed["name"], failed["hook"], failed["fault"]) == (
+            "broken",
+            "register_rules",
+            "raised",
+        )
+        assert "no rules today" in failed["error"]
+        text = runner.invoke(app, ["plugins"]).output
+        assert "broken: 加载失败 / failed to load: register_rules raised RuntimeError" in text

@@ -3,6 +3,11 @@
 A plugin is a module or object with functions marked ``@cadrecore.hookimpl`` whose names are
 the names below. Hooks collect results from every plugin unless a docstring says
 "Stops at first non-None result."
+
+Every call of a plugin's hook (and of its rules) runs within a time budget
+(``CADRECORE_PLUGIN_TIMEOUT``, 30 s by default). A plugin that raises, returns or registers the
+wrong type, or overruns, is named and its results are left out; the core's data and the other
+plugins' results stand. Each docstring below says where the failure is reported.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("cadrecore")
 
 # =============================================================================================
-# Vocabularies: called once each time a registry is built from the installed plugins
+# Vocabularies: called once each time a registry is built from the installed plugins.
+# A register_* hook returns nothing: entries go through ``register``. A plugin whose
+# register_* hook fails is a load failure (``pm.load_failures``, ``cadrecore plugins``): none of
+# its entries are in the registry.
 # =============================================================================================
 
 
@@ -83,7 +91,9 @@ def register_importers(register: Callable[[Importer], None]) -> None:
 
 
 # =============================================================================================
-# Rules: called once each time a rule book is built from the installed plugins
+# Rules: called once each time a rule book is built from the installed plugins. A plugin whose
+# hook here fails is a load failure: none of its parameters, rules and overrides are used. A
+# rule whose check fails is counted in the report's ``errored``.
 # =============================================================================================
 
 
@@ -138,6 +148,7 @@ def validate_service_record(
     :param service_type: the registered type of the record.
     :param ledger: the ledger being built (its lookups work; its own checks are under way).
     :return: what is wrong, one :class:`~cadrecore.Text` each; empty or None when nothing is.
+        A plugin that fails here is itself a problem of the record, naming the plugin.
     """
 
 
@@ -166,5 +177,6 @@ def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSec
     :param ledger: the ledger reported on.
     :param report: the year's rule evaluation (findings, occurrences, measures).
     :param lang: ``zh`` or ``en``, the report's language (sections carry both anyway).
-    :return: the sections to add, each with an ``order`` that places it.
+    :return: the sections to add, each with an ``order`` that places it. A plugin that fails
+        here is listed in the report's ``failures`` and contributes no section.
     """

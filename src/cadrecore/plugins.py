@@ -12,20 +12,31 @@ Environment switches:
     Comma-separated plugin names never to load (built-ins included).
 ``CADRECORE_TRACE_PLUGINS``
     Any non-empty value prints every hook call to standard error.
+``CADRECORE_PLUGIN_TIMEOUT``
+    The time budget of one plugin call (a hook, one rule's check) in seconds; default 30;
+    ``0`` or ``off``: no limit.
+
+A plugin's fault never stops the rest: a hook that raises, returns the wrong type or overruns
+its time budget is named (:class:`HookFailure`, :class:`LoadFailure`, an errored rule) and
+its results are left out. See "When a plugin fails" in ``docs/hooks.md``.
 """
 
 from __future__ import annotations
 
+import contextvars
 import importlib
+import math
 import os
+import queue
 import sys
+import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import pluggy
 
@@ -55,12 +66,25 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 T = TypeVar("T")
 
 
+#: How a plugin's call went wrong: it raised, returned (or registered) the wrong type, or
+#: overran its time budget.
+Fault = Literal["raised", "wrong_type", "timed_out"]
+
+
 @dataclass(frozen=True)
 class LoadFailure:
-    """An installed plugin that could not be loaded, and why; the rest keep working."""
+    """A plugin that could not be loaded, or whose ``register_*`` hook failed, and why; the
+    rest keep working.
+
+    ``hook`` and ``fault`` are set when a registration failed: none of that plugin's entries
+    are in the registry (a vocabulary hook) or the rule book (``register_parameters``,
+    ``register_rules``, ``parameter_overrides``) being built.
+    """
 
     name: str
     error: str
+    hook: str | None = None
+    fault: Fault | None = None
 
 
 class PluginManager(pluggy.PluginManager):
@@ -148,26 +172,273 @@ def using_plugin_manager(pm: PluginManager) -> Iterator[PluginManager]:
         _active_pm.reset(token)
 
 
-def call_register_hook(pm: pluggy.PluginManager, hook_name: str, add: Callable[..., None]) -> None:
-    """Call one ``register_*`` hook plugin by plugin, so each entry is stamped with its plugin.
+# =============================================================================================
+# A time budget for every plugin call
+# =============================================================================================
 
-    ``add(entry, plugin=name)`` receives every entry a plugin registers.
+#: The environment variable that sets the time budget of one plugin call, in seconds.
+TIMEOUT_VARIABLE = "CADRECORE_PLUGIN_TIMEOUT"
+#: The time budget of one plugin call when neither a ``timeout=`` keyword nor
+#: ``$CADRECORE_PLUGIN_TIMEOUT`` sets one: long enough for any honest hook or rule.
+DEFAULT_TIMEOUT = 30.0
+
+
+def plugin_timeout(timeout: float | None = None) -> float | None:
+    """The time budget of one plugin call in seconds, or None for no limit.
+
+    ``timeout`` if given (the ``timeout=`` keywords pass theirs here), else
+    ``$CADRECORE_PLUGIN_TIMEOUT``, else 30 s. Zero (or ``off``) means no limit.
     """
+    if timeout is None:
+        text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+        if not text:
+            return DEFAULT_TIMEOUT
+        if text.lower() in ("off", "none"):
+            return None
+        try:
+            timeout = float(text)
+        except ValueError:
+            raise CadrecoreError(
+                f"{TIMEOUT_VARIABLE}={text!r} is not a number of seconds (0 or 'off': no limit)"
+            ) from None
+    if math.isnan(timeout) or timeout < 0:
+        raise CadrecoreError(
+            f"a plugin's time budget is a number of seconds >= 0 (0: no limit), not {timeout!r}"
+        )
+    return None if timeout == 0 or math.isinf(timeout) else float(timeout)
+
+
+class PluginTimeout(PluginError):
+    """A plugin's call overran its time budget; whatever it returns later is discarded."""
+
+
+class _Call:
+    """One plugin call handed to a worker thread, run in the caller's context (so that the
+    plugin manager in use, a context variable, is the caller's)."""
+
+    __slots__ = ("context", "done", "error", "finished", "function", "kwargs", "result", "timeout")
+
+    def __init__(self, function: Callable[..., Any], kwargs: Mapping[str, Any]) -> None:
+        self.function = function
+        self.kwargs = kwargs
+        self.context = contextvars.copy_context()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.timeout = 0.0
+        self.done = threading.Lock()
+        self.done.acquire()
+
+    def run(self) -> None:
+        try:
+            self.result = self.context.run(self.function, **self.kwargs)
+        except BaseException as exc:  # handed to the caller, which decides what it means
+            self.error = exc
+        finally:
+            self.finished = True
+            self.done.release()
+
+
+_local = threading.local()
+
+
+def _serve(calls: queue.SimpleQueue[_Call | None]) -> None:
+    _local.in_worker = True
+    while (call := calls.get()) is not None:
+        call.run()
+        del call  # an idle worker keeps nothing alive
+
+
+class _Worker:
+    """A daemon thread that runs one calling thread's plugin calls, one at a time.
+
+    It is reused from call to call, so the fast path starts no thread. A worker whose call
+    overran is retired (it ends when that call returns; a daemon thread never holds up the
+    interpreter's exit) and the next call gets a new one. When the calling thread ends, its
+    worker ends too.
+    """
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        thread = threading.Thread(
+            target=_serve, args=(self.calls,), name="cadrecore-plugin-call", daemon=True
+        )
+        thread.start()
+        weakref.finalize(self, self.calls.put, None)
+
+    def retire(self) -> None:
+        self.calls.put(None)
+
+
+#: Calls that overran their budget and are still running, by key: such a call is not started
+#: again until it returns, so that a plugin stuck on every record costs one budget, not one per
+#: record, and leaves one thread behind, not one per record.
+_overrunning: dict[int, _Call] = {}
+_overrunning_lock = threading.Lock()
+
+
+def _forget_workers() -> None:
+    """In a forked child: the parent's worker threads do not exist here."""
+    global _overrunning_lock
+    _local.__dict__.clear()
+    _overrunning.clear()
+    _overrunning_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
+
+
+def call_plugin(
+    function: Callable[..., T],
+    kwargs: Mapping[str, Any],
+    *,
+    timeout: float | None,
+    key: int | None = None,
+) -> T:
+    """``function(**kwargs)``, a plugin's code, within ``timeout`` seconds (None: no limit).
+
+    The call runs in a daemon worker thread while this thread waits; what it raises is raised
+    here. Past the budget it raises :class:`PluginTimeout` and leaves the call running (Python
+    cannot stop a thread): whatever the call returns later is discarded, and the call, known
+    by ``key`` (default: the function's id), is refused at once until it has returned. Calls
+    made from within a plugin call run inline, under the outer call's budget.
+    """
+    if timeout is None or getattr(_local, "in_worker", False):
+        return function(**kwargs)
+    if key is None:
+        key = id(function)
+    if _overrunning:
+        _refuse_if_still_running(key)
+    worker: _Worker | None = getattr(_local, "worker", None)
+    if worker is None:
+        worker = _local.worker = _Worker()
+    call = _Call(function, kwargs)
+    worker.calls.put(call)
+    try:
+        finished = call.done.acquire(timeout=timeout)
+    except BaseException:  # interrupted while waiting (Ctrl-C): the call is left running
+        _abandon(worker, key, call, timeout)
+        raise
+    if not finished:
+        _abandon(worker, key, call, timeout)
+        raise PluginTimeout(f"timed out after {timeout:g} s")
+    if call.error is not None:
+        raise call.error
+    return call.result  # type: ignore[no-any-return]
+
+
+def _abandon(worker: _Worker, key: int, call: _Call, timeout: float) -> None:
+    _local.worker = None
+    worker.retire()
+    call.timeout = timeout
+    with _overrunning_lock:
+        for done_key in [k for k, c in _overrunning.items() if c.finished]:
+            del _overrunning[done_key]
+        _overrunning[key] = call
+
+
+def _refuse_if_still_running(key: int) -> None:
+    with _overrunning_lock:
+        earlier = _overrunning.get(key)
+        if earlier is None:
+            return
+        if earlier.finished:
+            del _overrunning[key]
+            return
+    raise PluginTimeout(
+        f"timed out (after {earlier.timeout:g} s) in an earlier call that is still running; "
+        "not called again until it returns"
+    )
+
+
+def fault_of(exc: BaseException) -> tuple[Fault, str]:
+    """How a plugin call that raised ``exc`` failed, and what to say about it."""
+    if isinstance(exc, PluginTimeout):
+        return "timed_out", str(exc)
+    return "raised", f"raised {type(exc).__name__}: {exc}"
+
+
+def type_name(cls: type) -> str:
+    """A class as a plugin author imports it (``cadrecore.registry.BranchType``)."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+# =============================================================================================
+# Registration: the register_* hooks
+# =============================================================================================
+
+
+def collect_registrations(
+    pm: pluggy.PluginManager, hook_name: str, entry_type: type, *, timeout: float | None
+) -> tuple[list[tuple[str, list[Any]]], list[LoadFailure]]:
+    """Call one ``register_*`` hook plugin by plugin: what each plugin registered, in pluggy's
+    calling order, and a :class:`LoadFailure` for each plugin whose call failed.
+
+    A call fails when it raises, overruns ``timeout`` seconds (its ``register`` is closed: a
+    late entry is refused), returns a value (entries go through ``register``, a returned list
+    would be lost) or registers something that is not an ``entry_type``; none of that plugin's
+    entries from this hook are kept.
+    """
+    found: list[tuple[str, list[Any]]] = []
+    failures: list[LoadFailure] = []
     caller = getattr(pm.hook, hook_name)
     for impl in reversed(caller.get_hookimpls()):  # pluggy's own calling order
-        plugin_name = impl.plugin_name
+        plugin = impl.plugin_name
+        entries: list[Any] = []
+        window = {"open": True}
 
-        def register(entry: object, _plugin: str = plugin_name) -> None:
-            add(entry, plugin=_plugin)
+        def register(
+            entry: object, _entries: list[Any] = entries, _window: dict[str, bool] = window
+        ) -> None:
+            if not _window["open"]:
+                raise PluginError(f"{hook_name} is over: register() was called too late")
+            _entries.append(entry)
 
+        kwargs = {name: register for name in impl.argnames}
         try:
-            impl.function(register=register)
-        except CadrecoreError:
-            raise
+            returned = call_plugin(impl.function, kwargs, timeout=timeout)
         except Exception as exc:
-            raise PluginError(
-                f"plugin {plugin_name!r} failed in hook {hook_name}: {type(exc).__name__}: {exc}"
-            ) from exc
+            window["open"] = False
+            fault, error = fault_of(exc)
+            failures.append(LoadFailure(plugin, f"{hook_name} {error}", hook_name, fault))
+            continue
+        window["open"] = False
+        wrong = next((e for e in entries if not isinstance(e, entry_type)), None)
+        if wrong is not None:
+            error = f"registered {wrong!r}, expected a {type_name(entry_type)}"
+        elif returned is not None:
+            error = (
+                f"returned {type(returned).__name__}, expected None "
+                "(call register(entry) for each entry)"
+            )
+        else:
+            found.append((plugin, entries))
+            continue
+        failures.append(LoadFailure(plugin, f"{hook_name} {error}", hook_name, "wrong_type"))
+    return found, failures
+
+
+def settle_load_failures(
+    pm: pluggy.PluginManager, failures: list[LoadFailure], *, strict: bool, skipped: str
+) -> set[str]:
+    """Raise a :class:`PluginError` naming each failure (``strict``); or record each in
+    ``pm.load_failures`` (which ``cadrecore plugins`` lists), warn on standard error, and return
+    the names of the plugins to leave out of what is being built (``skipped`` says what of
+    theirs is left out)."""
+    if not failures:
+        return set()
+    if strict:
+        raise PluginError("; ".join(f"plugin {f.name!r}: {f.error}" for f in failures))
+    recorded = pm.load_failures if isinstance(pm, PluginManager) else None
+    for failure in failures:
+        print(
+            f"cadrecore: plugin {failure.name!r}: {failure.error}; {skipped} were skipped",
+            file=sys.stderr,
+        )
+        if recorded is not None and failure not in recorded:
+            recorded.append(failure)
+    return {failure.name for failure in failures}
 
 
 _VOCABULARY_HOOKS: tuple[tuple[str, str], ...] = (
@@ -180,99 +451,143 @@ _VOCABULARY_HOOKS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build_registry(pm: pluggy.PluginManager) -> Registry:
-    """Every vocabulary entry the plugins of ``pm`` register, each stamped with its plugin."""
-    registry = Registry(hooks=Hooks(pm))
+def build_registry(
+    pm: pluggy.PluginManager, *, strict: bool = True, timeout: float | None = None
+) -> Registry:
+    """Every vocabulary entry the plugins of ``pm`` register, each stamped with its plugin.
+
+    A plugin whose ``register_*`` hook raises, returns or registers the wrong type, or
+    overruns its time budget (``timeout`` seconds, see :func:`plugin_timeout`) is a fault:
+    with ``strict`` (the default, what a plugin's own tests want) a :class:`PluginError`
+    names it; otherwise (as :func:`get_registry` builds) it is recorded as a
+    :class:`LoadFailure`, in ``registry.load_failures`` and ``pm.load_failures``, and none of
+    that plugin's vocabulary entries are used while the others' stand. A key registered by
+    two plugins is an error either way, naming both.
+    """
+    limit = plugin_timeout(timeout)
+    registry = Registry(hooks=Hooks(pm, timeout=timeout))
+    collected: list[tuple[Vocabulary[Any], list[tuple[str, list[Any]]]]] = []
+    failures: list[LoadFailure] = []
     for attribute, hook_name in _VOCABULARY_HOOKS:
-        call_register_hook(pm, hook_name, getattr(registry, attribute).add)
-    registry.check_references()
+        vocabulary: Vocabulary[Any] = getattr(registry, attribute)
+        found, failed = collect_registrations(pm, hook_name, vocabulary.entry_type, timeout=limit)
+        collected.append((vocabulary, found))
+        failures += failed
+    skipped = settle_load_failures(pm, failures, strict=strict, skipped="its vocabulary entries")
+    for vocabulary, found in collected:
+        for plugin, entries in found:
+            if plugin not in skipped:
+                for entry in entries:
+                    vocabulary.add(entry, plugin=plugin)
+    registry.load_failures = tuple(failures)
+    try:
+        registry.check_references()
+    except PluginError as exc:
+        if not failures:
+            raise
+        raise PluginError(f"{exc} (skipped: {'; '.join(skipped_plugins(failures))})") from exc
     return registry
+
+
+def skipped_plugins(failures: list[LoadFailure]) -> list[str]:
+    """Each failed registration as ``plugin: error``, for an error that may follow from it."""
+    return [f"plugin {f.name!r}: {f.error}" for f in failures]
 
 
 @dataclass(frozen=True)
 class HookFailure:
-    """A plugin's hook implementation that raised or returned the wrong type."""
+    """A plugin's hook implementation that raised, returned the wrong type or overran its
+    time budget (``fault``); ``error`` says how (``raised RuntimeError: …``, ``returned str,
+    expected ReportSection``, ``timed out after 30 s``)."""
 
     plugin: str
     hook: str
     error: str
+    fault: Fault = "raised"
 
 
 class Hooks:
     """The typed facade over ``pm.hook``: one typed method per event hook, so callers are
     type-checked and each plugin's failure is caught and named instead of stopping the rest.
 
+    Each plugin's call runs under a time budget: ``timeout`` seconds, else the setting (see
+    :func:`plugin_timeout`). What a plugin returns is checked before it is used; a plugin
+    that raised, returned the wrong type or overran contributes nothing but its failure.
+
     (The ``register_*`` hooks are called by :func:`build_registry` and
     :func:`cadrecore.rules.engine.build_rulebook`.)
     """
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
+    def __init__(self, pm: pluggy.PluginManager, *, timeout: float | None = None) -> None:
         self.pm = pm
+        self.timeout = timeout
 
     def _each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+        """Each plugin's name and its result, or a :class:`HookFailure` if it raised or
+        overran."""
+        impls = getattr(self.pm.hook, hook_name).get_hookimpls()
+        if not impls:
+            return
+        limit = plugin_timeout(self.timeout)
+        for impl in reversed(impls):
+            arguments = {name: kwargs[name] for name in impl.argnames}
             try:
-                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+                result = call_plugin(impl.function, arguments, timeout=limit)
             except Exception as exc:  # one plugin's fault must not stop the others
-                yield (
-                    impl.plugin_name,
-                    HookFailure(impl.plugin_name, hook_name, f"{type(exc).__name__}: {exc}"),
-                )
+                fault, error = fault_of(exc)
+                yield impl.plugin_name, HookFailure(impl.plugin_name, hook_name, error, fault)
                 continue
             yield impl.plugin_name, result
 
     def validate_service_record(
         self, record: ServiceRecord, service_type: ServiceType, ledger: Ledger
     ) -> list[tuple[str, Text]]:
-        """Problems the plugins find with ``record``, each with the plugin that found it."""
+        """Problems the plugins find with ``record``, each with the plugin that found it.
+
+        A plugin that fails is itself a problem of the record, naming the plugin: a check
+        that could not run has not passed.
+        """
         found: list[tuple[str, Text]] = []
         for plugin, result in self._each(
             "validate_service_record", record=record, service_type=service_type, ledger=ledger
         ):
-            if isinstance(result, HookFailure):
-                found.append(
-                    (
-                        plugin,
-                        Text(
-                            f"插件 {plugin} 校验出错：{result.error}",
-                            f"plugin {plugin!r} failed to validate: {result.error}",
-                        ),
-                    )
-                )
-            elif result:
-                for item in result:
-                    if not isinstance(item, Text):
-                        found.append(
-                            (
-                                plugin,
-                                Text(
-                                    f"插件 {plugin} 返回了错误的类型",
-                                    f"plugin {plugin!r} returned "
-                                    f"{type(item).__name__}, expected cadrecore.Text",
-                                ),
-                            )
-                        )
-                        break
-                    found.append((plugin, item))
+            if not isinstance(result, HookFailure):
+                problem = _wrong_list(result, Text)
+                if problem is None:
+                    found += [(plugin, text) for text in result or ()]
+                    continue
+                result = HookFailure(plugin, "validate_service_record", problem, "wrong_type")
+            found.append((plugin, _validation_failure(result)))
         return found
 
     def after_service_transition(
         self, ledger: Ledger, record: ServiceRecord, event: ServiceEvent
     ) -> list[HookFailure]:
-        """Tell the plugins a record moved; the failures, if any."""
-        return [
-            r
-            for _, r in self._each(
-                "after_service_transition", ledger=ledger, record=record, event=event
-            )
-            if isinstance(r, HookFailure)
-        ]
+        """Tell the plugins a record moved; the failures, if any (a returned value other than
+        None is one: nothing reads it, so the plugin expected something that does not
+        happen)."""
+        failures: list[HookFailure] = []
+        for plugin, result in self._each(
+            "after_service_transition", ledger=ledger, record=record, event=event
+        ):
+            if isinstance(result, HookFailure):
+                failures.append(result)
+            elif result is not None:
+                failures.append(
+                    HookFailure(
+                        plugin,
+                        "after_service_transition",
+                        f"returned {type(result).__name__}, expected None (nothing reads it)",
+                        "wrong_type",
+                    )
+                )
+        return failures
 
     def report_sections(
         self, ledger: Ledger, report: Report, lang: str
     ) -> tuple[list[ReportSection], list[HookFailure]]:
-        """The sections every plugin contributes, stamped with the plugin; and the failures."""
+        """The sections every plugin contributes, stamped with the plugin; and the failures
+        (a plugin that returned anything but a list of sections contributes none)."""
         from .reports.sections import ReportSection
 
         sections: list[ReportSection] = []
@@ -283,18 +598,30 @@ class Hooks:
             if isinstance(result, HookFailure):
                 failures.append(result)
                 continue
-            for section in result or ():
-                if not isinstance(section, ReportSection):
-                    failures.append(
-                        HookFailure(
-                            plugin,
-                            "report_sections",
-                            f"returned {type(section).__name__}, expected ReportSection",
-                        )
-                    )
-                    break
-                sections.append(replace(section, plugin=plugin))
+            problem = _wrong_list(result, ReportSection)
+            if problem is not None:
+                failures.append(HookFailure(plugin, "report_sections", problem, "wrong_type"))
+                continue
+            sections += [replace(section, plugin=plugin) for section in result or ()]
         return sections, failures
+
+
+def _wrong_list(result: object, item_type: type) -> str | None:
+    """What is wrong with a hook's ``result`` that should be None or a list of ``item_type``."""
+    if result is None:
+        return None
+    if not isinstance(result, list | tuple):
+        return f"returned {type(result).__name__}, expected a list of {item_type.__name__}"
+    for item in result:
+        if not isinstance(item, item_type):
+            return f"returned {type(item).__name__}, expected {item_type.__name__}"
+    return None
+
+
+def _validation_failure(failure: HookFailure) -> Text:
+    plugin, error = failure.plugin, failure.error
+    zh = {"timed_out": "校验超时", "wrong_type": "返回了错误的类型"}.get(failure.fault, "校验出错")
+    return Text(f"插件 {plugin} {zh}：{error}", f"plugin {plugin!r} failed to validate: {error}")
 
 
 class PluginSetCache(Generic[T]):
@@ -326,11 +653,14 @@ class PluginSetCache(Generic[T]):
         return value
 
 
-_registries: PluginSetCache[Registry] = PluginSetCache(build_registry)
+_registries: PluginSetCache[Registry] = PluginSetCache(lambda pm: build_registry(pm, strict=False))
 
 
 def get_registry(pm: pluggy.PluginManager | None = None) -> Registry:
-    """The registry of ``pm`` (default: the manager in use), rebuilt when its plugins change."""
+    """The registry of ``pm`` (default: the manager in use), rebuilt when its plugins change.
+
+    A plugin whose ``register_*`` hook fails is left out of it and listed in
+    ``pm.load_failures`` (see :func:`build_registry`)."""
     return _registries.get(pm or get_plugin_manager())
 
 
@@ -351,14 +681,15 @@ class PluginInfo:
 
 def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
     """Each plugin with its version, the hooks it implements and every key it registered:
-    vocabulary entries, rules and rule parameters."""
+    vocabulary entries, rules and rule parameters. A plugin whose registration failed is
+    listed with what it did register elsewhere; its failure is in ``pm.load_failures``."""
     from .rules.engine import RuleBook, get_rulebook
 
     pm = pm or get_plugin_manager()
     registry = get_registry(pm)
     try:
         book: RuleBook | None = get_rulebook(pm)
-    except CadrecoreError:  # a plugin's register_rules failed: `cadrecore rules` names it
+    except CadrecoreError:  # two plugins' rules clash, say: `cadrecore rules` names them
         book = None
     dists = pm.distributions if isinstance(pm, PluginManager) else {}
     infos = []

@@ -4,7 +4,8 @@ Every entry reaches a :class:`Registry` through a plugin hook with a ``register`
 built-in ones included (see :mod:`cadrecore.builtin`). The host's ``register`` checks the entry's
 type, refuses a key that another plugin already registered (naming both plugins) and stamps
 which plugin registered what: government codes must stay stable, so nothing is renamed or
-replaced silently.
+replaced silently. A plugin whose registration fails (it raises, registers the wrong type or
+overruns its time budget) is left out of the registry and named in ``load_failures``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .services import DEFAULT_LIFECYCLE, Lifecycle
 if TYPE_CHECKING:
     from .io.importers import ImportBatch
     from .ledger import Ledger
-    from .plugins import Hooks
+    from .plugins import Hooks, LoadFailure
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
@@ -207,6 +208,9 @@ class Registry:
     )
     #: The typed hook facade of the plugin manager this registry was built from (if any).
     hooks: Hooks | None = None
+    #: The plugins whose ``register_*`` hooks failed while this registry was built: none of
+    #: their entries are in it (see :func:`cadrecore.plugins.build_registry`).
+    load_failures: tuple[LoadFailure, ...] = ()
 
     def vocabulary(self, name: str) -> Vocabulary[Any]:
         """A vocabulary by its attribute name (``"branch_types"``, ...)."""

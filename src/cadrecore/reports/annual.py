@@ -27,6 +27,7 @@ from ..ledger import Ledger
 from ..plugins import HookFailure, Hooks, get_plugin_manager
 from ..rules.engine import evaluate
 from ..rules.findings import Report
+from ..scope import scoped_report, view_title
 from .assessment import AssessmentRow, assessment_rows, obligations_table
 from .figures import figures
 from .narrative import narrative
@@ -52,7 +53,9 @@ class AnnualReport:
 
     ``sections`` are in their order (built-ins 10, 20, …, findings at 900; plugins' where they
     put them), each stamped with the plugin that contributed it. ``failures`` names every
-    plugin whose sections could not be used, and why; the rest of the report stands.
+    plugin whose sections could not be used (its hook raised, returned the wrong type or
+    overran its time budget, or a section cannot be drawn), and why; the rest of the report
+    stands.
     """
 
     jurisdiction: str
@@ -98,6 +101,15 @@ def resolve_generated_at(value: datetime | None = None) -> datetime:
 
 def section_problem(section: ReportSection) -> str | None:
     """What makes a plugin's section unusable by the renderers, or None."""
+    try:
+        return _section_problem(section)
+    except Exception as exc:  # a section odd enough to break the check breaks the renderers
+        return f"it could not be checked: {type(exc).__name__}: {exc}"
+
+
+def _section_problem(section: ReportSection) -> str | None:
+    if not isinstance(section.key, str):
+        return "its key is not a str"
     if not isinstance(section.title, Text):
         return "its title is not a cadrecore.Text"
     if not isinstance(section.order, int):
@@ -126,7 +138,9 @@ def section_problem(section: ReportSection) -> str | None:
 def collect_sections(
     hooks: Hooks, ledger: Ledger, evaluation: Report, lang: Lang
 ) -> tuple[tuple[ReportSection, ...], tuple[HookFailure, ...]]:
-    """Every plugin's sections, checked, in order; and every plugin's failure."""
+    """Every plugin's sections, checked, in order; and every plugin's failure: a hook that
+    raised, returned the wrong type or overran its time budget contributes none of its
+    sections, and a section the renderers cannot draw is left out alone."""
     found, failures = hooks.report_sections(ledger, evaluation, lang)
     usable: list[ReportSection] = []
     for section in found:
@@ -136,7 +150,10 @@ def collect_sections(
         else:
             failures.append(
                 HookFailure(
-                    section.plugin, "report_sections", f"section {section.key!r}: {problem}"
+                    section.plugin,
+                    "report_sections",
+                    f"section {section.key!r}: {problem}",
+                    "wrong_type",
                 )
             )
     usable.sort(key=lambda s: (s.order, s.key, s.plugin))
@@ -152,6 +169,7 @@ def build_annual_report(
     lang: Lang = "zh",
     generated_at: datetime | None = None,
     evaluation: Report | None = None,
+    timeout: float | None = None,
 ) -> AnnualReport:
     """The annual report of ``ledger`` for ``year``, judged as at ``as_of`` (31 December).
 
@@ -159,20 +177,24 @@ def build_annual_report(
     ledger was checked against, else the process's). ``generated_at`` fixes the time printed
     on the report (default ``$SOURCE_DATE_EPOCH``, else now): with it fixed, the same ledger
     gives the same bytes. ``evaluation`` reuses a check already run for the same year.
+    ``timeout`` is the time budget in seconds of each rule and each plugin's
+    ``report_sections`` (default: ``$CADRECORE_PLUGIN_TIMEOUT``, else 30 s; 0: none).
     """
     if pm is None:
         hooks_of_ledger = ledger.registry.hooks
         pm = hooks_of_ledger.pm if hooks_of_ledger is not None else get_plugin_manager()
     if evaluation is None:
-        evaluation = evaluate(ledger, year=year, as_of=as_of, pm=pm)
+        evaluation = evaluate(ledger, year=year, as_of=as_of, pm=pm, timeout=timeout)
+        # a unit's view: only what the rules say about its own records (cadrecore.scope)
+        evaluation = scoped_report(evaluation, ledger)
     elif evaluation.year != year:
         raise CadrecoreError(
             f"the evaluation given is of {evaluation.year}, the report is of {year}"
         )
     counted = figures(ledger, year)
-    sections, failures = collect_sections(Hooks(pm), ledger, evaluation, lang)
+    sections, failures = collect_sections(Hooks(pm, timeout=timeout), ledger, evaluation, lang)
     return AnnualReport(
-        jurisdiction=ledger.jurisdiction.name,
+        jurisdiction=view_title(ledger),
         year=year,
         as_of=evaluation.as_of,
         lang=lang,

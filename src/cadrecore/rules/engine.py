@@ -3,7 +3,9 @@
 A rule is a pure function of a :class:`RuleContext` (the ledger, the date, the parameters in
 force) that yields :class:`Finding`, :class:`Occurrence` and :class:`Measure` objects. Rules
 reach the engine through the ``register_rules`` hook, the built-ins included; the host
-namespaces each rule id by its plugin (``builtin::branch.formation``).
+namespaces each rule id by its plugin (``builtin::branch.formation``). Each rule runs within a
+time budget; one that raises, yields the wrong thing or overruns is reported as errored and the
+others' outcomes stand.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import pluggy
 
@@ -21,9 +23,20 @@ from ..errors import CadrecoreError, PluginError, UnknownKeyError
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import Waiver
-from ..plugins import PluginSetCache
+from ..plugins import (
+    LoadFailure,
+    PluginSetCache,
+    PluginTimeout,
+    call_plugin,
+    collect_registrations,
+    fault_of,
+    plugin_timeout,
+    settle_load_failures,
+    skipped_plugins,
+    type_name,
+)
 from .findings import Finding, Measure, Occurrence, Report, RuleFailure, Scalar, Severity, Subject
-from .parameters import ParameterResolver, ParameterTable
+from .parameters import Parameter, ParameterResolver, ParameterTable, PluginOverride
 
 Outcome = Finding | Occurrence | Measure
 
@@ -67,6 +80,9 @@ class RuleBook:
 
     rules: dict[str, RegisteredRule] = field(default_factory=dict)
     parameters: ParameterTable = field(default_factory=ParameterTable)
+    #: The plugins whose rule hooks failed while this book was built: none of their
+    #: parameters, rules and overrides are in it.
+    load_failures: tuple[LoadFailure, ...] = ()
 
     def add(self, rule: object, *, plugin: str) -> None:
         if not isinstance(rule, Rule):
@@ -212,31 +228,89 @@ class RuleContext:
 # =============================================================================================
 
 
-def build_rulebook(pm: pluggy.PluginManager) -> RuleBook:
-    """Every rule, parameter and parameter override the plugins of ``pm`` contribute."""
-    from ..plugins import call_register_hook
+def build_rulebook(
+    pm: pluggy.PluginManager, *, strict: bool = True, timeout: float | None = None
+) -> RuleBook:
+    """Every rule, parameter and parameter override the plugins of ``pm`` contribute.
 
-    book = RuleBook()
-    call_register_hook(pm, "register_parameters", book.parameters.add)
-    call_register_hook(pm, "register_rules", book.add)
-    for impl in reversed(pm.hook.parameter_overrides.get_hookimpls()):
-        try:
-            overrides = cast("list[object] | None", impl.function())
-        except Exception as exc:
-            raise PluginError(
-                f"plugin {impl.plugin_name!r} failed in parameter_overrides: {exc}"
-            ) from exc
-        for override in overrides or ():
-            book.parameters.add_override(override, plugin=impl.plugin_name)
-    book.check_parameters()
+    A plugin whose ``register_parameters``, ``register_rules`` or ``parameter_overrides``
+    raises, returns or registers the wrong type, or overruns its time budget (``timeout``
+    seconds, see :func:`~cadrecore.plugins.plugin_timeout`) is a fault: with ``strict`` (the
+    default) a :class:`PluginError` names it; otherwise (as :func:`get_rulebook` builds) it is
+    recorded as a :class:`~cadrecore.plugins.LoadFailure` (``book.load_failures`` and
+    ``pm.load_failures``) and none of that plugin's parameters, rules and overrides are used,
+    while the other plugins' stand. A rule id registered twice, a rule reading a parameter no
+    plugin registered and an override of an unknown parameter are errors either way.
+    """
+    limit = plugin_timeout(timeout)
+    parameters, failures = collect_registrations(
+        pm, "register_parameters", Parameter, timeout=limit
+    )
+    rules, failed = collect_registrations(pm, "register_rules", Rule, timeout=limit)
+    failures += failed
+    overrides, failed = _collect_overrides(pm, timeout=limit)
+    failures += failed
+    skipped = settle_load_failures(
+        pm, failures, strict=strict, skipped="its rule parameters, rules and overrides"
+    )
+    book = RuleBook(load_failures=tuple(failures))
+    for plugin, entries in parameters:
+        if plugin not in skipped:
+            for parameter in entries:
+                book.parameters.add(parameter, plugin=plugin)
+    for plugin, entries in rules:
+        if plugin not in skipped:
+            for rule in entries:
+                book.add(rule, plugin=plugin)
+    try:
+        for plugin, entries in overrides:
+            if plugin not in skipped:
+                for override in entries:
+                    book.parameters.add_override(override, plugin=plugin)
+        book.check_parameters()
+    except PluginError as exc:
+        if not failures:
+            raise
+        raise PluginError(f"{exc} (skipped: {'; '.join(skipped_plugins(failures))})") from exc
     return book
 
 
-_rulebooks: PluginSetCache[RuleBook] = PluginSetCache(build_rulebook)
+def _collect_overrides(
+    pm: pluggy.PluginManager, *, timeout: float | None
+) -> tuple[list[tuple[str, list[Any]]], list[LoadFailure]]:
+    found: list[tuple[str, list[Any]]] = []
+    failures: list[LoadFailure] = []
+    hook = "parameter_overrides"
+    for impl in reversed(pm.hook.parameter_overrides.get_hookimpls()):
+        plugin = impl.plugin_name
+        try:
+            overrides = call_plugin(impl.function, {}, timeout=timeout)
+        except Exception as exc:
+            fault, error = fault_of(exc)
+            failures.append(LoadFailure(plugin, f"{hook} {error}", hook, fault))
+            continue
+        if overrides is None:
+            continue
+        if isinstance(overrides, list | tuple):
+            wrong = next((o for o in overrides if not isinstance(o, PluginOverride)), None)
+            if wrong is None:
+                found.append((plugin, list(overrides)))
+                continue
+            error = f"returned {wrong!r}, expected a {type_name(PluginOverride)}"
+        else:
+            error = f"returned {type(overrides).__name__}, expected a list of PluginOverride"
+        failures.append(LoadFailure(plugin, f"{hook} {error}", hook, "wrong_type"))
+    return found, failures
+
+
+_rulebooks: PluginSetCache[RuleBook] = PluginSetCache(lambda pm: build_rulebook(pm, strict=False))
 
 
 def get_rulebook(pm: pluggy.PluginManager | None = None) -> RuleBook:
-    """The rule book of ``pm`` (default: the manager in use), rebuilt when its plugins change."""
+    """The rule book of ``pm`` (default: the manager in use), rebuilt when its plugins change.
+
+    A plugin whose rule hooks fail is left out of it and listed in ``pm.load_failures`` (see
+    :func:`build_rulebook`)."""
     from ..plugins import get_plugin_manager
 
     return _rulebooks.get(pm or get_plugin_manager())
@@ -254,12 +328,19 @@ def evaluate(
     as_of: date | None = None,
     rules: Sequence[str] | None = None,
     pm: pluggy.PluginManager | None = None,
+    timeout: float | None = None,
 ) -> Report:
     """Evaluate the rules over ``ledger`` for ``year`` as it stood on ``as_of``.
 
     Give ``year`` (judged as at 31 December) or ``as_of`` (judged as at that day, in its
     year), or both. ``rules`` limits the run to those ids or patterns. The same ledger and
     date always give the same report.
+
+    Each rule runs within a time budget of ``timeout`` seconds (default: the setting, see
+    :func:`~cadrecore.plugins.plugin_timeout`). A rule that raises, yields something other
+    than findings, occurrences and measures of its own, or overruns is counted in
+    ``errored`` (saying which, and naming its plugin) and none of its outcomes are kept; the
+    other rules' stand.
     """
     if year is None and as_of is None:
         raise CadrecoreError("evaluate needs year= or as_of=")
@@ -268,6 +349,7 @@ def evaluate(
         as_of = date(year, 12, 31)
     if year is None:
         year = as_of.year
+    limit = plugin_timeout(timeout)
     book = get_rulebook(pm)
     selected = book.select(rules)
     resolver = ParameterResolver(book.parameters, ledger, as_of)
@@ -280,30 +362,37 @@ def evaluate(
     for registered in selected:
         context.rule_id = registered.id
         context.default_severity = registered.rule.severity
+        check = registered.rule.check
         try:
-            outcomes = list(registered.rule.check(context))
-        except Exception as exc:  # a broken rule is reported, the others still run
+            outcomes = call_plugin(
+                _run_check, {"check": check, "context": context}, timeout=limit, key=id(check)
+            )
+        except PluginTimeout as exc:
             failures.append(
-                RuleFailure(registered.id, registered.plugin, f"{type(exc).__name__}: {exc}")
+                RuleFailure(registered.id, registered.plugin, f"{exc}; its outcomes were discarded")
+            )
+            # The overrunning rule still holds the context: the next rules get their own, so
+            # that nothing it does later reaches this report.
+            resolver = _copy_resolver(resolver)
+            context = RuleContext(ledger, year, as_of, resolver)
+            continue
+        except Exception as exc:  # a broken rule is reported, the others still run
+            failures.append(RuleFailure(registered.id, registered.plugin, fault_of(exc)[1]))
+            continue
+        problem = _outcomes_problem(outcomes, registered.id)
+        if problem is not None:
+            failures.append(
+                RuleFailure(registered.id, registered.plugin, f"returned the wrong type: {problem}")
             )
             continue
+        assert isinstance(outcomes, list)
         for outcome in outcomes:
             if isinstance(outcome, Finding):
                 findings.append(outcome)
             elif isinstance(outcome, Occurrence):
                 occurrences.append(outcome)
-            elif isinstance(outcome, Measure):
-                measures.append(outcome)
             else:
-                failures.append(
-                    RuleFailure(
-                        registered.id,
-                        registered.plugin,
-                        f"TypeError: the rule yielded {type(outcome).__name__}, "
-                        "expected Finding, Occurrence or Measure",
-                    )
-                )
-                break
+                measures.append(outcome)
 
     kept, waived = _apply_waivers(findings, ledger.waivers, as_of, context.period)
     for registered in selected:
@@ -327,6 +416,45 @@ def evaluate(
             sorted(resolver.resolved.values(), key=lambda p: (p.key, p.unit_id or ""))
         ),
     )
+
+
+def _run_check(check: Callable[[RuleContext], Iterable[Outcome]], context: RuleContext) -> object:
+    """Run a rule to its end (a rule is usually a generator: the work is in the iterating)."""
+    outcomes = check(context)
+    if not isinstance(outcomes, Iterable) or isinstance(outcomes, str | bytes):
+        return outcomes  # the caller names the wrong type
+    return list(outcomes)
+
+
+def _outcomes_problem(outcomes: object, rule_id: str) -> str | None:
+    """What is wrong with what a rule produced, or None: every outcome must be a Finding,
+    Occurrence or Measure of this rule, with fields the report can sort and draw."""
+    if not isinstance(outcomes, list):
+        return f"{type(outcomes).__name__}, expected an iterable of Finding, Occurrence or Measure"
+    for outcome in outcomes:
+        if not isinstance(outcome, Finding | Occurrence | Measure):
+            return (
+                f"yielded {type(outcome).__name__}, expected Finding, Occurrence or Measure "
+                "(TypeError)"
+            )
+        kind = type(outcome).__name__
+        if outcome.rule_id != rule_id:
+            return f"yielded a {kind} of rule {outcome.rule_id!r} (use ctx.finding and the like)"
+        if not isinstance(outcome.subject, Subject):
+            return f"yielded a {kind} whose subject is {type(outcome.subject).__name__}"
+        if isinstance(outcome, Finding) and not (
+            isinstance(outcome.severity, Severity) and isinstance(outcome.message, Text)
+        ):
+            return "yielded a Finding whose severity is not a Severity or message not a Text"
+    return None
+
+
+def _copy_resolver(resolver: ParameterResolver) -> ParameterResolver:
+    """A resolver that knows what ``resolver`` resolved so far, for the rules after one that
+    overran (which keeps the old one)."""
+    fresh = ParameterResolver(resolver.table, resolver.ledger, resolver.day)
+    fresh.resolved.update(resolver.resolved)
+    return fresh
 
 
 def _apply_waivers(
