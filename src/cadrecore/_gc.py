@@ -8,9 +8,11 @@ reference cycles). Reference counting still frees everything as usual while the 
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 
 @contextmanager
@@ -23,3 +25,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused_during(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` with the collector paused while it runs (see :func:`collector_paused`)."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collector_paused():
+            return function(*args, **kwargs)
+
+    return paused

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import pluggy
 
+from .._gc import collector_paused_during
 from ..errors import CadrecoreError
 from ..i18n import Lang, Text
 from ..ledger import Ledger
@@ -160,6 +161,7 @@ def collect_sections(
     return tuple(usable), tuple(failures)
 
 
+@collector_paused_during
 def build_annual_report(
     ledger: Ledger,
     year: int,

@@ -18,6 +18,7 @@ from typing import Any
 
 import pluggy
 
+from .._gc import collector_paused_during
 from ..calendar import Period
 from ..errors import CadrecoreError, PluginError, UnknownKeyError
 from ..i18n import Text
@@ -321,6 +322,7 @@ def get_rulebook(pm: pluggy.PluginManager | None = None) -> RuleBook:
 # =============================================================================================
 
 
+@collector_paused_during
 def evaluate(
     ledger: Ledger,
     *,
