@@ -865,3 +865,65 @@ def test_a_forked_process_gets_its_own_worker() -> None:
         warnings.simplefilter("ignore", DeprecationWarning)  # fork of a threaded process
         with multiprocessing.get_context("fork").Pool(1) as pool:
             assert pool.apply(_budgeted_call_seconds) < 1
+
+
+# ---------------------------------------------------------------------------------------------
+# A department's importer: its sniff and read are plugin code too
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["raises", "wrong_type", "too_slow"])
+def test_a_faulty_importer_is_named_and_nothing_is_imported(
+    fault: str,
+    tmp_path: Path,
+    register_plugin: Callable[..., str],
+    cadrecore_pm: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cadrecore import get_registry
+    from cadrecore.io.importing import import_files
+    from cadrecore.sample import small_ledger
+
+    release = threading.Event()
+
+    def read(path: Path, registry: Any) -> Any:
+        if fault == "raises":
+            raise RuntimeError("the sheet has no header")
+        if fault == "too_slow":
+            release.wait(5)
+        return ["not", "a", "batch"]
+
+    class Faulty:
+        @hookimpl
+        def register_importers(self, register: Callable[[Any], None]) -> None:
+            register(
+                Importer(
+                    key="faulty.importer",
+                    label=Text("坏表", "bad sheet"),
+                    suffixes=(".xlsx",),
+                    sniff=lambda path: True,
+                    read=read,
+                )
+            )
+
+    register_plugin(Faulty(), name="faulty")
+    monkeypatch.setenv("CADRECORE_PLUGIN_TIMEOUT", "0.3")
+    sheet = tmp_path / "visits.xlsx"
+    sheet.write_bytes(b"not really a workbook")
+    base = small_ledger()
+    before = base.model_dump()
+    try:
+        outcome = import_files([sheet], base=base, registry=get_registry(cadrecore_pm))
+    finally:
+        release.set()
+    messages = " ".join(p.message.en for p in outcome.problems)
+    assert "'faulty.importer' of plugin 'faulty' failed" in messages
+    expected = {
+        "raises": "the sheet has no header",
+        "wrong_type": "returned list, expected ImportBatch",
+        "too_slow": "timed out",
+    }[fault]
+    assert expected in messages
+    assert outcome.accepted == 0
+    assert outcome.ledger is None
+    assert base.model_dump() == before

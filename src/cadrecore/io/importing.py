@@ -338,11 +338,23 @@ def _read_folder(path: Path, name: str, registry: Registry, result: ReadResult) 
 
 def _read_with_plugin(path: Path, name: str, registry: Registry, result: ReadResult) -> bool:
     """Let a plugin's importer read its department's own file; True if one did."""
+    from functools import partial
+
+    from ..plugins import call_plugin, plugin_timeout
+    from .importers import ImportBatch
+
+    budget = plugin_timeout()
     for importer in registry.importers:
         try:
-            if path.suffix.lower() not in importer.suffixes or not importer.sniff(path):
+            # a plugin's code: under the plugins' time budget, and checked for what it returns
+            sniff, read = importer.sniff, importer.read
+            if path.suffix.lower() not in importer.suffixes or not call_plugin(
+                partial(sniff, path), {}, timeout=budget, key=id(sniff)
+            ):
                 continue
-            batch = importer.read(path, registry)
+            batch = call_plugin(partial(read, path, registry), {}, timeout=budget, key=id(read))
+            if not isinstance(batch, ImportBatch):
+                raise TypeError(f"read() returned {type(batch).__name__}, expected ImportBatch")
         except Exception as exc:
             owner = registry.importers.owner(importer.key)
             result.problems.append(
@@ -828,5 +840,7 @@ def import_into_store(
     if outcome.ledger is not None and (
         outcome.accepted or base is None or outcome.ledger.jurisdiction != base.jurisdiction
     ):
-        outcome.saved = store.save(outcome.ledger, actor=actor, progress=progress)
+        # based on the ledger read before the files were merged in: what someone else saved
+        # meanwhile is kept, or the import is refused as a conflict, never overwritten
+        outcome.saved = store.save(outcome.ledger, actor=actor, progress=progress, based_on=base)
     return outcome

@@ -46,7 +46,7 @@ def render_check(
         lines.append(
             t(
                 f"== 规则运行出错 ({len(report.errored)}) ==",
-                f"== rules that raised ({len(report.errored)}) ==",
+                f"== rules that failed ({len(report.errored)}) ==",
             )(lang)
         )
         for e in report.errored:

@@ -131,7 +131,8 @@ class Measure:
 
 @dataclass(frozen=True)
 class RuleFailure:
-    """A rule that raised instead of finishing: counted as errored, apart from failed."""
+    """A rule that raised, returned the wrong type or overran its time budget instead of
+    finishing (``error`` says which): counted as errored, apart from failed."""
 
     rule_id: str
     plugin: str
@@ -174,7 +175,7 @@ class Report:
 
     @property
     def success(self) -> bool:
-        """No error finding and no rule that raised."""
+        """No error finding and no rule that failed to run."""
         return not self.errored and all(f.severity < Severity.ERROR for f in self.findings)
 
     def findings_of(self, rule_id: str) -> tuple[Finding, ...]:
