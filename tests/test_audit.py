@@ -159,9 +159,8 @@ def test_the_cli_says_whether_the_trail_is_intact(store: Store, store_url: str) 
 
 def test_saving_keeps_the_chain_across_saves(store: Store) -> None:
     ledger: Ledger = store.load()
-    for n in range(3):
-        store.save(
-            ledger.replace(themes=(ledger.themes[0].model_copy(update={"note": f"第{n}次"}),))
-        )
+    for n in range(3):  # each save from the last one saved: an older copy would be a conflict
+        ledger = ledger.replace(themes=(ledger.themes[0].model_copy(update={"note": f"第{n}次"}),))
+        store.save(ledger)
     assert verify_audit(store).ok
     assert len(store.audit_entries(kind="themes", record_id=ledger.themes[0].id)) == 4

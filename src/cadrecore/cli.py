@@ -26,6 +26,8 @@ app = typer.Typer(
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+#: The years a command judges or reports on (the models' own bounds): outside them, a usage error.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class OutputFormat(StrEnum):
@@ -42,8 +44,9 @@ def _fail(message: str) -> typer.Exit:
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
-def _load(path: str | Path) -> Any:
-    """A ledger from a ledger folder, or from a store (a database URL or a SQLite file)."""
+def _load(path: str | Path, unit: str | None = None) -> Any:
+    """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
+    ``unit``, only that unit's view (in SQL for a store, in memory for a folder)."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
@@ -53,10 +56,22 @@ def _load(path: str | Path) -> Any:
             from .store import open_store
 
             with open_store(text, create=False) as store:
-                return store.load()
-        return load_ledger(path)
+                return store.load(unit=unit)
+        return load_ledger(path, unit=unit)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
+        raise _fail(f"{text!r}: {exc.strerror or exc}") from None
+
+
+UnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        help="只看此单位及其下级的记录，如 xz.hequ / only this unit's view: the unit, the units "
+        "below it and their records (another county's are never read)",
+    ),
+]
 
 
 def _emit_json(data: Any) -> None:
@@ -67,9 +82,10 @@ def _emit_json(data: Any) -> None:
 def validate(
     ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
+    unit: UnitOption = None,
 ) -> None:
     """校验账册并统计记录数 / Load a ledger, check its cross-references and count its records."""
-    loaded = _load(ledger)
+    loaded = _load(ledger, unit)
     counts = {k: v for k, v in loaded.counts().items() if v}
     if fmt is OutputFormat.JSON:
         _emit_json({"jurisdiction": loaded.jurisdiction.name, "valid": True, "counts": counts})
@@ -99,11 +115,14 @@ def schema(
     if out is None:
         _emit_json(schemas[kind] if kind else schemas)
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, body in schemas.items():
-        (out / f"{name}.schema.json").write_text(
-            json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / f"{name}.schema.json").write_text(
+                json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+    except OSError as exc:
+        raise _fail(f"--out {out}: cannot write there / 无法写入: {exc.strerror or exc}") from None
     print(f"wrote {len(schemas)} schema file(s) to {out}")
 
 
@@ -143,15 +162,21 @@ def _parse_date(text: str) -> Any:
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _fail(f"--as-of: expected a date such as 2022-07-18, got {text!r}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _fail(f"--as-of: {text} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
 
 
 @app.command()
 def check(
     ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
-    year: Annotated[int | None, typer.Option("--year", help="评估年度（按 12 月 31 日）")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, help="评估年度（按 12 月 31 日）"),
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="评估日期，如 2022-07-18")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
     min_severity: Annotated[
@@ -167,10 +192,12 @@ def check(
             "--exit-zero", help="有错误也以 0 退出（仅报告）/ report only: exit 0 even with errors"
         ),
     ] = False,
+    unit: UnitOption = None,
 ) -> None:
     """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
     from .errors import CadrecoreError
     from .rules import Severity, evaluate
+    from .scope import scoped_report
 
     try:
         threshold = Severity.parse(min_severity)
@@ -179,9 +206,10 @@ def check(
     if year is None and as_of is None:
         raise _fail("give --year or --as-of / 请指定 --year 或 --as-of")
     day = _parse_date(as_of) if as_of else None
-    loaded = _load(ledger)
+    loaded = _load(ledger, unit)
     try:
-        report = evaluate(loaded, year=year, as_of=day, rules=rule or None)
+        # a unit's view is judged on its own records only (see cadrecore.scope)
+        report = scoped_report(evaluate(loaded, year=year, as_of=day, rules=rule or None), loaded)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
     if fmt is OutputFormat.JSON:
@@ -248,6 +276,8 @@ def _open_store(target: str | None, *, create: bool = False) -> Any:
         return open_store(target, create=create)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:  # a name too long, a path through a file
+        raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
 
 
 @contextmanager
@@ -361,6 +391,11 @@ def import_(
             )
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None
+        except OSError as exc:  # the rejects file or folder cannot be written: nothing saved
+            where = exc.filename if exc.filename is not None else rejects
+            raise _fail(
+                f"{where}: {exc.strerror or exc}; nothing imported / 无法写入，未导入任何记录"
+            ) from None
     for table in outcome.tables:
         if not table.rows and not table.rejected:
             continue  # an empty sheet of an exported workbook, say
@@ -406,6 +441,7 @@ def export(
     actor: Annotated[
         str | None, typer.Option("--actor", help="操作人（记入审计）/ who is exporting")
     ] = None,
+    unit: UnitOption = None,
 ) -> None:
     """导出账册 / Export a ledger from the store to an .xlsx workbook or a ledger folder.
 
@@ -418,14 +454,15 @@ def export(
 
     with _open_store(store) as opened, _progress() as progress:
         try:
-            loaded = opened.load(ledger, progress=progress)
+            loaded = opened.load(ledger, progress=progress, unit=unit)
+            scope = {"unit": unit} if unit is not None else {}
             if out.suffix.lower() == ".xlsx":
                 written = export_xlsx(loaded, out, unmask=unmask, progress=progress)
                 if unmask:
                     opened.log_event(
                         loaded.jurisdiction.id,
                         "export_unmasked",
-                        {"file": str(written.resolve())},
+                        {"file": str(written.resolve()), **scope},
                         actor=actor,
                     )
             else:
@@ -433,11 +470,13 @@ def export(
                 opened.log_event(
                     loaded.jurisdiction.id,
                     "export_unmasked",
-                    {"folder": str(written.resolve())},
+                    {"folder": str(written.resolve()), **scope},
                     actor=actor,
                 )
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write there / 无法写入: {exc.strerror or exc}") from None
     counts = {k: v for k, v in loaded.counts().items() if v}
     print(
         f"已导出 / exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} 条记录 / records"
@@ -499,6 +538,12 @@ _register_more_commands()
 
 def main() -> None:
     """Entry point of the ``cadrecore`` script."""
+    # A file name that is not UTF-8 (kept by Python as lone surrogates) is printed escaped,
+    # never a UnicodeEncodeError halfway through the output.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     app()
 
 

@@ -48,29 +48,38 @@ def _parse_moment(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _load(source: Path) -> Any:
-    """A ledger from a ledger folder, or from a store (a SQLite file or a database URL)."""
+def _load(text: str, unit: str | None = None) -> Any:
+    """A ledger from a ledger folder, or from a store (a SQLite file or a database URL); with
+    ``unit``, only that unit's view."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
+    source = Path(text)  # a URL is kept as text: Path would fold its "//"
     try:
-        if source.is_dir():
-            return load_ledger(source)
-        if "://" in str(source) or source.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        if "://" in text or source.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
             from .store import open_store
 
-            with open_store(source, create=False) as store:
-                return store.load()
+            with open_store(text, create=False) as store:
+                return store.load(unit=unit)
+        if source.is_dir():
+            return load_ledger(source, unit=unit)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
-    raise _fail(f"{source}: not a ledger folder or a store (.sqlite) / 不是账册目录或数据库")
+    except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
+        raise _fail(f"{text!r}: {exc.strerror or exc}") from None
+    raise _fail(f"{text}: not a ledger folder or a store (.sqlite) / 不是账册目录或数据库")
 
 
 def report(
     ledger: Annotated[
-        Path, typer.Argument(help="账册目录或数据库文件 / a ledger folder or a store (.sqlite)")
+        str,
+        typer.Argument(
+            help="账册目录、数据库文件或 URL / a ledger folder, a store (.sqlite) or a database URL"
+        ),
     ],
-    year: Annotated[int, typer.Option("--year", help="报告年度 / the year reported on")],
+    year: Annotated[
+        int, typer.Option("--year", min=1900, max=2200, help="报告年度 / the year reported on")
+    ],
     fmt: Annotated[
         ReportFormat | None,
         typer.Option("--format", help="text, md, html, xlsx or json (default: from -o, else text)"),
@@ -89,6 +98,14 @@ def report(
             "--generated-at",
             help="报告生成时间（ISO 8601），固定后同一账册输出字节相同 / fix the time printed on the "
             "report, for identical bytes (default: $SOURCE_DATE_EPOCH, else now)",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="只报告此单位及其下级，如 xz.hequ / report on this unit's view only (the unit "
+            "and the units below it)",
         ),
     ] = None,
 ) -> None:
@@ -121,7 +138,7 @@ def report(
         if day.year != year:
             raise _fail(f"--as-of {as_of} is not in {year} / 评估日期不在报告年度内")
     moment = _parse_moment(generated_at) if generated_at else None
-    loaded = _load(ledger)
+    loaded = _load(ledger, unit)
     try:
         annual = build_annual_report(
             loaded,
@@ -143,7 +160,10 @@ def report(
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
-    output.write_bytes(data)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write there / 无法写入: {exc.strerror or exc}") from None
     print(f"已写出 / wrote {output} ({chosen}, {len(data):,} bytes)", file=sys.stderr)
 
 

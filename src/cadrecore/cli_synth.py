@@ -25,7 +25,10 @@ def is_store_target(out: str | Path) -> bool:
 
 
 def synth(
-    cadres: Annotated[int, typer.Option("--cadres", min=1, help="老干部人数 / how many cadres")],
+    cadres: Annotated[
+        int,
+        typer.Option("--cadres", min=1, max=20_000_000, help="老干部人数 / how many cadres"),
+    ],
     seed: Annotated[
         int, typer.Option("--seed", help="随机种子，同种子同账册 / same seed, same ledger")
     ],
@@ -36,7 +39,9 @@ def synth(
             help="账册目录，或数据库（.sqlite/.db 或 sqlite:/// URL） / a ledger folder or a store",
         ),
     ],
-    year: Annotated[int, typer.Option("--year", help="年度 / the year recorded")] = 2022,
+    year: Annotated[
+        int, typer.Option("--year", min=1950, max=2200, help="年度 / the year recorded")
+    ] = 2022,
 ) -> None:
     """合成账册 / A synthetic jurisdiction of any size, in the Xinzhou example's proportions."""
     from .errors import CadrecoreError

@@ -11,6 +11,12 @@ Layout (see docs/ledger-format.md)::
 Column names and YAML keys may be English field names or their Chinese labels. Loading is
 all-or-nothing: every problem in every file is collected, each with its file, row and field,
 and raised together as a :class:`~cadrecore.errors.LedgerError`.
+
+Nothing is read from outside the folder: a file (or the ``services`` folder) that is a
+symbolic link to somewhere outside it, or that is not a regular file (a pipe, a device), is
+refused with a problem naming it. A folder written from a unit's view
+(:mod:`cadrecore.scope`) says so in ``ledger.yaml`` (``scope: <unit id>``), loads as that view,
+and is never overwritten by a view of another unit.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import csv
 import io
 import os
 import shutil
+import stat
 import tempfile
 import types
 import typing
@@ -29,16 +36,19 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import LedgerError, Location, Problem
+from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind, ServiceRecord
 from ..registry import Registry
+from ..scope import ScopedLedger, ScopeError, scope_ledger, scope_of
 from .cells import header_map, normalize_bool_cell, to_cell
 
 FORMAT_VERSION = 1
 LEDGER_FILE = "ledger.yaml"
 SERVICES_DIR = "services"
+#: The key of ``ledger.yaml`` that marks a folder written from a unit's view.
+SCOPE_KEY = "scope"
 #: The largest file a loader reads: a ledger folder is hand-kept text, not a database dump.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -53,8 +63,15 @@ _SERVICE_COMMON = [
 # =============================================================================================
 
 
-def load_ledger(path: str | os.PathLike[str], *, registry: Registry | None = None) -> Ledger:
-    """Load the ledger folder at ``path``; raise :class:`LedgerError` naming every problem."""
+def load_ledger(
+    path: str | os.PathLike[str], *, registry: Registry | None = None, unit: str | None = None
+) -> Ledger:
+    """Load the ledger folder at ``path``; raise :class:`LedgerError` naming every problem.
+
+    With ``unit``, that unit's view (:func:`cadrecore.scope.scope_ledger`): the folder is local
+    files, so it is read and checked whole, then filtered in memory. :class:`ScopeError` if the
+    ledger has no such unit.
+    """
     from ..plugins import get_registry
 
     root = Path(path)
@@ -63,7 +80,7 @@ def load_ledger(path: str | os.PathLike[str], *, registry: Registry | None = Non
         raise LedgerError(
             [
                 Problem(
-                    Location(str(root)),
+                    Location(_shown(root)),
                     Text(
                         "账册目录不存在",
                         "no ledger folder here (expected a folder with ledger.yaml)",
@@ -74,11 +91,15 @@ def load_ledger(path: str | os.PathLike[str], *, registry: Registry | None = Non
     reader = _FolderReader(root, registry)
     data = reader.read()
     if reader.problems:
-        raise LedgerError(reader.problems, source=str(root))
+        raise LedgerError(reader.problems, source=_shown(root))
     try:
-        return Ledger(registry=registry, **data)
+        if reader.scope is not None:
+            ledger: Ledger = ScopedLedger(reader.scope, registry=registry, **data)
+        else:
+            ledger = Ledger(registry=registry, **data)
     except LedgerError as exc:
-        raise LedgerError([reader.locate(p) for p in exc.problems], source=str(root)) from None
+        raise LedgerError([reader.locate(p) for p in exc.problems], source=_shown(root)) from None
+    return ledger if unit is None else scope_ledger(ledger, unit)
 
 
 class _FolderReader:
@@ -88,6 +109,12 @@ class _FolderReader:
         self.context = {"registry": registry}
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], Location] = {}
+        #: the unit whose view the folder holds (``scope:`` in ledger.yaml), if any
+        self.scope: str | None = None
+        try:
+            self.real_root = root.resolve(strict=True)
+        except (OSError, RuntimeError):  # a symlink loop
+            self.real_root = root.absolute()
 
     def read(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -109,7 +136,9 @@ class _FolderReader:
                 data[kind.name] = tuple(self._read_services())
                 continue
             file = self.root / kind.filename
-            if file.exists():
+            if file.exists() or file.is_symlink():
+                if not self._readable(file):
+                    continue
                 rows = (
                     self._yaml_rows(file)
                     if kind.storage == "yaml"
@@ -122,8 +151,10 @@ class _FolderReader:
 
     def _read_header(self) -> Jurisdiction | None:
         file = self.root / LEDGER_FILE
-        if not file.exists():
+        if not file.exists() and not file.is_symlink():
             self._problem(Location(LEDGER_FILE), "缺少 ledger.yaml", "ledger.yaml is missing")
+            return None
+        if not self._readable(file):
             return None
         doc = self._safe_yaml(file)
         if not isinstance(doc, dict):
@@ -140,6 +171,16 @@ class _FolderReader:
                 f"格式版本应为 {FORMAT_VERSION}，实为 {_repr(version)}",
                 f"expected format {FORMAT_VERSION}, found {_repr(version)}",
             )
+        scope = doc.get(SCOPE_KEY)
+        if scope is not None:
+            if isinstance(scope, str) and scope.strip():
+                self.scope = scope.strip()
+            else:
+                self._problem(
+                    Location(LEDGER_FILE, field=SCOPE_KEY),
+                    f"scope 应为单位编号，实为 {_repr(scope)}",
+                    f"scope: expected a unit id, found {_repr(scope)}",
+                )
         body = doc.get("jurisdiction", doc.get("管辖"))
         try:
             return Jurisdiction.model_validate(body, context=self.context)
@@ -180,7 +221,7 @@ class _FolderReader:
         if text is None:
             return None
         try:
-            return yaml.safe_load(text)
+            return safe_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             self._problem(
@@ -188,6 +229,9 @@ class _FolderReader:
                 f"YAML 语法错误：{exc}",
                 f"YAML syntax error: {exc}",
             )
+            return None
+        except YAMLBomb as exc:
+            self._problem(Location(self._rel(file)), exc.text.zh, exc.text.en)
             return None
         except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
             self._problem(
@@ -285,10 +329,30 @@ class _FolderReader:
 
     def _read_services(self) -> Iterator[ServiceRecord]:
         folder = self.root / SERVICES_DIR
-        if not folder.is_dir():
+        if folder.is_symlink() and not self._inside(folder):
+            self._outside(folder)
             return
-        for file in sorted(folder.iterdir()):
-            if file.suffix != ".csv":
+        if not folder.is_dir():
+            if folder.exists():
+                self._problem(
+                    Location(self._rel(folder)),
+                    "应为目录（每个服务类型一个 CSV 文件）",
+                    "expected a folder (one CSV file per service type)",
+                )
+            return
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            self._problem(
+                Location(self._rel(folder)),
+                f"无法读取：{exc.strerror}",
+                f"cannot be read: {exc.strerror}",
+            )
+            return
+        for file in entries:
+            if file.suffix != ".csv" or file.name.startswith("."):
+                continue
+            if not self._readable(file):
                 continue
             key = file.stem
             if key not in self.registry.service_types:
@@ -319,13 +383,65 @@ class _FolderReader:
                 self.where[("service_records", record.id)] = location
                 yield record
 
+    # --- the folder's bounds -----------------------------------------------------------------
+
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path``, its symbolic links followed, is within the ledger folder."""
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link, a loop
+            return False
+        return real == self.real_root or real.is_relative_to(self.real_root)
+
+    def _outside(self, path: Path) -> None:
+        try:
+            target = _shown(Path(os.readlink(path)))
+        except OSError:
+            target = "?"
+        self._problem(
+            Location(self._rel(path)),
+            f"指向账册目录以外（{target}），拒绝读取",
+            f"is a link to outside the ledger folder ({target}): refused",
+        )
+
+    def _readable(self, file: Path) -> bool:
+        """Whether ``file`` may be read: within the folder, and a regular file (else a problem
+        naming it). A directory is left to the reader, which says it cannot be read."""
+        if not self._inside(file):
+            if file.is_symlink():
+                self._outside(file)
+            else:
+                self._problem(
+                    Location(self._rel(file)),
+                    "不在账册目录内，拒绝读取",
+                    "is not inside the ledger folder: refused",
+                )
+            return False
+        try:
+            mode = file.stat().st_mode
+        except OSError as exc:
+            self._problem(
+                Location(self._rel(file)),
+                f"无法读取：{exc.strerror}",
+                f"cannot be read: {exc.strerror}",
+            )
+            return False
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            return True
+        self._problem(
+            Location(self._rel(file)),
+            "不是普通文件（管道、设备等），拒绝读取",
+            "is not a regular file (a pipe, a device...): refused",
+        )
+        return False
+
     # --- problems --------------------------------------------------------------------------
 
     def _rel(self, file: Path) -> str:
         try:
-            return str(file.relative_to(self.root.parent))
+            return _shown(file.relative_to(self.root.parent))
         except ValueError:
-            return str(file)
+            return _shown(file)
 
     def _problem(self, location: Location, zh: str, en: str) -> None:
         self.problems.append(Problem(location, Text(zh, en)))
@@ -365,6 +481,85 @@ class _FolderReader:
         return problem
 
 
+#: How many more values than are written out a YAML file's aliases may stand for: a few lines
+#: of nested aliases can stand for billions (a "billion laughs"), which no ledger needs.
+ALIAS_EXPANSION = 10
+ALIAS_ALLOWANCE = 100_000
+
+
+class YAMLBomb(ValueError):
+    """YAML whose aliases stand for far more values than it holds, or for a value inside
+    itself."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+def safe_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, refusing (:class:`YAMLBomb`) aliases that expand beyond
+    :data:`ALIAS_EXPANSION` times the values written (plus :data:`ALIAS_ALLOWANCE`), or that
+    make a value contain itself: the document is composed, measured, then built."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    sizes: dict[int, int] = {}  # node -> how many values it stands for, aliases expanded
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if children_done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise YAMLBomb(
+                Text("YAML 别名使一个值包含其自身", "a YAML alias makes a value contain itself")
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                raise YAMLBomb(
+                    Text("YAML 别名使一个值包含其自身", "a YAML alias makes a value contain itself")
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+    expanded, written = sizes[id(root)], len(sizes)
+    if expanded > ALIAS_EXPANSION * written + ALIAS_ALLOWANCE:
+        raise YAMLBomb(
+            Text(
+                f"YAML 别名展开后有 {expanded} 个值，而文件只写了 {written} 个：拒绝读取",
+                f"YAML aliases expand to {expanded} values from {written} written: refused "
+                "(a 'billion laughs')",
+            )
+        )
+
+
+def _shown(path: Path | str) -> str:
+    """A path as text that can be printed: bytes that are not UTF-8 in a file name (which
+    Python keeps as lone surrogates) are shown as ``\\xNN``."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _repr(value: Any) -> str:
     """``repr(value)``, also for an int too long for ``repr`` (over 4300 digits)."""
     try:
@@ -402,9 +597,13 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
     """Write ``ledger`` as a ledger folder at ``path``, replacing the files of a previous save.
 
     The folder is written beside the target and then moved into place, so an interrupted save
-    leaves the old folder as it was.
+    leaves the old folder as it was. A unit's view (:class:`~cadrecore.scope.ScopedLedger`) is
+    written with ``scope:`` in ledger.yaml, and never over a folder that holds the whole
+    ledger or another unit's view (:class:`~cadrecore.scope.ScopeError`).
     """
     target = Path(path)
+    _refuse_replacing_what_is_not_a_ledger(target)
+    _refuse_overwriting_with_a_view(ledger, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(_folder_mode())
@@ -426,6 +625,58 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+class FolderError(CadrecoreError):
+    """A ledger folder cannot be written where asked."""
+
+
+def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:
+    """A save replaces the folder: never one that holds something else (a home folder, a
+    project), nor a file."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir():
+        raise FolderError(
+            f"{_shown(target)} is a file, not a ledger folder: refusing to replace it "
+            f"/ {_shown(target)} 是文件而不是账册目录，不予覆盖"
+        )
+    if (target / LEDGER_FILE).is_file():
+        return
+    foreign = [
+        e.name
+        for e in target.iterdir()
+        if not (e.name.startswith(".") or e.suffix.lower() in (".md", ".txt"))
+    ]
+    if foreign:
+        shown = ", ".join(_shown(n) for n in sorted(foreign)[:5])
+        raise FolderError(
+            f"{_shown(target)} is not a ledger folder (no {LEDGER_FILE}) and holds other files "
+            f"({shown}{', ...' if len(foreign) > 5 else ''}): refusing to replace it; write to "
+            f"a new or empty folder / {_shown(target)} 不是账册目录且含有其他文件，不予覆盖"
+        )
+
+
+def _refuse_overwriting_with_a_view(ledger: Ledger, target: Path) -> None:
+    scope = scope_of(ledger)
+    header = target / LEDGER_FILE
+    if scope is None or not header.is_file():
+        return
+    try:
+        doc = safe_yaml(header.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
+        doc = None
+    held = doc.get(SCOPE_KEY) if isinstance(doc, dict) else None
+    if held == scope:
+        return
+    what = (
+        f"the view of unit {held!r}" if isinstance(held, str) else "a whole ledger (or unreadable)"
+    )
+    raise ScopeError(
+        f"{_shown(target)} holds {what}: writing the view of unit {scope!r} over it would "
+        f"delete what is outside the view; write it to another folder "
+        f"/ {_shown(target)} 中已有账册，不能以单位 {scope} 的视图覆盖，请写入其他目录"
+    )
+
+
 def _folder_mode() -> int:
     """The mode a new folder gets under the process's umask (mkdtemp makes it 0700)."""
     umask = os.umask(0)
@@ -438,17 +689,22 @@ def _keep_foreign_files(old: Path, new: Path) -> None:
     for entry in old.iterdir():
         if entry.name.startswith(".") or entry.suffix.lower() in (".md", ".txt"):
             dest = new / entry.name
-            if entry.is_dir():
+            if entry.is_symlink():  # a link stays a link: never a copy of what it points at
+                os.symlink(os.readlink(entry), dest)
+            elif entry.is_dir():
                 shutil.copytree(entry, dest, symlinks=True)
             else:
-                shutil.copy2(entry, dest)
+                shutil.copy2(entry, dest, follow_symlinks=False)
 
 
 def _write_folder(ledger: Ledger, root: Path) -> None:
-    header = {
+    header: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "jurisdiction": ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True),
     }
+    scope = scope_of(ledger)
+    if scope is not None:
+        header[SCOPE_KEY] = scope
     _write_yaml(root / LEDGER_FILE, header)
     for kind in RECORD_KINDS:
         records = ledger.records(kind.name)

@@ -9,25 +9,39 @@ it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from .._gc import collector_paused
 from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
 from ..registry import Registry
+from ..scope import ScopedLedger, refuse_scoped_save
 from .audit import (
     RECORD_ACTIONS,
     Action,
@@ -39,7 +53,9 @@ from .audit import (
     verify_chain,
 )
 from .codec import Codec, RowError, canonical_json
+from .fastread import RawRows, driver_converters, in_order
 from .schema import LEDGERS, RECORD_TABLES
+from .scope import scoped_queries as _scoped_queries
 
 #: The file ``open_store()`` uses when given no URL, in the working folder.
 DEFAULT_FILE = "cadrecore.sqlite"
@@ -59,13 +75,143 @@ class StoreError(CadrecoreError):
 
 
 class ConflictError(StoreError):
-    """Someone else changed a record between this save's read and its write."""
+    """Someone else changed a record since this ledger was read: nothing was saved.
+
+    ``kind`` and ``record_id`` name the record (None when the conflict is the ledger as a whole).
+    """
+
+    def __init__(
+        self, message: str, *, kind: str | None = None, record_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
 
 
 CODECS: dict[str, Codec] = {
     kind.name: Codec(kind.model, key_is_id=kind.keyed) for kind in RECORD_KINDS
 }
 JURISDICTION_CODEC = Codec(Jurisdiction, key_is_id=True)
+
+#: Where a ledger keeps its :class:`StoreOrigin` (outside its fields: not data, not compared).
+ORIGIN_ATTRIBUTE = "_store_origin"
+
+
+@dataclass(frozen=True, eq=False)
+class StoreOrigin:
+    """The store a ledger was read from, and the version of every row it read.
+
+    :meth:`Store.load` puts one on the ledger it returns (``Ledger.replace`` carries it over to
+    the copies) and a successful :meth:`Store.save` puts a new one on the ledger it saved. A save
+    compares the stored rows with it, so that what someone else saved since the read is never
+    overwritten unseen. It is never changed in place: an older copy keeps the origin it was
+    read with, and so stays "older" for the next save.
+    """
+
+    url: str
+    ledger_id: str
+    #: kind (``"jurisdiction"`` for the ledger's own row) -> record key -> version read
+    versions: Mapping[str, Mapping[str, int]]
+    #: kind -> the records as read, in order: the ledger's own tuples, not copies
+    records: Mapping[str, Sequence[Any]]
+
+    def version(self, kind: str, key: str) -> int | None:
+        """The version of ``kind`` ``key`` when it was read (None: it was not read)."""
+        return self.versions.get(kind, {}).get(key)
+
+
+def store_origin(ledger: Ledger) -> StoreOrigin | None:
+    """Where ``ledger`` was loaded from or last saved to (None: built from files or in code)."""
+    origin = ledger.__dict__.get(ORIGIN_ATTRIBUTE)
+    return origin if isinstance(origin, StoreOrigin) else None
+
+
+@functools.cache
+def _versions_query() -> CompoundSelect[str, Any, Any]:
+    """``(kind, id, version)`` of every row of ledger ``:lid``, built once (it is long)."""
+    lid = bindparam("lid", type_=LEDGERS.c.id.type)
+    parts = [
+        select(literal(JURISDICTION_KIND).label("kind"), LEDGERS.c.id, LEDGERS.c.version).where(
+            LEDGERS.c.id == lid
+        )
+    ]
+    for kind in RECORD_KINDS:
+        table = RECORD_TABLES[kind.name]
+        parts.append(
+            select(literal(kind.name).label("kind"), table.c.id, table.c.version).where(
+                table.c.ledger_id == lid
+            )
+        )
+    return union_all(*parts)
+
+
+def _origin_records(ledger: Ledger) -> dict[str, Sequence[Any]]:
+    records: dict[str, Sequence[Any]] = {JURISDICTION_KIND: (ledger.jurisdiction,)}
+    records.update((kind.name, ledger.records(kind.name)) for kind in RECORD_KINDS)
+    return records
+
+
+def _conflict(kind: str, key: str, en: str, zh: str) -> ConflictError:
+    return ConflictError(
+        f"{kind} {key!r} {en}: nothing was saved; load the ledger again and redo the change "
+        f"/ {kind} {key} {zh}，未保存任何改动；请重新载入账册后再改",
+        kind=kind,
+        record_id=key,
+    )
+
+
+def _check_unseen(
+    kind: str,
+    key: str,
+    read: int | None,
+    stored: Mapping[Any, Any] | None,
+    still_as_read: Callable[[], bool] = lambda: True,
+) -> None:
+    """Refuse to write a record changed here when the store's copy is not the one read.
+
+    ``still_as_read`` says whether the stored record equals the one read: a record deleted and
+    added again since starts over at version 1, so an equal version alone does not tell.
+    """
+    if stored is None:
+        if read is not None:
+            raise _conflict(
+                kind, key, "was deleted by someone else since it was read", "在载入后已被他人删除"
+            )
+        return
+    if read is None:
+        raise _conflict(
+            kind,
+            key,
+            "was added by someone else since the ledger was read, with other content",
+            "在载入后已由他人新增，且内容不同",
+        )
+    if stored["version"] != read:
+        raise _conflict(
+            kind,
+            key,
+            f"was changed by someone else since it was read (version {read}, now {stored['version']})",
+            f"在载入后已被他人修改（载入时为第 {read} 版，现为第 {stored['version']} 版）",
+        )
+    if not still_as_read():
+        raise _conflict(
+            kind,
+            key,
+            "was deleted and added again by someone else since it was read",
+            "在载入后已被他人删除并重新新增",
+        )
+
+
+@dataclass
+class _Saving:
+    """One save's bookkeeping: the versions the saved ledger stands on afterwards, and what
+    others saved since its read that the save leaves as it is (``kept``)."""
+
+    origin: StoreOrigin | None
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    kept: int = 0
+    #: by kind, the records the store holds after the save, for kinds that differ from the ledger
+    merged: dict[str, list[Any]] = field(default_factory=dict)
+    jurisdiction: Jurisdiction | None = None
 
 
 def default_actor() -> str:
@@ -147,6 +293,12 @@ def open_store(
         from .migrate import upgrade
 
         upgrade(store)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(
+            f"cannot open the store {store.url}: {reason} / 无法打开数据库（{reason}）"
+        ) from None
     except BaseException:
         engine.dispose()
         raise
@@ -278,12 +430,17 @@ class Store:
         registry: Registry | None = None,
         validate: bool = False,
         progress: Progress | None = None,
+        unit: str | None = None,
     ) -> Ledger:
         """The ledger ``ledger_id`` (the only one, if None), cross-checked as it is built.
 
         Rows are not validated a second time unless ``validate`` (see :mod:`.codec`); either
         way a row that is not a valid record, and every cross-reference problem, is raised as a
         :class:`~cadrecore.LedgerError` naming the record.
+
+        With ``unit``, only that unit's view (:mod:`cadrecore.scope`): the queries select the
+        rows in view, so no other unit's row is read. The view is a
+        :class:`~cadrecore.scope.ScopedLedger`, which :meth:`save` refuses.
         """
         from ..plugins import get_registry
 
@@ -293,6 +450,7 @@ class Store:
         loaded = 0
         with self.reading() as conn:
             lid = self._resolve(conn, ledger_id)
+            scoped = _scoped_queries(conn, lid, unit) if unit is not None else None
             row = conn.execute(select(LEDGERS).where(LEDGERS.c.id == lid)).mappings().one()
             data["jurisdiction"] = self._decode(
                 JURISDICTION_CODEC, row, registry, validate, JURISDICTION_KIND, problems
@@ -301,7 +459,9 @@ class Store:
                 table = RECORD_TABLES[kind.name]
                 codec = CODECS[kind.name]
                 query = (
-                    select(table)
+                    scoped[kind.name]
+                    if scoped is not None
+                    else select(table)
                     .where(table.c.ledger_id == lid)
                     .order_by(table.c.position, table.c.id)
                 )
@@ -312,10 +472,14 @@ class Store:
                 loaded += len(records)
                 if progress:
                     progress("load", loaded, None)
+            # a view has no store origin: it reads no other rows, and save() refuses it
+            versions = self._read_versions(conn, lid) if unit is None else {}
         if problems:
             raise LedgerError(problems, source=self.url)
         try:
-            return Ledger(registry=registry, **data)
+            if unit is not None:
+                return ScopedLedger(unit, registry=registry, **data)
+            return self._with_origin(Ledger(registry=registry, **data), lid, versions)
         except LedgerError as exc:
             raise LedgerError(
                 [
@@ -330,6 +494,22 @@ class Store:
                 source=self.url,
             ) from None
 
+    def _read_versions(self, conn: Connection, lid: str) -> dict[str, dict[str, int]]:
+        """The version of every row of the ledger, in the load's transaction (a load that
+        returns has read them all), in one query over all the tables: a small ledger's load is
+        mostly round trips."""
+        versions: dict[str, dict[str, int]] = {JURISDICTION_KIND: {}}
+        versions.update((kind.name, {}) for kind in RECORD_KINDS)
+        for name, key, version in conn.execute(_versions_query(), {"lid": lid}):
+            versions[name][key] = version
+        return versions
+
+    def _with_origin(self, ledger: Ledger, lid: str, versions: dict[str, dict[str, int]]) -> Ledger:
+        ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
+            self.url, lid, versions, _origin_records(ledger)
+        )
+        return ledger
+
     def _decode_all(
         self,
         conn: Connection,
@@ -340,23 +520,34 @@ class Store:
         kind: str,
         problems: list[Problem],
     ) -> list[Any]:
-        result = conn.execute(query)
         if validate:
-            rows = result.mappings()
+            rows = conn.execute(query).mappings()
             found = (self._decode(codec, r, registry, True, kind, problems) for r in rows)
             return [r for r in found if r is not None]
-        columns = tuple(result.keys())
-        decode = codec.decoder(columns, registry)
-        key = columns.index("id")
-        records = []
-        for row in result:
-            try:
-                records.append(decode(row))
-            except RowError as exc:
-                problems.append(
-                    Problem(Location(self.url, None, exc.field), exc.message, kind, row[key])
-                )
-        return records
+        records: list[Any] = []
+        keys: list[tuple[Any, Any]] = []
+        with RawRows(conn, query) as raw, collector_paused():
+            columns = raw.columns
+            decode = codec.decoder(
+                columns, registry, driver_converters(query, conn.dialect, raw.type_codes)
+            )
+            key = columns.index("id")
+            position = columns.index("position") if not raw.ordered else None
+            for batch in raw.batches():
+                for row in batch:
+                    try:
+                        record = decode(row)
+                    except RowError as exc:
+                        problems.append(
+                            Problem(
+                                Location(self.url, None, exc.field), exc.message, kind, row[key]
+                            )
+                        )
+                        continue
+                    records.append(record)
+                    if position is not None:
+                        keys.append((row[position], row[key]))
+        return records if raw.ordered else in_order(records, keys)
 
     def _decode(
         self,
@@ -380,65 +571,130 @@ class Store:
     # --- saving -------------------------------------------------------------------------------
 
     def save(
-        self, ledger: Ledger, *, actor: str | None = None, progress: Progress | None = None
+        self,
+        ledger: Ledger,
+        *,
+        actor: str | None = None,
+        progress: Progress | None = None,
+        based_on: Ledger | None = None,
     ) -> SaveResult:
-        """Make the store's copy of ``ledger``'s jurisdiction equal to ``ledger``.
+        """Make the store's copy of ``ledger``'s jurisdiction equal to ``ledger``, without
+        overwriting unseen what others saved since it was read.
 
         Writes only the difference (records inserted, updated, deleted), in one transaction,
         and appends an audit entry for each; an updated record's ``version`` goes up by one.
         Nothing is written if anything fails.
+
+        A ledger read from this store (``load()``, and its ``replace`` copies) knows the version
+        of every record it read, and its save merges record by record with what others saved
+        since (three-way: as read, as here, as stored now):
+
+        - a record changed, deleted or added here is written only if the store still holds it
+          as it was read (or already holds it as it is here); else :class:`ConflictError`;
+        - a record left here as it was read stays as the store holds it now: someone else's
+          newer copy is kept, and so are records others added or deleted since;
+        - the store after the save must still hold together (every reference found), else
+          :class:`ConflictError`.
+
+        So two people who change different records both succeed, and the second to save a
+        change to the same record gets :class:`ConflictError` (nothing saved), loads again and
+        redoes it. After a successful save ``ledger`` knows the versions it saved, so it can be
+        changed and saved again. The check and the writes are one transaction that holds the
+        store's write lock from its start (SQLite ``BEGIN IMMEDIATE``; PostgreSQL writers lock
+        the audit table first), so no other save comes in between.
+
+        A ledger that was not read from this store (built from a folder, an import, in code, or
+        read from another store) makes the store's copy equal to it: the last writer wins. Give
+        ``based_on`` (the ledger read from this store that it was built from) to merge instead.
         """
+        refuse_scoped_save(ledger)  # a unit's view: saving it would delete the rest
         actor = actor or default_actor()
         lid = ledger.jurisdiction.id
+        saving = _Saving(self._origin_for(ledger, based_on))
         result = SaveResult(lid)
         total = sum(len(ledger.records(k.name)) for k in RECORD_KINDS)
         done = 0
         with self.writing() as conn:
             audit = AuditAppender(conn, actor, datetime.now(UTC))
-            self._save_jurisdiction(conn, ledger.jurisdiction, audit, ledger.registry)
+            self._save_jurisdiction(conn, ledger, audit, saving)
             for kind in RECORD_KINDS:
-                self._save_kind(conn, kind, lid, ledger, audit, result)
+                self._save_kind(conn, kind, lid, ledger, audit, result, saving)
                 done += len(ledger.records(kind.name))
                 if progress:
                     progress("save", done, total)
+            if saving.kept:
+                _check_merged(ledger, saving)
             audit.flush()
             result.audit_entries = audit.count
+        previous = store_origin(ledger)
+        if previous is None or (previous.url, previous.ledger_id) == (self.url, lid):
+            ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
+                self.url, lid, saving.versions, _origin_records(ledger)
+            )
         return result
 
+    def _origin_for(self, ledger: Ledger, based_on: Ledger | None) -> StoreOrigin | None:
+        """The origin a save merges against: ``ledger``'s (else ``based_on``'s), if it is this
+        store's copy of the same ledger."""
+        origin = store_origin(ledger) or (store_origin(based_on) if based_on else None)
+        if origin is None or (origin.url, origin.ledger_id) != (self.url, ledger.jurisdiction.id):
+            return None
+        return origin
+
     def _save_jurisdiction(
-        self, conn: Connection, jurisdiction: Jurisdiction, audit: AuditAppender, registry: Registry
+        self, conn: Connection, ledger: Ledger, audit: AuditAppender, saving: _Saving
     ) -> None:
+        jurisdiction = ledger.jurisdiction
         codec = JURISDICTION_CODEC
+        key = jurisdiction.id
+        origin = saving.origin
+        read = origin.version(JURISDICTION_KIND, key) if origin is not None else None
+        versions = saving.versions.setdefault(JURISDICTION_KIND, {})
         dumped = codec.dump(jurisdiction)
         new_row = codec.row(dumped)
-        old = (
-            conn.execute(select(LEDGERS).where(LEDGERS.c.id == jurisdiction.id)).mappings().first()
-        )
+        old = conn.execute(select(LEDGERS).where(LEDGERS.c.id == key)).mappings().first()
         if old is None:
-            conn.execute(LEDGERS.insert().values(**new_row, version=1))
-            audit.append(
-                "insert",
-                jurisdiction.id,
-                JURISDICTION_KIND,
-                jurisdiction.id,
-                None,
-                canonical_json(dumped),
-            )
+            if origin is not None:
+                _check_unseen(JURISDICTION_KIND, key, read, None)
+            try:
+                conn.execute(LEDGERS.insert().values(**new_row, version=1))
+            except IntegrityError as exc:  # a writer outside this API came in between
+                raise _conflict(
+                    JURISDICTION_KIND, key, "was added by someone else", "已由他人新增"
+                ) from exc
+            versions[key] = 1
+            audit.append("insert", key, JURISDICTION_KIND, key, None, canonical_json(dumped))
             return
-        if _same_record(codec, old, jurisdiction, registry):
+        same = _same_record(codec, old, jurisdiction, ledger.registry)
+        if read is not None and origin is not None:
+            as_read = origin.records[JURISDICTION_KIND][0]
+            if jurisdiction is as_read or jurisdiction == as_read:  # not changed here
+                if same:
+                    versions[key] = old["version"]
+                else:  # changed by someone else since: theirs stays
+                    versions[key] = read
+                    saving.kept += 1
+                    with contextlib.suppress(RowError):
+                        saving.jurisdiction = codec.decode(old, ledger.registry)
+                return
+        if same:
+            versions[key] = old["version"]
             return
+        if origin is not None:
+            _check_unseen(JURISDICTION_KIND, key, read, old)
         updated = conn.execute(
             LEDGERS.update()
-            .where(LEDGERS.c.id == jurisdiction.id, LEDGERS.c.version == old["version"])
+            .where(LEDGERS.c.id == key, LEDGERS.c.version == old["version"])
             .values(**{k: v for k, v in new_row.items() if k != "id"}, version=old["version"] + 1)
         )
         if updated.rowcount != 1:
-            raise ConflictError(f"ledger {jurisdiction.id!r} was changed by someone else")
+            raise _conflict(JURISDICTION_KIND, key, "was changed by someone else", "已被他人修改")
+        versions[key] = old["version"] + 1
         audit.append(
             "update",
-            jurisdiction.id,
+            key,
             JURISDICTION_KIND,
-            jurisdiction.id,
+            key,
             canonical_json(codec.row_json(old)),
             canonical_json(dumped),
         )
@@ -451,6 +707,7 @@ class Store:
         ledger: Ledger,
         audit: AuditAppender,
         result: SaveResult,
+        saving: _Saving,
     ) -> None:
         table = RECORD_TABLES[kind.name]
         codec = CODECS[kind.name]
@@ -464,19 +721,53 @@ class Store:
             # a row that is no longer a valid record: whatever the ledger holds replaces it
             with contextlib.suppress(RowError):
                 old_records[mapping["id"]] = decode(stored_row)
+        # with an origin: the versions read and the records as read, by key
+        origin = saving.origin
+        read: Mapping[str, int] | None = None
+        as_read: dict[str, Any] = {}
+        if origin is not None:
+            read = origin.versions.get(kind.name, {})
+            seen_read: set[str] = set()
+            for record in origin.records.get(kind.name, ()):
+                as_read[record_key(kind, record, seen_read)] = record
+        versions = saving.versions.setdefault(kind.name, {})
         inserts: list[dict[str, Any]] = []
         updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]] = []
         moves: list[dict[str, Any]] = []
+        kept: list[str] = []  # what others saved since the read, left as it is
+        keys: list[str] = []
         unchanged = 0
         seen: set[str] = set()
         for position, record in enumerate(ledger.records(kind.name)):
             key = record_key(kind, record, seen)
+            keys.append(key)
             old = old_rows.get(key)
+            if read is not None and key in read:
+                before = as_read.get(key)
+                if record is before or record == before:  # not changed here since the read
+                    if old is not None and old_records.get(key) == record:
+                        unchanged += 1
+                        versions[key] = old["version"]
+                        if old["position"] != position:
+                            moves.append({"b_id": key, "b_position": position})
+                    else:  # changed or deleted by someone else since: theirs stays
+                        versions[key] = read[key]
+                        kept.append(key)
+                    continue
             if old is not None and old_records.get(key) == record:
                 unchanged += 1
+                versions[key] = old["version"]
                 if old["position"] != position:
                     moves.append({"b_id": key, "b_position": position})
                 continue
+            if read is not None:
+                _check_unseen(
+                    kind.name,
+                    key,
+                    read.get(key),
+                    old,
+                    lambda: bool(old_records.get(key) == as_read.get(key)),  # noqa: B023
+                )
             dumped = codec.dump(record)
             row = codec.row(dumped)
             row.update(ledger_id=lid, id=key, position=position)
@@ -487,9 +778,33 @@ class Store:
             else:
                 row["version"] = old["version"] + 1
                 updates.append((old, row, dumped))
-        deleted = [old for key, old in old_rows.items() if key not in seen]
+            versions[key] = row["version"]
+        deleted = []
+        for key, old in old_rows.items():
+            if key in seen:
+                continue
+            if read is not None:
+                if key not in read:  # added by someone else since the read: it stays
+                    kept.append(key)
+                    continue
+                _check_unseen(
+                    kind.name,
+                    key,
+                    read[key],
+                    old,
+                    lambda: bool(old_records.get(key) == as_read.get(key)),  # noqa: B023
+                )
+            deleted.append(old)
         if inserts:
-            conn.execute(table.insert(), inserts)
+            try:
+                conn.execute(table.insert(), inserts)
+            except IntegrityError as exc:  # a writer outside this API came in between
+                raise ConflictError(
+                    f"{kind.name}: a record added here was added by someone else at the same "
+                    "time: nothing was saved; load the ledger again and redo the change "
+                    f"/ {kind.name}：此处新增的记录同时已由他人新增，未保存任何改动；请重新载入后再改",
+                    kind=kind.name,
+                ) from exc
         for previous, row, dumped in updates:
             changed = conn.execute(
                 table.update()
@@ -501,7 +816,7 @@ class Store:
                 .values(**{k: v for k, v in row.items() if k not in ("ledger_id", "id")})
             )
             if changed.rowcount != 1:
-                raise ConflictError(f"{kind.name} {row['id']!r} was changed by someone else")
+                raise _conflict(kind.name, row["id"], "was changed by someone else", "已被他人修改")
             audit.append(
                 "update",
                 lid,
@@ -519,7 +834,9 @@ class Store:
                 )
             )
             if gone.rowcount != 1:
-                raise ConflictError(f"{kind.name} {gone_row['id']!r} was changed by someone else")
+                raise _conflict(
+                    kind.name, gone_row["id"], "was changed by someone else", "已被他人修改"
+                )
             audit.append(
                 "delete",
                 lid,
@@ -529,14 +846,22 @@ class Store:
                 None,
             )
         if moves:
-            from sqlalchemy import bindparam
-
             conn.execute(
                 table.update()
                 .where(table.c.ledger_id == lid, table.c.id == bindparam("b_id"))
                 .values(position=bindparam("b_position")),
                 moves,
             )
+        if kept:
+            saving.kept += len(kept)
+            merged = dict(zip(keys, ledger.records(kind.name), strict=True))
+            for key in kept:
+                theirs = old_records.get(key)
+                if theirs is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = theirs
+            saving.merged[kind.name] = list(merged.values())
         result.inserted[kind.name] = len(inserts)
         result.updated[kind.name] = len(updates)
         result.deleted[kind.name] = len(deleted)
@@ -605,6 +930,29 @@ def _same_record(codec: Codec, row: Mapping[Any, Any], record: Any, registry: Re
         return bool(codec.decode(row, registry) == record)
     except RowError:
         return False
+
+
+def _check_merged(ledger: Ledger, saving: _Saving) -> None:
+    """Refuse a save whose result, with what others saved since the read, does not hold
+    together (a record added here that refers to one someone else deleted)."""
+    data = {k.name: tuple(saving.merged.get(k.name, ledger.records(k.name))) for k in RECORD_KINDS}
+    try:
+        Ledger(
+            registry=ledger.registry,
+            jurisdiction=saving.jurisdiction or ledger.jurisdiction,
+            **data,
+        )
+    except LedgerError as exc:
+        first = exc.problems[0]
+        more = f" (+{len(exc.problems) - 1})" if len(exc.problems) > 1 else ""
+        raise ConflictError(
+            "with what others saved since the ledger was read, it would not hold together: "
+            f"{first.render('en')}{more}: nothing was saved; load the ledger again and redo the "
+            f"change / 与他人在载入后保存的改动合并后账册不一致：{first.render('zh')}{more}，"
+            "未保存任何改动；请重新载入后再改",
+            kind=first.record_kind,
+            record_id=first.record_id,
+        ) from exc
 
 
 # =============================================================================================
