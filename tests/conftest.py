@@ -347,3 +347,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"(PostgreSQL tests skipped: set {POSTGRES_URL_ENV}, or run bash .ci/run)"
         )
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless Chromium binary: skipped where it is missing, except in CI, which must run
+    the browser tests (the HTML report's and the docs site's)."""
+    from .headless_chromium import find_chromium
+
+    binary = find_chromium()
+    if binary is None:
+        message = "headless Chromium is not installed: run .ci/install-browser"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI must run the browser test)")
+        pytest.skip(message)
+    return binary

@@ -310,19 +310,6 @@ def test_site_ships_mermaid_with_its_license(site: Path) -> None:
     assert '<script src="../assets/javascripts/mermaid.min.js">' in hooks
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    from .headless_chromium import find_chromium
-
-    binary = find_chromium()
-    if binary is None:
-        message = "headless Chromium is not installed: run .ci/install-browser"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI must run the browser test)")
-        pytest.skip(message)
-    return binary
-
-
 def test_site_draws_the_hooks_diagram_offline(site: Path, chromium: str) -> None:
     """mkdocs-material fetches mermaid from unpkg.com unless one is loaded: the page must use
     the site's own copy, request nothing from elsewhere, and draw its diagram without error."""

@@ -9,7 +9,6 @@ Chromium comes from Debian's ``chromium`` package, the font from ``fonts-noto-cj
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.annual import AnnualReport, build_annual_report, write_annual_report
 from cadrecore.reports.html import FONT_STACK
 
-from .headless_chromium import find_chromium, visit
+from .headless_chromium import visit
 from .xinzhou_fixtures import ROOT, xinzhou, xinzhou_pm
 
 __all__ = ["xinzhou", "xinzhou_pm"]
@@ -41,17 +40,6 @@ PROBE = """({
   sections: document.querySelectorAll("section.report-section").length,
   title: document.title,
 })"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    binary = find_chromium()
-    if binary is None:
-        message = "headless Chromium is not installed: run .ci/install-browser"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI must run the browser test)")
-        pytest.skip(message)
-    return binary
 
 
 @pytest.fixture(scope="module")
