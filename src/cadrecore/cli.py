@@ -197,7 +197,6 @@ def check(
     """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
     from .errors import CadrecoreError
     from .rules import Severity, evaluate
-    from .scope import scoped_report
 
     try:
         threshold = Severity.parse(min_severity)
@@ -208,8 +207,8 @@ def check(
     day = _parse_date(as_of) if as_of else None
     loaded = _load(ledger, unit)
     try:
-        # a unit's view is judged on its own records only (see cadrecore.scope)
-        report = scoped_report(evaluate(loaded, year=year, as_of=day, rules=rule or None), loaded)
+        # (a unit's view is judged on its own records only: see cadrecore.scope)
+        report = evaluate(loaded, year=year, as_of=day, rules=rule or None)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
     if fmt is OutputFormat.JSON:

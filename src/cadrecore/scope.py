@@ -49,12 +49,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CadrecoreError
 from .ledger import Ledger
 from .models import RECORD_KINDS
 from .registry import Registry
+
+if TYPE_CHECKING:
+    from .rules.findings import Report
 
 #: Unit levels from the top: a unit of a lower rank number is above one of a higher.
 LEVEL_RANK: dict[str, int] = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -320,7 +323,7 @@ def context_subjects(ledger: Ledger) -> dict[str, frozenset[str]] | None:
     }
 
 
-def scoped_report(report: Any, ledger: Ledger) -> Any:
+def scoped_report(report: Report, ledger: Ledger) -> Report:
     """``report`` (of :func:`cadrecore.rules.evaluate` over ``ledger``) without what it says
     about the records a view holds only as context: a county's view names the city bureau
     that serves its cadres, but the bureau's own obligations are not the county's, and its

@@ -28,7 +28,7 @@ from ..ledger import Ledger
 from ..plugins import HookFailure, Hooks, get_plugin_manager
 from ..rules.engine import evaluate
 from ..rules.findings import Report
-from ..scope import scoped_report, view_title
+from ..scope import view_title
 from .assessment import AssessmentRow, assessment_rows, obligations_table
 from .figures import figures
 from .narrative import narrative
@@ -186,9 +186,8 @@ def build_annual_report(
         hooks_of_ledger = ledger.registry.hooks
         pm = hooks_of_ledger.pm if hooks_of_ledger is not None else get_plugin_manager()
     if evaluation is None:
+        # (for a unit's view, only what the rules say about its own records: cadrecore.scope)
         evaluation = evaluate(ledger, year=year, as_of=as_of, pm=pm, timeout=timeout)
-        # a unit's view: only what the rules say about its own records (cadrecore.scope)
-        evaluation = scoped_report(evaluation, ledger)
     elif evaluation.year != year:
         raise CadrecoreError(
             f"the evaluation given is of {evaluation.year}, the report is of {year}"

@@ -400,23 +400,31 @@ def evaluate(
     for registered in selected:
         for key in registered.rule.parameters:
             resolver.resolve(key)
-    return Report(
-        jurisdiction=ledger.jurisdiction.name,
-        year=year,
-        as_of=as_of,
-        rules_run=tuple(r.id for r in selected),
-        findings=tuple(sorted(kept, key=Finding.sort_key)),
-        waived=tuple(sorted(waived, key=Finding.sort_key)),
-        errored=tuple(failures),
-        occurrences=tuple(
-            sorted(occurrences, key=lambda o: (o.rule_id, o.subject.kind, o.subject.id, o.period))
+    from ..scope import scoped_report
+
+    # a unit's view is judged on its own records only, not on the context it holds
+    return scoped_report(
+        Report(
+            jurisdiction=ledger.jurisdiction.name,
+            year=year,
+            as_of=as_of,
+            rules_run=tuple(r.id for r in selected),
+            findings=tuple(sorted(kept, key=Finding.sort_key)),
+            waived=tuple(sorted(waived, key=Finding.sort_key)),
+            errored=tuple(failures),
+            occurrences=tuple(
+                sorted(
+                    occurrences, key=lambda o: (o.rule_id, o.subject.kind, o.subject.id, o.period)
+                )
+            ),
+            measures=tuple(
+                sorted(measures, key=lambda m: (m.rule_id, m.name, m.subject.kind, m.subject.id))
+            ),
+            parameters=tuple(
+                sorted(resolver.resolved.values(), key=lambda p: (p.key, p.unit_id or ""))
+            ),
         ),
-        measures=tuple(
-            sorted(measures, key=lambda m: (m.rule_id, m.name, m.subject.kind, m.subject.id))
-        ),
-        parameters=tuple(
-            sorted(resolver.resolved.values(), key=lambda p: (p.key, p.unit_id or ""))
-        ),
+        ledger,
     )
 
 

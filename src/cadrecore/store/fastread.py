@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Date
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.sql import Select
+from sqlalchemy.sql.selectable import GenerativeSelect
 
 
 def _json_from_text(value: Any) -> Any:
@@ -46,7 +46,7 @@ def _dates_from_text() -> Callable[[Any], Any]:
 
 
 def driver_converters(
-    query: Select[Any], dialect: Dialect, type_codes: Sequence[Any]
+    query: GenerativeSelect, dialect: Dialect, type_codes: Sequence[Any]
 ) -> dict[str, Callable[[Any], Any]]:
     """For each selected column whose values the driver returns in another form than
     SQLAlchemy's result would, the function that converts one (never called with None).
@@ -79,7 +79,7 @@ class RawRows:
     nearly always in order already.
     """
 
-    def __init__(self, conn: Connection, query: Select[Any], batch: int = 20_000) -> None:
+    def __init__(self, conn: Connection, query: GenerativeSelect, batch: int = 20_000) -> None:
         names = [column.name for column in query.selected_columns]
         self.ordered = not ("position" in names and "id" in names)
         if not self.ordered:
