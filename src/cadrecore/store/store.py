@@ -9,10 +9,10 @@ it was.
 from __future__ import annotations
 
 import contextlib
-import functools
 import getpass
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,16 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
     Connection,
     Engine,
     bindparam,
     create_engine,
     event,
-    literal,
     select,
     text,
-    union_all,
 )
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -124,25 +121,6 @@ def store_origin(ledger: Ledger) -> StoreOrigin | None:
     """Where ``ledger`` was loaded from or last saved to (None: built from files or in code)."""
     origin = ledger.__dict__.get(ORIGIN_ATTRIBUTE)
     return origin if isinstance(origin, StoreOrigin) else None
-
-
-@functools.cache
-def _versions_query() -> CompoundSelect[str, Any, Any]:
-    """``(kind, id, version)`` of every row of ledger ``:lid``, built once (it is long)."""
-    lid = bindparam("lid", type_=LEDGERS.c.id.type)
-    parts = [
-        select(literal(JURISDICTION_KIND).label("kind"), LEDGERS.c.id, LEDGERS.c.version).where(
-            LEDGERS.c.id == lid
-        )
-    ]
-    for kind in RECORD_KINDS:
-        table = RECORD_TABLES[kind.name]
-        parts.append(
-            select(literal(kind.name).label("kind"), table.c.id, table.c.version).where(
-                table.c.ledger_id == lid
-            )
-        )
-    return union_all(*parts)
 
 
 def _origin_records(ledger: Ledger) -> dict[str, Sequence[Any]]:
@@ -455,6 +433,11 @@ class Store:
             data["jurisdiction"] = self._decode(
                 JURISDICTION_CODEC, row, registry, validate, JURISDICTION_KIND, problems
             )
+            # every row's version, for the save check (a view has no store origin: it reads
+            # no other rows, and save() refuses it), taken from the rows read
+            versions: dict[str, dict[str, int]] = {}
+            if unit is None:
+                versions[JURISDICTION_KIND] = {lid: row["version"]}
             for kind in RECORD_KINDS:
                 table = RECORD_TABLES[kind.name]
                 codec = CODECS[kind.name]
@@ -465,15 +448,22 @@ class Store:
                     .where(table.c.ledger_id == lid)
                     .order_by(table.c.position, table.c.id)
                 )
+                if unit is None:
+                    versions[kind.name] = {}
                 records = self._decode_all(
-                    conn, query, codec, registry, validate, kind.name, problems
+                    conn,
+                    query,
+                    codec,
+                    registry,
+                    validate,
+                    kind.name,
+                    problems,
+                    versions.get(kind.name),
                 )
                 data[kind.name] = tuple(records)
                 loaded += len(records)
                 if progress:
                     progress("load", loaded, None)
-            # a view has no store origin: it reads no other rows, and save() refuses it
-            versions = self._read_versions(conn, lid) if unit is None else {}
         if problems:
             raise LedgerError(problems, source=self.url)
         try:
@@ -494,20 +484,6 @@ class Store:
                 source=self.url,
             ) from None
 
-    def _read_versions(self, conn: Connection, lid: str) -> dict[str, dict[str, int]]:
-        """The version of every row of the ledger, in the load's transaction (a load that
-        returns has read them all), in one query over all the tables: a small ledger's load is
-        mostly round trips."""
-        versions: dict[str, dict[str, int]] = {JURISDICTION_KIND: {}}
-        versions.update((kind.name, {}) for kind in RECORD_KINDS)
-        # the driver's cursor, a batch at a time (see .fastread): a row at a time through
-        # SQLAlchemy's result cost a tenth of a province's load
-        with RawRows(conn, _versions_query().params(lid=lid)) as raw, collector_paused():
-            for batch in raw.batches():
-                for name, key, version in batch:
-                    versions[name][key] = version
-        return versions
-
     def _with_origin(self, ledger: Ledger, lid: str, versions: dict[str, dict[str, int]]) -> Ledger:
         ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
             self.url, lid, versions, _origin_records(ledger)
@@ -523,11 +499,21 @@ class Store:
         validate: bool,
         kind: str,
         problems: list[Problem],
+        versions: dict[str, int] | None = None,
     ) -> list[Any]:
+        """The records ``query`` selects, and (into ``versions``, if given) each row's version
+        by its key: the same strings as the records' interned ids, so the save check's
+        bookkeeping costs a dict entry a record, not another copy of every id."""
         if validate:
             rows = conn.execute(query).mappings()
-            found = (self._decode(codec, r, registry, True, kind, problems) for r in rows)
-            return [r for r in found if r is not None]
+            found = []
+            for r in rows:
+                record = self._decode(codec, r, registry, True, kind, problems)
+                if record is not None:
+                    found.append(record)
+                    if versions is not None:
+                        versions[sys.intern(r["id"])] = r["version"]
+            return found
         records: list[Any] = []
         keys: list[tuple[Any, Any]] = []
         with RawRows(conn, query) as raw, collector_paused():
@@ -537,6 +523,8 @@ class Store:
             )
             key = columns.index("id")
             position = columns.index("position") if not raw.ordered else None
+            version = columns.index("version") if versions is not None else None
+            intern = sys.intern
             for batch in raw.batches():
                 for row in batch:
                     try:
@@ -551,6 +539,8 @@ class Store:
                     records.append(record)
                     if position is not None:
                         keys.append((row[position], row[key]))
+                    if version is not None:
+                        versions[intern(row[key])] = row[version]  # type: ignore[index]
         return records if raw.ordered else in_order(records, keys)
 
     def _decode(
