@@ -7,7 +7,8 @@ import os
 os.environ["CADRECORE_LOAD_PLUGINS"] = ""
 os.environ.setdefault("CADRECORE_LANG", "zh")
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -267,6 +268,21 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
         shutil.copy(request.getfixturevalue("_sqlite_store_template"), path)
         yield f"sqlite:///{path}"
         return
+    with postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of a fresh schema on the test PostgreSQL server, dropped afterwards.
+
+    Needs ``CADRECORE_TEST_POSTGRES_URL`` (``bash .ci/run`` starts a server and sets it);
+    without it the test is skipped, except in CI (``CI`` set), where it fails.
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
     url = os.environ.get(POSTGRES_URL_ENV)
     if not url:
         message = (
@@ -276,10 +292,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
         if os.environ.get("CI"):
             pytest.fail(f"{message}; in CI they must run", pytrace=False)
         pytest.skip(message)
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
     schema = f"cadrecore_test_{uuid.uuid4().hex[:12]}"
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -7,9 +7,7 @@ on SQLite and (with ``CADRECORE_TEST_POSTGRES_URL``) PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event, text
 from typer.testing import CliRunner
 
 import cadrecore
@@ -35,6 +33,7 @@ from cadrecore.store import Store, open_store
 from cadrecore.store import store as store_module
 from cadrecore.store.schema import RECORD_TABLES
 
+from .conftest import postgres_schema
 from .xinzhou_fixtures import XINZHOU, xinzhou, xinzhou_pm
 
 __all__ = ["xinzhou", "xinzhou_pm"]  # fixtures, used by name
@@ -43,7 +42,6 @@ A = "xz.hequ"  # 河曲县: the county that reads
 B = "xz.pianguan"  # 偏关县: the county it must not see
 YEAR = "2022"
 BACKENDS = ("sqlite", "postgresql")
-POSTGRES_URL_ENV = "CADRECORE_TEST_POSTGRES_URL"
 
 runner = CliRunner()
 
@@ -62,32 +60,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         return
     with postgres_schema() as url:
         yield url
-
-
-def postgres_schema() -> Any:
-    from contextlib import contextmanager
-
-    @contextmanager
-    def schema() -> Iterator[str]:
-        url = os.environ.get(POSTGRES_URL_ENV)
-        if not url:
-            message = f"PostgreSQL scope tests need {POSTGRES_URL_ENV}"
-            if os.environ.get("CI"):
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
-        name = f"cadrecore_scope_{uuid.uuid4().hex[:12]}"
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-        separator = "&" if "?" in url else "?"
-        try:
-            yield f"{url}{separator}options=-csearch_path%3D{name}"
-        finally:
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            engine.dispose()
-
-    return schema()
 
 
 @pytest.fixture(scope="module")

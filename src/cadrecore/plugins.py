@@ -480,18 +480,22 @@ def build_registry(
                 for entry in entries:
                     vocabulary.add(entry, plugin=plugin)
     registry.load_failures = tuple(failures)
-    try:
+    with naming_skipped(failures):
         registry.check_references()
-    except PluginError as exc:
-        if not failures:
-            raise
-        raise PluginError(f"{exc} (skipped: {'; '.join(skipped_plugins(failures))})") from exc
     return registry
 
 
-def skipped_plugins(failures: list[LoadFailure]) -> list[str]:
-    """Each failed registration as ``plugin: error``, for an error that may follow from it."""
-    return [f"plugin {f.name!r}: {f.error}" for f in failures]
+@contextmanager
+def naming_skipped(failures: list[LoadFailure]) -> Iterator[None]:
+    """A :class:`PluginError` raised inside also names the plugins whose registration failed
+    and were left out, when there are any: the error may follow from their absence."""
+    try:
+        yield
+    except PluginError as exc:
+        if not failures:
+            raise
+        skipped = "; ".join(f"plugin {f.name!r}: {f.error}" for f in failures)
+        raise PluginError(f"{exc} (skipped: {skipped})") from exc
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ from ..plugins import (
     call_plugin,
     collect_registrations,
     fault_of,
+    naming_skipped,
     plugin_timeout,
     settle_load_failures,
-    skipped_plugins,
     type_name,
 )
 from .findings import Finding, Measure, Occurrence, Report, RuleFailure, Scalar, Severity, Subject
@@ -263,16 +263,12 @@ def build_rulebook(
         if plugin not in skipped:
             for rule in entries:
                 book.add(rule, plugin=plugin)
-    try:
+    with naming_skipped(failures):
         for plugin, entries in overrides:
             if plugin not in skipped:
                 for override in entries:
                     book.parameters.add_override(override, plugin=plugin)
         book.check_parameters()
-    except PluginError as exc:
-        if not failures:
-            raise
-        raise PluginError(f"{exc} (skipped: {'; '.join(skipped_plugins(failures))})") from exc
     return book
 
 
