@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, get_args
 
@@ -166,6 +167,48 @@ class Ledger(BaseModel):
         value = getattr(self, kind)
         assert isinstance(value, tuple)
         return value
+
+    def columns(
+        self, kind: str, *fields: str, where: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]:
+        """The values of ``fields`` of each record of ``kind``, as tuples, in ledger order.
+
+        ``where`` keeps the records whose fields equal the values given (a ``frozenset``,
+        ``set``, ``tuple`` or ``list`` value: any of those). This is how a rule reads a bulk
+        kind at scale: from a ledger in memory it costs a pass over the records, and from a
+        ledger opened on a store (:meth:`cadrecore.store.Store.open`) it reads just those
+        columns of just those rows, without building a record for each. The values are the
+        records' own (dates as ``date``, closed sets as their enums, lists as tuples).
+        The result is cached: the same call again costs nothing.
+        """
+        model = KINDS_BY_NAME[kind].model if kind in KINDS_BY_NAME else None
+        if model is None:
+            raise KeyError(f"no record kind {kind!r}")
+        if not fields:
+            raise ValueError("columns() needs at least one field")
+        conditions = _conditions(model, where)
+        for name in fields:
+            if name not in model.model_fields:
+                raise KeyError(f"{kind} records have no field {name!r}")
+        cache: dict[Any, Sequence[tuple[Any, ...]]] = self.__dict__.setdefault("_columns", {})
+        key = (kind, fields, conditions)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._read_columns(kind, fields, conditions)
+        return found
+
+    def _read_columns(
+        self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
+    ) -> Sequence[tuple[Any, ...]]:
+        records: Iterable[Any] = self.records(kind)
+        for name, accepted in conditions:
+            get = attrgetter(name)
+            records = [r for r in records if get(r) in accepted]
+        if len(fields) == 1:
+            get_one = attrgetter(fields[0])
+            return [(get_one(r),) for r in records]
+        get_all = attrgetter(*fields)
+        return [get_all(r) for r in records]
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind."""
@@ -753,6 +796,23 @@ def _prebuilt(data: Mapping[str, Any]) -> dict[str, Any] | None:
     values: dict[str, Any] = {name: () for name in classes}
     values.update(data)
     return values
+
+
+def _conditions(
+    model: type[BaseModel], where: Mapping[str, Any] | None
+) -> tuple[tuple[str, frozenset[Any]], ...]:
+    """``where`` of :meth:`Ledger.columns` as sorted ``(field, accepted values)`` pairs."""
+    if not where:
+        return ()
+    conditions = []
+    for name, value in where.items():
+        if name not in model.model_fields:
+            raise KeyError(f"{model.__name__} has no field {name!r} (in where=)")
+        if isinstance(value, frozenset | set | tuple | list):
+            conditions.append((name, frozenset(value)))
+        else:
+            conditions.append((name, frozenset((value,))))
+    return tuple(sorted(conditions, key=lambda c: c[0]))
 
 
 def _holds_on(m: Membership, day: date) -> bool:

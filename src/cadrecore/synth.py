@@ -431,15 +431,20 @@ class _Synth:
                     continue
                 delivered = requested + timedelta(days=r.randint(1, 20))
                 records.append(
-                    ServiceRecord(
-                        id=f"svc.{key}.{j}",
-                        service_type=key,
-                        cadre_id=cadre.id,
-                        provider_unit_id=f"{cadre.county_id}.vcb",
-                        state="delivered",
-                        requested=requested,
-                        delivered=delivered,
-                        details=details,
+                    ServiceRecord.model_validate(
+                        {
+                            "id": f"svc.{key}.{j}",
+                            "service_type": key,
+                            "cadre_id": cadre.id,
+                            "provider_unit_id": f"{cadre.county_id}.vcb",
+                            "state": "delivered",
+                            "requested": requested,
+                            "delivered": delivered,
+                            "details": details,
+                        },
+                        context={
+                            "registry": self.registry
+                        },  # the plugins asked for, not the global
                     )
                 )
         return records

@@ -84,7 +84,7 @@ class RawRows:
         self.ordered = not ("position" in names and "id" in names)
         if not self.ordered:
             query = query.order_by(None)
-        compiled = query.compile(dialect=conn.dialect)
+        compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         params: Any = compiled.params
         if compiled.positional and compiled.positiontup is not None:
             params = tuple(compiled.params[name] for name in compiled.positiontup)

@@ -484,6 +484,30 @@ class Store:
                 source=self.url,
             ) from None
 
+    def open(self, ledger_id: str | None = None, *, registry: Registry | None = None) -> Ledger:
+        """The ledger ``ledger_id`` (the only one, if None), opened for reading: a
+        :class:`~cadrecore.store.StoreLedger` that reads each kind when first used and reads
+        :meth:`~cadrecore.Ledger.columns` in SQL (see :mod:`cadrecore.store.opened`).
+
+        Every query gives what it gives on :meth:`load`'s ledger; opening costs one read of
+        the jurisdiction. Use it while the store is open; it is refused by :meth:`save`.
+        """
+        from ..plugins import get_registry
+        from .opened import StoreLedger, store_mark
+
+        registry = registry or get_registry()
+        problems: list[Problem] = []
+        with self.reading() as conn:
+            lid = self._resolve(conn, ledger_id)
+            mark = store_mark(conn)
+            row = conn.execute(select(LEDGERS).where(LEDGERS.c.id == lid)).mappings().one()
+            jurisdiction = self._decode(
+                JURISDICTION_CODEC, row, registry, False, JURISDICTION_KIND, problems
+            )
+        if problems:
+            raise LedgerError(problems, source=self.url)
+        return StoreLedger._opened(self, lid, jurisdiction, registry, mark)
+
     def _with_origin(self, ledger: Ledger, lid: str, versions: dict[str, dict[str, int]]) -> Ledger:
         ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
             self.url, lid, versions, _origin_records(ledger)
@@ -602,6 +626,7 @@ class Store:
         ``based_on`` (the ledger read from this store that it was built from) to merge instead.
         """
         refuse_scoped_save(ledger)  # a unit's view: saving it would delete the rest
+        _refuse_opened(ledger)
         actor = actor or default_actor()
         lid = ledger.jurisdiction.id
         saving = _Saving(self._origin_for(ledger, based_on))
@@ -924,6 +949,16 @@ def _same_record(codec: Codec, row: Mapping[Any, Any], record: Any, registry: Re
         return bool(codec.decode(row, registry) == record)
     except RowError:
         return False
+
+
+def _refuse_opened(ledger: Ledger) -> None:
+    from .opened import StoreLedger
+
+    if isinstance(ledger, StoreLedger):
+        raise StoreError(
+            "this ledger was opened for reading (store.open): load it with store.load() to "
+            "change and save it / 以 store.open 打开的账册只读，请用 store.load() 载入后再修改保存"
+        )
 
 
 def _check_merged(ledger: Ledger, saving: _Saving) -> None:

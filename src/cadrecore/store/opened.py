@@ -1,0 +1,301 @@
+"""A ledger opened on a store: each kind read when first asked for, columns read on their own.
+
+``store.load()`` reads every row of every kind and builds a record of each: at a province's
+million cadres, most of a check's time and memory. ``store.open()`` gives a
+:class:`StoreLedger` instead, a :class:`~cadrecore.Ledger` that reads nothing but the
+jurisdiction until asked:
+
+- a kind (``ledger.branches``) is read and built, all of it, the first time it is used;
+- ``ledger.columns(kind, *fields, where=...)`` reads just those columns of just those rows, in
+  SQL, without building records: how the heavy rules read the bulk kinds;
+- ``ledger.get(kind, id)`` of a kind not read reads that one row, by its key.
+
+Every answer equals what the same call on ``store.load()``'s ledger gives (a hypothesis test
+runs every rule both ways). What an opened ledger does not do is cross-check the whole ledger
+again: every ledger a store holds was cross-checked when it was saved (a save that would not
+hold together with what others saved is refused, see :meth:`Store.save`); ``cadrecore
+validate`` and ``store.load()`` still check everything.
+
+Reads happen later than the opening, each in its own transaction: a read that finds the store
+changed since the ledger was opened (any save, by anyone) is refused with a
+:class:`~cadrecore.store.StoreError`, so one ledger never mixes two states of the store. An
+opened ledger is for reading: ``replace`` and ``store.save`` refuse it; load the ledger to
+change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Connection, func, or_, select
+
+from .._gc import collector_paused
+from ..errors import LedgerError, Location, Problem
+from ..i18n import Text
+from ..ledger import Ledger
+from ..models import KINDS_BY_NAME, RECORD_KINDS
+from ..registry import Registry
+from .codec import RowError, _from_column, _same
+from .fastread import RawRows, driver_converters, in_order
+from .schema import AUDIT_LOG, RECORD_TABLES
+
+if TYPE_CHECKING:
+    from .store import Store
+
+_KINDS = frozenset(kind.name for kind in RECORD_KINDS)
+
+
+class _KindIds(dict[str, dict[str, Any]]):
+    """The ledger's id indexes by kind; a kind's is built when first used (the kind is read)."""
+
+    def __init__(self, ledger: StoreLedger) -> None:
+        super().__init__()
+        self._ledger = ledger
+
+    def __missing__(self, kind: str) -> dict[str, Any]:
+        if kind not in _KINDS or not KINDS_BY_NAME[kind].keyed:
+            raise KeyError(kind)
+        getattr(self._ledger, kind)  # reads the kind, which fills in its index
+        return self[kind]
+
+
+class StoreLedger(Ledger):
+    """A ledger opened on a store (:meth:`Store.open`): read kind by kind, as used.
+
+    It answers every query a :class:`~cadrecore.Ledger` answers, with the same results; see
+    the module's notes for what it does not do (cross-check again, be saved or replaced).
+    """
+
+    def __init__(self, *_: Any, **__: Any) -> None:
+        raise TypeError("a StoreLedger is made by Store.open(), not built from records")
+
+    @classmethod
+    def _opened(
+        cls, store: Store, ledger_id: str, jurisdiction: Any, registry: Registry, mark: Any
+    ) -> StoreLedger:
+        ledger = cls.__new__(cls)
+        values: dict[str, Any] = {"jurisdiction": jurisdiction}
+        object.__setattr__(ledger, "__dict__", values)
+        object.__setattr__(ledger, "__pydantic_fields_set__", set(type(ledger).model_fields))
+        object.__setattr__(ledger, "__pydantic_extra__", None)
+        ids = _KindIds(ledger)
+        object.__setattr__(ledger, "__pydantic_private__", {"_registry": registry, "_by_id": ids})
+        values["_ids"] = ids
+        values["_opened"] = _Opening(store, ledger_id, mark)
+        return ledger
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _KINDS:
+            return self._read_kind(name)
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The store this ledger was opened on."""
+        return self.__dict__["_opened"].store  # type: ignore[no-any-return]
+
+    def _read_kind(self, kind: str) -> tuple[Any, ...]:
+        opening: _Opening = self.__dict__["_opened"]
+        store = opening.store
+        table = RECORD_TABLES[kind]
+        query = (
+            select(table)
+            .where(table.c.ledger_id == opening.ledger_id)
+            .order_by(table.c.position, table.c.id)
+        )
+        problems: list[Problem] = []
+        with store.reading() as conn:
+            opening.check_unchanged(conn)
+            from .store import CODECS
+
+            records = store._decode_all(
+                conn, query, CODECS[kind], self.registry, False, kind, problems
+            )
+        if problems:
+            raise LedgerError(problems, source=store.url)
+        value = tuple(records)
+        self.__dict__[kind] = value
+        if KINDS_BY_NAME[kind].keyed:
+            dict.__setitem__(self.__dict__["_ids"], kind, {r.id: r for r in value})
+        return value
+
+    def get(self, kind: str, record_id: str) -> Any:
+        """The record of ``kind`` with ``record_id``: from the kind if it was read, else that
+        one row; KeyError naming both if there is none."""
+        ids: dict[str, dict[str, Any]] = self.__dict__["_ids"]
+        if kind in ids or kind in self.__dict__:
+            return super().get(kind, record_id)
+        if kind not in _KINDS or not KINDS_BY_NAME[kind].keyed:
+            raise KeyError(f"no {kind} record with id {record_id!r}")
+        fetched: dict[tuple[str, str], Any] = self.__dict__.setdefault("_fetched", {})
+        found = fetched.get((kind, record_id))
+        if found is None:
+            found = fetched[(kind, record_id)] = self._read_one(kind, record_id)
+        return found
+
+    def _read_one(self, kind: str, record_id: str) -> Any:
+        opening: _Opening = self.__dict__["_opened"]
+        store = opening.store
+        table = RECORD_TABLES[kind]
+        query = select(table).where(table.c.ledger_id == opening.ledger_id, table.c.id == record_id)
+        problems: list[Problem] = []
+        with store.reading() as conn:
+            opening.check_unchanged(conn)
+            from .store import CODECS
+
+            records = store._decode_all(
+                conn, query, CODECS[kind], self.registry, False, kind, problems
+            )
+        if problems:
+            raise LedgerError(problems, source=store.url)
+        if not records:
+            raise KeyError(f"no {kind} record with id {record_id!r}")
+        return records[0]
+
+    def _read_columns(
+        self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
+    ) -> Sequence[tuple[Any, ...]]:
+        if kind in self.__dict__:  # read already: from the records
+            return super()._read_columns(kind, fields, conditions)
+        opening: _Opening = self.__dict__["_opened"]
+        store = opening.store
+        with store.reading() as conn:
+            opening.check_unchanged(conn)
+            return _select_columns(
+                conn, store.url, opening.ledger_id, kind, fields, conditions, self.registry
+            )
+
+    # --- what an opened ledger does not do ------------------------------------------------------
+
+    def replace(self, **changes: Any) -> Ledger:
+        raise TypeError(
+            "a ledger opened on a store (store.open) is for reading: load it with store.load() "
+            "to change it / 以 store.open 打开的账册只读，如需修改请用 store.load() 载入"
+        )
+
+
+class _Opening:
+    """Where an opened ledger reads from, and the state of the store it was opened at."""
+
+    def __init__(self, store: Store, ledger_id: str, mark: Any) -> None:
+        self.store = store
+        self.ledger_id = ledger_id
+        self.mark = mark
+
+    def check_unchanged(self, conn: Connection) -> None:
+        from .store import StoreError
+
+        if store_mark(conn) != self.mark:
+            raise StoreError(
+                f"the store {self.store.url} changed since the ledger was opened: open it again "
+                "(store.open) to read the new state / 账册打开后数据库已被修改，请重新打开"
+            )
+
+
+def store_mark(conn: Connection) -> Any:
+    """The state of the store: the last entry of its audit trail (every change writes one)."""
+    return conn.execute(select(func.max(AUDIT_LOG.c.seq))).scalar()
+
+
+def _stored_form(value: Any, dialect: str) -> Any:
+    value = getattr(value, "value", value)  # an enum as its key
+    if isinstance(value, date) and dialect == "sqlite":
+        return value.isoformat()
+    return value
+
+
+def _select_columns(
+    conn: Connection,
+    url: str,
+    ledger_id: str,
+    kind: str,
+    fields: tuple[str, ...],
+    conditions: tuple[tuple[str, frozenset[Any]], ...],
+    registry: Registry,
+) -> list[tuple[Any, ...]]:
+    from .store import CODECS
+
+    table = RECORD_TABLES[kind]
+    codec = CODECS[kind]
+    shapes = {shape.name: shape for shape in codec.shapes}
+    dialect = conn.dialect.name
+    selected = [table.c[name] for name in fields]
+    extra = [table.c[name] for name in ("position", "id") if name not in fields]
+    query = select(*selected, *extra).where(table.c.ledger_id == ledger_id)
+    for name, accepted in conditions:
+        column = table.c[name]
+        values = sorted((_stored_form(v, dialect) for v in accepted if v is not None), key=repr)
+        test: ColumnElement[bool] = column.in_(values)
+        if None in accepted:
+            test = or_(test, column.is_(None))
+        query = query.where(test)
+    query = query.order_by(table.c.position, table.c.id)
+    rows: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, Any]] = []
+    with RawRows(conn, query) as raw, collector_paused():
+        names = raw.columns
+        position, key = names.index("position"), names.index("id")
+        drivers = driver_converters(query, conn.dialect, raw.type_codes)
+        plan = [
+            (name, i, drivers.get(name), _from_column(shapes[name], registry))
+            for i, name in enumerate(fields)
+        ]
+        convert = _row_converter(plan, len(fields))
+        for batch in raw.batches():
+            for row in batch:
+                try:
+                    rows.append(convert(row))
+                except Exception as exc:  # which field of which row, and why
+                    raise _row_problem(url, kind, plan, row, key, exc) from None
+                if not raw.ordered:
+                    keys.append((row[position], row[key]))
+    return rows if raw.ordered else in_order(rows, keys)
+
+
+Plan = list[tuple[str, int, Callable[[Any], Any] | None, Callable[[Any], Any]]]
+
+
+def _row_converter(plan: Plan, width: int) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Straight-line code from a row to the tuple of its fields' values (as in the codec)."""
+    namespace: dict[str, Any] = {}
+    lines = ["def convert(row):"]
+    for i, (_, index, from_driver, to_field) in enumerate(plan):
+        lines.append(f"    v{i} = row[{index}]")
+        if from_driver is not None:
+            namespace[f"d{i}"] = from_driver
+            lines.append(f"    if v{i} is not None: v{i} = d{i}(v{i})")
+        if to_field is not _same:
+            namespace[f"c{i}"] = to_field
+            lines.append(f"    if v{i} is not None: v{i} = c{i}(v{i})")
+    values = "".join(f"v{i}, " for i in range(width))
+    lines.append(f"    return ({values})")
+    exec("\n".join(lines), namespace)  # code built from indexes only
+    convert: Callable[[Sequence[Any]], tuple[Any, ...]] = namespace["convert"]
+    return convert
+
+
+def _row_problem(
+    url: str, kind: str, plan: Plan, row: Sequence[Any], key: int, exc: Exception
+) -> LedgerError:
+    """The error naming the field of the row that could not be read, and why."""
+    for name, index, from_driver, to_field in plan:
+        value = row[index]
+        if value is None:
+            continue
+        try:
+            to_field(from_driver(value) if from_driver is not None else value)
+        except Exception as failed:
+            message = (
+                failed.message
+                if isinstance(failed, RowError)
+                else Text(f"无效取值 {value!r}", f"{value!r} is not a valid value")
+            )
+            return LedgerError(
+                [Problem(Location(url, None, name), message, kind, row[key])], source=url
+            )
+    message = Text(f"无法读取：{exc}", f"cannot be read: {exc}")
+    return LedgerError([Problem(Location(url, None, None), message, kind, row[key])], source=url)
