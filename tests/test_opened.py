@@ -160,6 +160,20 @@ def test_no_rule_reads_a_bulk_kind_whole(template: Path, xinzhou_pm: Any) -> Non
         assert culprits == {}
 
 
+def many_values_alike(opened: Ledger, example: Ledger) -> None:
+    """A where= with more accepted values than a query may have parameters goes as one list."""
+    ids = {cadre_id for (cadre_id,) in example.columns("cadres", "id")[::2]}
+    assert len(ids) > 500
+    where = {"id": ids | {"nobody"}}
+    found = opened.columns("cadres", "id", "birth_date", where=where)
+    assert found == example.columns("cadres", "id", "birth_date", where=where)
+    assert {cadre_id for cadre_id, _ in found} == ids
+
+
+def test_many_accepted_values_on_sqlite(example_store: Any, xinzhou: Ledger) -> None:
+    many_values_alike(example_store.open(registry=xinzhou.registry), xinzhou)
+
+
 def test_columns_on_postgresql_equal_the_records(xinzhou: Ledger, xinzhou_pm: Any) -> None:
     example = xinzhou
     with postgres_schema() as url, open_store(url) as store:
@@ -168,6 +182,7 @@ def test_columns_on_postgresql_equal_the_records(xinzhou: Ledger, xinzhou_pm: An
         for kind in RECORD_KINDS:
             fields = tuple(kind.model.model_fields)
             assert opened.columns(kind.name, *fields) == example.columns(kind.name, *fields)
+        many_values_alike(opened, example)
         where = {"activity_kind": {"committee_meeting", "general_meeting"}}
         assert opened.columns("activities", "id", "date", where=where) == example.columns(
             "activities", "id", "date", where=where

@@ -44,9 +44,12 @@ def _fail(message: str) -> typer.Exit:
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
-def _load(path: str | Path, unit: str | None = None) -> Any:
+def _load(path: str | Path, unit: str | None = None, *, for_reading: bool = False) -> Any:
     """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
-    ``unit``, only that unit's view (in SQL for a store, in memory for a folder)."""
+    ``unit``, only that unit's view (in SQL for a store, in memory for a folder).
+
+    ``for_reading``: a whole ledger in a store is opened (``store.open()``, each kind read as
+    used, the bulk kinds by columns) rather than loaded, for commands that only read it."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
@@ -55,6 +58,9 @@ def _load(path: str | Path, unit: str | None = None) -> Any:
         if "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES:
             from .store import open_store
 
+            if for_reading and unit is None:
+                # the ledger reads from the store as the rules ask: the store stays open
+                return open_store(text, create=False).open()
             with open_store(text, create=False) as store:
                 return store.load(unit=unit)
         return load_ledger(path, unit=unit)
@@ -205,7 +211,7 @@ def check(
     if year is None and as_of is None:
         raise _fail("give --year or --as-of / 请指定 --year 或 --as-of")
     day = _parse_date(as_of) if as_of else None
-    loaded = _load(ledger, unit)
+    loaded = _load(ledger, unit, for_reading=True)
     try:
         # (a unit's view is judged on its own records only: see cadrecore.scope)
         report = evaluate(loaded, year=year, as_of=day, rules=rule or None)

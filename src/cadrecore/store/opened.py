@@ -25,11 +25,12 @@ change it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import JSON, ColumnElement, Connection, cast, func, literal, or_, select
 
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
@@ -208,6 +209,23 @@ def _stored_form(value: Any, dialect: str) -> Any:
     return value
 
 
+#: Above this many accepted values, they go to the database as one JSON list (a query may
+#: have at most 32,766 parameters in SQLite, 65,535 in PostgreSQL).
+_MANY = 500
+
+
+def _values_table(values: list[Any], dialect: str) -> Any:
+    """A one-column subquery of ``values``, sent as one JSON text parameter."""
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError(f"where= with more than {_MANY} values takes text values only")
+    text = json.dumps(values, ensure_ascii=False)
+    if dialect == "postgresql":
+        listed = func.json_array_elements_text(cast(literal(text), JSON)).table_valued("value")
+    else:
+        listed = func.json_each(literal(text)).table_valued("value")
+    return select(listed.c.value)
+
+
 def _select_columns(
     conn: Connection,
     url: str,
@@ -229,7 +247,11 @@ def _select_columns(
     for name, accepted in conditions:
         column = table.c[name]
         values = sorted((_stored_form(v, dialect) for v in accepted if v is not None), key=repr)
-        test: ColumnElement[bool] = column.in_(values)
+        test: ColumnElement[bool] = (
+            column.in_(values)
+            if len(values) <= _MANY
+            else column.in_(_values_table(values, dialect))
+        )
         if None in accepted:
             test = or_(test, column.is_(None))
         query = query.where(test)
