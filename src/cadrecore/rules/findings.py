@@ -49,7 +49,7 @@ class Severity(IntEnum):
             ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subject:
     """What a finding is about: a record kind and id (``branches``, ``xz.br.team.001``)."""
 
@@ -57,7 +57,7 @@ class Subject:
     id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule found: what is expected, what is, why (a stable code), how to fix it.
 
@@ -89,7 +89,7 @@ class Finding:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One expected occurrence of an obligation (a quarter's general meeting, a checklist item)
     and the record that satisfied it, or that none did.
@@ -113,7 +113,7 @@ class Occurrence:
         return self.status in ("done", "late")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A ratio a rule computed (coverage of a county): ``numerator / denominator``."""
 
