@@ -6,6 +6,7 @@ import os
 
 os.environ["CADRECORE_LOAD_PLUGINS"] = ""
 os.environ.setdefault("CADRECORE_LANG", "zh")
+os.environ["CADRECORE_CACHE_DIR"] = "off"  # tests never read or write the user's cache
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

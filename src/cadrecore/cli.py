@@ -137,26 +137,67 @@ def plugins(
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
 ) -> None:
     """列出插件及其注册内容 / List plugins, their versions and everything each registered."""
-    from dataclasses import asdict
+    from .plugin_cache import ListingCache
 
-    from .plugins import describe_plugins, get_plugin_manager
+    # A complete listing is kept (see cadrecore.plugin_cache) and shown again while nothing it
+    # was made from has changed: loading every plugin to list them takes most of a second.
+    cache = ListingCache.open()
+    listed = cache.read() if cache is not None else None
+    failed: list[dict[str, Any]] = []
+    if listed is None:
+        from dataclasses import asdict
 
-    pm = get_plugin_manager()
-    infos = describe_plugins(pm)
+        from .plugins import _describe_plugins, get_plugin_manager
+
+        pm = get_plugin_manager()
+        infos, complete = _describe_plugins(pm)
+        listed = [asdict(info) for info in infos]
+        failed = [asdict(failure) for failure in pm.load_failures]
+        if cache is not None and complete and not failed:
+            cache.write(listed)
+    _print_plugins(listed, failed, fmt)
+
+
+def _print_plugins(
+    listed: list[dict[str, Any]], failed: list[dict[str, Any]], fmt: OutputFormat
+) -> None:
     if fmt is OutputFormat.JSON:
-        _emit_json(
-            {
-                "plugins": [asdict(info) for info in infos],
-                "failed": [asdict(failure) for failure in pm.load_failures],
-            }
-        )
+        _emit_json({"plugins": listed, "failed": failed})
         return
-    for info in infos:
-        print(f"{info.name} {info.version or ''}".rstrip())
-        for vocabulary, keys in info.registered.items():
+    for info in listed:
+        print(f"{info['name']} {info['version'] or ''}".rstrip())
+        for vocabulary, keys in info["registered"].items():
             print(f"  {vocabulary}: {', '.join(keys)}")
-    for failure in pm.load_failures:
-        print(f"{failure.name}: 加载失败 / failed to load: {failure.error}")
+    for failure in failed:
+        print(f"{failure['name']}: 加载失败 / failed to load: {failure['error']}")
+
+
+#: The command lines ``cadrecore plugins`` is run with, and the format each asks for.
+_PLUGINS_ARGS: dict[tuple[str, ...], OutputFormat] = {
+    ("plugins",): OutputFormat.TEXT,
+    **{("plugins", "--format", f.value): f for f in OutputFormat},
+    **{("plugins", f"--format={f.value}"): f for f in OutputFormat},
+}
+
+
+def _plugins_from_cache(args: Sequence[str]) -> bool:
+    """Print the cached listing for a plain ``cadrecore plugins [--format F]`` and say so; or
+    False (any other command line, no cache, a stale one) for the command to run as usual.
+
+    Typer checks and converts an option's value through pydantic, which costs about as much
+    as the rest of the start-up: a listing that is already known is printed without it.
+    """
+    fmt = _PLUGINS_ARGS.get(tuple(args))
+    if fmt is None:
+        return False
+    from .plugin_cache import ListingCache
+
+    cache = ListingCache.open()
+    listed = cache.read() if cache is not None else None
+    if listed is None:
+        return False
+    _print_plugins(listed, [], fmt)
+    return True
 
 
 class Lang(StrEnum):
@@ -549,6 +590,8 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    if _plugins_from_cache(sys.argv[1:]):
+        return
     app()
 
 

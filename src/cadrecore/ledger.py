@@ -804,10 +804,17 @@ def _conditions(
     """``where`` of :meth:`Ledger.columns` as sorted ``(field, accepted values)`` pairs."""
     if not where:
         return ()
+    from .io.fields import field_shapes
+
+    shapes = {shape.name: shape.shape for shape in field_shapes(model)}
     conditions = []
     for name, value in where.items():
         if name not in model.model_fields:
             raise KeyError(f"{model.__name__} has no field {name!r} (in where=)")
+        if shapes[name] in ("list", "json"):
+            raise ValueError(
+                f"where= compares single values: {model.__name__}.{name} holds a list or JSON"
+            )
         if isinstance(value, frozenset | set | tuple | list):
             conditions.append((name, frozenset(value)))
         else:

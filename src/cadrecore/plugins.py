@@ -687,9 +687,14 @@ def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]
     """Each plugin with its version, the hooks it implements and every key it registered:
     vocabulary entries, rules and rule parameters. A plugin whose registration failed is
     listed with what it did register elsewhere; its failure is in ``pm.load_failures``."""
+    return _describe_plugins(pm or get_plugin_manager())[0]
+
+
+def _describe_plugins(pm: pluggy.PluginManager) -> tuple[list[PluginInfo], bool]:
+    """:func:`describe_plugins`, and whether the rule book could be built (if not, no plugin
+    lists its rules and parameters: the listing is not one to keep)."""
     from .rules.engine import RuleBook, get_rulebook
 
-    pm = pm or get_plugin_manager()
     registry = get_registry(pm)
     try:
         book: RuleBook | None = get_rulebook(pm)
@@ -718,7 +723,7 @@ def describe_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]
         if version is None and name.startswith("cadrecore."):
             version = metadata.version("cadrecore") if _installed("cadrecore") else None
         infos.append(PluginInfo(name, version, hooks, registered))
-    return infos
+    return infos, book is not None
 
 
 def _installed(distribution: str) -> bool:

@@ -29,20 +29,18 @@ def _json_from_text(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
+class _Days(dict[Any, Any]):
+    """SQLite's date texts and their dates: a lookup in C for every day already seen."""
+
+    def __missing__(self, value: Any) -> Any:
+        day = self[value] = date.fromisoformat(value) if isinstance(value, str) else value
+        return day
+
+
 def _dates_from_text() -> Callable[[Any], Any]:
     """SQLite's date text to dates, each distinct day one shared object (a province's records
     hold millions of dates but only some thousands of days)."""
-    seen: dict[str, date] = {}
-
-    def convert(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        day = seen.get(value)
-        if day is None:
-            day = seen[value] = date.fromisoformat(value)
-        return day
-
-    return convert
+    return _Days().__getitem__
 
 
 def driver_converters(

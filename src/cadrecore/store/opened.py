@@ -263,7 +263,7 @@ def _select_columns(
         position, key = names.index("position"), names.index("id")
         drivers = driver_converters(query, conn.dialect, raw.type_codes)
         plan = [
-            (name, i, drivers.get(name), _from_column(shapes[name], registry))
+            (name, i, drivers.get(name), _to_value(shapes[name], registry))
             for i, name in enumerate(fields)
         ]
         convert = _row_converter(plan, len(fields))
@@ -276,6 +276,14 @@ def _select_columns(
                 if not raw.ordered:
                     keys.append((row[position], row[key]))
     return rows if raw.ordered else in_order(rows, keys)
+
+
+def _to_value(shape: Any, registry: Registry) -> Callable[[Any], Any]:
+    """How a stored value becomes the field's value, as in the codec; a record's own id is
+    not interned (no other row of the column holds the same string)."""
+    if shape.name == "id" and shape.vocabulary is None:
+        return _same
+    return _from_column(shape, registry)
 
 
 Plan = list[tuple[str, int, Callable[[Any], Any] | None, Callable[[Any], Any]]]
