@@ -30,7 +30,17 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ColumnElement, Connection, cast, func, literal, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
@@ -46,6 +56,11 @@ if TYPE_CHECKING:
     from .store import Store
 
 _KINDS = frozenset(kind.name for kind in RECORD_KINDS)
+#: The kinds with a record per cadre or more: a record of one is read by itself (``get``),
+#: where any other kind (a few hundred units, say) is read whole on its first lookup.
+BULK_KINDS = frozenset(
+    ("cadres", "memberships", "activities", "treatment_grants", "service_records", "service_events")
+)
 
 
 class _KindIds(dict[str, dict[str, Any]]):
@@ -132,6 +147,9 @@ class StoreLedger(Ledger):
             return super().get(kind, record_id)
         if kind not in _KINDS or not KINDS_BY_NAME[kind].keyed:
             raise KeyError(f"no {kind} record with id {record_id!r}")
+        if kind not in BULK_KINDS:  # a few hundred units, say: read them all, once
+            getattr(self, kind)
+            return super().get(kind, record_id)
         fetched: dict[tuple[str, str], Any] = self.__dict__.setdefault("_fetched", {})
         found = fetched.get((kind, record_id))
         if found is None:
@@ -141,34 +159,46 @@ class StoreLedger(Ledger):
     def _read_one(self, kind: str, record_id: str) -> Any:
         opening: _Opening = self.__dict__["_opened"]
         store = opening.store
-        table = RECORD_TABLES[kind]
-        query = select(table).where(table.c.ledger_id == opening.ledger_id, table.c.id == record_id)
-        problems: list[Problem] = []
+        readers: dict[str, _PointReader] = self.__dict__.setdefault("_point_readers", {})
         with store.reading() as conn:
             opening.check_unchanged(conn)
-            from .store import CODECS
-
-            records = store._decode_all(
-                conn, query, CODECS[kind], self.registry, False, kind, problems
-            )
-        if problems:
-            raise LedgerError(problems, source=store.url)
-        if not records:
+            reader = readers.get(kind)
+            if reader is None:
+                reader = readers[kind] = _PointReader(kind, opening.ledger_id, conn, self.registry)
+            try:
+                found = reader.read(conn, record_id)
+            except RowError as exc:
+                problem = Problem(
+                    Location(store.url, None, exc.field), exc.message, kind, record_id
+                )
+                raise LedgerError([problem], source=store.url) from None
+        if found is None:
             raise KeyError(f"no {kind} record with id {record_id!r}")
-        return records[0]
+        return found
 
     def _read_columns(
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> Sequence[tuple[Any, ...]]:
+        """The columns from the database, each read once per kind and ``where``: a field
+        another call read already is not read again, only the ones missing."""
         if kind in self.__dict__:  # read already: from the records
             return super()._read_columns(kind, fields, conditions)
-        opening: _Opening = self.__dict__["_opened"]
-        store = opening.store
-        with store.reading() as conn:
-            opening.check_unchanged(conn)
-            return _select_columns(
-                conn, store.url, opening.ledger_id, kind, fields, conditions, self.registry
-            )
+        held: dict[Any, dict[str, Sequence[Any]]] = self.__dict__.setdefault("_held_columns", {})
+        columns = held.setdefault((kind, conditions), {})
+        missing = tuple(name for name in dict.fromkeys(fields) if name not in columns)
+        if missing:
+            opening: _Opening = self.__dict__["_opened"]
+            store = opening.store
+            with store.reading() as conn:
+                opening.check_unchanged(conn)
+                rows = _select_columns(
+                    conn, store.url, opening.ledger_id, kind, missing, conditions, self.registry
+                )
+            read = list(zip(*rows, strict=True)) if rows else [() for _ in missing]
+            columns.update(zip(missing, read, strict=True))
+        if len(fields) == 1:
+            return [(value,) for value in columns[fields[0]]]
+        return list(zip(*(columns[name] for name in fields), strict=True))
 
     # --- what an opened ledger does not do ------------------------------------------------------
 
@@ -199,7 +229,47 @@ class _Opening:
 
 def store_mark(conn: Connection) -> Any:
     """The state of the store: the last entry of its audit trail (every change writes one)."""
-    return conn.execute(select(func.max(AUDIT_LOG.c.seq))).scalar()
+    return conn.execute(_MARK).scalar()
+
+
+_MARK = select(func.max(AUDIT_LOG.c.seq))
+
+
+class _PointReader:
+    """Reads one record of a kind by its id: the query compiled and the row's decoder built
+    once, for the many lookups a check makes (a finding's cadre, a service record's)."""
+
+    def __init__(self, kind: str, ledger_id: str, conn: Connection, registry: Registry) -> None:
+        from .store import CODECS
+
+        table = RECORD_TABLES[kind]
+        self.codec = CODECS[kind]
+        self.registry = registry
+        self.query = select(table).where(
+            table.c.ledger_id == ledger_id, table.c.id == bindparam("record_id")
+        )
+        compiled = self.query.compile(dialect=conn.dialect)
+        self.sql = str(compiled)
+        self.params = dict(compiled.params)
+        self.order = compiled.positiontup if compiled.positional else None
+        self.decode: Callable[[Sequence[Any]], Any] | None = None
+
+    def read(self, conn: Connection, record_id: str) -> Any:
+        """The record, or None if there is none; :class:`RowError` if its row does not read."""
+        params = {**self.params, "record_id": record_id}
+        args: Any = params if self.order is None else tuple(params[k] for k in self.order)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self.sql, args)
+            rows = cursor.fetchall()
+            if self.decode is None:
+                columns = tuple(d[0] for d in cursor.description)
+                codes = tuple(d[1] for d in cursor.description)
+                converters = driver_converters(self.query, conn.dialect, codes)
+                self.decode = self.codec.decoder(columns, self.registry, converters)
+        finally:
+            cursor.close()
+        return self.decode(rows[0]) if rows else None
 
 
 def _stored_form(value: Any, dialect: str) -> Any:
