@@ -151,7 +151,6 @@ def test_the_example_and_a_synthetic_province_are_judged_alike(
                 )
 
 
-@pytest.mark.xfail(strict=True, reason="the heavy rules are being moved to columns")
 def test_no_rule_reads_a_bulk_kind_whole(template: Path, xinzhou_pm: Any) -> None:
     """The heavy kinds are read by columns only; a rule that reads one whole is named."""
     registry = get_registry(xinzhou_pm)

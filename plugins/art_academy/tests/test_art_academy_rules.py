@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import cadrecore_art_academy as plugin
@@ -20,6 +21,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
+from cadrecore.store import open_store
 
 KEY = "art_academy.enrolment"
 COOP = "city.coop"
@@ -305,6 +307,56 @@ def test_one_exhibition_is_enough_unless_the_ledger_asks_for_more(base: cadrecor
     )
     (finding,) = run(ledger.replace(parameters=(two,)), "exhibitions.yearly").findings
     assert (finding.expected, finding.actual, finding.evidence) == (2, 1, ("coop.exhibition.1",))
+
+
+# ---------------------------------------------------------------------------------------------
+# At scale: a ledger opened on a store
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_rules_judge_a_ledger_opened_on_a_store_alike(
+    base: cadrecore.Ledger, tmp_path: Path
+) -> None:
+    """``store.open()`` reads the activities by columns only: the same report, and the
+    activities (a province's meetings, by the million) never read whole."""
+    three = ParameterOverride(
+        id="three",
+        key=plugin.EXHIBITIONS_PER_YEAR,
+        value=3,
+        effective_from=date(2022, 7, 1),
+        source="样例市供销社通知",
+    )
+    ledger = with_records(
+        base,
+        enrolment(1),
+        enrolment(2, state="delivered", delivered="2022-06-30", attended=10),
+    ).replace(
+        activities=(
+            *base.activities,
+            exhibition("2022-10-09", 2),
+            exhibition("2022-05-18", 1),
+            exhibition("2021-05-18", 3),
+        ),
+        parameters=(three,),
+    )
+    with open_store(tmp_path / "store.sqlite") as store:
+        store.save(ledger, actor="test")
+        opened = store.open(registry=ledger.registry)
+        seen: set[str] = set()
+        for as_of in (date(2022, 5, 17), date(2022, 5, 18), date(2022, 12, 31)):
+            judged = evaluate(opened, rules=[NS + "*"], as_of=as_of)
+            assert judged.to_json() == evaluate(ledger, rules=[NS + "*"], as_of=as_of).to_json()
+            seen |= {f"{o.status}:{o.satisfied_by}" for o in judged.occurrences}
+            seen |= {f"{f.reason}:{','.join(f.evidence)}" for f in judged.findings}
+        assert seen == {
+            "pending:None",
+            "overdue:None",
+            "done:coop.exhibition.1",
+            "too_few_exhibitions:coop.exhibition.1,coop.exhibition.2",
+            "low_attendance:",
+        }
+        assert "activities" not in opened.__dict__  # read by columns only
+        assert "cadres" not in opened.__dict__
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import cadrecore_family_doctor as plugin
@@ -19,6 +20,7 @@ from cadrecore import strategies as cst
 from cadrecore.models import ParameterOverride
 from cadrecore.plugins import PluginManager
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
+from cadrecore.store import open_store
 
 KEY = "family_doctor.contract"
 NS = "family_doctor::"
@@ -307,6 +309,40 @@ def test_no_renewal_is_sought_for_a_cadre_who_died(base: cadrecore.Ledger) -> No
     )
     ledger = with_records(base, current).replace(cadres=cadres)
     assert run(ledger, "contract.renewal").findings == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# At scale: a ledger opened on a store
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_rules_judge_a_ledger_opened_on_a_store_alike(
+    base: cadrecore.Ledger, tmp_path: Path
+) -> None:
+    """``store.open()`` reads the cadres by columns only: the same report, and the cadres (a
+    province's million) never read whole."""
+    cadres = tuple(
+        c.model_copy(update={"deceased": date(2022, 12, 20)}) if c.id == "c002" else c
+        for c in base.cadres
+    )
+    ledger = with_records(
+        base.replace(cadres=cadres),
+        contract("c000", start="2022-01-31", end="2023-01-30", visits="2022-04-30;2022-09-30"),
+        contract("c013", state="declined"),
+        contract("c002", visits="2022-03-30;2022-06-28;2022-09-27"),
+        contract("c003", visits="2022-03-30;2022-06-28;2022-09-27"),
+        contract("c003", number=2, state="accepted", start="2023-01-01", end="2023-12-31"),
+    )
+    with open_store(tmp_path / "store.sqlite") as store:
+        store.save(ledger, actor="test")
+        opened = store.open(registry=ledger.registry)
+        seen: set[str] = set()
+        for as_of in (date(2022, 6, 30), date(2022, 12, 10), date(2022, 12, 31)):
+            judged = evaluate(opened, rules=[NS + "*"], as_of=as_of)
+            assert judged.to_json() == evaluate(ledger, rules=[NS + "*"], as_of=as_of).to_json()
+            seen |= {f.reason for f in judged.findings}
+        assert seen == {"renewal_due", "uncovered", "visit_late"}
+        assert "cadres" not in opened.__dict__  # read by columns only
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import cadrecore_medicine_kits as plugin
@@ -19,6 +20,7 @@ from cadrecore.models import ParameterOverride, Unit
 from cadrecore.plugins import PluginManager
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
+from cadrecore.store import open_store
 
 KEY = "medicine_kits.kit"
 COAL = "city.coal"
@@ -303,6 +305,40 @@ def test_the_dead_and_retirees_of_other_systems_are_not_eligible(base: cadrecore
     assert run(ledger.replace(cadres=cadres), "kit.coverage").findings == ()
     assert found(run(ledger, "kit.coverage", as_of=date(2022, 4, 30))) == [("c013", "no_kit")]
     assert sorted(f.subject.id for f in run(base, "kit.coverage").findings) == sorted(MINERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# At scale: a ledger opened on a store
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_rules_judge_a_ledger_opened_on_a_store_alike(
+    base: cadrecore.Ledger, tmp_path: Path
+) -> None:
+    """``store.open()`` reads the cadres by columns only: the same report, and the cadres (a
+    province's million) never read whole."""
+    cadres = tuple(
+        c.model_copy(update={"deceased": date(2022, 6, 1)}) if c.id == "c003" else c
+        for c in base.cadres
+    )
+    ledger = everyone_has_a_kit(
+        base.replace(cadres=cadres),
+        c000=kit("c000", medicines="硝酸甘油:2022-05-31;创可贴:2023-01-15"),
+        c001=kit("c001", state="declined", delivered=None),
+        c002=kit("c002", state="accepted", delivered=None),
+        c003=None,
+        c013=None,
+    )
+    with open_store(tmp_path / "store.sqlite") as store:
+        store.save(ledger, actor="test")
+        opened = store.open(registry=ledger.registry)
+        seen: set[str] = set()
+        for as_of in (date(2022, 4, 30), date(2022, 12, 31)):
+            judged = evaluate(opened, rules=[NS + "*"], as_of=as_of)
+            assert judged.to_json() == evaluate(ledger, rules=[NS + "*"], as_of=as_of).to_json()
+            seen |= {f.reason for f in judged.findings}
+        assert seen == {"expired", "expiring_soon", "no_kit"}
+        assert "cadres" not in opened.__dict__  # read by columns only
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,14 +6,16 @@ plugin's namespace (``art_academy::enrolment.capacity`` when installed as ``art_
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cadrecore import Text
 from cadrecore.ledger import Ledger
-from cadrecore.models import Activity, ServiceRecord, ServiceState
+from cadrecore.models import ServiceRecord, ServiceState
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import EXHIBITIONS_PER_YEAR, MIN_ATTENDANCE_SHARE
@@ -70,17 +72,36 @@ def classes_of_year(
     return dict(sorted(groups.items()))
 
 
-def exhibitions_held(ledger: Ledger, year: int, as_of: date) -> dict[str, list[Activity]]:
-    """The academy's exhibitions of ``year`` up to ``as_of``, by the unit that held them."""
-    held: dict[str, list[Activity]] = defaultdict(list)
-    for activity in sorted(ledger.activities, key=lambda a: (a.date, a.id)):
+class Exhibition(NamedTuple):
+    """An exhibition the academy held: what the rule and the report section need of it."""
+
+    date: datetime.date
+    id: str
+    owner_unit_id: str | None
+    title: str
+    headcount: int | None
+
+
+def exhibitions_held(ledger: Ledger, year: int, as_of: date) -> dict[str, list[Exhibition]]:
+    """The academy's exhibitions of ``year`` up to ``as_of``, by the unit that held them, each
+    unit's in order of date (then id).
+
+    The exhibitions are read by their columns (``ledger.columns``), not from the activities:
+    a province holds its branches' meetings by the million.
+    """
+    rows = ledger.columns(
+        "activities",
+        *Exhibition._fields,
+        where={"activity_kind": {EXHIBITION.key}},
+    )
+    held: dict[str, list[Exhibition]] = defaultdict(list)
+    for exhibition in sorted(map(Exhibition._make, rows), key=lambda e: (e.date, e.id)):
         if (
-            activity.activity_kind == EXHIBITION.key
-            and activity.owner_unit_id is not None
-            and activity.date.year == year
-            and activity.date <= as_of
+            exhibition.owner_unit_id is not None
+            and exhibition.date.year == year
+            and exhibition.date <= as_of
         ):
-            held[activity.owner_unit_id].append(activity)
+            held[exhibition.owner_unit_id].append(exhibition)
     return dict(held)
 
 

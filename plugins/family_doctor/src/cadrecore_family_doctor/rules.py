@@ -75,13 +75,31 @@ class CountyCoverage:
         return tuple(c for c in self.aged if c not in done)
 
 
+#: The columns of the cadres that coverage reads (with ``ledger.columns``: a province's
+#: cadres are never read whole, record by record).
+CADRE_COLUMNS = ("id", "county_id", "birth_date", "deceased")
+
+
+def alive_on(deceased: date | None, day: date) -> bool:
+    """Whether a cadre who died on ``deceased`` (None: alive) is alive on ``day``, as
+    :meth:`cadrecore.models.Cadre.alive_on` says."""
+    return deceased is None or day < deceased
+
+
+def age_on(born: date, day: date) -> int:
+    """The age in whole years on ``day`` of a cadre born on ``born``, as
+    :meth:`cadrecore.models.Cadre.age_on` says."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def coverage(ledger: Ledger, day: date, min_age_of: dict[str, int]) -> list[CountyCoverage]:
     """Coverage on ``day`` in each county with cadres of the age ``min_age_of`` gives it.
 
     A county is *in the programme* once any of its cadres has a contract record: the care
     action may start in one county (忻府区) before it reaches the others.
     """
-    county_of = {c.id: c.county_id for c in ledger.cadres}
+    cadres = ledger.columns("cadres", *CADRE_COLUMNS)
+    county_of = {cadre_id: county_id for cadre_id, county_id, _, _ in cadres}
     covered: set[str] = set()
     refused: set[str] = set()
     programme: set[str] = set()
@@ -94,10 +112,10 @@ def coverage(ledger: Ledger, day: date, min_age_of: dict[str, int]) -> list[Coun
         elif record.state in REFUSED:
             refused.add(record.cadre_id)
     aged: dict[str, list[str]] = defaultdict(list)
-    for cadre in ledger.cadres:
-        least = min_age_of.get(cadre.county_id)
-        if least is not None and cadre.alive_on(day) and cadre.age_on(day) >= least:
-            aged[cadre.county_id].append(cadre.id)
+    for cadre_id, county_id, born, deceased in cadres:
+        least = min_age_of.get(county_id)
+        if least is not None and alive_on(deceased, day) and age_on(born, day) >= least:
+            aged[county_id].append(cadre_id)
     return [
         CountyCoverage(
             county_id=county_id,
@@ -112,7 +130,8 @@ def coverage(ledger: Ledger, day: date, min_age_of: dict[str, int]) -> list[Coun
 
 
 def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
-    counties = sorted({c.county_id for c in ctx.ledger.cadres})
+    cadres = ctx.ledger.columns("cadres", *CADRE_COLUMNS)
+    counties = sorted({county_id for _, county_id, _, _ in cadres})
     min_age_of = {c: int(ctx.param(MIN_AGE, c)) for c in counties}
     names = {u.id: u.name for u in ctx.ledger.units}
     for county in coverage(ctx.ledger, ctx.as_of, min_age_of):
@@ -240,10 +259,15 @@ def check_visits(ctx: RuleContext) -> Iterator[Outcome]:
 
 def check_renewals(ctx: RuleContext) -> Iterator[Outcome]:
     records = contracts(ctx.ledger)
+    by_cadre: dict[str, list[tuple[ServiceRecord, ContractDetails]]] = defaultdict(list)
+    for record, details in records:
+        by_cadre[record.cadre_id].append((record, details))
+    # when each cadre with a contract died: one read of two columns, not a record per contract
+    deceased_on = dict(ctx.ledger.columns("cadres", "id", "deceased", where={"id": set(by_cadre)}))
     for record, details in records:
         if not in_force(record, details, ctx.as_of):
             continue
-        if not ctx.ledger.cadre(record.cadre_id).alive_on(ctx.as_of):
+        if not alive_on(deceased_on[record.cadre_id], ctx.as_of):
             continue
         notice = int(ctx.param(RENEWAL_NOTICE_DAYS, record.provider_unit_id))
         left = (details.contract_end - ctx.as_of).days
@@ -251,11 +275,10 @@ def check_renewals(ctx: RuleContext) -> Iterator[Outcome]:
             continue
         renewed = any(
             other.id != record.id
-            and other.cadre_id == record.cadre_id
             and other.requested <= ctx.as_of
             and other.state not in REFUSED
             and other_details.contract_start > details.contract_start
-            for other, other_details in records
+            for other, other_details in by_cadre[record.cadre_id]
         )
         subject = ("service_records", record.id)
         status = "done" if renewed else "pending"

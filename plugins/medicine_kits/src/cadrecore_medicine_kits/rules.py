@@ -19,7 +19,8 @@ from cadrecore.models import Cadre, ServiceRecord, ServiceState
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import CHECK_EVERY_MONTHS, EXPIRY_WARNING_DAYS
-from .service import KIT, KitDetails, Medicine
+from .service import COAL_SYSTEM_MARK, KIT, KitDetails, Medicine
+from .service import eligible as eligible_for_a_kit
 
 Outcome = Finding | Occurrence | Measure
 
@@ -156,11 +157,26 @@ def check_checked(ctx: RuleContext) -> Iterator[Outcome]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Every field of a cadre record, as :class:`~cadrecore.models.Cadre` declares them.
+CADRE_FIELDS = tuple(Cadre.model_fields)
+
+
 def eligible_cadres(ledger: Ledger, day: date) -> list[Cadre]:
-    """The cadres the kit service type says are eligible on ``day``."""
+    """The cadres the kit service type says are eligible on ``day``, in ledger order.
+
+    The kit's own test (:func:`~.service.eligible`) takes only the coal system's retirees:
+    while it is the one in force, only their records are built (from their columns), and the
+    other cadres are read by one column, their former unit, rather than whole.
+    """
     types = ledger.registry.service_types
     service_type = types.get(KIT.key) if KIT.key in types else KIT
-    return [c for c in ledger.cadres if service_type.is_eligible(c, day)]
+    where: dict[str, set[str]] | None = None
+    if service_type.eligible is eligible_for_a_kit:
+        units = {unit for (unit,) in ledger.columns("cadres", "former_unit")}
+        where = {"former_unit": {unit for unit in units if COAL_SYSTEM_MARK in unit}}
+    rows = ledger.columns("cadres", *CADRE_FIELDS, where=where)
+    cadres = (Cadre.model_construct(**dict(zip(CADRE_FIELDS, row, strict=True))) for row in rows)
+    return [c for c in cadres if service_type.is_eligible(c, day)]
 
 
 def kit_status(ledger: Ledger, day: date) -> dict[str, str]:

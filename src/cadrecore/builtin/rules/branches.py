@@ -1,38 +1,140 @@
-"""Branch formation, committees and terms (中国共产党支部工作条例（试行）, 2018)."""
+"""Branch formation, committees and terms (中国共产党支部工作条例（试行）, 2018).
+
+The branches themselves are read whole (``ledger.branches``, tens of thousands at province
+scale). The bulk kinds are read by columns only (:meth:`~cadrecore.Ledger.columns`): who is a
+member of each branch on the date comes from :func:`branch_members_on`, worked out once per
+ledger and date and shared by the branch rules; the few cadre fields a finding needs (a
+secretary's birth date, an away member's name) come from :func:`values_by_id`, which reads
+just the cadres asked for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ...i18n import Text
+from ...ledger import Ledger
+from ...models import PartyStatus
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import branch_exists_on, full_members, members_on
+from ._common import branch_exists_on, cadre_facts, member_spans, shared
 
 BRANCH_REGULATION = "中国共产党支部工作条例（试行）(2018-10-28)"
 
 
+# ---------------------------------------------------------------------------------------------
+# Column-based helpers (candidates for _common.py: coverage, checklists and treatment use them)
+# ---------------------------------------------------------------------------------------------
+
+#: How many ids one ``where={"id": ...}`` read asks for at most (bound parameters per query).
+_IDS_PER_READ = 2000
+
+
+def values_by_id(
+    ledger: Ledger, kind: str, ids: Iterable[str], *fields: str
+) -> dict[str, tuple[Any, ...]]:
+    """``fields`` of the records of ``kind`` with the given ids, as tuples, by id.
+
+    When the kind's records are in memory (a ledger built from records, or an opened ledger
+    that read the kind already) each is looked up by id; otherwise the rows are read by
+    columns, ``where`` the id is one of those asked for, a few thousand ids per query: at a
+    province's million cadres, reading the few cadres a rule names costs milliseconds where a
+    whole column costs seconds and a point lookup per cadre costs one query each.
+    An id with no record is missing from the result (looked up in memory: KeyError, as
+    ``ledger.get``).
+    """
+    wanted = list(dict.fromkeys(ids))
+    if kind in ledger.__dict__:  # the records are in memory: look them up
+        get = attrgetter(*fields)
+        if len(fields) == 1:
+            return {key: (get(ledger.get(kind, key)),) for key in wanted}
+        return {key: get(ledger.get(kind, key)) for key in wanted}
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(wanted), _IDS_PER_READ):
+        some = wanted[start : start + _IDS_PER_READ]
+        for row in ledger.columns(kind, "id", *fields, where={"id": some}):
+            found[row[0]] = row[1:]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class BranchMembers:
+    """A branch's members on a day, alive then (``members_on`` by id), and how many of them
+    are full members (``full_members``: probationary members do not count)."""
+
+    ids: tuple[str, ...]
+    full: int
+
+
+_NO_MEMBERS = BranchMembers((), 0)
+
+
+def branch_members_on(ledger: Ledger, day: date) -> Mapping[str, BranchMembers]:
+    """Per branch id, its :class:`BranchMembers` on ``day`` (a branch with no membership
+    record is missing: use ``.get(branch_id, _NO_MEMBERS)``).
+
+    Built once per ledger and day from :func:`~._common.member_spans` (the memberships'
+    cadre, branch and dates) and :func:`~._common.cadre_facts` (each cadre's party status and
+    death): a membership counts when it holds on ``day`` (joined by then, not yet left) and the
+    cadre is alive then, in the order ``ledger.members_of`` gives.
+    """
+
+    def build(ledger: Ledger) -> dict[str, BranchMembers]:
+        facts = cadre_facts(ledger)
+        full_status = PartyStatus.FULL
+        found: dict[str, BranchMembers] = {}
+        for branch_id, spans in member_spans(ledger).items():
+            ids: list[str] = []
+            full = 0
+            for since, until, cadre_id in spans:
+                if since <= day < until:
+                    fact = facts[cadre_id]
+                    if fact.deceased is None or day < fact.deceased:
+                        ids.append(cadre_id)
+                        full += fact.party_status is full_status
+            found[branch_id] = BranchMembers(tuple(ids), full)
+        return found
+
+    return shared(ledger, f"branch_members_on:{day.isoformat()}", build)
+
+
+def _age_on(birth_date: date, day: date) -> int:
+    """``Cadre.age_on``: age in whole years on ``day``."""
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------------------------
+
+
 def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
+    members_by_branch = branch_members_on(ctx.ledger, ctx.as_of)
     for branch in ctx.ledger.branches:
         if not branch_exists_on(branch, ctx.as_of):
             continue
-        members = members_on(ctx.ledger, branch, ctx.as_of)
-        full = full_members(members)
+        found = members_by_branch.get(branch.id, _NO_MEMBERS)
+        members, full = len(found.ids), found.full
         minimum = ctx.param("branch.min_full_members", branch.county_id)
         subject = ("branches", branch.id)
-        if len(full) < minimum:
+        if full < minimum:
             yield ctx.finding(
                 subject,
                 "below_minimum",
                 Text(
-                    f"支部“{branch.name}”正式党员 {len(full)} 名，少于成立所需 {minimum} 名",
-                    f"branch '{branch.name}' has {len(full)} full member(s); {minimum} are needed "
+                    f"支部“{branch.name}”正式党员 {full} 名，少于成立所需 {minimum} 名",
+                    f"branch '{branch.name}' has {full} full member(s); {minimum} are needed "
                     "(probationary members do not count)",
                 ),
                 expected=minimum,
-                actual=len(full),
+                actual=full,
                 fix=Text(
                     f"补充正式党员至 {minimum} 名以上，或与邻近单位组建联合党支部",
                     f"bring it to {minimum} full members, or merge into a joint branch with "
@@ -40,17 +142,17 @@ def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
             )
         largest = ctx.param("branch.max_members", branch.county_id)
-        if len(members) > largest:
+        if members > largest:
             yield ctx.finding(
                 subject,
                 "above_maximum",
                 Text(
-                    f"支部“{branch.name}”有党员 {len(members)} 名，一般不超过 {largest} 名",
-                    f"branch '{branch.name}' has {len(members)} members; generally at most {largest}",
+                    f"支部“{branch.name}”有党员 {members} 名，一般不超过 {largest} 名",
+                    f"branch '{branch.name}' has {members} members; generally at most {largest}",
                 ),
                 severity=Severity.WARNING,
                 expected=largest,
-                actual=len(members),
+                actual=members,
                 fix=Text(
                     "考虑分设支部或成立党总支", "consider splitting it or forming a general branch"
                 ),
@@ -71,22 +173,23 @@ def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 def check_committee_required(ctx: RuleContext) -> Iterator[Outcome]:
+    members_by_branch = branch_members_on(ctx.ledger, ctx.as_of)
     for branch in ctx.ledger.branches:
         if not branch_exists_on(branch, ctx.as_of):
             continue
-        full = full_members(members_on(ctx.ledger, branch, ctx.as_of))
+        full = members_by_branch.get(branch.id, _NO_MEMBERS).full
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
-        if len(full) >= trigger and not branch.has_committee:
+        if full >= trigger and not branch.has_committee:
             yield ctx.finding(
                 ("branches", branch.id),
                 "committee_missing",
                 Text(
-                    f"支部“{branch.name}”正式党员 {len(full)} 名（≥{trigger}），应设立支部委员会",
-                    f"branch '{branch.name}' has {len(full)} full members (≥ {trigger}) and needs a "
+                    f"支部“{branch.name}”正式党员 {full} 名（≥{trigger}），应设立支部委员会",
+                    f"branch '{branch.name}' has {full} full members (≥ {trigger}) and needs a "
                     "branch committee",
                 ),
                 expected=trigger,
-                actual=len(full),
+                actual=full,
                 fix=Text(
                     "召开党员大会选举支部委员会", "elect a branch committee at a general meeting"
                 ),
@@ -94,6 +197,7 @@ def check_committee_required(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
+    members_by_branch = branch_members_on(ctx.ledger, ctx.as_of)
     for branch in ctx.ledger.branches:
         if not branch.has_committee or not branch_exists_on(branch, ctx.as_of):
             continue
@@ -126,9 +230,9 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 expected=f"{low}-{usual}",
                 actual=size,
             )
-        full = full_members(members_on(ctx.ledger, branch, ctx.as_of))
+        full = members_by_branch.get(branch.id, _NO_MEMBERS).full
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
-        if len(full) < trigger:
+        if full < trigger:
             yield ctx.finding(
                 subject,
                 "committee_not_required",
@@ -139,14 +243,22 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 severity=Severity.INFO,
                 expected=trigger,
-                actual=len(full),
+                actual=full,
             )
 
 
 def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
-    for branch in ctx.ledger.branches:
-        if not branch_exists_on(branch, ctx.as_of):
-            continue
+    branches = [b for b in ctx.ledger.branches if branch_exists_on(b, ctx.as_of)]
+    # the secretaries' name, birth date and death, read for them alone
+    secretaries = values_by_id(
+        ctx.ledger,
+        "cadres",
+        (b.secretary_id for b in branches if b.secretary_id is not None),
+        "name",
+        "birth_date",
+        "deceased",
+    )
+    for branch in branches:
         subject = ("branches", branch.id)
         if branch.secretary_id is None:
             yield ctx.finding(
@@ -156,28 +268,28 @@ def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
                 fix=Text("选举产生支部书记并录入", "elect a secretary and record them"),
             )
             continue
-        secretary = ctx.ledger.cadre(branch.secretary_id)
+        name, birth_date, deceased = secretaries[branch.secretary_id]
         oldest = ctx.param("branch.secretary_max_age", branch.county_id)
-        age = secretary.age_on(ctx.as_of)
+        age = _age_on(birth_date, ctx.as_of)
         if age > oldest:
             yield ctx.finding(
                 subject,
                 "secretary_age",
                 Text(
-                    f"支部书记 {secretary.name} {age} 岁，一般不超过 {oldest} 岁",
-                    f"secretary {secretary.name} is {age}; generally at most {oldest}",
+                    f"支部书记 {name} {age} 岁，一般不超过 {oldest} 岁",
+                    f"secretary {name} is {age}; generally at most {oldest}",
                 ),
                 severity=Severity.WARNING,
                 expected=oldest,
                 actual=age,
             )
-        if not secretary.alive_on(ctx.as_of):
+        if deceased is not None and ctx.as_of >= deceased:  # not alive (Cadre.alive_on)
             yield ctx.finding(
                 subject,
                 "secretary_deceased",
                 Text(
-                    f"支部书记 {secretary.name} 已去世，须补选",
-                    f"secretary {secretary.name} has died; elect a new one",
+                    f"支部书记 {name} 已去世，须补选",
+                    f"secretary {name} has died; elect a new one",
                 ),
             )
 
@@ -248,27 +360,38 @@ def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 def check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
+    # who lives away, and since when: a column of the few cadres living away
+    away_since: dict[str, date] = {
+        cadre_id: since
+        for cadre_id, since in ctx.ledger.columns(
+            "cadres", "id", "away_since", where={"living_away": True}
+        )
+        if since is not None
+    }
+    members_by_branch = branch_members_on(ctx.ledger, ctx.as_of)
+    found: list[tuple[str, int]] = []  # (cadre id, months) of each finding, in order
     for branch in ctx.ledger.branches:
         if branch.branch_type == "mobile" or not branch_exists_on(branch, ctx.as_of):
             continue
         months = ctx.param("branch.away_months", branch.county_id)
-        for cadre in members_on(ctx.ledger, branch, ctx.as_of):
-            if (
-                cadre.living_away
-                and cadre.away_since
-                and cadre.away_since + relativedelta(months=months) <= ctx.as_of
-            ):
-                yield ctx.finding(
-                    ("cadres", cadre.id),
-                    "away_member",
-                    Text(
-                        f"{cadre.name} 异地居住已满 {months} 个月，应就地参加组织生活或编入流动支部",
-                        f"{cadre.name} has lived away for {months}+ months: take part where they live, "
-                        "or join a mobile branch",
-                    ),
-                    severity=Severity.INFO,
-                    expected=months,
-                )
+        for cadre_id in members_by_branch.get(branch.id, _NO_MEMBERS).ids:
+            since = away_since.get(cadre_id)
+            if since is not None and since + relativedelta(months=months) <= ctx.as_of:
+                found.append((cadre_id, months))
+    names = values_by_id(ctx.ledger, "cadres", (cadre_id for cadre_id, _ in found), "name")
+    for cadre_id, months in found:
+        (name,) = names[cadre_id]
+        yield ctx.finding(
+            ("cadres", cadre_id),
+            "away_member",
+            Text(
+                f"{name} 异地居住已满 {months} 个月，应就地参加组织生活或编入流动支部",
+                f"{name} has lived away for {months}+ months: take part where they live, "
+                "or join a mobile branch",
+            ),
+            severity=Severity.INFO,
+            expected=months,
+        )
 
 
 _PARAMS_FORMATION = ("branch.min_full_members", "branch.max_members", "branch.joint_max_units")

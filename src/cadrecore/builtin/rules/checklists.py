@@ -1,12 +1,20 @@
 """The yearly checklists ("six ones", 六个一): each item done, pending or overdue at the date,
-and the briefing attended by the leaders of all four leading bodies."""
+and the briefing attended by the leaders of all four leading bodies.
+
+The evidence is read by columns (:meth:`~cadrecore.Ledger.columns`), never as activity
+records: the id, date and leaders of the activities of the items' evidence kinds held by the
+items' owners, a handful of rows among a province's million activities.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
+from typing import NamedTuple
 
 from ...i18n import Text
-from ...models import Activity, Checklist, ChecklistEntry
+from ...models import Checklist, ChecklistEntry, LeadingBody
 from ...registry import ChecklistItem
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity, Subject
@@ -14,20 +22,71 @@ from ...rules.findings import Severity, Subject
 SIX_ONES = "中共中央办公厅、国务院办公厅关于进一步加强和改进离退休干部工作的意见 (2016); 忻州市“六个一”工作机制"
 
 
-def _entries(ctx: RuleContext) -> Iterator[tuple[Checklist, ChecklistEntry, ChecklistItem, str]]:
+class Evidence(NamedTuple):
+    """What the rules need of an activity that evidences an item."""
+
+    date: date
+    id: str
+    bodies_present: frozenset[LeadingBody]
+
+
+Entry = tuple[Checklist, ChecklistEntry, ChecklistItem, str]
+"""A checklist, one of its entries, the entry's item and the unit owning it."""
+
+
+def _entries(ctx: RuleContext) -> list[Entry]:
+    entries = []
     for checklist in ctx.ledger.checklists:
         if checklist.holds_in(ctx.year):
             for entry in checklist.items:
                 item = ctx.registry.checklist_items.get(entry.item)
-                yield checklist, entry, item, entry.owner_unit_id or checklist.owner_unit_id
+                entries.append(
+                    (checklist, entry, item, entry.owner_unit_id or checklist.owner_unit_id)
+                )
+    return entries
 
 
-def _evidence(ctx: RuleContext, item: ChecklistItem, owner: str) -> list[Activity]:
-    return [
-        a
-        for a in ctx.ledger.activities_of(item.evidence_kind, period=ctx.period, unit_id=owner)
-        if a.date <= ctx.as_of
-    ]
+def _evidence_by_holder(
+    ctx: RuleContext, entries: list[Entry]
+) -> dict[tuple[str, str], list[Evidence]]:
+    """Per (activity kind, owner unit) of the entries, its activities in the year up to the
+    date, by date (as ``ledger.activities_of(kind, period=..., unit_id=owner)`` gives them).
+
+    One read of the activities' columns, ``where`` the kind is one of the items' evidence kinds
+    and the owner one of the entries' owners (the same read for both rules of this module).
+    """
+    if not entries:
+        return {}
+    kinds = sorted({item.evidence_kind for _, _, item, _ in entries})
+    owners = sorted({owner for _, _, _, owner in entries})
+    rows = ctx.ledger.columns(
+        "activities",
+        "id",
+        "activity_kind",
+        "date",
+        "owner_unit_id",
+        "leaders",
+        where={"activity_kind": kinds, "owner_unit_id": owners},
+    )
+    found: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    start, end = ctx.period.start, min(ctx.period.end, ctx.as_of)
+    for activity_id, kind, day, owner, leaders in rows:
+        if start <= day <= end:
+            bodies = frozenset(leader.body for leader in leaders)
+            found[(kind, owner)].append(Evidence(day, activity_id, bodies))
+    for held in found.values():
+        held.sort(key=lambda evidence: (evidence.date, evidence.id))
+    return found
+
+
+def _evidence(
+    ctx: RuleContext,
+    found: dict[tuple[str, str], list[Evidence]],
+    item: ChecklistItem,
+    owner: str,
+) -> list[Evidence]:
+    ctx.registry.activity_kinds.get(item.evidence_kind)  # an unknown kind raises, as ever
+    return found.get((item.evidence_kind, owner), [])
 
 
 def _subject(checklist: Checklist, entry: ChecklistEntry) -> Subject:
@@ -35,10 +94,12 @@ def _subject(checklist: Checklist, entry: ChecklistEntry) -> Subject:
 
 
 def check_items(ctx: RuleContext) -> Iterator[Outcome]:
-    for checklist, entry, item, owner in _entries(ctx):
+    entries = _entries(ctx)
+    found = _evidence_by_holder(ctx, entries)
+    for checklist, entry, item, owner in entries:
         due = (entry.due or item.default_due).in_year(ctx.year)
         subject = _subject(checklist, entry)
-        records = _evidence(ctx, item, owner)
+        records = _evidence(ctx, found, item, owner)
         label = item.label
         if records:
             first = records[0]
@@ -82,10 +143,12 @@ def check_items(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 def check_required_leaders(ctx: RuleContext) -> Iterator[Outcome]:
-    for checklist, entry, item, owner in _entries(ctx):
+    entries = _entries(ctx)
+    found = _evidence_by_holder(ctx, entries)
+    for checklist, entry, item, owner in entries:
         if not item.required_bodies:
             continue
-        records = _evidence(ctx, item, owner)
+        records = _evidence(ctx, found, item, owner)
         if not records:
             continue  # the item rule reports it missing
         required = set(item.required_bodies)

@@ -3,86 +3,170 @@ ledger judged at a date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import date
 
 from ...i18n import Text
+from ...ledger import Ledger
 from ...rules.engine import Outcome, Rule, RuleContext
-from ...rules.findings import Severity
+from ...rules.findings import Severity, Subject
+from ._common import cadre_facts
+from .org_life import activities_judged
+
+_FEW = 200
+"""Up to this many cadres named in findings, their names are looked up one by one (one
+indexed query each on an opened ledger); beyond, the name column is read whole."""
+
+
+def cadre_names(ledger: Ledger, ids: Collection[str]) -> Mapping[str, str]:
+    """The names of the cadres ``ids`` (those a rule names in its findings: usually few)."""
+    if len(ids) <= _FEW:
+        return {cadre_id: ledger.cadre(cadre_id).name for cadre_id in ids}
+    return dict(ledger.columns("cadres", "id", "name"))
+
+
+def _age(born: date, day: date) -> int:
+    """Age in whole years on ``day`` of one born on ``born`` (as ``Cadre.age_on``)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+CadreRow = tuple[str, date, date, date | None, date | None]
+"""A cadre as the columns ``check_cadres`` reads: id, birth, retirement, party joined, death."""
 
 
 def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
+    """Implausible ages and dates of each cadre.
+
+    Reads five columns of every cadre (``Ledger.columns``: no cadre records); only the cadres
+    found wanting are looked up for their names.
+    """
     oldest = ctx.param("data.max_age")
     youngest_retiree = ctx.param("data.min_retirement_age")
     youngest_member = ctx.param("data.min_party_age")
-    for cadre in ctx.ledger.cadres:
-        subject = ("cadres", cadre.id)
-        if cadre.alive_on(ctx.as_of) and cadre.age_on(ctx.as_of) > oldest:
+    as_of = ctx.as_of
+    # Each test first by the years of the dates alone (an age in whole years is their
+    # difference or one less), exactly only near the limit: most cadres pass on the years.
+    flagged: list[CadreRow] = []
+    rows: Sequence[CadreRow] = ctx.ledger.columns(
+        "cadres", "id", "birth_date", "retirement_date", "party_joined", "deceased"
+    )
+    for row in rows:
+        _, born, retired, joined, deceased = row
+        if (
+            (
+                as_of.year - born.year > oldest
+                and _age(born, as_of) > oldest
+                and (deceased is None or as_of < deceased)
+            )
+            or (
+                retired.year - born.year - 1 < youngest_retiree
+                and _age(born, retired) < youngest_retiree
+            )
+            or retired > as_of
+            or (
+                joined is not None
+                and joined.year - born.year - 1 < youngest_member
+                and _age(born, joined) < youngest_member
+            )
+        ):
+            flagged.append(row)
+    if not flagged:
+        return
+    names = cadre_names(ctx.ledger, {row[0] for row in flagged})
+    for cadre_id, born, retired, joined, deceased in flagged:
+        subject = Subject("cadres", cadre_id)
+        name = names[cadre_id]
+        age = _age(born, as_of)
+        if (deceased is None or as_of < deceased) and age > oldest:
             yield ctx.finding(
                 subject,
                 "implausible_age",
                 Text(
-                    f"{cadre.name} 按出生日期已 {cadre.age_on(ctx.as_of)} 岁且未登记去世，请核实",
-                    f"{cadre.name} would be {cadre.age_on(ctx.as_of)} and is not recorded as deceased",
+                    f"{name} 按出生日期已 {age} 岁且未登记去世，请核实",
+                    f"{name} would be {age} and is not recorded as deceased",
                 ),
                 expected=oldest,
-                actual=cadre.age_on(ctx.as_of),
+                actual=age,
             )
-        retired_at = cadre.age_on(cadre.retirement_date)
+        retired_at = _age(born, retired)
         if retired_at < youngest_retiree:
             yield ctx.finding(
                 subject,
                 "early_retirement",
                 Text(
-                    f"{cadre.name} {retired_at} 岁离退休，请核实出生或离退休日期",
-                    f"{cadre.name} retired at {retired_at}: check the birth and retirement dates",
+                    f"{name} {retired_at} 岁离退休，请核实出生或离退休日期",
+                    f"{name} retired at {retired_at}: check the birth and retirement dates",
                 ),
                 severity=Severity.WARNING,
                 expected=youngest_retiree,
                 actual=retired_at,
             )
-        if cadre.retirement_date > ctx.as_of:
+        if retired > as_of:
             yield ctx.finding(
                 subject,
                 "not_yet_retired",
                 Text(
-                    f"{cadre.name} 的离退休日期 {cadre.retirement_date} 晚于评估日期",
-                    f"{cadre.name} retires on {cadre.retirement_date}, after the date judged",
+                    f"{name} 的离退休日期 {retired} 晚于评估日期",
+                    f"{name} retires on {retired}, after the date judged",
                 ),
                 severity=Severity.WARNING,
-                expected=ctx.as_of.isoformat(),
-                actual=cadre.retirement_date.isoformat(),
+                expected=as_of.isoformat(),
+                actual=retired.isoformat(),
             )
-        if cadre.party_joined and cadre.age_on(cadre.party_joined) < youngest_member:
+        joined_at = _age(born, joined) if joined else None
+        if joined_at is not None and joined_at < youngest_member:
             yield ctx.finding(
                 subject,
                 "joined_too_young",
                 Text(
-                    f"{cadre.name} 入党时 {cadre.age_on(cadre.party_joined)} 岁，不满 {youngest_member} 岁",
-                    f"{cadre.name} joined the party at {cadre.age_on(cadre.party_joined)}, under "
-                    f"{youngest_member}",
+                    f"{name} 入党时 {joined_at} 岁，不满 {youngest_member} 岁",
+                    f"{name} joined the party at {joined_at}, under {youngest_member}",
                 ),
                 expected=youngest_member,
-                actual=cadre.age_on(cadre.party_joined),
+                actual=joined_at,
             )
 
 
 def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
-    ledger = ctx.ledger
-    for act in ledger.activities_of(period=ctx.period):
-        if act.date > ctx.as_of:
+    """Attendance lists that name a cadre who had died by the activity's date.
+
+    The activities of the year to the date judged are the columns the rules of organizational
+    life read (:func:`~.org_life.activities_judged`, one read shared with them); the deaths
+    are the cadre facts of :mod:`._common`. A list holding none of the deceased is passed over
+    in one set test; only the deceased found are looked up for their names.
+    """
+    if ctx.as_of < ctx.period.start:
+        return
+    died = {
+        cadre_id: fact.deceased
+        for cadre_id, fact in cadre_facts(ctx.ledger).items()
+        if fact.deceased is not None
+    }
+    if not died:
+        return
+    last = min(ctx.as_of, ctx.period.end)
+    deceased = died.keys()
+    found: list[tuple[str, date, str]] = []  # (activity id, its date, the cadre who had died)
+    for _, act_id, day, _, attendees, _ in activities_judged(ctx):
+        if not attendees or deceased.isdisjoint(attendees) or day > last:
             continue
-        for cadre_id in act.attendee_ids:
-            cadre = ledger.cadre(cadre_id)
-            if not cadre.alive_on(act.date):
-                yield ctx.finding(
-                    ("activities", act.id),
-                    "deceased_attendee",
-                    Text(
-                        f"{act.date} 的活动出席名单含已去世的 {cadre.name}",
-                        f"the attendance of {act.date} lists {cadre.name}, who had died",
-                    ),
-                    evidence=[cadre.id],
-                )
+        for cadre_id in attendees:
+            death = died.get(cadre_id)
+            if death is not None and day >= death:
+                found.append((act_id, day, cadre_id))
+    found.sort(key=lambda hit: (hit[1], hit[0]))  # by date and id, as activities_of gives them
+    names = cadre_names(ctx.ledger, {cadre_id for _, _, cadre_id in found})
+    for act_id, day, cadre_id in found:
+        name = names[cadre_id]
+        yield ctx.finding(
+            ("activities", act_id),
+            "deceased_attendee",
+            Text(
+                f"{day} 的活动出席名单含已去世的 {name}",
+                f"the attendance of {day} lists {name}, who had died",
+            ),
+            evidence=[cadre_id],
+        )
 
 
 RULES = (

@@ -4,23 +4,109 @@ Each obligation is one rule. For every branch, the rule lists each expected occu
 month, quarter or year of the part of the year the branch existed, up to the date judged) and
 the record that satisfied it. Members excused for health (``health_exempt``) do not count
 towards the quorum.
+
+At a province's scale (issue #7) the activities are never read as records: the rules share one
+read of six columns of the activities held from the start of the year judged to the date
+judged (:func:`activities_judged`), grouped once by kind and branch
+(:func:`held_by_branch`). A general meeting's quorum comes from the membership and cadre
+columns the helpers of :mod:`._common` read (:func:`~._common.member_spans`,
+:func:`~._common.cadre_facts`), worked out once per branch and day.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from operator import itemgetter
+from typing import Final
 
 from ...calendar import Period, period_label, periods_in
 from ...i18n import Text
-from ...models import Activity, Branch
+from ...ledger import Ledger
+from ...models import Branch
 from ...rules.engine import Outcome, Rule, RuleContext
-from ...rules.findings import Severity
-from ._common import members_on
+from ...rules.findings import Severity, Subject
+from ._common import cadre_facts, member_spans, shared
 
 REGULATION = "中国共产党支部工作条例（试行）第十八、十九条 (2018-10-28)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The activities, by columns
+# ---------------------------------------------------------------------------------------------
+
+ActivityRow = tuple[str, str, date, str | None, tuple[str, ...], int | None]
+"""An activity as the columns of :data:`ACTIVITY_FIELDS`."""
+
+ACTIVITY_FIELDS = ("activity_kind", "id", "date", "branch_id", "attendee_ids", "headcount")
+"""The columns of the activities that the rules here and ``data.attendance`` read: one read
+for all of them (a second read of other columns would cost as much again at scale)."""
+
+# where each of ACTIVITY_FIELDS is in an ActivityRow
+KIND: Final = 0
+ID: Final = 1
+DATE: Final = 2
+BRANCH: Final = 3
+ATTENDEES: Final = 4
+HEADCOUNT: Final = 5
+
+
+def activities_judged(ctx: RuleContext) -> Sequence[ActivityRow]:
+    """The activities dated from the start of the year judged to the date judged (``as_of``),
+    as :data:`ActivityRow`, in ledger order.
+
+    One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, the dates kept by a ``where`` on
+    each day of that span (in SQL on an opened ledger: the other years' activities are not
+    read); cached by the ledger, so every rule asking for the same span shares it. Empty when
+    the date judged is before the year. (A date judged years after the year, which
+    ``evaluate(year=..., as_of=...)`` allows, would make too long a list of days for SQL: then
+    every activity is read and those of the span kept.)
+    """
+    first, last = ctx.period.start, ctx.as_of
+    if last < first:
+        return ()
+    span = (last - first).days + 1
+    if span > _MOST_DAYS:
+        every: Sequence[ActivityRow] = ctx.ledger.columns("activities", *ACTIVITY_FIELDS)
+        return [row for row in every if first <= row[DATE] <= last]
+    days = frozenset(first + timedelta(days=n) for n in range(span))
+    rows: Sequence[ActivityRow] = ctx.ledger.columns(
+        "activities", *ACTIVITY_FIELDS, where={"date": days}
+    )
+    return rows
+
+
+_MOST_DAYS = 3 * 366
+"""The longest span :func:`activities_judged` reads by a list of its days."""
+
+
+def held_by_branch(ctx: RuleContext, kind: str) -> Mapping[str, Sequence[ActivityRow]]:
+    """The activities of ``kind`` that :func:`activities_judged` reads, by the id of the branch
+    that held them, each branch's by date (then id), as ``ledger.activities_by_branch`` orders
+    them. Every kind is grouped in one pass, once per ledger and span (shared by the rules)."""
+    first, last = ctx.period.start, ctx.as_of
+
+    def build(_: object) -> dict[str, dict[str, list[ActivityRow]]]:
+        grouped: dict[str, dict[str, list[ActivityRow]]] = defaultdict(lambda: defaultdict(list))
+        for row in activities_judged(ctx):
+            if row[BRANCH] is not None:
+                grouped[row[KIND]][row[BRANCH]].append(row)
+        by_date = itemgetter(DATE, ID)
+        for by_branch in grouped.values():
+            for rows in by_branch.values():
+                rows.sort(key=by_date)
+        return {k: dict(by_branch) for k, by_branch in grouped.items()}
+
+    index = shared(ctx.ledger, f"activities_by_kind_branch:{first}:{last}", build)
+    return index.get(kind, {})
+
+
+# ---------------------------------------------------------------------------------------------
+# The obligations
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -67,62 +153,103 @@ OBLIGATIONS = (
 
 _FREQ_ZH = {"monthly": "每月", "quarterly": "每季度", "half_yearly": "每半年", "yearly": "每年"}
 
-
-def _quorum(
-    ctx: RuleContext, ob: Obligation, branch: Branch, day: date
-) -> tuple[int, set[str]] | None:
-    """How many must be present (strictly more than this), and who counts; None: no quorum."""
-    if ob.quorum is None:
-        return None
-    share = ctx.param("org_life.quorum_share", branch.county_id)
-    if ob.quorum == "committee":
-        eligible = set(branch.committee_ids)
-    else:
-        eligible = {c.id for c in members_on(ctx.ledger, branch, day) if not c.health_exempt}
-    return int(len(eligible) * share), eligible
+Quorum = tuple[int, set[str]]
+"""How many must be present (strictly more than this), and who counts."""
 
 
-def _quorums(
-    ctx: RuleContext, ob: Obligation, branch: Branch
-) -> Callable[[date], tuple[int, set[str]] | None]:
-    """:func:`_quorum` of ``branch`` by day, each day worked out once; a committee's does not
-    depend on the day."""
+Voter = tuple[date, date, date | None, str]
+"""A membership of a cadre not excused for health: (joined, left, died, cadre id), open ends
+as ``date.min`` and ``date.max``."""
+
+
+def _voters(ledger: Ledger, branch_id: str) -> list[Voter]:
+    """The memberships of ``branch_id`` that count towards a general meeting's quorum, from the
+    membership spans and cadre facts of :mod:`._common` (columns, read once per ledger)."""
+    facts = cadre_facts(ledger)
+    voters = []
+    for since, until, cadre_id in member_spans(ledger).get(branch_id, ()):
+        fact = facts[cadre_id]
+        if not fact.health_exempt:
+            voters.append((since, until, fact.deceased, cadre_id))
+    return voters
+
+
+def _quorums(ctx: RuleContext, ob: Obligation, branch: Branch) -> Callable[[date], Quorum | None]:
+    """The quorum of ``branch`` by day (None: no quorum), each day's worked out once.
+
+    A committee's is the committee, whatever the day. A general meeting's is the members that
+    day, alive and not excused for health (``members_on`` by columns): the branch's
+    :func:`_voters` are listed when a day is first asked for, then each day is one pass.
+    """
     if ob.quorum is None:
         return lambda day: None
     if ob.quorum == "committee":
-        fixed = _quorum(ctx, ob, branch, ctx.as_of)
+        share = ctx.param("org_life.quorum_share", branch.county_id)
+        committee = set(branch.committee_ids)
+        fixed = (int(len(committee) * share), committee)
         return lambda day: fixed
-    seen: dict[date, tuple[int, set[str]] | None] = {}
+    seen: dict[date, Quorum] = {}
+    voters: list[Voter] | None = None
 
-    def on(day: date) -> tuple[int, set[str]] | None:
-        if day not in seen:
-            seen[day] = _quorum(ctx, ob, branch, day)
-        return seen[day]
+    def on(day: date) -> Quorum:
+        nonlocal voters
+        found = seen.get(day)
+        if found is None:
+            share = ctx.param("org_life.quorum_share", branch.county_id)
+            if voters is None:
+                voters = _voters(ctx.ledger, branch.id)
+            eligible = {
+                cadre_id
+                for since, until, died, cadre_id in voters
+                if since <= day < until and (died is None or day < died)
+            }
+            found = seen[day] = (int(len(eligible) * share), eligible)
+        return found
 
     return on
 
 
-def _valid(act: Activity, quorum: tuple[int, set[str]] | None) -> bool | None:
+def _valid(act: ActivityRow, quorum: Quorum | None) -> bool | None:
     """Whether ``act`` counts; None when attendance was not recorded."""
     if quorum is None:
         return True
     needed, eligible = quorum
     if not eligible:
         return True
-    if act.attendee_ids:
-        present = len(eligible & set(act.attendee_ids))
-    elif act.headcount is not None:
-        present = act.headcount
+    attendees, headcount = act[ATTENDEES], act[HEADCOUNT]
+    if attendees:
+        present = len(eligible.intersection(attendees))
+    elif headcount is not None:
+        present = headcount
     else:
         return None
     return present > needed
+
+
+def _first_that_counts(
+    ctx: RuleContext,
+    ob: Obligation,
+    acts: Sequence[ActivityRow],
+    quorum_on: Callable[[date], Quorum | None],
+) -> tuple[ActivityRow, bool | None] | None:
+    """The first of ``acts`` that counts and its verdict (judged one by one: a quorum costs a
+    members list), or None."""
+    if ob.quorum is None:
+        return acts[0], True
+    for act in acts:
+        verdict = _valid(act, quorum_on(act[DATE]))
+        if verdict is not False:
+            return act, verdict
+    return None
 
 
 def _check(ob: Obligation) -> Callable[[RuleContext], Iterator[Outcome]]:
     def check(ctx: RuleContext) -> Iterator[Outcome]:
         if ctx.elapsed is None:
             return
-        by_branch = ctx.ledger.activities_by_branch(ob.kind)
+        ctx.registry.activity_kinds.get(ob.kind)  # an unknown kind fails the rule, naming it
+        by_branch = held_by_branch(ctx, ob.kind)
+        labelled: dict[tuple[str, Period], tuple[tuple[Period, str], ...]] = {}
         for branch in ctx.ledger.branches:
             if ob.committee_only and not branch.has_committee:
                 continue
@@ -130,8 +257,16 @@ def _check(ob: Obligation) -> Callable[[RuleContext], Iterator[Outcome]]:
             if start > ctx.as_of:
                 continue
             frequency = ctx.param(ob.frequency_key, branch.county_id)
-            records = [a for a in by_branch.get(branch.id, ()) if start <= a.date <= ctx.as_of]
-            yield from _branch(ctx, ob, branch, Period(start, ctx.period.end), frequency, records)
+            window = Period(start, ctx.period.end)
+            periods = labelled.get((frequency, window))
+            if periods is None:  # most branches share the year's periods: labelled once
+                periods = labelled[(frequency, window)] = tuple(
+                    (p, period_label(p, frequency)) for p in periods_in(frequency, window)
+                )
+            records = by_branch.get(branch.id, ())
+            if records and start > ctx.period.start:  # formed this year: from then on
+                records = records[bisect_left([a[DATE] for a in records], start) :]
+            yield from _branch(ctx, ob, branch, frequency, periods, records)
 
     return check
 
@@ -140,26 +275,26 @@ def _branch(
     ctx: RuleContext,
     ob: Obligation,
     branch: Branch,
-    window: Period,
     frequency: str,
-    records: list[Activity],
+    periods: tuple[tuple[Period, str], ...],
+    records: Sequence[ActivityRow],
 ) -> Iterator[Outcome]:
-    subject = ("branches", branch.id)
+    subject = Subject("branches", branch.id)
+    as_of = ctx.as_of
     due_count = 0
     satisfied = 0
     missing: list[str] = []
     invalid: list[str] = []
     next_due: date | None = None
-    dates = [a.date for a in records]
+    dates = [a[DATE] for a in records]
     quorum_on = _quorums(ctx, ob, branch)
-    for period in periods_in(frequency, window):
-        label = period_label(period, frequency)
-        if period.start > ctx.as_of:
+    for period, label in periods:
+        if period.start > as_of:
             break
         # records are by date: the period's are one slice
         in_period = records[bisect_left(dates, period.start) : bisect_right(dates, period.end)]
         if not in_period:
-            if ctx.as_of >= period.end:
+            if as_of >= period.end:
                 due_count += 1
                 missing.append(label)
                 yield ctx.occurrence(subject, label, period.end, "overdue")
@@ -167,29 +302,33 @@ def _branch(
                 next_due = next_due or period.end
                 yield ctx.occurrence(subject, label, period.end, "pending")
             continue
-        # the first record that counts (judged one by one: a quorum costs a members list)
-        verdicts = ((a, _valid(a, quorum_on(a.date))) for a in in_period)
-        good = next(((a, v) for a, v in verdicts if v is not False), None)
-        if ctx.as_of >= period.end or good is not None:
+        good = _first_that_counts(ctx, ob, in_period, quorum_on)
+        if as_of >= period.end or good is not None:
             due_count += 1
         if good is not None:
             act, verdict = good
             satisfied += 1
             note = None if verdict else Text("未记录出席人数", "attendance not recorded")
             yield ctx.occurrence(
-                subject, label, period.end, "done", satisfied_by=act.id, done_on=act.date, note=note
+                subject,
+                label,
+                period.end,
+                "done",
+                satisfied_by=act[ID],
+                done_on=act[DATE],
+                note=note,
             )
         else:
             act = in_period[-1]
-            if ctx.as_of >= period.end:
+            if as_of >= period.end:
                 invalid.append(label)
                 yield ctx.occurrence(
                     subject,
                     label,
                     period.end,
                     "invalid",
-                    satisfied_by=act.id,
-                    done_on=act.date,
+                    satisfied_by=act[ID],
+                    done_on=act[DATE],
                     note=Text("到会人数未过半", "no quorum: half or fewer present"),
                 )
             else:
@@ -203,7 +342,7 @@ def _branch(
                 )
     if not missing and not invalid:
         return
-    last = max((a.date for a in records), default=None)
+    last = dates[-1] if dates else None  # by date: the last is the latest
     freq_zh = _FREQ_ZH.get(frequency, frequency)
     gaps = missing + [f"{p}(未过半)" for p in invalid]
     gaps_en = missing + [f"{p} (no quorum)" for p in invalid]

@@ -9,7 +9,8 @@ from datetime import date
 
 from ...calendar import add_working_days
 from ...i18n import Text
-from ...models import ServiceEvent, ServiceRecord
+from ...ledger import Ledger
+from ...models import Cadre, ServiceEvent, ServiceRecord
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ...services import Deadline
@@ -97,13 +98,26 @@ def check_deadlines(ctx: RuleContext) -> Iterator[Outcome]:
                 yield ctx.occurrence(subject, period, due, "pending", note=deadline.label)
 
 
+def _cadres(ledger: Ledger, ids: set[str]) -> dict[str, Cadre]:
+    """The cadres with ``ids``, by id, built from their columns: one read for them all (on a
+    ledger opened on a store, ``ledger.cadre(id)`` is a query each)."""
+    fields = tuple(Cadre.model_fields)
+    rows = ledger.columns("cadres", *fields, where={"id": ids})
+    built = (Cadre.model_construct(**dict(zip(fields, row, strict=True))) for row in rows)
+    return {cadre.id: cadre for cadre in built}
+
+
 def check_eligibility(ctx: RuleContext) -> Iterator[Outcome]:
     ledger = ctx.ledger
-    for record in ledger.service_records:
-        if record.requested.year != ctx.year or record.requested > ctx.as_of:
-            continue
+    judged = [
+        record
+        for record in ledger.service_records
+        if record.requested.year == ctx.year and record.requested <= ctx.as_of
+    ]
+    cadres = _cadres(ledger, {record.cadre_id for record in judged})
+    for record in judged:
         service_type = ctx.registry.service_types.get(record.service_type)
-        cadre = ledger.cadre(record.cadre_id)
+        cadre = cadres[record.cadre_id]
         if not service_type.is_eligible(cadre, record.requested):
             yield ctx.finding(
                 ("service_records", record.id),
