@@ -266,3 +266,21 @@ def test_a_row_that_no_longer_reads_names_its_field(example_store: Any, xinzhou:
     problem = caught.value.problems[0]
     assert (problem.record_kind, problem.location.field) == ("branches", "branch_type")
     assert "no_such_type" in str(problem)
+
+
+def test_rows_out_of_order_or_sharing_a_position_come_in_the_loaded_order(
+    example_store: Any, xinzhou: Ledger
+) -> None:
+    """Rows stored out of position order, or two records at one position (as merged saves may
+    leave them), are read in the order store.load() gives: by position, then id."""
+    from sqlalchemy import text
+
+    with example_store.writing() as conn:
+        conn.execute(text("UPDATE cadres SET position = 5000 - position"))  # reversed
+        conn.execute(text("UPDATE memberships SET position = position / 3"))  # shared
+    loaded = example_store.load(registry=xinzhou.registry)
+    opened = example_store.open(registry=xinzhou.registry)
+    for kind in ("cadres", "memberships"):
+        fields = tuple(KINDS_BY_NAME[kind].model.model_fields)
+        assert opened.columns(kind, *fields) == loaded.columns(kind, *fields)
+    assert [c.id for c in loaded.cadres] != [c.id for c in xinzhou.cadres]

@@ -116,7 +116,8 @@ class ParameterResolver:
 
     def __call__(self, key: str, unit_id: str | None = None) -> Any:
         """The value of ``key`` on the evaluation date, for ``unit_id`` if given."""
-        return self.resolve(key, unit_id).value
+        found = self.resolved.get((key, unit_id))  # asked for once per branch, say: known
+        return (found or self.resolve(key, unit_id)).value
 
     def resolve(self, key: str, unit_id: str | None = None) -> ResolvedParameter:
         cache_key = (key, unit_id)

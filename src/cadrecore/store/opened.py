@@ -26,8 +26,11 @@ change it.
 from __future__ import annotations
 
 import json
+import operator
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -49,7 +52,7 @@ from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..registry import Registry
 from .codec import RowError, _from_column, _same
-from .fastread import RawRows, driver_converters, in_order
+from .fastread import RawRows, driver_converters
 from .schema import AUDIT_LOG, RECORD_TABLES
 
 if TYPE_CHECKING:
@@ -191,10 +194,9 @@ class StoreLedger(Ledger):
             store = opening.store
             with store.reading() as conn:
                 opening.check_unchanged(conn)
-                rows = _select_columns(
+                read = _select_columns(
                     conn, store.url, opening.ledger_id, kind, missing, conditions, self.registry
                 )
-            read = list(zip(*rows, strict=True)) if rows else [() for _ in missing]
             columns.update(zip(missing, read, strict=True))
         if len(fields) == 1:
             return [(value,) for value in columns[fields[0]]]
@@ -304,7 +306,15 @@ def _select_columns(
     fields: tuple[str, ...],
     conditions: tuple[tuple[str, frozenset[Any]], ...],
     registry: Registry,
-) -> list[tuple[Any, ...]]:
+) -> list[list[Any]]:
+    """The values of ``fields`` of the rows ``conditions`` keep, a list per field, in the
+    ledger's order (by position, then id).
+
+    Values are converted a column at a time: a column whose values repeat (days, closed sets,
+    vocabulary keys, the ids of other records) converts each distinct value once and looks the
+    rest up in C; lists of ids share their strings. A value that does not convert is raised as
+    a :class:`~cadrecore.LedgerError` naming the row and field.
+    """
     from .store import CODECS
 
     table = RECORD_TABLES[kind]
@@ -326,26 +336,102 @@ def _select_columns(
             test = or_(test, column.is_(None))
         query = query.where(test)
     query = query.order_by(table.c.position, table.c.id)
-    rows: list[tuple[Any, ...]] = []
-    keys: list[tuple[Any, Any]] = []
     with RawRows(conn, query) as raw, collector_paused():
         names = raw.columns
         position, key = names.index("position"), names.index("id")
         drivers = driver_converters(query, conn.dialect, raw.type_codes)
-        plan = [
-            (name, i, drivers.get(name), _to_value(shapes[name], registry))
-            for i, name in enumerate(fields)
+        converters = [
+            _ColumnConverter(shapes[name], drivers.get(name), registry) for name in fields
         ]
-        convert = _row_converter(plan, len(fields))
+        found: list[list[Any]] = [[] for _ in names]
         for batch in raw.batches():
-            for row in batch:
-                try:
-                    rows.append(convert(row))
-                except Exception as exc:  # which field of which row, and why
-                    raise _row_problem(url, kind, plan, row, key, exc) from None
-                if not raw.ordered:
-                    keys.append((row[position], row[key]))
-    return rows if raw.ordered else in_order(rows, keys)
+            for into, values_read in zip(found, zip(*batch, strict=True), strict=True):
+                into += values_read
+        keys, positions = found[key], found[position]
+        columns = []
+        for index, (name, convert) in enumerate(zip(fields, converters, strict=True)):
+            try:
+                columns.append(convert(found[index]))
+            except Exception:  # which row, and why
+                raise convert.problem(url, kind, name, found[index], keys) from None
+    if raw.ordered or all(map(operator.lt, positions, islice(positions, 1, None))):
+        return columns
+    if len(set(positions)) == len(positions):  # as a store writes them: sorted in C
+        order = sorted(range(len(keys)), key=positions.__getitem__)
+    else:  # positions shared (records merged in from another save): by id among them
+        order = sorted(range(len(keys)), key=lambda i: (positions[i], keys[i]))
+    return [[column[i] for i in order] for column in columns]
+
+
+class _Memo(dict[Any, Any]):
+    """Each distinct stored value converted once; None stays None."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+        self[None] = None
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = self.convert(value)
+        return converted
+
+
+class _ColumnConverter:
+    """How a column of stored values becomes the field's values, as the codec converts one."""
+
+    def __init__(self, shape: Any, from_driver: Callable[[Any], Any] | None, registry: Registry):
+        to_field = _to_value(shape, registry)
+
+        def one(value: Any) -> Any:
+            if from_driver is not None:
+                value = from_driver(value)
+            return value if to_field is _same else to_field(value)
+
+        self.one = one
+        self.convert: Callable[[list[Any]], list[Any]]
+        repeats = shape.shape in ("date", "enum", "bool") or (
+            shape.shape == "str" and shape.name != "id" and to_field is not _same
+        )
+        if from_driver is None and to_field is _same:
+            self.convert = list
+        elif repeats:
+            lookup = _Memo(one).__getitem__
+            self.convert = lambda values: list(map(lookup, values))
+        elif shape.shape == "list" and shape.str_items and shape.vocabulary is None:
+            # lists of ids (attendees): one shared string per id, across the whole column
+            share = _Memo(sys.intern).__getitem__
+            parse = from_driver if from_driver is not None else _same
+
+            def shared_items(value: Any) -> Any:
+                return tuple(map(share, parse(value)))
+
+            self.convert = lambda values: [None if v is None else shared_items(v) for v in values]
+        else:
+            self.convert = lambda values: [None if v is None else one(v) for v in values]
+
+    def __call__(self, values: list[Any]) -> list[Any]:
+        return self.convert(values)
+
+    def problem(
+        self, url: str, kind: str, name: str, values: list[Any], keys: list[Any]
+    ) -> LedgerError:
+        """The error naming the first row whose value does not convert, and why."""
+        for value, row_id in zip(values, keys, strict=True):
+            if value is None:
+                continue
+            try:
+                self.one(value)
+            except Exception as failed:
+                message = (
+                    failed.message
+                    if isinstance(failed, RowError)
+                    else Text(f"无效取值 {value!r}", f"{value!r} is not a valid value")
+                )
+                return LedgerError(
+                    [Problem(Location(url, None, name), message, kind, row_id)], source=url
+                )
+        message = Text("无法读取", "cannot be read")
+        return LedgerError([Problem(Location(url, None, name), message, kind, None)], source=url)
 
 
 def _to_value(shape: Any, registry: Registry) -> Callable[[Any], Any]:
@@ -354,48 +440,3 @@ def _to_value(shape: Any, registry: Registry) -> Callable[[Any], Any]:
     if shape.name == "id" and shape.vocabulary is None:
         return _same
     return _from_column(shape, registry)
-
-
-Plan = list[tuple[str, int, Callable[[Any], Any] | None, Callable[[Any], Any]]]
-
-
-def _row_converter(plan: Plan, width: int) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """Straight-line code from a row to the tuple of its fields' values (as in the codec)."""
-    namespace: dict[str, Any] = {}
-    lines = ["def convert(row):"]
-    for i, (_, index, from_driver, to_field) in enumerate(plan):
-        lines.append(f"    v{i} = row[{index}]")
-        if from_driver is not None:
-            namespace[f"d{i}"] = from_driver
-            lines.append(f"    if v{i} is not None: v{i} = d{i}(v{i})")
-        if to_field is not _same:
-            namespace[f"c{i}"] = to_field
-            lines.append(f"    if v{i} is not None: v{i} = c{i}(v{i})")
-    values = "".join(f"v{i}, " for i in range(width))
-    lines.append(f"    return ({values})")
-    exec("\n".join(lines), namespace)  # code built from indexes only
-    convert: Callable[[Sequence[Any]], tuple[Any, ...]] = namespace["convert"]
-    return convert
-
-
-def _row_problem(
-    url: str, kind: str, plan: Plan, row: Sequence[Any], key: int, exc: Exception
-) -> LedgerError:
-    """The error naming the field of the row that could not be read, and why."""
-    for name, index, from_driver, to_field in plan:
-        value = row[index]
-        if value is None:
-            continue
-        try:
-            to_field(from_driver(value) if from_driver is not None else value)
-        except Exception as failed:
-            message = (
-                failed.message
-                if isinstance(failed, RowError)
-                else Text(f"无效取值 {value!r}", f"{value!r} is not a valid value")
-            )
-            return LedgerError(
-                [Problem(Location(url, None, name), message, kind, row[key])], source=url
-            )
-    message = Text(f"无法读取：{exc}", f"cannot be read: {exc}")
-    return LedgerError([Problem(Location(url, None, None), message, kind, row[key])], source=url)
