@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, get_args
@@ -174,7 +174,8 @@ class Ledger(BaseModel):
         """The values of ``fields`` of each record of ``kind``, as tuples, in ledger order.
 
         ``where`` keeps the records whose fields equal the values given (a ``frozenset``,
-        ``set``, ``tuple`` or ``list`` value: any of those). This is how a rule reads a bulk
+        ``set``, ``tuple`` or ``list`` value: any of those); for a field that holds a list of
+        ids (``attendee_ids``), the records whose list holds any of the values. This is how a rule reads a bulk
         kind at scale: from a ledger in memory it costs a pass over the records, and from a
         ledger opened on a store (:meth:`cadrecore.store.Store.open`) it reads just those
         columns of just those rows, without building a record for each. The values are the
@@ -201,9 +202,13 @@ class Ledger(BaseModel):
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> Sequence[tuple[Any, ...]]:
         records: Iterable[Any] = self.records(kind)
+        lists = _list_fields(KINDS_BY_NAME[kind].model)
         for name, accepted in conditions:
             get = attrgetter(name)
-            records = [r for r in records if get(r) in accepted]
+            if name in lists:  # a list field: it holds any of the values
+                records = [r for r in records if not accepted.isdisjoint(get(r) or ())]
+            else:
+                records = [r for r in records if get(r) in accepted]
         if len(fields) == 1:
             get_one = attrgetter(fields[0])
             return [(get_one(r),) for r in records]
@@ -798,6 +803,14 @@ def _prebuilt(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return values
 
 
+@cache
+def _list_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` that hold a list of text (ids, keys)."""
+    from .io.fields import field_shapes
+
+    return frozenset(s.name for s in field_shapes(model) if s.shape == "list" and s.str_items)
+
+
 def _conditions(
     model: type[BaseModel], where: Mapping[str, Any] | None
 ) -> tuple[tuple[str, frozenset[Any]], ...]:
@@ -806,14 +819,16 @@ def _conditions(
         return ()
     from .io.fields import field_shapes
 
-    shapes = {shape.name: shape.shape for shape in field_shapes(model)}
+    shapes = {shape.name: shape for shape in field_shapes(model)}
     conditions = []
     for name, value in where.items():
         if name not in model.model_fields:
             raise KeyError(f"{model.__name__} has no field {name!r} (in where=)")
-        if shapes[name] in ("list", "json"):
+        shape = shapes[name]
+        if shape.shape == "json" or (shape.shape == "list" and not shape.str_items):
             raise ValueError(
-                f"where= compares single values: {model.__name__}.{name} holds a list or JSON"
+                f"where= compares single values or lists of text: {model.__name__}.{name} "
+                "holds other JSON"
             )
         if isinstance(value, frozenset | set | tuple | list):
             conditions.append((name, frozenset(value)))

@@ -298,6 +298,20 @@ def _values_table(values: list[Any], dialect: str) -> Any:
     return select(listed.c.value)
 
 
+def _one_of(column: Any, values: list[Any], dialect: str) -> ColumnElement[bool]:
+    """``column IN values``; many values as one JSON list (:func:`_values_table`)."""
+    if len(values) <= _MANY:
+        return column.in_(values)  # type: ignore[no-any-return]
+    return column.in_(_values_table(values, dialect))  # type: ignore[no-any-return]
+
+
+def _items_of(column: Any, dialect: str) -> Any:
+    """The items of a JSON list column, as a table with a ``value`` column (one per row)."""
+    if dialect == "postgresql":
+        return func.json_array_elements_text(column).table_valued("value")
+    return func.json_each(column).table_valued("value")
+
+
 def _select_columns(
     conn: Connection,
     url: str,
@@ -327,11 +341,16 @@ def _select_columns(
     for name, accepted in conditions:
         column = table.c[name]
         values = sorted((_stored_form(v, dialect) for v in accepted if v is not None), key=repr)
-        test: ColumnElement[bool] = (
-            column.in_(values)
-            if len(values) <= _MANY
-            else column.in_(_values_table(values, dialect))
-        )
+        if shapes[name].shape == "list":  # the list holds any of the values: in the database
+            items = _items_of(column, dialect)
+            query = query.where(
+                select(literal(1))
+                .select_from(items)
+                .where(_one_of(items.c.value, values, dialect))
+                .exists()
+            )
+            continue
+        test = _one_of(column, values, dialect)
         if None in accepted:
             test = or_(test, column.is_(None))
         query = query.where(test)
