@@ -41,6 +41,7 @@ THREE_RULES = (
     "builtin::checklist.items",
 )
 SKIP_TABLES = ("audit_log", "cadrecore_alembic_version")
+STEPS = ("floor", "load", "check", "three", "pandas", "report")
 
 
 def _peak_mb() -> float:
@@ -264,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI start-up timing")
     parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help="the steps to run, of floor,load,check,three,pandas,report (floor and pandas are "
+        "needed for the ratios)",
+    )
+    parser.add_argument(
         "--loaded",
         action="store_true",
         help="also time the rules on a ledger loaded whole (store.load), as before store.open",
@@ -282,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"N={n:,}: synthesizing into {db} ...", file=sys.stderr, flush=True)
             print(f"  built and saved in {build_store(n, db):.0f} s", file=sys.stderr)
         results[n] = {}
-        steps = ["floor", "load", "check", "three", "pandas", "report"]
+        steps = args.steps.split(",")
         if args.loaded:
             steps.append("check_loaded")
         for name in steps:
@@ -307,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_size(n: int, r: dict[str, dict[str, Any]]) -> None:
+def print_size(n: int, done: dict[str, dict[str, Any]]) -> None:
+    skipped = {"seconds": math.nan, "peak_mb": math.nan}
+    r = {name: done.get(name, skipped) for name in STEPS}
     print(
         f"\nN = {n:,} cadres ({r['load'].get('records', 0):,} records, {r['floor'].get('rows', 0):,} rows)"
     )
@@ -320,8 +329,8 @@ def print_size(n: int, r: dict[str, dict[str, Any]]) -> None:
         ("`cadrecore check --rule` x3", r["three"]["seconds"], r["three"]["peak_mb"]),
         ("pandas, the same three checks", r["pandas"]["seconds"], r["pandas"]["peak_mb"]),
     ]
-    if "check_loaded" in r:
-        loaded = r["check_loaded"]
+    if "check_loaded" in done:
+        loaded = done["check_loaded"]
         rows.append(("all rules on a loaded ledger", loaded["seconds"], loaded["peak_mb"]))
     for label, seconds, mb in rows:
         print(f"  {label:<42} {seconds:8.2f} s  {mb:7.0f} MB peak")
@@ -343,6 +352,8 @@ def print_scaling(results: dict[int, dict[str, dict[str, Any]]]) -> None:
     for a, b in itertools.pairwise(sizes):
         parts = []
         for name in ("floor", "load", "check", "report", "three", "pandas"):
+            if name not in results[a] or name not in results[b]:
+                continue
             t1, t2 = results[a][name]["seconds"], results[b][name]["seconds"]
             parts.append(f"{name} {math.log(t2 / t1) / math.log(b / a):.2f}")
         print(f"  {a:,} -> {b:,}: " + ", ".join(parts))
