@@ -14,13 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadrecore import Ledger, get_registry
-from cadrecore.builtin.rules import branches, checklists, coverage, treatment
+from cadrecore.builtin.rules import _common, branches, checklists, coverage, treatment
 from cadrecore.builtin.rules._common import branch_exists_on, full_members, members_on
 from cadrecore.i18n import Text
 from cadrecore.models import Activity, Checklist, ChecklistEntry
@@ -85,12 +84,9 @@ def test_the_rules_judge_a_synthetic_province_as_they_did(xinzhou_pm: Any) -> No
         assert_judged_alike(province, day, xinzhou_pm)
 
 
-@pytest.mark.parametrize("per_read", [1, 2, 2000])
-def test_values_by_id_reads_the_records_asked_for(
-    tmp_path: Path, xinzhou: Ledger, per_read: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """From memory or, on an opened ledger, by columns a few ids at a time: the same values."""
-    monkeypatch.setattr(branches, "_IDS_PER_READ", per_read)
+def test_values_by_id_reads_the_records_asked_for(tmp_path: Path, xinzhou: Ledger) -> None:
+    """From memory or, on an opened ledger, by columns (all the ids in one read): the same
+    values."""
     ids = [c.id for c in xinzhou.cadres][::3]
     ids += ids[:2]  # asked twice: read once
     with open_store(tmp_path / "store.sqlite") as store:
@@ -98,10 +94,10 @@ def test_values_by_id_reads_the_records_asked_for(
         opened = store.open(registry=xinzhou.registry)
         for fields in (("name",), ("birth_date", "deceased", "party_status")):
             expected = {c.id: tuple(getattr(c, f) for f in fields) for c in xinzhou.cadres[::3]}
-            assert branches.values_by_id(xinzhou, "cadres", ids, *fields) == expected
-            assert branches.values_by_id(opened, "cadres", ids, *fields) == expected
+            assert _common.values_by_id(xinzhou, "cadres", ids, *fields) == expected
+            assert _common.values_by_id(opened, "cadres", ids, *fields) == expected
         assert "cadres" not in opened.__dict__  # read by columns, not whole
-        assert branches.values_by_id(opened, "cadres", []) == {}
+        assert _common.values_by_id(opened, "cadres", []) == {}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, timedelta
+from itertools import compress, repeat
+from operator import attrgetter, countOf, is_not, itemgetter, ne
+from typing import Any, Final, TypeVar
 
 from ...ledger import Ledger
 from ...models import Branch, Cadre, PartyStatus
+from ...rules.engine import RuleContext
 
 T = TypeVar("T")
 
@@ -47,26 +50,29 @@ def shared(ledger: Ledger, name: str, build: Callable[[Ledger], T]) -> T:
 
 @dataclass(frozen=True, slots=True)
 class CadreFacts:
-    """What the rules ask of a cadre most often, without the cadre record."""
+    """What the rules ask of the cadres most often, by cadre id, without the cadre records."""
 
-    party_status: PartyStatus | None
-    deceased: date | None
-    health_exempt: bool
+    #: the cadres who are not full members (probationary members and those not in the party)
+    not_full: frozenset[str]
+    #: the cadres recorded as deceased, and the day they died (``Cadre.alive_on``: before it)
+    deceased: Mapping[str, date]
+    #: the cadres excused for health (``health_exempt``)
+    health_exempt: frozenset[str]
 
-    def alive_on(self, day: date) -> bool:
-        return self.deceased is None or day < self.deceased
 
+def cadre_facts(ledger: Ledger) -> CadreFacts:
+    """The :class:`CadreFacts` of every cadre: one read of four columns, sorted out in C."""
 
-def cadre_facts(ledger: Ledger) -> Mapping[str, CadreFacts]:
-    """Every cadre's :class:`CadreFacts`, by id."""
-
-    def build(ledger: Ledger) -> dict[str, CadreFacts]:
-        return {
-            cadre_id: CadreFacts(status, deceased, exempt)
-            for cadre_id, status, deceased, exempt in ledger.columns(
-                "cadres", "id", "party_status", "deceased", "health_exempt"
-            )
-        }
+    def build(ledger: Ledger) -> CadreFacts:
+        rows = ledger.columns("cadres", "id", "party_status", "deceased", "health_exempt")
+        if not rows:
+            return CadreFacts(frozenset(), {}, frozenset())
+        ids, statuses, deceased, exempt = zip(*rows, strict=True)
+        return CadreFacts(
+            frozenset(compress(ids, map(ne, statuses, repeat(PartyStatus.FULL)))),
+            dict(compress(zip(ids, deceased, strict=True), map(is_not, deceased, repeat(None)))),
+            frozenset(compress(ids, exempt)),
+        )
 
     return shared(ledger, "cadre_facts", build)
 
@@ -75,27 +81,188 @@ Span = tuple[date, date, str]
 """A membership as (joined, left, cadre id), open ends as ``date.min`` and ``date.max``."""
 
 
-def member_spans(ledger: Ledger) -> Mapping[str, tuple[Span, ...]]:
+def member_spans(ledger: Ledger) -> Mapping[str, Sequence[Span]]:
     """Per branch id, its memberships as :data:`Span`, in ledger order (as
     ``ledger.members_of`` sees them)."""
 
-    def build(ledger: Ledger) -> dict[str, tuple[Span, ...]]:
-        spans: dict[str, list[Span]] = defaultdict(list)
+    def build(ledger: Ledger) -> dict[str, list[Span]]:
+        spans: defaultdict[str, list[Span]] = defaultdict(list)
         low, high = date.min, date.max
         for cadre_id, branch_id, since, until in ledger.columns(
             "memberships", "cadre_id", "branch_id", "since", "until"
         ):
             spans[branch_id].append((since or low, until or high, cadre_id))
-        return {branch_id: tuple(held) for branch_id, held in spans.items()}
+        return dict(spans)
 
     return shared(ledger, "member_spans", build)
 
 
 def member_ids_on(ledger: Ledger, branch_id: str, day: date) -> list[str]:
     """The ids of the branch's members on ``day``, alive then: :func:`members_on` by id."""
-    facts = cadre_facts(ledger)
+    died = cadre_facts(ledger).deceased
     return [
         cadre_id
         for since, until, cadre_id in member_spans(ledger).get(branch_id, ())
-        if since <= day < until and facts[cadre_id].alive_on(day)
+        if since <= day < until and ((death := died.get(cadre_id)) is None or day < death)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class BranchMembers:
+    """A branch's members on a day, alive then (``members_on`` by id), and how many of them
+    are full members (``full_members``: probationary members do not count)."""
+
+    ids: tuple[str, ...]
+    full: int
+
+
+NO_MEMBERS = BranchMembers((), 0)
+"""The :class:`BranchMembers` of a branch with no membership record."""
+
+
+def branch_members_on(ledger: Ledger, day: date) -> Mapping[str, BranchMembers]:
+    """Per branch id, its :class:`BranchMembers` on ``day`` (a branch with no membership
+    record is missing: use ``.get(branch_id, NO_MEMBERS)``).
+
+    Built once per ledger and day from :func:`member_spans` (the memberships' cadre, branch
+    and dates) and :func:`cadre_facts` (each cadre's party status and death): a membership
+    counts when it holds on ``day`` (joined by then, not yet left) and the cadre is alive
+    then, in the order ``ledger.members_of`` gives.
+    """
+
+    def build(ledger: Ledger) -> dict[str, BranchMembers]:
+        facts = cadre_facts(ledger)
+        died = facts.deceased
+        is_not_full = facts.not_full.__contains__
+        found: dict[str, BranchMembers] = {}
+        for branch_id, spans in member_spans(ledger).items():
+            ids = [cadre_id for since, until, cadre_id in spans if since <= day < until]
+            if died and not died.keys().isdisjoint(ids):  # (rarely: most members are alive)
+                ids = [c for c in ids if (death := died.get(c)) is None or day < death]
+            full = len(ids) - countOf(map(is_not_full, ids), True)
+            found[branch_id] = BranchMembers(tuple(ids), full)
+        return found
+
+    return shared(ledger, f"branch_members_on:{day.isoformat()}", build)
+
+
+# ---------------------------------------------------------------------------------------------
+# A few records by id
+# ---------------------------------------------------------------------------------------------
+
+
+def values_by_id(
+    ledger: Ledger, kind: str, ids: Iterable[str], *fields: str
+) -> dict[str, tuple[Any, ...]]:
+    """``fields`` of the records of ``kind`` with the given ids, as tuples, by id.
+
+    When the kind's records are in memory (a ledger built from records, or an opened ledger
+    that read the kind already) each is looked up by id; otherwise the rows are read by
+    columns in one read, ``where`` the id is one of those asked for (``Ledger.columns`` sends
+    them to the database as one list): at a province's million cadres, reading the few cadres
+    a rule names costs milliseconds where a whole column costs seconds and a point lookup per
+    cadre costs one query each.
+    An id with no record is missing from the result (looked up in memory: KeyError, as
+    ``ledger.get``).
+    """
+    wanted = list(dict.fromkeys(ids))
+    if kind in ledger.__dict__:  # the records are in memory: look them up
+        get = attrgetter(*fields)
+        if len(fields) == 1:
+            return {key: (get(ledger.get(kind, key)),) for key in wanted}
+        return {key: get(ledger.get(kind, key)) for key in wanted}
+    if not wanted:
+        return {}
+    return {row[0]: row[1:] for row in ledger.columns(kind, "id", *fields, where={"id": wanted})}
+
+
+_FEW = 200
+"""Up to this many cadres named in findings, :func:`cadre_names` looks their names up one by
+one (one indexed query each on an opened ledger); beyond, the name column is read whole."""
+
+
+def cadre_names(ledger: Ledger, ids: Collection[str]) -> Mapping[str, str]:
+    """The names of the cadres ``ids`` (those a rule names in its findings: usually few)."""
+    if len(ids) <= _FEW:
+        return {cadre_id: ledger.cadre(cadre_id).name for cadre_id in ids}
+    return dict(ledger.columns("cadres", "id", "name"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The activities of the year judged, by columns
+# ---------------------------------------------------------------------------------------------
+
+ActivityRow = tuple[str, str, date, str | None, tuple[str, ...], int | None]
+"""An activity as the columns of :data:`ACTIVITY_FIELDS`."""
+
+ACTIVITY_FIELDS = ("activity_kind", "id", "date", "branch_id", "attendee_ids", "headcount")
+"""The columns of the activities that the rules of organizational life and ``data.attendance``
+read: one read for all of them (a second read of other columns would cost as much again at
+scale)."""
+
+# where each of ACTIVITY_FIELDS is in an ActivityRow
+KIND: Final = 0
+ID: Final = 1
+DATE: Final = 2
+BRANCH: Final = 3
+ATTENDEES: Final = 4
+HEADCOUNT: Final = 5
+
+
+def activities_judged(ctx: RuleContext) -> Sequence[ActivityRow]:
+    """The activities dated from the start of the year judged to the date judged (``as_of``),
+    as :data:`ActivityRow`, in ledger order.
+
+    One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, the dates kept by a ``where`` on
+    each day of that span (in SQL on an opened ledger: the other years' activities are not
+    read); cached by the ledger, so every rule asking for the same span shares it. Empty when
+    the date judged is before the year. (A date judged years after the year, which
+    ``evaluate(year=..., as_of=...)`` allows, would make too long a list of days for SQL: then
+    every activity is read and those of the span kept.)
+    """
+    first, last = ctx.period.start, ctx.as_of
+    if last < first:
+        return ()
+    span = (last - first).days + 1
+    if span > _MOST_DAYS:
+        every: Sequence[ActivityRow] = ctx.ledger.columns("activities", *ACTIVITY_FIELDS)
+        return [row for row in every if first <= row[DATE] <= last]
+    days = frozenset(first + timedelta(days=n) for n in range(span))
+    rows: Sequence[ActivityRow] = ctx.ledger.columns(
+        "activities", *ACTIVITY_FIELDS, where={"date": days}
+    )
+    return rows
+
+
+_MOST_DAYS = 3 * 366
+"""The longest span :func:`activities_judged` reads by a list of its days."""
+
+
+def held_by_branch(ctx: RuleContext, kind: str) -> Mapping[str, Sequence[ActivityRow]]:
+    """The activities of ``kind`` that :func:`activities_judged` reads, by the id of the branch
+    that held them, each branch's by date (then id), as ``ledger.activities_by_branch`` orders
+    them. Every kind is grouped in one pass, once per ledger and span (shared by the rules)."""
+    first, last = ctx.period.start, ctx.as_of
+
+    def build(_: object) -> dict[str, dict[str, list[ActivityRow]]]:
+        grouped: dict[str, dict[str, list[ActivityRow]]] = {}
+        for row in activities_judged(ctx):
+            branch_id = row[BRANCH]
+            if branch_id is not None:
+                by_branch = grouped.get(row[KIND])
+                if by_branch is None:
+                    by_branch = grouped[row[KIND]] = {}
+                held = by_branch.get(branch_id)
+                if held is None:
+                    by_branch[branch_id] = [row]
+                else:
+                    held.append(row)
+        by_date = itemgetter(DATE, ID)
+        for by_branch in grouped.values():
+            for held in by_branch.values():
+                if len(held) > 1:
+                    held.sort(key=by_date)
+        return grouped
+
+    index = shared(ctx.ledger, f"activities_by_kind_branch:{first}:{last}", build)
+    return index.get(kind, {})

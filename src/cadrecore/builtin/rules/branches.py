@@ -2,106 +2,25 @@
 
 The branches themselves are read whole (``ledger.branches``, tens of thousands at province
 scale). The bulk kinds are read by columns only (:meth:`~cadrecore.Ledger.columns`): who is a
-member of each branch on the date comes from :func:`branch_members_on`, worked out once per
-ledger and date and shared by the branch rules; the few cadre fields a finding needs (a
-secretary's birth date, an away member's name) come from :func:`values_by_id`, which reads
-just the cadres asked for.
+member of each branch on the date comes from :func:`~._common.branch_members_on`, worked out
+once per ledger and date and shared by the branch rules; the few cadre fields a finding needs
+(a secretary's birth date, an away member's name) come from :func:`~._common.values_by_id`,
+which reads just the cadres asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
-from operator import attrgetter
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ...i18n import Text
-from ...ledger import Ledger
-from ...models import PartyStatus
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import branch_exists_on, cadre_facts, member_spans, shared
+from ._common import NO_MEMBERS, branch_exists_on, branch_members_on, values_by_id
 
 BRANCH_REGULATION = "中国共产党支部工作条例（试行）(2018-10-28)"
-
-
-# ---------------------------------------------------------------------------------------------
-# Column-based helpers (candidates for _common.py: coverage, checklists and treatment use them)
-# ---------------------------------------------------------------------------------------------
-
-#: How many ids one ``where={"id": ...}`` read asks for at most (bound parameters per query).
-_IDS_PER_READ = 2000
-
-
-def values_by_id(
-    ledger: Ledger, kind: str, ids: Iterable[str], *fields: str
-) -> dict[str, tuple[Any, ...]]:
-    """``fields`` of the records of ``kind`` with the given ids, as tuples, by id.
-
-    When the kind's records are in memory (a ledger built from records, or an opened ledger
-    that read the kind already) each is looked up by id; otherwise the rows are read by
-    columns, ``where`` the id is one of those asked for, a few thousand ids per query: at a
-    province's million cadres, reading the few cadres a rule names costs milliseconds where a
-    whole column costs seconds and a point lookup per cadre costs one query each.
-    An id with no record is missing from the result (looked up in memory: KeyError, as
-    ``ledger.get``).
-    """
-    wanted = list(dict.fromkeys(ids))
-    if kind in ledger.__dict__:  # the records are in memory: look them up
-        get = attrgetter(*fields)
-        if len(fields) == 1:
-            return {key: (get(ledger.get(kind, key)),) for key in wanted}
-        return {key: get(ledger.get(kind, key)) for key in wanted}
-    found: dict[str, tuple[Any, ...]] = {}
-    for start in range(0, len(wanted), _IDS_PER_READ):
-        some = wanted[start : start + _IDS_PER_READ]
-        for row in ledger.columns(kind, "id", *fields, where={"id": some}):
-            found[row[0]] = row[1:]
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class BranchMembers:
-    """A branch's members on a day, alive then (``members_on`` by id), and how many of them
-    are full members (``full_members``: probationary members do not count)."""
-
-    ids: tuple[str, ...]
-    full: int
-
-
-_NO_MEMBERS = BranchMembers((), 0)
-
-
-def branch_members_on(ledger: Ledger, day: date) -> Mapping[str, BranchMembers]:
-    """Per branch id, its :class:`BranchMembers` on ``day`` (a branch with no membership
-    record is missing: use ``.get(branch_id, _NO_MEMBERS)``).
-
-    Built once per ledger and day from :func:`~._common.member_spans` (the memberships'
-    cadre, branch and dates) and :func:`~._common.cadre_facts` (each cadre's party status and
-    death): a membership counts when it holds on ``day`` (joined by then, not yet left) and the
-    cadre is alive then, in the order ``ledger.members_of`` gives.
-    """
-
-    def build(ledger: Ledger) -> dict[str, BranchMembers]:
-        facts = cadre_facts(ledger)
-        full_status = PartyStatus.FULL
-        found: dict[str, BranchMembers] = {}
-        for branch_id, spans in member_spans(ledger).items():
-            ids: list[str] = []
-            full = 0
-            for since, until, cadre_id in spans:
-                if since <= day < until:
-                    fact = facts[cadre_id]
-                    if fact.deceased is None or day < fact.deceased:
-                        ids.append(cadre_id)
-                        full += fact.party_status is full_status
-            found[branch_id] = BranchMembers(tuple(ids), full)
-        return found
-
-    return shared(ledger, f"branch_members_on:{day.isoformat()}", build)
 
 
 def _age_on(birth_date: date, day: date) -> int:
@@ -120,7 +39,7 @@ def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
     for branch in ctx.ledger.branches:
         if not branch_exists_on(branch, ctx.as_of):
             continue
-        found = members_by_branch.get(branch.id, _NO_MEMBERS)
+        found = members_by_branch.get(branch.id, NO_MEMBERS)
         members, full = len(found.ids), found.full
         minimum = ctx.param("branch.min_full_members", branch.county_id)
         subject = ("branches", branch.id)
@@ -177,7 +96,7 @@ def check_committee_required(ctx: RuleContext) -> Iterator[Outcome]:
     for branch in ctx.ledger.branches:
         if not branch_exists_on(branch, ctx.as_of):
             continue
-        full = members_by_branch.get(branch.id, _NO_MEMBERS).full
+        full = members_by_branch.get(branch.id, NO_MEMBERS).full
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
         if full >= trigger and not branch.has_committee:
             yield ctx.finding(
@@ -230,7 +149,7 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 expected=f"{low}-{usual}",
                 actual=size,
             )
-        full = members_by_branch.get(branch.id, _NO_MEMBERS).full
+        full = members_by_branch.get(branch.id, NO_MEMBERS).full
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
         if full < trigger:
             yield ctx.finding(
@@ -294,6 +213,18 @@ def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
             )
 
 
+def _years_after(day: date, years: int) -> date:
+    """``day + relativedelta(years=years)``: the same day ``years`` later (29 February in a
+    common year: the 28th), without building a ``relativedelta`` for each branch."""
+    if type(years) is int:
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:
+            if day.month == 2 and day.day == 29 and 1 <= day.year + years <= 9999:
+                return day.replace(year=day.year + years, day=28)
+    return day + relativedelta(years=years)  # (and its errors)
+
+
 def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
     for branch in ctx.ledger.branches:
         if not branch_exists_on(branch, ctx.as_of) or branch.secretary_id is None:
@@ -322,7 +253,7 @@ def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
             else "branch.term_years"
         )
         years = ctx.param_on(key, elected, branch.county_id)
-        ends = elected + relativedelta(years=years)
+        ends = _years_after(elected, years)
         warn_days = ctx.param("branch.election_warning_days", branch.county_id)
         if ctx.as_of >= ends:
             yield ctx.finding(
@@ -374,7 +305,7 @@ def check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
         if branch.branch_type == "mobile" or not branch_exists_on(branch, ctx.as_of):
             continue
         months = ctx.param("branch.away_months", branch.county_id)
-        for cadre_id in members_by_branch.get(branch.id, _NO_MEMBERS).ids:
+        for cadre_id in members_by_branch.get(branch.id, NO_MEMBERS).ids:
             since = away_since.get(cadre_id)
             if since is not None and since + relativedelta(months=months) <= ctx.as_of:
                 found.append((cadre_id, months))

@@ -3,23 +3,24 @@
 The cadres and memberships are read by columns (:meth:`~cadrecore.Ledger.columns`), never as
 records: the party members' ids and counties; each cadre's death
 (:func:`~._common.cadre_facts`); the memberships' cadre, branch and dates, and who is a member
-of which branch on the day (:func:`~.branches.branch_members_on`, shared with the branch rules);
+of which branch on the day (:func:`~._common.branch_members_on`, shared with the branch rules);
 the branches' formation and type. Names are read only for the cadres a finding names.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import compress, repeat
+from operator import is_not, itemgetter, not_
 
 from ...i18n import Text
 from ...ledger import Ledger
 from ...models import PartyStatus
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import cadre_facts
-from .branches import branch_members_on, values_by_id
+from ._common import branch_members_on, cadre_facts, values_by_id
 
 SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
 
@@ -33,7 +34,7 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
 
     ``branch_of`` takes the latest begun of the cadre's memberships holding on the day; a
     ledger refuses a cadre's memberships that overlap, so there is at most one, and the branch
-    a living cadre is a member of on the day (:func:`~.branches.branch_members_on`) is it.
+    a living cadre is a member of on the day (:func:`~._common.branch_members_on`) is it.
     """
     formed = {
         branch_id: branch_type
@@ -46,7 +47,7 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
     for branch_id, members in branch_members_on(ledger, day).items():
         branch_type = formed.get(branch_id)
         if branch_type is not None:
-            covering.update(dict.fromkeys(members.ids, branch_type))
+            covering.update(zip(members.ids, repeat(branch_type)))
     return covering
 
 
@@ -55,41 +56,38 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
     day = ctx.as_of
     # the cadres dead by the day (not Cadre.alive_on), and when they died
     died = {
-        cadre_id: fact.deceased
-        for cadre_id, fact in cadre_facts(ledger).items()
-        if fact.deceased is not None and fact.deceased <= day
+        cadre_id: deceased
+        for cadre_id, deceased in cadre_facts(ledger).deceased.items()
+        if deceased <= day
     }
     covering = _covering_type(ledger, day)
-    # the counties of the members counted and of those covered, the types of their branches
-    counted_in: list[str] = []
-    covered_in: list[str] = []
-    types: list[str] = []
-    uncovered: list[str] = []
-    # the party members alive on the day (ledger.party_members(on=day)), in ledger order
-    for cadre_id, county_id in ledger.columns(
-        "cadres", "id", "county_id", where={"party_status": _PARTY}
-    ):
-        if cadre_id in died:
-            continue
-        counted_in.append(county_id)
-        branch_type = covering.get(cadre_id)
-        if branch_type is None:
-            uncovered.append(cadre_id)
-        else:
-            covered_in.append(county_id)
-            types.append(branch_type)
-    total_by_county = Counter(counted_in)
-    covered_by_county = Counter(covered_in)
-    by_type = Counter(types)
+    # the party members alive on the day (ledger.party_members(on=day)), in ledger order, and
+    # their counties; counted in C, column by column
+    rows = ledger.columns("cadres", "id", "county_id", where={"party_status": _PARTY})
+    ids: Sequence[str] = ()
+    counties: Sequence[str] = ()
+    if rows:
+        ids, counties = zip(*rows, strict=True)
+        if died:
+            alive = list(map(not_, map(died.__contains__, ids)))
+            ids, counties = list(compress(ids, alive)), list(compress(counties, alive))
+    # the type of the branch covering each (None: none covers them)
+    types = list(map(covering.get, ids))
+    covered_flags = list(map(is_not, types, repeat(None)))
+    total_by_county = Counter(counties)
+    covered_by_county = Counter(compress(counties, covered_flags))
+    by_type: Counter[str] = Counter(compress(types, covered_flags))  # type: ignore[arg-type]
+    uncovered = list(compress(ids, map(not_, covered_flags)))
     # members still recorded in a branch after their death, membership by membership
     dead_members: list[tuple[str, date]] = []
-    # (the columns member_spans read for branch_members_on: read once)
-    for cadre_id, _, _, until in ledger.columns(
-        "memberships", "cadre_id", "branch_id", "since", "until"
-    ):
-        deceased = died.get(cadre_id)
-        if deceased is not None and (until is None or until > deceased):
-            dead_members.append((cadre_id, deceased))
+    if died:
+        # (the columns member_spans read for branch_members_on: read once)
+        memberships = ledger.columns("memberships", "cadre_id", "branch_id", "since", "until")
+        of_the_dead = map(died.__contains__, map(itemgetter(0), memberships))
+        for cadre_id, _, _, until in compress(memberships, of_the_dead):
+            deceased = died[cadre_id]
+            if until is None or until > deceased:
+                dead_members.append((cadre_id, deceased))
     names = values_by_id(
         ledger, "cadres", [*uncovered, *(cadre_id for cadre_id, _ in dead_members)], "name"
     )

@@ -3,26 +3,15 @@ ledger judged at a date."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import compress
+from operator import itemgetter, not_
 
 from ...i18n import Text
-from ...ledger import Ledger
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity, Subject
-from ._common import cadre_facts
-from .org_life import activities_judged
-
-_FEW = 200
-"""Up to this many cadres named in findings, their names are looked up one by one (one
-indexed query each on an opened ledger); beyond, the name column is read whole."""
-
-
-def cadre_names(ledger: Ledger, ids: Collection[str]) -> Mapping[str, str]:
-    """The names of the cadres ``ids`` (those a rule names in its findings: usually few)."""
-    if len(ids) <= _FEW:
-        return {cadre_id: ledger.cadre(cadre_id).name for cadre_id in ids}
-    return dict(ledger.columns("cadres", "id", "name"))
+from ._common import ATTENDEES, activities_judged, cadre_facts, cadre_names
 
 
 def _age(born: date, day: date) -> int:
@@ -131,24 +120,23 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
     """Attendance lists that name a cadre who had died by the activity's date.
 
     The activities of the year to the date judged are the columns the rules of organizational
-    life read (:func:`~.org_life.activities_judged`, one read shared with them); the deaths
+    life read (:func:`~._common.activities_judged`, one read shared with them); the deaths
     are the cadre facts of :mod:`._common`. A list holding none of the deceased is passed over
-    in one set test; only the deceased found are looked up for their names.
+    in one set test (in C); only the deceased found are looked up for their names.
     """
     if ctx.as_of < ctx.period.start:
         return
-    died = {
-        cadre_id: fact.deceased
-        for cadre_id, fact in cadre_facts(ctx.ledger).items()
-        if fact.deceased is not None
-    }
+    died = cadre_facts(ctx.ledger).deceased
     if not died:
         return
     last = min(ctx.as_of, ctx.period.end)
     deceased = died.keys()
     found: list[tuple[str, date, str]] = []  # (activity id, its date, the cadre who had died)
-    for _, act_id, day, _, attendees, _ in activities_judged(ctx):
-        if not attendees or deceased.isdisjoint(attendees) or day > last:
+    rows = activities_judged(ctx)
+    # the activities whose attendance lists any of the deceased (tested in C, row by row)
+    naming_the_dead = map(not_, map(deceased.isdisjoint, map(itemgetter(ATTENDEES), rows)))
+    for _, act_id, day, _, attendees, _ in compress(rows, naming_the_dead):
+        if day > last:
             continue
         for cadre_id in attendees:
             death = died.get(cadre_id)

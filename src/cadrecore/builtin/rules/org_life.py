@@ -7,101 +7,43 @@ towards the quorum.
 
 At a province's scale (issue #7) the activities are never read as records: the rules share one
 read of six columns of the activities held from the start of the year judged to the date
-judged (:func:`activities_judged`), grouped once by kind and branch
-(:func:`held_by_branch`). A general meeting's quorum comes from the membership and cadre
-columns the helpers of :mod:`._common` read (:func:`~._common.member_spans`,
+judged (:func:`~._common.activities_judged`), grouped once by kind and branch
+(:func:`~._common.held_by_branch`). A general meeting's quorum comes from the membership and
+cadre columns the helpers of :mod:`._common` read (:func:`~._common.member_spans`,
 :func:`~._common.cadre_facts`), worked out once per branch and day.
+
+The periods of a frequency and their labels are worked out once per rule and first day (most
+branches share the year's); each branch's activities, by date, are then matched to the
+periods in one pass.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from operator import itemgetter
-from typing import Final
+from typing import Any
 
 from ...calendar import Period, period_label, periods_in
 from ...i18n import Text
-from ...ledger import Ledger
 from ...models import Branch
 from ...rules.engine import Outcome, Rule, RuleContext
-from ...rules.findings import Severity, Subject
-from ._common import cadre_facts, member_spans, shared
+from ...rules.findings import Occurrence, Severity, Subject
+from ._common import (
+    ATTENDEES,
+    DATE,
+    HEADCOUNT,
+    ID,
+    ActivityRow,
+    Span,
+    cadre_facts,
+    held_by_branch,
+    member_spans,
+)
 
 REGULATION = "中国共产党支部工作条例（试行）第十八、十九条 (2018-10-28)"
-
-
-# ---------------------------------------------------------------------------------------------
-# The activities, by columns
-# ---------------------------------------------------------------------------------------------
-
-ActivityRow = tuple[str, str, date, str | None, tuple[str, ...], int | None]
-"""An activity as the columns of :data:`ACTIVITY_FIELDS`."""
-
-ACTIVITY_FIELDS = ("activity_kind", "id", "date", "branch_id", "attendee_ids", "headcount")
-"""The columns of the activities that the rules here and ``data.attendance`` read: one read
-for all of them (a second read of other columns would cost as much again at scale)."""
-
-# where each of ACTIVITY_FIELDS is in an ActivityRow
-KIND: Final = 0
-ID: Final = 1
-DATE: Final = 2
-BRANCH: Final = 3
-ATTENDEES: Final = 4
-HEADCOUNT: Final = 5
-
-
-def activities_judged(ctx: RuleContext) -> Sequence[ActivityRow]:
-    """The activities dated from the start of the year judged to the date judged (``as_of``),
-    as :data:`ActivityRow`, in ledger order.
-
-    One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, the dates kept by a ``where`` on
-    each day of that span (in SQL on an opened ledger: the other years' activities are not
-    read); cached by the ledger, so every rule asking for the same span shares it. Empty when
-    the date judged is before the year. (A date judged years after the year, which
-    ``evaluate(year=..., as_of=...)`` allows, would make too long a list of days for SQL: then
-    every activity is read and those of the span kept.)
-    """
-    first, last = ctx.period.start, ctx.as_of
-    if last < first:
-        return ()
-    span = (last - first).days + 1
-    if span > _MOST_DAYS:
-        every: Sequence[ActivityRow] = ctx.ledger.columns("activities", *ACTIVITY_FIELDS)
-        return [row for row in every if first <= row[DATE] <= last]
-    days = frozenset(first + timedelta(days=n) for n in range(span))
-    rows: Sequence[ActivityRow] = ctx.ledger.columns(
-        "activities", *ACTIVITY_FIELDS, where={"date": days}
-    )
-    return rows
-
-
-_MOST_DAYS = 3 * 366
-"""The longest span :func:`activities_judged` reads by a list of its days."""
-
-
-def held_by_branch(ctx: RuleContext, kind: str) -> Mapping[str, Sequence[ActivityRow]]:
-    """The activities of ``kind`` that :func:`activities_judged` reads, by the id of the branch
-    that held them, each branch's by date (then id), as ``ledger.activities_by_branch`` orders
-    them. Every kind is grouped in one pass, once per ledger and span (shared by the rules)."""
-    first, last = ctx.period.start, ctx.as_of
-
-    def build(_: object) -> dict[str, dict[str, list[ActivityRow]]]:
-        grouped: dict[str, dict[str, list[ActivityRow]]] = defaultdict(lambda: defaultdict(list))
-        for row in activities_judged(ctx):
-            if row[BRANCH] is not None:
-                grouped[row[KIND]][row[BRANCH]].append(row)
-        by_date = itemgetter(DATE, ID)
-        for by_branch in grouped.values():
-            for rows in by_branch.values():
-                rows.sort(key=by_date)
-        return {k: dict(by_branch) for k, by_branch in grouped.items()}
-
-    index = shared(ctx.ledger, f"activities_by_kind_branch:{first}:{last}", build)
-    return index.get(kind, {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,196 +95,290 @@ OBLIGATIONS = (
 
 _FREQ_ZH = {"monthly": "每月", "quarterly": "每季度", "half_yearly": "每半年", "yearly": "每年"}
 
+_NOT_RECORDED = Text("未记录出席人数", "attendance not recorded")
+_NO_QUORUM = Text("到会人数未过半", "no quorum: half or fewer present")
+_HELD_NO_QUORUM = Text("已开但到会未过半", "held without quorum")
+
 Quorum = tuple[int, set[str]]
 """How many must be present (strictly more than this), and who counts."""
 
-
-Voter = tuple[date, date, date | None, str]
-"""A membership of a cadre not excused for health: (joined, left, died, cadre id), open ends
-as ``date.min`` and ``date.max``."""
-
-
-def _voters(ledger: Ledger, branch_id: str) -> list[Voter]:
-    """The memberships of ``branch_id`` that count towards a general meeting's quorum, from the
-    membership spans and cadre facts of :mod:`._common` (columns, read once per ledger)."""
-    facts = cadre_facts(ledger)
-    voters = []
-    for since, until, cadre_id in member_spans(ledger).get(branch_id, ()):
-        fact = facts[cadre_id]
-        if not fact.health_exempt:
-            voters.append((since, until, fact.deceased, cadre_id))
-    return voters
+Schedule = tuple[tuple[date, date, str, bool], ...]
+"""The periods of a branch up to the date judged, as (first day, last day, label, whether it
+is due by the date judged), in order."""
 
 
-def _quorums(ctx: RuleContext, ob: Obligation, branch: Branch) -> Callable[[date], Quorum | None]:
-    """The quorum of ``branch`` by day (None: no quorum), each day's worked out once.
+def _schedule(frequency: str, window: Period, as_of: date) -> Schedule:
+    """The periods of ``frequency`` in ``window`` that start by ``as_of``, labelled."""
+    return tuple(
+        (p.start, p.end, period_label(p, frequency), as_of >= p.end)
+        for p in periods_in(frequency, window)
+        if p.start <= as_of  # (by date: those after are all at the end)
+    )
 
-    A committee's is the committee, whatever the day. A general meeting's is the members that
-    day, alive and not excused for health (``members_on`` by columns): the branch's
-    :func:`_voters` are listed when a day is first asked for, then each day is one pass.
+
+class _MembersQuorum:
+    """A general meeting's quorum in a branch by day: the members that day, alive and not
+    excused for health (``members_on`` by columns, from the membership spans and cadre facts
+    of :mod:`._common`).
+
+    Who counts changes only on the days a member joins, leaves or dies: the quorum is worked
+    out once for each stretch of days between two such changes (a branch whose members did not
+    change in the year has one), the share looked up then. The changes are listed when a day is
+    first asked for.
     """
-    if ob.quorum is None:
-        return lambda day: None
-    if ob.quorum == "committee":
-        share = ctx.param("org_life.quorum_share", branch.county_id)
-        committee = set(branch.committee_ids)
-        fixed = (int(len(committee) * share), committee)
-        return lambda day: fixed
-    seen: dict[date, Quorum] = {}
-    voters: list[Voter] | None = None
 
-    def on(day: date) -> Quorum:
-        nonlocal voters
-        found = seen.get(day)
+    __slots__ = ("_branch", "_changes", "_ctx", "_facts", "_seen", "_share", "_spans")
+
+    def __init__(self, ctx: RuleContext, branch: Branch, share: Callable[[str], float]) -> None:
+        self._ctx = ctx
+        self._branch = branch
+        self._share = share
+        self._spans: Sequence[Span] | None = None
+        self._facts = cadre_facts(ctx.ledger)
+        self._changes: list[date] = []
+        self._seen: dict[int, Quorum] = {}
+
+    def on(self, day: date) -> Quorum:
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = member_spans(self._ctx.ledger).get(self._branch.id, ())
+            # every day a member joins, leaves or dies (in C)
+            deaths = filter(None, map(self._facts.deceased.get, map(itemgetter(2), spans)))
+            self._changes = sorted(
+                set(map(itemgetter(0), spans)).union(map(itemgetter(1), spans), deaths)
+            )
+        stretch = bisect_right(self._changes, day)
+        found = self._seen.get(stretch)
         if found is None:
-            share = ctx.param("org_life.quorum_share", branch.county_id)
-            if voters is None:
-                voters = _voters(ctx.ledger, branch.id)
-            eligible = {
-                cadre_id
-                for since, until, died, cadre_id in voters
-                if since <= day < until and (died is None or day < died)
-            }
-            found = seen[day] = (int(len(eligible) * share), eligible)
+            share = self._share(self._branch.county_id)
+            eligible = {cadre_id for since, until, cadre_id in spans if since <= day < until}
+            exempt, died = self._facts.health_exempt, self._facts.deceased
+            if not exempt.isdisjoint(eligible):  # (tested in C, over the members)
+                eligible -= exempt.intersection(eligible)
+            if not died.keys().isdisjoint(eligible):
+                eligible = {c for c in eligible if (death := died.get(c)) is None or day < death}
+            found = self._seen[stretch] = (int(len(eligible) * share), eligible)
         return found
 
-    return on
+
+def _always(quorum: Quorum) -> Callable[[date], Quorum]:
+    return lambda day: quorum
 
 
-def _valid(act: ActivityRow, quorum: Quorum | None) -> bool | None:
-    """Whether ``act`` counts; None when attendance was not recorded."""
-    if quorum is None:
-        return True
-    needed, eligible = quorum
-    if not eligible:
-        return True
-    attendees, headcount = act[ATTENDEES], act[HEADCOUNT]
-    if attendees:
-        present = len(eligible.intersection(attendees))
-    elif headcount is not None:
-        present = headcount
-    else:
-        return None
-    return present > needed
-
-
-def _first_that_counts(
-    ctx: RuleContext,
-    ob: Obligation,
-    acts: Sequence[ActivityRow],
-    quorum_on: Callable[[date], Quorum | None],
-) -> tuple[ActivityRow, bool | None] | None:
-    """The first of ``acts`` that counts and its verdict (judged one by one: a quorum costs a
-    members list), or None."""
-    if ob.quorum is None:
-        return acts[0], True
-    for act in acts:
-        verdict = _valid(act, quorum_on(act[DATE]))
-        if verdict is not False:
-            return act, verdict
-    return None
-
-
-def _check(ob: Obligation) -> Callable[[RuleContext], Iterator[Outcome]]:
-    def check(ctx: RuleContext) -> Iterator[Outcome]:
+def _check(ob: Obligation) -> Callable[[RuleContext], list[Outcome]]:
+    def check(ctx: RuleContext) -> list[Outcome]:
         if ctx.elapsed is None:
-            return
+            return []
         ctx.registry.activity_kinds.get(ob.kind)  # an unknown kind fails the rule, naming it
-        by_branch = held_by_branch(ctx, ob.kind)
-        labelled: dict[tuple[str, Period], tuple[tuple[Period, str], ...]] = {}
-        for branch in ctx.ledger.branches:
-            if ob.committee_only and not branch.has_committee:
-                continue
-            start = max(ctx.period.start, branch.formed) if branch.formed else ctx.period.start
-            if start > ctx.as_of:
-                continue
-            frequency = ctx.param(ob.frequency_key, branch.county_id)
-            window = Period(start, ctx.period.end)
-            periods = labelled.get((frequency, window))
-            if periods is None:  # most branches share the year's periods: labelled once
-                periods = labelled[(frequency, window)] = tuple(
-                    (p, period_label(p, frequency)) for p in periods_in(frequency, window)
-                )
-            records = by_branch.get(branch.id, ())
-            if records and start > ctx.period.start:  # formed this year: from then on
-                records = records[bisect_left([a[DATE] for a in records], start) :]
-            yield from _branch(ctx, ob, branch, frequency, periods, records)
+        return _judge(ctx, ob)
 
     return check
 
 
-def _branch(
-    ctx: RuleContext,
-    ob: Obligation,
-    branch: Branch,
-    frequency: str,
-    periods: tuple[tuple[Period, str], ...],
-    records: Sequence[ActivityRow],
-) -> Iterator[Outcome]:
-    subject = Subject("branches", branch.id)
+def _looked_up(ctx: RuleContext, key: str) -> Callable[[str], Any]:
+    """``ctx.param(key, unit)``, each unit's looked up (and so resolved) once, when first
+    asked for: the same parameters are resolved as by asking each time."""
+    found: dict[str, Any] = {}
+    param = ctx.param
+
+    def value(unit_id: str) -> Any:
+        try:
+            return found[unit_id]
+        except KeyError:
+            got = found[unit_id] = param(key, unit_id)
+            return got
+
+    return value
+
+
+def _judge(ctx: RuleContext, ob: Obligation) -> list[Outcome]:
+    """The occurrences and findings of ``ob`` for every branch, in branch order."""
+    out: list[Outcome] = []
+    by_branch = held_by_branch(ctx, ob.kind)
     as_of = ctx.as_of
+    year_start, year_end = ctx.period.start, ctx.period.end
+    frequency_of = _looked_up(ctx, ob.frequency_key)
+    share_of = _looked_up(ctx, "org_life.quorum_share")
+    schedules: dict[tuple[str, date], Schedule] = {}
+    quorum = ob.quorum
+    committee_only = ob.committee_only
+    no_records: Sequence[ActivityRow] = ()
+    for branch in ctx.ledger.branches:
+        if committee_only and not branch.committee_ids:  # (not branch.has_committee)
+            continue
+        formed = branch.formed
+        start = formed if formed is not None and formed > year_start else year_start
+        if start > as_of:
+            continue
+        frequency: str = frequency_of(branch.county_id)
+        schedule = schedules.get((frequency, start))
+        if schedule is None:  # most branches share the year's periods: worked out once
+            schedule = schedules[(frequency, start)] = _schedule(
+                frequency, Period(start, year_end), as_of
+            )
+        records = by_branch.get(branch.id, no_records)
+        if records and start > year_start:  # formed this year: from then on
+            records = records[bisect_left(records, start, key=itemgetter(DATE)) :]
+        subject = Subject("branches", branch.id)
+        if quorum is None:
+            summary = _plain(out, ctx.rule_id, subject, schedule, records)
+        else:
+            if quorum == "committee":  # the committee, whatever the day
+                committee = set(branch.committee_ids)
+                quorum_on = _always((int(len(committee) * share_of(branch.county_id)), committee))
+            else:
+                quorum_on = _MembersQuorum(ctx, branch, share_of).on
+            summary = _quorate(out, ctx.rule_id, subject, schedule, records, quorum_on)
+        if summary is not None:
+            out.append(_finding(ctx, ob, branch, subject, frequency, records, *summary))
+    return out
+
+
+Summary = tuple[int, int, list[str], list[str], date | None]
+"""What a branch's finding says: how many occurrences were due, how many were satisfied, the
+labels of those missed and of those held without quorum, the next due date (or None)."""
+
+
+def _plain(
+    out: list[Outcome],
+    rule_id: str,
+    subject: Subject,
+    schedule: Schedule,
+    records: Sequence[ActivityRow],
+) -> Summary | None:
+    """The occurrences of an obligation without quorum: each period's first record satisfies
+    it. Appended to ``out``; the :data:`Summary` when some were missed, else None."""
+    append = out.append
+    count = len(records)
+    i = 0
+    satisfied = 0
+    missing: list[str] = []
+    next_due: date | None = None
+    for first, last, label, due in schedule:
+        while i < count and records[i][DATE] < first:
+            i += 1
+        if i < count and records[i][DATE] <= last:
+            act = records[i]
+            satisfied += 1
+            append(Occurrence(rule_id, subject, label, last, "done", act[ID], act[DATE]))
+            i += 1
+            while i < count and records[i][DATE] <= last:
+                i += 1
+        elif due:
+            missing.append(label)
+            append(Occurrence(rule_id, subject, label, last, "overdue"))
+        else:
+            if next_due is None:
+                next_due = last
+            append(Occurrence(rule_id, subject, label, last, "pending"))
+    if not missing:
+        return None
+    return satisfied + len(missing), satisfied, missing, [], next_due
+
+
+def _quorate(
+    out: list[Outcome],
+    rule_id: str,
+    subject: Subject,
+    schedule: Schedule,
+    records: Sequence[ActivityRow],
+    quorum_on: Callable[[date], Quorum],
+) -> Summary | None:
+    """The occurrences of an obligation with a quorum: each period's first record that counts
+    satisfies it (judged one by one: a quorum costs a members list). Appended to ``out``; the
+    :data:`Summary` when some were missed or held without quorum, else None."""
+    append = out.append
+    count = len(records)
+    i = 0
     due_count = 0
     satisfied = 0
     missing: list[str] = []
     invalid: list[str] = []
     next_due: date | None = None
-    dates = [a[DATE] for a in records]
-    quorum_on = _quorums(ctx, ob, branch)
-    for period, label in periods:
-        if period.start > as_of:
-            break
-        # records are by date: the period's are one slice
-        in_period = records[bisect_left(dates, period.start) : bisect_right(dates, period.end)]
-        if not in_period:
-            if as_of >= period.end:
+    for first, last, label, due in schedule:
+        while i < count and records[i][DATE] < first:
+            i += 1
+        end = i
+        while end < count and records[end][DATE] <= last:
+            end += 1
+        if i == end:  # none held
+            if due:
                 due_count += 1
                 missing.append(label)
-                yield ctx.occurrence(subject, label, period.end, "overdue")
+                append(Occurrence(rule_id, subject, label, last, "overdue"))
             else:
-                next_due = next_due or period.end
-                yield ctx.occurrence(subject, label, period.end, "pending")
+                if next_due is None:
+                    next_due = last
+                append(Occurrence(rule_id, subject, label, last, "pending"))
             continue
-        good = _first_that_counts(ctx, ob, in_period, quorum_on)
-        if as_of >= period.end or good is not None:
-            due_count += 1
+        good: ActivityRow | None = None
+        verdict: bool | None = None
+        for act in records[i:end]:  # the first that counts (_valid), or none
+            needed, eligible = quorum_on(act[DATE])
+            if not eligible:
+                good, verdict = act, True
+                break
+            attendees = act[ATTENDEES]
+            if attendees:
+                present = len(eligible.intersection(attendees))
+            elif act[HEADCOUNT] is not None:
+                present = act[HEADCOUNT]
+            else:  # attendance not recorded: it counts, with a note
+                good, verdict = act, None
+                break
+            if present > needed:
+                good, verdict = act, True
+                break
         if good is not None:
-            act, verdict = good
+            due_count += 1
             satisfied += 1
-            note = None if verdict else Text("未记录出席人数", "attendance not recorded")
-            yield ctx.occurrence(
-                subject,
-                label,
-                period.end,
-                "done",
-                satisfied_by=act[ID],
-                done_on=act[DATE],
-                note=note,
+            append(
+                Occurrence(
+                    rule_id,
+                    subject,
+                    label,
+                    last,
+                    "done",
+                    good[ID],
+                    good[DATE],
+                    None if verdict else _NOT_RECORDED,
+                )
             )
         else:
-            act = in_period[-1]
-            if as_of >= period.end:
+            act = records[end - 1]
+            if due:
+                due_count += 1
                 invalid.append(label)
-                yield ctx.occurrence(
-                    subject,
-                    label,
-                    period.end,
-                    "invalid",
-                    satisfied_by=act[ID],
-                    done_on=act[DATE],
-                    note=Text("到会人数未过半", "no quorum: half or fewer present"),
+                append(
+                    Occurrence(
+                        rule_id, subject, label, last, "invalid", act[ID], act[DATE], _NO_QUORUM
+                    )
                 )
             else:
-                next_due = next_due or period.end
-                yield ctx.occurrence(
-                    subject,
-                    label,
-                    period.end,
-                    "pending",
-                    note=Text("已开但到会未过半", "held without quorum"),
-                )
+                if next_due is None:
+                    next_due = last
+                append(Occurrence(rule_id, subject, label, last, "pending", note=_HELD_NO_QUORUM))
+        i = end
     if not missing and not invalid:
-        return
-    last = dates[-1] if dates else None  # by date: the last is the latest
+        return None
+    return due_count, satisfied, missing, invalid, next_due
+
+
+def _finding(
+    ctx: RuleContext,
+    ob: Obligation,
+    branch: Branch,
+    subject: Subject,
+    frequency: str,
+    records: Sequence[ActivityRow],
+    due_count: int,
+    satisfied: int,
+    missing: list[str],
+    invalid: list[str],
+    next_due: date | None,
+) -> Outcome:
+    """The finding of a branch that missed occurrences or held them without quorum."""
+    last = records[-1][DATE] if records else None  # by date: the last is the latest
     freq_zh = _FREQ_ZH.get(frequency, frequency)
     gaps = missing + [f"{p}(未过半)" for p in invalid]
     gaps_en = missing + [f"{p} (no quorum)" for p in invalid]
@@ -351,7 +387,7 @@ def _branch(
     due_zh = f"；下次应于 {next_due} 前" if next_due else ""
     due_en = f"; next due by {next_due}" if next_due else ""
     reason = "missed" if missing else "no_quorum"
-    yield ctx.finding(
+    return ctx.finding(
         subject,
         reason,
         Text(

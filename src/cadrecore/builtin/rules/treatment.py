@@ -15,7 +15,7 @@ from ...i18n import Text
 from ...models import Cadre, RetirementKind, TreatmentStandard
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from .branches import values_by_id
+from ._common import values_by_id
 
 SOURCE = "seed document: 老干部待遇要就高不就低重点保障"
 
