@@ -198,9 +198,10 @@ class StoreLedger(Ledger):
                     conn, store.url, opening.ledger_id, kind, missing, conditions, self.registry
                 )
             columns.update(zip(missing, read, strict=True))
-        if len(fields) == 1:
-            return [(value,) for value in columns[fields[0]]]
-        return list(zip(*(columns[name] for name in fields), strict=True))
+        with collector_paused():  # a province's rows: no collection while they are made
+            if len(fields) == 1:
+                return [(value,) for value in columns[fields[0]]]
+            return list(zip(*(columns[name] for name in fields), strict=True))
 
     # --- what an opened ledger does not do ------------------------------------------------------
 
@@ -382,6 +383,13 @@ def _select_columns(
     return [[column[i] for i in order] for column in columns]
 
 
+def _interned(values: list[Any]) -> list[Any]:
+    """Each text interned (one shared string per id across the ledger), None kept."""
+    if None in values:
+        return [None if v is None else sys.intern(v) for v in values]
+    return list(map(sys.intern, values))
+
+
 class _Memo(dict[Any, Any]):
     """Each distinct stored value converted once; None stays None."""
 
@@ -413,6 +421,9 @@ class _ColumnConverter:
         )
         if from_driver is None and to_field is _same:
             self.convert = list
+        elif from_driver is None and to_field is sys.intern:
+            # ids of other records (a membership's cadre): shared strings, interned in C
+            self.convert = _interned
         elif repeats:
             lookup = _Memo(one).__getitem__
             self.convert = lambda values: list(map(lookup, values))
