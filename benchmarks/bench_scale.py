@@ -231,11 +231,12 @@ def build_store(n: int, db: Path) -> float:
     return time.perf_counter() - t
 
 
-def median_run(argv: list[str], runs: int = 5) -> float:
+def median_run(argv: list[str], runs: int = 5, **settings: str) -> float:
     """The median wall time of ``argv`` after one warm-up run, with bytecode caching on (an
     installed package has its ``.pyc`` files; a ``PYTHONDONTWRITEBYTECODE`` in the calling
-    environment would otherwise make every run compile an editable install's sources)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environment would otherwise make every run compile an editable install's sources), and
+    the environment ``settings`` added."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | settings
     subprocess.run(argv, check=True, capture_output=True, env=env)
     times = []
     for _ in range(runs):
@@ -253,6 +254,9 @@ def cli_startup() -> None:
     for args in (["--help"], ["plugins"]):
         t = median_run([exe, *args])
         print(f"  cadrecore {' '.join(args):<27}  {t:6.2f} s   {t / base:5.1f}x")
+    # the listing made afresh every time, as on the first run after an install
+    t = median_run([exe, "plugins"], CADRECORE_CACHE_DIR="off")
+    print(f"  cadrecore plugins (no cache)         {t:6.2f} s   {t / base:5.1f}x")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from cadrecore import Ledger, get_registry
 from cadrecore.errors import LedgerError
+from cadrecore.i18n import Text
 from cadrecore.io.fields import field_shapes
 from cadrecore.models import KINDS_BY_NAME, RECORD_KINDS
 from cadrecore.rules import evaluate
@@ -297,3 +298,56 @@ def test_rows_out_of_order_or_sharing_a_position_come_in_the_loaded_order(
         fields = tuple(KINDS_BY_NAME[kind].model.model_fields)
         assert opened.columns(kind, *fields) == loaded.columns(kind, *fields)
     assert [c.id for c in loaded.cadres] != [c.id for c in xinzhou.cadres]
+
+
+# ---------------------------------------------------------------------------------------------
+# The check plugin authors run: cadrecore.testing.judged_alike_when_opened
+# ---------------------------------------------------------------------------------------------
+
+
+def _rule_plugin(check: Any) -> object:
+    from types import SimpleNamespace
+
+    from cadrecore import hookimpl
+    from cadrecore.i18n import Text
+    from cadrecore.rules import Rule
+
+    rule = Rule(key="probe.rule", title=Text("探", "probe"), check=check)
+
+    def register_rules(register: Any) -> None:
+        register(rule)
+
+    return SimpleNamespace(register_rules=hookimpl(register_rules))
+
+
+def test_the_plugin_check_names_a_rule_reading_cadres_whole_or_judging_otherwise(
+    cadrecore_pm: Any, register_plugin: Any, cadrecore_ledger: Ledger, tmp_path: Path
+) -> None:
+    from cadrecore.testing import judged_alike_when_opened
+
+    def counts_by_columns(ctx: Any) -> Any:
+        (n,) = {len(ctx.ledger.columns("cadres", "id"))}
+        yield ctx.finding(("units", ctx.ledger.root.id), "counted", Text(f"{n}", f"{n}"))
+
+    def counts_records(ctx: Any) -> Any:
+        yield ctx.finding(
+            ("units", ctx.ledger.root.id), "counted", Text("n", "n"), actual=len(ctx.ledger.cadres)
+        )
+
+    def knows_where_it_runs(ctx: Any) -> Any:
+        yield ctx.finding(("units", ctx.ledger.root.id), type(ctx.ledger).__name__, Text("x", "x"))
+
+    days = (date(2022, 12, 31),)
+    for name, check, error in (
+        ("columns", counts_by_columns, None),
+        ("records", counts_records, "read cadres whole"),
+        ("where", knows_where_it_runs, "otherwise than in memory on 2022-12-31"),
+    ):
+        register_plugin(_rule_plugin(check), name=name)
+        path, rules = tmp_path / f"{name}.sqlite", [f"{name}::*"]
+        if error is None:
+            (report,) = judged_alike_when_opened(cadrecore_ledger, path, rules=rules, dates=days)
+            assert [f.reason for f in report.findings] == ["counted"]
+        else:
+            with pytest.raises(AssertionError, match=error):
+                judged_alike_when_opened(cadrecore_ledger, path, rules=rules, dates=days)

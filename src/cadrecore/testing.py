@@ -12,15 +12,20 @@ Installed with cadrecore (entry point ``pytest11``), it offers fixtures:
 ``cadrecore_ledger``
     A small consistent ledger checked against ``cadrecore_pm`` (every built-in rule passes).
 
-and :func:`assert_plugin_conforms`, the conformance check every plugin's tests should call.
+and :func:`assert_plugin_conforms`, the conformance check every plugin's tests should call,
+and :func:`judged_alike_when_opened`, which holds a plugin's rules to the same report on a
+ledger opened on a store (read by columns, as ``cadrecore check`` reads a province) as in memory.
 
 Outside pytest, :func:`registered` does the same as a context manager.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from pydantic import BaseModel
@@ -35,6 +40,12 @@ from .plugins import (
 )
 from .registry import Registry
 from .sample import small_ledger
+
+if TYPE_CHECKING:
+    from .rules.findings import Report
+
+#: The kinds a province holds by the million: a rule reads them by ``Ledger.columns`` only.
+BULK_KINDS = ("cadres", "memberships", "activities", "treatment_grants")
 
 
 @contextmanager
@@ -218,3 +229,42 @@ def _cell_friendly(spec: dict[str, object], definitions: dict[str, object]) -> b
             and _cell_friendly(items, definitions)
         )
     return kind != "object"
+
+
+def judged_alike_when_opened(
+    ledger: Ledger,
+    path: str | os.PathLike[str],
+    *,
+    dates: Iterable[date],
+    rules: Sequence[str] | None = None,
+    never_whole: Iterable[str] = BULK_KINDS,
+) -> list[Report]:
+    """Evaluate ``rules`` (all, if None) at each of ``dates`` on ``ledger`` and on the same
+    ledger saved into a new SQLite store at ``path`` and opened (``store.open()``, as
+    ``cadrecore check`` reads a store), and return the opened ledger's reports.
+
+    Raises AssertionError if a report differs between the two, naming the date, or if the
+    rules read one of ``never_whole`` whole rather than by ``Ledger.columns`` (at a
+    province's scale that costs a record object per cadre or activity). Rules run with the
+    plugin manager in use (``cadrecore_pm`` in a test)."""
+    from .rules import evaluate
+    from .store import open_store
+
+    reports = []
+    with open_store(path) as store:
+        store.save(ledger, actor="test")
+        opened = store.open(registry=ledger.registry)
+        for day in dates:
+            judged = evaluate(opened, rules=rules, as_of=day)
+            expected = evaluate(ledger, rules=rules, as_of=day)
+            if judged.to_json() != expected.to_json():
+                raise AssertionError(
+                    f"the rules judge the ledger opened on the store otherwise than in memory on {day}"
+                )
+            reports.append(judged)
+        read_whole = [kind for kind in never_whole if kind in opened.__dict__]
+        if read_whole:
+            raise AssertionError(
+                f"the rules read {', '.join(read_whole)} whole: read them with Ledger.columns"
+            )
+    return reports

@@ -21,7 +21,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
-from cadrecore.store import open_store
+from cadrecore.testing import judged_alike_when_opened
 
 KEY = "art_academy.enrolment"
 COOP = "city.coop"
@@ -339,24 +339,22 @@ def test_the_rules_judge_a_ledger_opened_on_a_store_alike(
         ),
         parameters=(three,),
     )
-    with open_store(tmp_path / "store.sqlite") as store:
-        store.save(ledger, actor="test")
-        opened = store.open(registry=ledger.registry)
-        seen: set[str] = set()
-        for as_of in (date(2022, 5, 17), date(2022, 5, 18), date(2022, 12, 31)):
-            judged = evaluate(opened, rules=[NS + "*"], as_of=as_of)
-            assert judged.to_json() == evaluate(ledger, rules=[NS + "*"], as_of=as_of).to_json()
-            seen |= {f"{o.status}:{o.satisfied_by}" for o in judged.occurrences}
-            seen |= {f"{f.reason}:{','.join(f.evidence)}" for f in judged.findings}
-        assert seen == {
-            "pending:None",
-            "overdue:None",
-            "done:coop.exhibition.1",
-            "too_few_exhibitions:coop.exhibition.1,coop.exhibition.2",
-            "low_attendance:",
-        }
-        assert "activities" not in opened.__dict__  # read by columns only
-        assert "cadres" not in opened.__dict__
+    seen: set[str] = set()
+    for judged in judged_alike_when_opened(
+        ledger,
+        tmp_path / "store.sqlite",
+        rules=[NS + "*"],
+        dates=(date(2022, 5, 17), date(2022, 5, 18), date(2022, 12, 31)),
+    ):
+        seen |= {f"{o.status}:{o.satisfied_by}" for o in judged.occurrences}
+        seen |= {f"{f.reason}:{','.join(f.evidence)}" for f in judged.findings}
+    assert seen == {
+        "pending:None",
+        "overdue:None",
+        "done:coop.exhibition.1",
+        "too_few_exhibitions:coop.exhibition.1,coop.exhibition.2",
+        "low_attendance:",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
