@@ -383,13 +383,6 @@ def _select_columns(
     return [[column[i] for i in order] for column in columns]
 
 
-def _interned(values: list[Any]) -> list[Any]:
-    """Each text interned (one shared string per id across the ledger), None kept."""
-    if None in values:
-        return [None if v is None else sys.intern(v) for v in values]
-    return list(map(sys.intern, values))
-
-
 class _Memo(dict[Any, Any]):
     """Each distinct stored value converted once; None stays None."""
 
@@ -422,14 +415,16 @@ class _ColumnConverter:
         if from_driver is None and to_field is _same:
             self.convert = list
         elif from_driver is None and to_field is sys.intern:
-            # ids of other records (a membership's cadre): shared strings, interned in C
-            self.convert = _interned
+            # ids of other records (a membership's cadre): kept as read. Interning them, as a
+            # load does, costs about a microsecond each among a province's millions of
+            # strings, more than the memory it saves for a read that lasts one check
+            self.convert = list
         elif repeats:
             lookup = _Memo(one).__getitem__
             self.convert = lambda values: list(map(lookup, values))
         elif shape.shape == "list" and shape.str_items and shape.vocabulary is None:
             # lists of ids (attendees): one shared string per id, across the whole column
-            share = _Memo(sys.intern).__getitem__
+            share = _Memo(_same).__getitem__  # the first string read of each id, shared
             parse = from_driver if from_driver is not None else _same
 
             def shared_items(value: Any) -> Any:
