@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import compress, repeat
-from operator import attrgetter, countOf, is_not, itemgetter, ne
+from operator import countOf, is_not, itemgetter, ne
 from typing import Any, Final, TypeVar
 
 from ...ledger import Ledger
@@ -154,38 +154,24 @@ def branch_members_on(ledger: Ledger, day: date) -> Mapping[str, BranchMembers]:
 def values_by_id(
     ledger: Ledger, kind: str, ids: Iterable[str], *fields: str
 ) -> dict[str, tuple[Any, ...]]:
-    """``fields`` of the records of ``kind`` with the given ids, as tuples, by id.
-
-    When the kind's records are in memory (a ledger built from records, or an opened ledger
-    that read the kind already) each is looked up by id; otherwise the rows are read by
-    columns in one read, ``where`` the id is one of those asked for (``Ledger.columns`` sends
-    them to the database as one list): at a province's million cadres, reading the few cadres
-    a rule names costs milliseconds where a whole column costs seconds and a point lookup per
-    cadre costs one query each.
-    An id with no record is missing from the result (looked up in memory: KeyError, as
-    ``ledger.get``).
+    """``fields`` of the records of ``kind`` with the given ids, as tuples, by id: one
+    ``Ledger.columns`` read ``where`` the id is one of those asked for (on an opened ledger, in
+    SQL, the ids sent as one list; in memory, one pass over the records). At a province's
+    million cadres, reading the few cadres a rule names costs milliseconds where a whole column
+    costs seconds and a point lookup per cadre one query each. An id with no record is missing
+    from the result.
     """
-    wanted = list(dict.fromkeys(ids))
-    if kind in ledger.__dict__:  # the records are in memory: look them up
-        get = attrgetter(*fields)
-        if len(fields) == 1:
-            return {key: (get(ledger.get(kind, key)),) for key in wanted}
-        return {key: get(ledger.get(kind, key)) for key in wanted}
+    wanted = set(ids)
     if not wanted:
         return {}
     return {row[0]: row[1:] for row in ledger.columns(kind, "id", *fields, where={"id": wanted})}
 
 
-_FEW = 200
-"""Up to this many cadres named in findings, :func:`cadre_names` looks their names up one by
-one (one indexed query each on an opened ledger); beyond, the name column is read whole."""
-
-
 def cadre_names(ledger: Ledger, ids: Collection[str]) -> Mapping[str, str]:
-    """The names of the cadres ``ids`` (those a rule names in its findings: usually few)."""
-    if len(ids) <= _FEW:
-        return {cadre_id: ledger.cadre(cadre_id).name for cadre_id in ids}
-    return dict(ledger.columns("cadres", "id", "name"))
+    """The names of the cadres ``ids`` (those a rule names in its findings), in one read."""
+    return {
+        cadre_id: name for cadre_id, (name,) in values_by_id(ledger, "cadres", ids, "name").items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------

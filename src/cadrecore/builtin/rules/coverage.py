@@ -17,15 +17,11 @@ from operator import is_not, itemgetter, not_
 
 from ...i18n import Text
 from ...ledger import Ledger
-from ...models import PartyStatus
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ._common import branch_members_on, cadre_facts, values_by_id
 
 SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
-
-#: Every party status: a cadre with one is a party member (``Cadre.is_party_member``).
-_PARTY = frozenset(PartyStatus)
 
 
 def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
@@ -62,15 +58,18 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
     }
     covering = _covering_type(ledger, day)
     # the party members alive on the day (ledger.party_members(on=day)), in ledger order, and
-    # their counties; counted in C, column by column
-    rows = ledger.columns("cadres", "id", "county_id", where={"party_status": _PARTY})
+    # their counties; counted in C, column by column (the ids and party statuses are the
+    # columns cadre_facts read: on an opened ledger only the counties are read here)
+    rows = ledger.columns("cadres", "id", "party_status", "county_id")
     ids: Sequence[str] = ()
     counties: Sequence[str] = ()
     if rows:
-        ids, counties = zip(*rows, strict=True)
-        if died:
-            alive = list(map(not_, map(died.__contains__, ids)))
-            ids, counties = list(compress(ids, alive)), list(compress(counties, alive))
+        all_ids, statuses, all_counties = zip(*rows, strict=True)
+        kept = [
+            status is not None and cadre_id not in died
+            for cadre_id, status in zip(all_ids, statuses, strict=True)
+        ]
+        ids, counties = list(compress(all_ids, kept)), list(compress(all_counties, kept))
     # the type of the branch covering each (None: none covers them)
     types = list(map(covering.get, ids))
     covered_flags = list(map(is_not, types, repeat(None)))
