@@ -82,9 +82,11 @@ def _open(db: str) -> Any:
 
 def _check(db: str, rules: list[str] | None, out: dict[str, Any]) -> Any:
     """What ``cadrecore check DB --year YEAR [--rule ...]`` does, its text output included."""
+    from cadrecore._gc import off_until_exit
     from cadrecore.reports.text import render_check
     from cadrecore.rules import Severity, evaluate
 
+    off_until_exit()  # as the command does
     t = time.perf_counter()
     ledger = _open(db)
     report = evaluate(ledger, year=YEAR, rules=rules)
@@ -114,8 +116,10 @@ def step(name: str, db: str) -> dict[str, Any]:
         evaluate(ledger, year=YEAR)
         out["seconds"] = time.perf_counter() - t
     elif name == "report":
+        from cadrecore._gc import off_until_exit
         from cadrecore.reports.annual import build_annual_report
 
+        off_until_exit()  # as the command does
         t = time.perf_counter()
         build_annual_report(_open(db), YEAR)
         out["seconds"] = time.perf_counter() - t

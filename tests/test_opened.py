@@ -28,8 +28,9 @@ from cadrecore.i18n import Text
 from cadrecore.io.fields import field_shapes
 from cadrecore.models import KINDS_BY_NAME, RECORD_KINDS
 from cadrecore.rules import evaluate
+from cadrecore.rules.engine import get_rulebook
 from cadrecore.store import StoreError, StoreLedger, open_store
-from cadrecore.store.opened import BULK_KINDS
+from cadrecore.store.opened import _WHOLE_READS, BULK_KINDS
 from cadrecore.strategies import ledgers
 from cadrecore.synth import synthesize
 
@@ -164,13 +165,22 @@ def test_no_rule_reads_a_bulk_kind_whole(template: Path, xinzhou_pm: Any) -> Non
     province = synthesize(400, seed=3, registry=registry)
     with stored(province, template) as store:
         culprits = {}
+        undeclared = {}
+        book = get_rulebook(xinzhou_pm)
         for rule_id in sorted(evaluate(province, year=2022, pm=xinzhou_pm).rules_run):
             opened = store.open(registry=registry)
+            whole: list[tuple[str, tuple[str, ...]]] = []
+            opened.__dict__[_WHOLE_READS] = whole  # (nothing read ahead: each rule's own reads)
             evaluate(opened, year=2022, rules=[rule_id], pm=xinzhou_pm)
             read = kinds_read(opened) & NEVER_WHOLE
             if read:
                 culprits[rule_id] = sorted(read)
+            declared = book.rules[rule_id].rule.columns_read()
+            missing = [f"{k}.{f}" for k, fs in whole for f in fs if f not in declared.get(k, ())]
+            if missing:
+                undeclared[rule_id] = missing
         assert culprits == {}
+        assert undeclared == {}  # every column of a whole kind a rule reads is in Rule.reads
 
 
 def many_values_alike(opened: Ledger, example: Ledger) -> None:
@@ -305,14 +315,14 @@ def test_rows_out_of_order_or_sharing_a_position_come_in_the_loaded_order(
 # ---------------------------------------------------------------------------------------------
 
 
-def _rule_plugin(check: Any) -> object:
+def _rule_plugin(check: Any, reads: tuple[str, ...] = ()) -> object:
     from types import SimpleNamespace
 
     from cadrecore import hookimpl
     from cadrecore.i18n import Text
     from cadrecore.rules import Rule
 
-    rule = Rule(key="probe.rule", title=Text("探", "probe"), check=check)
+    rule = Rule(key="probe.rule", title=Text("探", "probe"), check=check, reads=reads)
 
     def register_rules(register: Any) -> None:
         register(rule)
@@ -338,12 +348,18 @@ def test_the_plugin_check_names_a_rule_reading_cadres_whole_or_judging_otherwise
         yield ctx.finding(("units", ctx.ledger.root.id), type(ctx.ledger).__name__, Text("x", "x"))
 
     days = (date(2022, 12, 31),)
-    for name, check, error in (
-        ("columns", counts_by_columns, None),
-        ("records", counts_records, "read cadres whole"),
-        ("where", knows_where_it_runs, "otherwise than in memory on 2022-12-31"),
+    for name, check, reads, error in (
+        ("columns", counts_by_columns, ("cadres.id",), None),
+        ("records", counts_records, (), "read cadres whole"),
+        ("where", knows_where_it_runs, (), "otherwise than in memory on 2022-12-31"),
+        (
+            "undeclared",
+            counts_by_columns,
+            ("cadres.name",),
+            "rule undeclared::probe.rule reads cadres.id without naming them in Rule.reads",
+        ),
     ):
-        register_plugin(_rule_plugin(check), name=name)
+        register_plugin(_rule_plugin(check, reads), name=name)
         path, rules = tmp_path / f"{name}.sqlite", [f"{name}::*"]
         if error is None:
             (report,) = judged_alike_when_opened(cadrecore_ledger, path, rules=rules, dates=days)
@@ -351,3 +367,51 @@ def test_the_plugin_check_names_a_rule_reading_cadres_whole_or_judging_otherwise
         else:
             with pytest.raises(AssertionError, match=error):
                 judged_alike_when_opened(cadrecore_ledger, path, rules=rules, dates=days)
+
+
+def test_the_columns_the_rules_name_are_read_in_one_pass_per_kind(
+    xinzhou_pm: Any, xinzhou: Ledger, tmp_path: Path
+) -> None:
+    """Rule.reads: before the rules run, an opened ledger reads every column the selected
+    rules name, one query per kind; the rules then read no whole column of their own."""
+    from cadrecore.store import opened as opened_module
+
+    queries: list[tuple[str, tuple[str, ...]]] = []
+    select_columns = opened_module._select_columns
+
+    def counting(
+        conn: Any, url: str, ledger_id: str, kind: str, fields: Any, conditions: Any, registry: Any
+    ) -> Any:
+        if not conditions:
+            queries.append((kind, fields))
+        return select_columns(conn, url, ledger_id, kind, fields, conditions, registry)
+
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.save(xinzhou, actor="t")
+        ledger = store.open(registry=xinzhou.registry)
+        opened_module._select_columns = counting
+        try:
+            report = evaluate(ledger, year=2022, pm=xinzhou_pm)
+        finally:
+            opened_module._select_columns = select_columns
+    kinds = [kind for kind, _ in queries]
+    assert "cadres" in kinds and "memberships" in kinds
+    assert len(kinds) == len(set(kinds)), queries  # one pass per kind
+    assert report.to_json() == evaluate(xinzhou, year=2022, pm=xinzhou_pm).to_json()
+
+
+def test_a_rule_naming_a_column_that_does_not_exist_is_refused() -> None:
+    from cadrecore.errors import PluginError
+    from cadrecore.rules import Rule
+
+    rule = Rule(
+        key="probe.rule", title=Text("探", "probe"), check=lambda ctx: [], reads=("cadres.nope",)
+    )
+    with pytest.raises(PluginError, match=r"reads 'cadres\.nope': expected 'kind\.field'"):
+        rule.columns_read()
+    assert Rule(
+        key="k",
+        title=Text("探", "probe"),
+        check=lambda ctx: [],
+        reads=("cadres.id", "cadres.name", "cadres.id"),
+    ).columns_read() == {"cadres": ("id", "name")}

@@ -252,6 +252,9 @@ def check(
     if year is None and as_of is None:
         raise _fail("give --year or --as-of / 请指定 --year 或 --as-of")
     day = _parse_date(as_of) if as_of else None
+    from ._gc import off_until_exit
+
+    off_until_exit()  # (one check, then the process ends)
     loaded = _load(ledger, unit, for_reading=True)
     try:
         # (a unit's view is judged on its own records only: see cadrecore.scope)

@@ -138,6 +138,9 @@ def report(
         if day.year != year:
             raise _fail(f"--as-of {as_of} is not in {year} / 评估日期不在报告年度内")
     moment = _parse_moment(generated_at) if generated_at else None
+    from ._gc import off_until_exit
+
+    off_until_exit()  # (one report, then the process ends)
     loaded = _load(ledger, unit)
     try:
         annual = build_annual_report(

@@ -198,6 +198,21 @@ class Ledger(BaseModel):
             found = cache[key] = self._read_columns(kind, fields, conditions)
         return found
 
+    def read_ahead(self, kind: str, *fields: str) -> None:
+        """Say that ``columns(kind, ...)`` of ``fields`` (without ``where``) will be asked for.
+
+        A ledger in memory has nothing to read ahead and ignores it; a ledger opened on a store
+        reads those columns now, in one pass over the kind's table, and keeps them for the
+        calls to come. The engine calls it with the columns the rules name in ``Rule.reads``.
+        Raises KeyError for an unknown kind or field, as :meth:`columns` does.
+        """
+        model = KINDS_BY_NAME[kind].model if kind in KINDS_BY_NAME else None
+        if model is None:
+            raise KeyError(f"no record kind {kind!r}")
+        for name in fields:
+            if name not in model.model_fields:
+                raise KeyError(f"{kind} records have no field {name!r}")
+
     def _read_columns(
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> Sequence[tuple[Any, ...]]:

@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import BaseModel
@@ -243,10 +243,13 @@ def judged_alike_when_opened(
     ledger saved into a new SQLite store at ``path`` and opened (``store.open()``, as
     ``cadrecore check`` reads a store), and return the opened ledger's reports.
 
-    Raises AssertionError if a report differs between the two, naming the date, or if the
+    Raises AssertionError if a report differs between the two, naming the date; if the
     rules read one of ``never_whole`` whole rather than by ``Ledger.columns`` (at a
-    province's scale that costs a record object per cadre or activity). Rules run with the
-    plugin manager in use (``cadrecore_pm`` in a test)."""
+    province's scale that costs a record object per cadre or activity); or if a rule reads
+    columns of a whole kind (``columns`` without ``where``) that it does not name in
+    ``Rule.reads``, naming the rule and the columns (they would then cost a pass over the table
+    of their own, rather than sharing the one the engine makes for all the rules). Rules run
+    with the plugin manager in use (``cadrecore_pm`` in a test)."""
     from .rules import evaluate
     from .store import open_store
 
@@ -267,4 +270,35 @@ def judged_alike_when_opened(
             raise AssertionError(
                 f"the rules read {', '.join(read_whole)} whole: read them with Ledger.columns"
             )
+        for day in dates:
+            _check_declared_reads(store, ledger, rules, day)
+            break
     return reports
+
+
+def _check_declared_reads(store: Any, ledger: Ledger, rules: Sequence[str] | None, day: date) -> None:
+    """Each rule, on a ledger of its own opened on ``store`` with nothing read ahead, reads no
+    column of a whole kind it does not name in ``Rule.reads``."""
+    from .rules import evaluate
+    from .rules.engine import get_rulebook
+    from .store.opened import _WHOLE_READS
+
+    book = get_rulebook()
+    for registered in book.select(rules):
+        opened = store.open(registry=ledger.registry)
+        log: list[tuple[str, tuple[str, ...]]] = []
+        opened.__dict__[_WHOLE_READS] = log
+        evaluate(opened, rules=[registered.id], as_of=day)
+        declared = registered.rule.columns_read()
+        undeclared = {
+            f"{kind}.{name}": None
+            for kind, fields in log
+            for name in fields
+            if name not in declared.get(kind, ())
+        }
+        if undeclared:
+            raise AssertionError(
+                f"rule {registered.id} reads {', '.join(undeclared)} without naming them in "
+                "Rule.reads: name them, so that one pass over the table reads them for all the "
+                "rules"
+            )

@@ -223,6 +223,23 @@ def test_only_signed_contracts_running_in_the_year_call_for_visits(
     assert run(with_records(base, record), "contract.visits").findings == ()
 
 
+def test_visits_a_day_apart_at_a_month_end_are_both_next_due_at_its_end() -> None:
+    details = plugin.ContractDetails(
+        doctor="医生",
+        clinic="卫生院",
+        contract_start=date(2021, 1, 1),
+        contract_end=date(2021, 12, 31),
+        visit_every_months=1,
+        visits=(date(2021, 1, 30), date(2021, 1, 31)),
+    )
+    schedule = plugin.visit_schedule(details, date(2021, 2, 20), 15)
+    assert [(d.after, d.due) for d in schedule] == [
+        (date(2021, 1, 1), date(2021, 2, 1)),
+        (date(2021, 1, 30), date(2021, 2, 28)),
+        (date(2021, 1, 31), date(2021, 2, 28)),
+    ]
+
+
 def test_no_visit_is_due_after_the_contract_ends() -> None:
     details = plugin.ContractDetails.model_validate(
         contract("c0", start="2022-01-01", end="2022-05-31", visits="2022-03-30")["details"]
@@ -254,7 +271,10 @@ def test_a_schedule_moves_forward_and_each_answer_follows_its_anchor(
     schedule = plugin.visit_schedule(details, as_of, grace)
     for before, after in itertools.pairwise(schedule):
         assert before.visit is not None and after.after == before.visit
-        assert after.due > before.due
+        # each visit moves the anchor forward; the due dates follow, never back (two may fall
+        # on the same month's end: visits on 30 and 31 January, a visit a month, are both
+        # next due on 28 February)
+        assert after.after > before.after and after.due >= before.due
     for item in schedule:
         assert item.due <= end and item.deadline == item.due + timedelta(days=grace)
         if item.visit is None:

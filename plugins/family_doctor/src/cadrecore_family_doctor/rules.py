@@ -310,6 +310,7 @@ CITES = (
 RULES: tuple[Rule, ...] = (
     Rule(
         key="contract.coverage",
+        reads=tuple(f"cadres.{name}" for name in CADRE_COLUMNS),
         title=Text("高龄老干部家庭医生签约覆盖", "oldest cadres covered by a family doctor"),
         check=check_coverage,
         severity=Severity.INFO,

@@ -264,6 +264,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         key="kit.coverage",
+        # the former units, to find the coal system's (read with the other rules' columns)
+        reads=("cadres.former_unit",),
         title=Text("符合条件的老干部均已配置药箱", "every eligible retiree offered a kit"),
         check=check_coverage,
         severity=Severity.WARNING,

@@ -77,6 +77,10 @@ def cadre_facts(ledger: Ledger) -> CadreFacts:
     return shared(ledger, "cadre_facts", build)
 
 
+CADRE_FACTS_READS = ("cadres.id", "cadres.party_status", "cadres.deceased", "cadres.health_exempt")
+"""The columns :func:`cadre_facts` reads (for ``Rule.reads``)."""
+
+
 Span = tuple[date, date, str]
 """A membership as (joined, left, cadre id), open ends as ``date.min`` and ``date.max``."""
 
@@ -95,6 +99,18 @@ def member_spans(ledger: Ledger) -> Mapping[str, Sequence[Span]]:
         return dict(spans)
 
     return shared(ledger, "member_spans", build)
+
+
+MEMBER_SPANS_READS = (
+    "memberships.cadre_id",
+    "memberships.branch_id",
+    "memberships.since",
+    "memberships.until",
+)
+"""The columns :func:`member_spans` reads (for ``Rule.reads``)."""
+
+BRANCH_MEMBERS_READS = CADRE_FACTS_READS + MEMBER_SPANS_READS
+"""The columns :func:`branch_members_on` (and :func:`member_ids_on`) read."""
 
 
 def member_ids_on(ledger: Ledger, branch_id: str, day: date) -> list[str]:

@@ -18,7 +18,13 @@ from dateutil.relativedelta import relativedelta
 from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import NO_MEMBERS, branch_exists_on, branch_members_on, values_by_id
+from ._common import (
+    BRANCH_MEMBERS_READS,
+    NO_MEMBERS,
+    branch_exists_on,
+    branch_members_on,
+    values_by_id,
+)
 
 BRANCH_REGULATION = "中国共产党支部工作条例（试行）(2018-10-28)"
 
@@ -336,6 +342,7 @@ _PARAMS_COMMITTEE = (
 RULES = (
     Rule(
         key="branch.formation",
+        reads=BRANCH_MEMBERS_READS,
         title=Text("支部成立条件", "branch formation: full members"),
         check=check_formation,
         cites=(BRANCH_REGULATION,),
@@ -344,6 +351,7 @@ RULES = (
     ),
     Rule(
         key="branch.committee_required",
+        reads=BRANCH_MEMBERS_READS,
         title=Text("正式党员7人以上设支委会", "committee required from 7 full members"),
         check=check_committee_required,
         cites=(BRANCH_REGULATION,),
@@ -352,6 +360,7 @@ RULES = (
     ),
     Rule(
         key="branch.committee_size",
+        reads=BRANCH_MEMBERS_READS,
         title=Text("支委会人数", "branch committee size"),
         check=check_committee_size,
         cites=(BRANCH_REGULATION,),
@@ -382,6 +391,7 @@ RULES = (
     ),
     Rule(
         key="branch.members_away",
+        reads=BRANCH_MEMBERS_READS,
         title=Text("异地居住党员就地参加组织生活", "members living away"),
         check=check_members_away,
         severity=Severity.INFO,

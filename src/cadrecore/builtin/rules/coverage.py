@@ -19,7 +19,7 @@ from ...i18n import Text
 from ...ledger import Ledger
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import branch_members_on, cadre_facts, values_by_id
+from ._common import BRANCH_MEMBERS_READS, branch_members_on, cadre_facts, values_by_id
 
 SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
 
@@ -162,6 +162,13 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
 RULES = (
     Rule(
         key="coverage.full",
+        reads=(
+            *BRANCH_MEMBERS_READS,
+            "cadres.county_id",
+            "branches.id",
+            "branches.formed",
+            "branches.branch_type",
+        ),
         title=Text("党组织全覆盖", "full coverage: every member in one branch"),
         check=check_coverage,
         cites=(SOURCE,),

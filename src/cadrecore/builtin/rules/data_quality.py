@@ -11,7 +11,7 @@ from operator import itemgetter, not_
 from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity, Subject
-from ._common import ATTENDEES, activities_judged, cadre_facts, cadre_names
+from ._common import ATTENDEES, CADRE_FACTS_READS, activities_judged, cadre_facts, cadre_names
 
 
 def _age(born: date, day: date) -> int:
@@ -21,6 +21,8 @@ def _age(born: date, day: date) -> int:
 
 CadreRow = tuple[str, date, date, date | None, date | None]
 """A cadre as the columns ``check_cadres`` reads: id, birth, retirement, party joined, death."""
+
+CADRE_COLUMNS = ("id", "birth_date", "retirement_date", "party_joined", "deceased")
 
 
 def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
@@ -36,9 +38,7 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
     # Each test first by the years of the dates alone (an age in whole years is their
     # difference or one less), exactly only near the limit: most cadres pass on the years.
     flagged: list[CadreRow] = []
-    rows: Sequence[CadreRow] = ctx.ledger.columns(
-        "cadres", "id", "birth_date", "retirement_date", "party_joined", "deceased"
-    )
+    rows: Sequence[CadreRow] = ctx.ledger.columns("cadres", *CADRE_COLUMNS)
     for row in rows:
         _, born, retired, joined, deceased = row
         if (
@@ -160,6 +160,7 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
 RULES = (
     Rule(
         key="data.cadres",
+        reads=tuple(f"cadres.{name}" for name in CADRE_COLUMNS),
         title=Text("老干部信息合理", "cadre records plausible"),
         check=check_cadres,
         parameters=("data.max_age", "data.min_retirement_age", "data.min_party_age"),
@@ -168,6 +169,7 @@ RULES = (
     ),
     Rule(
         key="data.attendance",
+        reads=CADRE_FACTS_READS,
         title=Text("出席记录合理", "attendance records plausible"),
         check=check_attendance,
         topic="data quality",

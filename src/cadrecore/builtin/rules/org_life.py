@@ -33,6 +33,7 @@ from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Occurrence, Severity, Subject
 from ._common import (
     ATTENDEES,
+    BRANCH_MEMBERS_READS,
     DATE,
     HEADCOUNT,
     ID,
@@ -417,6 +418,9 @@ RULES = tuple(
         if ob.quorum
         else (ob.frequency_key,),
         topic="organizational life",
+        # a general meeting's quorum: who was a member that day (the others read activities
+        # with a ``where`` on their dates, which is no read of the whole kind)
+        reads=BRANCH_MEMBERS_READS if ob.quorum == "members" else (),
     )
     for ob in OBLIGATIONS
 )
