@@ -276,7 +276,9 @@ def judged_alike_when_opened(
     return reports
 
 
-def _check_declared_reads(store: Any, ledger: Ledger, rules: Sequence[str] | None, day: date) -> None:
+def _check_declared_reads(
+    store: Any, ledger: Ledger, rules: Sequence[str] | None, day: date
+) -> None:
     """Each rule, on a ledger of its own opened on ``store`` with nothing read ahead, reads no
     column of a whole kind it does not name in ``Rule.reads``."""
     from .rules import evaluate
