@@ -173,6 +173,9 @@ class RuleContext:
         )
         self.params = params
         self.rule_id = ""
+        #: The ids of the rules this evaluation runs (rules that share a read can read just
+        #: what the ones running need).
+        self.rules_run: tuple[str, ...] = ()
         self.default_severity = Severity.ERROR
         self._other_days: dict[date, ParameterResolver] = {}
 
@@ -381,6 +384,7 @@ def evaluate(
     selected = book.select(rules)
     resolver = ParameterResolver(book.parameters, ledger, as_of)
     context = RuleContext(ledger, year, as_of, resolver)
+    context.rules_run = tuple(registered.id for registered in selected)
     for kind, fields in columns_read(registered.rule for registered in selected).items():
         ledger.read_ahead(kind, *fields)
 
@@ -404,6 +408,7 @@ def evaluate(
             # that nothing it does later reaches this report.
             resolver = _copy_resolver(resolver)
             context = RuleContext(ledger, year, as_of, resolver)
+            context.rules_run = tuple(registered.id for registered in selected)
             continue
         except Exception as exc:  # a broken rule is reported, the others still run
             failures.append(RuleFailure(registered.id, registered.plugin, fault_of(exc)[1]))

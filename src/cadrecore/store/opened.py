@@ -523,13 +523,21 @@ class _ColumnConverter:
             self.convert = lambda values: list(map(lookup, values))
         elif shape.shape == "list" and shape.str_items and shape.vocabulary is None:
             # lists of ids (attendees): one shared string per id, across the whole column
-            share = _Memo(_same).__getitem__  # the first string read of each id, shared
+            first_read: dict[Any, Any] = {}
+            share = first_read.setdefault  # the first string read of each id (in C)
             parse = from_driver if from_driver is not None else _same
 
             def shared_items(value: Any) -> Any:
-                return tuple(map(share, parse(value)))
+                items = parse(value)
+                return tuple(map(share, items, items))
 
-            self.convert = lambda values: [None if v is None else shared_items(v) for v in values]
+            def lists(values: list[Any]) -> list[Any]:
+                try:  # each text once (most lists are "[]"): looked up in C
+                    return list(map(_Memo(shared_items).__getitem__, values))
+                except TypeError:  # the driver gave them parsed (unhashable lists)
+                    return [None if v is None else shared_items(v) for v in values]
+
+            self.convert = lists
         else:
             self.convert = lambda values: [None if v is None else one(v) for v in values]
 

@@ -198,9 +198,8 @@ ActivityRow = tuple[str, str, date, str | None, tuple[str, ...], int | None]
 """An activity as the columns of :data:`ACTIVITY_FIELDS`."""
 
 ACTIVITY_FIELDS = ("activity_kind", "id", "date", "branch_id", "attendee_ids", "headcount")
-"""The columns of the activities that the rules of organizational life and ``data.attendance``
-read: one read for all of them (a second read of other columns would cost as much again at
-scale)."""
+"""The columns of the activities that the rules of organizational life read: one read for all
+of them (a second read of other columns would cost as much again at scale)."""
 
 # where each of ACTIVITY_FIELDS is in an ActivityRow
 KIND: Final = 0
@@ -211,44 +210,63 @@ ATTENDEES: Final = 4
 HEADCOUNT: Final = 5
 
 
-def activities_judged(ctx: RuleContext) -> Sequence[ActivityRow]:
-    """The activities dated from the start of the year judged to the date judged (``as_of``),
-    as :data:`ActivityRow`, in ledger order.
-
-    One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, the dates kept by a ``where`` on
-    each day of that span (in SQL on an opened ledger: the other years' activities are not
-    read); cached by the ledger, so every rule asking for the same span shares it. Empty when
-    the date judged is before the year. (A date judged years after the year, which
-    ``evaluate(year=..., as_of=...)`` allows, would make too long a list of days for SQL: then
-    every activity is read and those of the span kept.)
-    """
+def days_judged(ctx: RuleContext) -> frozenset[date] | None:
+    """Each day from the start of the year judged to the date judged (``as_of``), for a
+    ``where`` on the activities' dates (in SQL on an opened ledger: the other years' activities
+    are not read); empty when the date judged is before the year. None when the span is too
+    long for a list of days in SQL (a date judged years after the year, which
+    ``evaluate(year=..., as_of=...)`` allows): then read without it and keep the span's."""
     first, last = ctx.period.start, ctx.as_of
     if last < first:
-        return ()
+        return frozenset()
     span = (last - first).days + 1
     if span > _MOST_DAYS:
-        every: Sequence[ActivityRow] = ctx.ledger.columns("activities", *ACTIVITY_FIELDS)
+        return None
+    return frozenset(first + timedelta(days=n) for n in range(span))
+
+
+def activities_judged(ctx: RuleContext, kinds: Collection[str] | None) -> Sequence[ActivityRow]:
+    """The activities of ``kinds`` (None: of every kind) dated from the start of the year judged to the date judged
+    (:func:`days_judged`), as :data:`ActivityRow`, in ledger order.
+
+    One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, kept by a ``where`` on the kinds and
+    days; cached by the ledger, so every rule asking for the same kinds and span shares it.
+    """
+    days = days_judged(ctx)
+    if days is not None and not days:
+        return ()
+    where: dict[str, Collection[Any]] = {}
+    if kinds is not None:
+        where["activity_kind"] = frozenset(kinds)
+    if days is None:
+        first, last = ctx.period.start, ctx.as_of
+        every: Sequence[ActivityRow] = ctx.ledger.columns(
+            "activities", *ACTIVITY_FIELDS, where=where
+        )
         return [row for row in every if first <= row[DATE] <= last]
-    days = frozenset(first + timedelta(days=n) for n in range(span))
-    rows: Sequence[ActivityRow] = ctx.ledger.columns(
-        "activities", *ACTIVITY_FIELDS, where={"date": days}
-    )
+    where["date"] = days
+    rows: Sequence[ActivityRow] = ctx.ledger.columns("activities", *ACTIVITY_FIELDS, where=where)
     return rows
 
 
 _MOST_DAYS = 3 * 366
-"""The longest span :func:`activities_judged` reads by a list of its days."""
+"""The longest span :func:`days_judged` lists the days of."""
 
 
-def held_by_branch(ctx: RuleContext, kind: str) -> Mapping[str, Sequence[ActivityRow]]:
+def held_by_branch(
+    ctx: RuleContext, kind: str, kinds: Collection[str] | None
+) -> Mapping[str, Sequence[ActivityRow]]:
     """The activities of ``kind`` that :func:`activities_judged` reads, by the id of the branch
     that held them, each branch's by date (then id), as ``ledger.activities_by_branch`` orders
-    them. Every kind is grouped in one pass, once per ledger and span (shared by the rules)."""
+    them. ``kinds`` (``kind`` among them; None: every kind) are read and grouped together, in
+    one pass, once per ledger, kinds and span: the rules running that read activities share
+    it."""
     first, last = ctx.period.start, ctx.as_of
+    read = None if kinds is None else frozenset(kinds) | {kind}
 
     def build(_: object) -> dict[str, dict[str, list[ActivityRow]]]:
         grouped: dict[str, dict[str, list[ActivityRow]]] = {}
-        for row in activities_judged(ctx):
+        for row in activities_judged(ctx, read):
             branch_id = row[BRANCH]
             if branch_id is not None:
                 by_branch = grouped.get(row[KIND])
@@ -266,5 +284,6 @@ def held_by_branch(ctx: RuleContext, kind: str) -> Mapping[str, Sequence[Activit
                     held.sort(key=by_date)
         return grouped
 
-    index = shared(ctx.ledger, f"activities_by_kind_branch:{first}:{last}", build)
+    which = "all" if read is None else ",".join(sorted(read))
+    index = shared(ctx.ledger, f"activities_by_kind_branch:{first}:{last}:{which}", build)
     return index.get(kind, {})

@@ -132,7 +132,7 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
     last = min(ctx.as_of, ctx.period.end)
     deceased = died.keys()
     found: list[tuple[str, date, str]] = []  # (activity id, its date, the cadre who had died)
-    rows = activities_judged(ctx)
+    rows = activities_judged(ctx, None)  # (every kind: read with the org_life rules')
     # the activities whose attendance lists any of the deceased (tested in C, row by row)
     naming_the_dead = map(not_, map(deceased.isdisjoint, map(itemgetter(ATTENDEES), rows)))
     for _, act_id, day, _, attendees, _ in compress(rows, naming_the_dead):

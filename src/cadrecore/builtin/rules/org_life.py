@@ -176,6 +176,16 @@ def _check(ob: Obligation) -> Callable[[RuleContext], list[Outcome]]:
     return check
 
 
+def _kinds_running(ctx: RuleContext) -> frozenset[str] | None:
+    """The activity kinds of the obligations whose rules this evaluation runs, read together,
+    once (a check of one obligation reads just its kind); None (every kind) when
+    ``data.attendance`` runs too, which reads the attendance of every kind: one read for all."""
+    running = set(ctx.rules_run)
+    if "builtin::data.attendance" in running:
+        return None
+    return frozenset(ob.kind for ob in OBLIGATIONS if f"builtin::org_life.{ob.kind}" in running)
+
+
 def _looked_up(ctx: RuleContext, key: str) -> Callable[[str], Any]:
     """``ctx.param(key, unit)``, each unit's looked up (and so resolved) once, when first
     asked for: the same parameters are resolved as by asking each time."""
@@ -195,7 +205,7 @@ def _looked_up(ctx: RuleContext, key: str) -> Callable[[str], Any]:
 def _judge(ctx: RuleContext, ob: Obligation) -> list[Outcome]:
     """The occurrences and findings of ``ob`` for every branch, in branch order."""
     out: list[Outcome] = []
-    by_branch = held_by_branch(ctx, ob.kind)
+    by_branch = held_by_branch(ctx, ob.kind, _kinds_running(ctx))
     as_of = ctx.as_of
     year_start, year_end = ctx.period.start, ctx.period.end
     frequency_of = _looked_up(ctx, ob.frequency_key)
