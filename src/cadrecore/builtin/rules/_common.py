@@ -226,8 +226,8 @@ def days_judged(ctx: RuleContext) -> frozenset[date] | None:
 
 
 def activities_judged(ctx: RuleContext, kinds: Collection[str] | None) -> Sequence[ActivityRow]:
-    """The activities of ``kinds`` (None: of every kind) dated from the start of the year judged to the date judged
-    (:func:`days_judged`), as :data:`ActivityRow`, in ledger order.
+    """The activities of ``kinds`` (None: of every kind) dated from the start of the year
+    judged to the date judged (:func:`days_judged`), as :data:`ActivityRow`, in ledger order.
 
     One ``Ledger.columns`` read of :data:`ACTIVITY_FIELDS`, kept by a ``where`` on the kinds and
     days; cached by the ledger, so every rule asking for the same kinds and span shares it.

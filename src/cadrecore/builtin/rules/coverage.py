@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import compress, repeat
-from operator import is_not, itemgetter, not_
+from operator import and_, is_not, itemgetter, not_
 
 from ...i18n import Text
 from ...ledger import Ledger
@@ -65,10 +65,14 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
     counties: Sequence[str] = ()
     if rows:
         all_ids, statuses, all_counties = zip(*rows, strict=True)
-        kept = [
-            status is not None and cadre_id not in died
-            for cadre_id, status in zip(all_ids, statuses, strict=True)
-        ]
+        # in the party and not dead by the day (in C, column by column)
+        kept = list(
+            map(
+                and_,
+                map(is_not, statuses, repeat(None)),
+                map(not_, map(died.__contains__, all_ids)),
+            )
+        )
         ids, counties = list(compress(all_ids, kept)), list(compress(all_counties, kept))
     # the type of the branch covering each (None: none covers them)
     types = list(map(covering.get, ids))
