@@ -207,6 +207,17 @@ class StoreLedger(Ledger):
                 return [(value,) for value in columns[fields[0]]]
             return list(zip(*(columns[name] for name in fields), strict=True))
 
+    def _column_values(
+        self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
+    ) -> tuple[Sequence[Any], ...]:
+        """The columns as read (each a copy: what is held stays as read)."""
+        if kind in self.__dict__:  # read already: from the records
+            return super()._column_values(kind, fields, conditions)
+        if not conditions and _WHOLE_READS in self.__dict__:
+            self.__dict__[_WHOLE_READS].append((kind, fields))
+        columns = self._held(kind, fields, conditions)
+        return tuple(tuple(columns[name]) for name in fields)
+
     def _held(
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> dict[str, Sequence[Any]]:

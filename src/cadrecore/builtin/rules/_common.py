@@ -64,10 +64,9 @@ def cadre_facts(ledger: Ledger) -> CadreFacts:
     """The :class:`CadreFacts` of every cadre: one read of four columns, sorted out in C."""
 
     def build(ledger: Ledger) -> CadreFacts:
-        rows = ledger.columns("cadres", "id", "party_status", "deceased", "health_exempt")
-        if not rows:
-            return CadreFacts(frozenset(), {}, frozenset())
-        ids, statuses, deceased, exempt = zip(*rows, strict=True)
+        ids, statuses, deceased, exempt = ledger.column_values(
+            "cadres", "id", "party_status", "deceased", "health_exempt"
+        )
         return CadreFacts(
             frozenset(compress(ids, map(ne, statuses, repeat(PartyStatus.FULL)))),
             dict(compress(zip(ids, deceased, strict=True), map(is_not, deceased, repeat(None)))),

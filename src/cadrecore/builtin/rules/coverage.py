@@ -2,9 +2,9 @@
 
 The cadres and memberships are read by columns (:meth:`~cadrecore.Ledger.columns`), never as
 records: the party members' ids and counties; each cadre's death
-(:func:`~._common.cadre_facts`); the memberships' cadre, branch and dates, and who is a member
-of which branch on the day (:func:`~._common.branch_members_on`, shared with the branch rules);
-the branches' formation and type. Names are read only for the cadres a finding names.
+(:func:`~._common.cadre_facts`); the memberships' cadre, branch and dates (the columns the
+branch rules read too), in one pass for who is covered on the day; the branches' formation and
+type. Names are read only for the cadres a finding names.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ...i18n import Text
 from ...ledger import Ledger
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
-from ._common import BRANCH_MEMBERS_READS, branch_members_on, cadre_facts, values_by_id
+from ._common import CADRE_FACTS_READS, MEMBER_SPANS_READS, cadre_facts, values_by_id
 
 SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
 
@@ -29,8 +29,9 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
     ``ledger.branch_of(cadre_id, on=day)`` gives, if it was formed by then.
 
     ``branch_of`` takes the latest begun of the cadre's memberships holding on the day; a
-    ledger refuses a cadre's memberships that overlap, so there is at most one, and the branch
-    a living cadre is a member of on the day (:func:`~._common.branch_members_on`) is it.
+    ledger refuses a cadre's memberships that overlap, so there is at most one. One pass over
+    the memberships' columns (those :func:`~._common.member_spans` reads, so one read serves
+    both), without listing each branch's members.
     """
     formed = {
         branch_id: branch_type
@@ -39,11 +40,15 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
         )
         if formed_on is None or formed_on <= day
     }
+    died = cadre_facts(ledger).deceased
     covering: dict[str, str] = {}
-    for branch_id, members in branch_members_on(ledger, day).items():
-        branch_type = formed.get(branch_id)
-        if branch_type is not None:
-            covering.update(zip(members.ids, repeat(branch_type)))
+    for cadre_id, branch_id, since, until in ledger.columns(
+        "memberships", "cadre_id", "branch_id", "since", "until"
+    ):
+        if (since is None or since <= day) and (until is None or day < until):
+            branch_type = formed.get(branch_id)
+            if branch_type is not None and ((death := died.get(cadre_id)) is None or day < death):
+                covering[cadre_id] = branch_type
     return covering
 
 
@@ -60,20 +65,15 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
     # the party members alive on the day (ledger.party_members(on=day)), in ledger order, and
     # their counties; counted in C, column by column (the ids and party statuses are the
     # columns cadre_facts read: on an opened ledger only the counties are read here)
-    rows = ledger.columns("cadres", "id", "party_status", "county_id")
-    ids: Sequence[str] = ()
-    counties: Sequence[str] = ()
-    if rows:
-        all_ids, statuses, all_counties = zip(*rows, strict=True)
-        # in the party and not dead by the day (in C, column by column)
-        kept = list(
-            map(
-                and_,
-                map(is_not, statuses, repeat(None)),
-                map(not_, map(died.__contains__, all_ids)),
-            )
-        )
-        ids, counties = list(compress(all_ids, kept)), list(compress(all_counties, kept))
+    all_ids, statuses, all_counties = ledger.column_values(
+        "cadres", "id", "party_status", "county_id"
+    )
+    # in the party and not dead by the day (in C, column by column)
+    kept = list(
+        map(and_, map(is_not, statuses, repeat(None)), map(not_, map(died.__contains__, all_ids)))
+    )
+    ids: Sequence[str] = list(compress(all_ids, kept))
+    counties: Sequence[str] = list(compress(all_counties, kept))
     # the type of the branch covering each (None: none covers them)
     types = list(map(covering.get, ids))
     covered_flags = list(map(is_not, types, repeat(None)))
@@ -167,7 +167,8 @@ RULES = (
     Rule(
         key="coverage.full",
         reads=(
-            *BRANCH_MEMBERS_READS,
+            *CADRE_FACTS_READS,
+            *MEMBER_SPANS_READS,
             "cadres.county_id",
             "branches.id",
             "branches.formed",

@@ -24,11 +24,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...calendar import Period, period_label, periods_in
 from ...i18n import Text
-from ...models import Branch
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Occurrence, Severity, Subject
 from ._common import (
@@ -100,6 +99,20 @@ _NOT_RECORDED = Text("未记录出席人数", "attendance not recorded")
 _NO_QUORUM = Text("到会人数未过半", "no quorum: half or fewer present")
 _HELD_NO_QUORUM = Text("已开但到会未过半", "held without quorum")
 
+
+class BranchRow(NamedTuple):
+    """What the rules read of a branch (by columns: no branch records are built)."""
+
+    id: str
+    committee_ids: tuple[str, ...]
+    formed: date | None
+    county_id: str
+    name: str
+
+
+BRANCH_COLUMNS = BranchRow._fields
+
+
 Quorum = tuple[int, set[str]]
 """How many must be present (strictly more than this), and who counts."""
 
@@ -130,7 +143,7 @@ class _MembersQuorum:
 
     __slots__ = ("_branch", "_changes", "_ctx", "_facts", "_seen", "_share", "_spans")
 
-    def __init__(self, ctx: RuleContext, branch: Branch, share: Callable[[str], float]) -> None:
+    def __init__(self, ctx: RuleContext, branch: BranchRow, share: Callable[[str], float]) -> None:
         self._ctx = ctx
         self._branch = branch
         self._share = share
@@ -214,7 +227,7 @@ def _judge(ctx: RuleContext, ob: Obligation) -> list[Outcome]:
     quorum = ob.quorum
     committee_only = ob.committee_only
     no_records: Sequence[ActivityRow] = ()
-    for branch in ctx.ledger.branches:
+    for branch in map(BranchRow._make, ctx.ledger.columns("branches", *BRANCH_COLUMNS)):
         if committee_only and not branch.committee_ids:  # (not branch.has_committee)
             continue
         formed = branch.formed
@@ -378,7 +391,7 @@ def _quorate(
 def _finding(
     ctx: RuleContext,
     ob: Obligation,
-    branch: Branch,
+    branch: BranchRow,
     subject: Subject,
     frequency: str,
     records: Sequence[ActivityRow],
@@ -428,9 +441,12 @@ RULES = tuple(
         if ob.quorum
         else (ob.frequency_key,),
         topic="organizational life",
-        # a general meeting's quorum: who was a member that day (the others read activities
-        # with a ``where`` on their dates, which is no read of the whole kind)
-        reads=BRANCH_MEMBERS_READS if ob.quorum == "members" else (),
+        # the branches' columns, and for a general meeting's quorum who was a member that day
+        # (activities are read with a ``where`` on their dates: no read of the whole kind)
+        reads=(
+            *(f"branches.{name}" for name in BRANCH_COLUMNS),
+            *(BRANCH_MEMBERS_READS if ob.quorum == "members" else ()),
+        ),
     )
     for ob in OBLIGATIONS
 )
