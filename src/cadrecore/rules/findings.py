@@ -119,10 +119,10 @@ class Occurrence:
         done_on: date | None = None,
         note: Text | None = None,
     ) -> None:
-        # A frozen dataclass's own __init__ sets each field through object.__setattr__, about
-        # 1.5 us an occurrence; the slots' own setters take half that, and a province's check
-        # makes 1.7 million occurrences. (Assigning afterwards still raises
-        # FrozenInstanceError.)
+        # A frozen dataclass's own __init__ sets each field through object.__setattr__; the
+        # slots' own setters make an occurrence about 40% faster (1.5 against 2.6 us a call
+        # in a micro-benchmark), and a province's check makes 1.7 million of them. (Assigning
+        # afterwards still raises FrozenInstanceError.)
         _SET_RULE_ID(self, rule_id)
         _SET_SUBJECT(self, subject)
         _SET_PERIOD(self, period)
