@@ -315,6 +315,52 @@ def test_rows_out_of_order_or_sharing_a_position_come_in_the_loaded_order(
     assert [c.id for c in loaded.cadres] != [c.id for c in xinzhou.cadres]
 
 
+def test_a_column_too_long_for_one_sqlite_string_is_read_by_rows(
+    template: Path, xinzhou: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a column comes back as one JSON array; one longer than SQLite allows a string
+    to be (1 GB by default, here 2,000 bytes) is read by rows instead, with the same values,
+    and a bad value is still named by its row."""
+    import sqlite3
+
+    from sqlalchemy import event, text
+
+    from cadrecore.store import opened as opened_module
+
+    by_rows: list[str] = []
+    read_by_rows = opened_module._by_rows
+
+    def counted(conn: Any, query: Any) -> Any:
+        by_rows.append(str(query))
+        return read_by_rows(conn, query)
+
+    monkeypatch.setattr(opened_module, "_by_rows", counted)
+    with stored(xinzhou, template) as store:
+        event.listen(
+            store.engine,
+            "connect",
+            lambda conn, _: conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 2000),
+        )
+        store.engine.dispose()  # (new connections, with the limit)
+        opened = store.open(registry=xinzhou.registry)
+        fields = ("id", "name", "birth_date", "party_status", "deceased", "health_exempt")
+        assert len(xinzhou.cadres) * 10 > 2000  # the ids alone are too long for one string
+        assert opened.columns("cadres", *fields) == xinzhou.columns("cadres", *fields)
+        assert opened.columns("activities", "id", "attendee_ids") == xinzhou.columns(
+            "activities", "id", "attendee_ids"
+        )
+        victim = xinzhou.cadres[7].id
+        with store.writing() as conn:
+            conn.execute(
+                text("UPDATE cadres SET party_status = 'x' WHERE id = :id"), {"id": victim}
+            )
+        with pytest.raises(LedgerError) as raised:
+            store.open(registry=xinzhou.registry).columns("cadres", "id", "party_status")
+        (problem,) = raised.value.problems
+        assert (problem.record_id, problem.location.field) == (victim, "party_status")
+    assert by_rows  # (the fallback was taken)
+
+
 # ---------------------------------------------------------------------------------------------
 # The check plugin authors run: cadrecore.testing.judged_alike_when_opened
 # ---------------------------------------------------------------------------------------------
