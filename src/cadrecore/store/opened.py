@@ -455,12 +455,12 @@ def _aggregated(conn: Connection, query: Any, fields: tuple[str, ...]) -> Read |
     would round) are read by rows instead (:func:`_by_rows`), and so is a column too long for
     one SQLite string (1 GB: about 20 million names): then this gives None.
 
-    The rows are taken in the order the table gives them, with their positions: SQLite would
-    sort a million rows on ``ORDER BY position, id`` (about a second), and they are nearly
-    always in that order already. Ids are read only when needed.
+    The rows are taken in the order the table gives them, with their positions and ids (in the
+    same query, so in the same order): SQLite would sort a million rows on ``ORDER BY position,
+    id`` (about a second), and they are nearly always in that order already.
     """
     inner = query.order_by(None).subquery()
-    names = [*dict.fromkeys((*fields, "position"))]
+    names = [*dict.fromkeys((*fields, "position", "id"))]
     try:
         text = _one_row(conn, select(*(func.json_group_array(inner.c[name]) for name in names)))
     except (sqlite3.DataError, sqlite3.OperationalError) as exc:
@@ -468,14 +468,8 @@ def _aggregated(conn: Connection, query: Any, fields: tuple[str, ...]) -> Read |
             return None
         raise
     found = {name: _parse_array(value) for name, value in zip(names, text, strict=True)}
-
-    def keys() -> list[Any]:
-        if "id" not in found:
-            (ids,) = _one_row(conn, select(func.json_group_array(inner.c.id)))
-            found["id"] = _parse_array(ids)
-        return found["id"]
-
-    return found, found["position"], keys, [None] * len(query.selected_columns)
+    ids = found["id"]
+    return found, found["position"], lambda: ids, [None] * len(query.selected_columns)
 
 
 def _one_row(conn: Connection, query: Any) -> Sequence[Any]:
