@@ -295,6 +295,12 @@ def test_a_row_that_no_longer_reads_names_its_field(example_store: Any, xinzhou:
     problem = caught.value.problems[0]
     assert (problem.record_kind, problem.location.field) == ("branches", "branch_type")
     assert "no_such_type" in str(problem)
+    # read without the ids, the row is still named: by its id, read again with the values
+    first = xinzhou.branches[0].id
+    with pytest.raises(LedgerError) as caught:
+        example_store.open(registry=xinzhou.registry).columns("branches", "branch_type")
+    (problem,) = caught.value.problems
+    assert (problem.record_id, problem.location.field) == (first, "branch_type")
 
 
 def store_open(store: Any, example: Ledger) -> Ledger:

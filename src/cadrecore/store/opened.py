@@ -396,15 +396,21 @@ def _select_columns(
             test = or_(test, column.is_(None))
         query = query.where(test)
     query = query.order_by(table.c.position, table.c.id)
+    aggregated = dialect == "sqlite" and not any(
+        isinstance(column.type, Numeric | Float) for column in selected
+    )
+
+    def read(with_ids: bool) -> Read:
+        """The columns, with the rows' ids when asked (always by rows); all of one query, so
+        the values, positions and ids of a row are at the same place."""
+        found = _aggregated(conn, query, fields, with_ids) if aggregated else None
+        return _by_rows(conn, query) if found is None else found
+
     with collector_paused():
-        read: Read | None = None
-        if dialect == "sqlite" and not any(
-            isinstance(column.type, Numeric | Float) for column in selected
-        ):
-            read = _aggregated(conn, query, fields)
-        if read is None:
-            read = _by_rows(conn, query)
-        found, positions, keys, codes = read
+        found, positions, ids, codes = read(with_ids=False)
+        in_order = all(map(operator.lt, positions, islice(positions, 1, None)))
+        if not in_order and ids is None:  # (to sort them: their ids, read with them)
+            found, positions, ids, codes = read(with_ids=True)
         drivers = driver_converters(query, conn.dialect, codes)
         converters = {
             name: _ColumnConverter(shapes[name], drivers.get(name), registry) for name in fields
@@ -415,10 +421,13 @@ def _select_columns(
             try:
                 columns.append(convert(found[name]))
             except Exception:  # which row, and why
-                raise convert.problem(url, kind, name, found[name], keys()) from None
-        if all(map(operator.lt, positions, islice(positions, 1, None))):
+                if ids is None:
+                    found, _, ids, _ = read(with_ids=True)
+                assert ids is not None
+                raise convert.problem(url, kind, name, found[name], ids) from None
+        if in_order:
             return columns
-        ids = keys()
+        assert ids is not None
         if len(set(positions)) == len(positions):  # as a store writes them: sorted in C
             order = sorted(range(len(ids)), key=positions.__getitem__)
         else:  # positions shared (records merged in from another save): by id among them
@@ -426,10 +435,10 @@ def _select_columns(
         return [[column[i] for i in order] for column in columns]
 
 
-Read = tuple[dict[str, list[Any]], list[Any], Callable[[], list[Any]], Sequence[Any]]
+Read = tuple[dict[str, list[Any]], list[Any], list[Any] | None, Sequence[Any]]
 """What a query of columns gives: the values read by field (as the driver gives them), the
-rows' positions, how to have their ids (for an error naming a row, and for sorting rows that
-are not in order), and the driver's type codes of the query's columns."""
+rows' positions, their ids if read (for an error naming a row, and for sorting rows that are
+not in order), and the driver's type codes of the query's columns."""
 
 
 def _by_rows(conn: Connection, query: Any) -> Read:
@@ -441,12 +450,13 @@ def _by_rows(conn: Connection, query: Any) -> Read:
         for batch in raw.batches():
             for into, values_read in zip(found, zip(*batch, strict=True), strict=True):
                 into += values_read
-    ids = found[names.index("id")]
     by_name = dict(zip(names, found, strict=True))
-    return by_name, by_name["position"], lambda: ids, raw.type_codes
+    return by_name, by_name["position"], by_name["id"], raw.type_codes
 
 
-def _aggregated(conn: Connection, query: Any, fields: tuple[str, ...]) -> Read | None:
+def _aggregated(
+    conn: Connection, query: Any, fields: tuple[str, ...], with_ids: bool
+) -> Read | None:
     """The columns from SQLite as one JSON array each (``json_group_array``), parsed by
     orjson: a row at a time, the ``sqlite3`` module makes a Python tuple and value of each
     field of each row (about a microsecond a row); an array is made in SQLite's C and parsed in
@@ -455,12 +465,13 @@ def _aggregated(conn: Connection, query: Any, fields: tuple[str, ...]) -> Read |
     would round) are read by rows instead (:func:`_by_rows`), and so is a column too long for
     one SQLite string (1 GB: about 20 million names): then this gives None.
 
-    The rows are taken in the order the table gives them, with their positions and ids (in the
-    same query, so in the same order): SQLite would sort a million rows on ``ORDER BY position,
-    id`` (about a second), and they are nearly always in that order already.
+    The rows are taken in the order the table gives them, with their positions (and ids, if
+    asked: an array of a million ids costs about half a second): SQLite would sort a million
+    rows on ``ORDER BY position, id`` (about a second), and they are nearly always in that
+    order already.
     """
     inner = query.order_by(None).subquery()
-    names = [*dict.fromkeys((*fields, "position", "id"))]
+    names = [*dict.fromkeys((*fields, "position", *(("id",) if with_ids else ())))]
     try:
         text = _one_row(conn, select(*(func.json_group_array(inner.c[name]) for name in names)))
     except (sqlite3.DataError, sqlite3.OperationalError) as exc:
@@ -468,8 +479,7 @@ def _aggregated(conn: Connection, query: Any, fields: tuple[str, ...]) -> Read |
             return None
         raise
     found = {name: _parse_array(value) for name, value in zip(names, text, strict=True)}
-    ids = found["id"]
-    return found, found["position"], lambda: ids, [None] * len(query.selected_columns)
+    return found, found["position"], found.get("id"), [None] * len(query.selected_columns)
 
 
 def _one_row(conn: Connection, query: Any) -> Sequence[Any]:
