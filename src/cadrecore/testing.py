@@ -253,11 +253,12 @@ def judged_alike_when_opened(
     from .rules import evaluate
     from .store import open_store
 
+    days = list(dates)  # (read twice: by the comparison, then by the check of Rule.reads)
     reports = []
     with open_store(path) as store:
         store.save(ledger, actor="test")
         opened = store.open(registry=ledger.registry)
-        for day in dates:
+        for day in days:
             judged = evaluate(opened, rules=rules, as_of=day)
             expected = evaluate(ledger, rules=rules, as_of=day)
             if judged.to_json() != expected.to_json():
@@ -270,9 +271,8 @@ def judged_alike_when_opened(
             raise AssertionError(
                 f"the rules read {', '.join(read_whole)} whole: read them with Ledger.columns"
             )
-        for day in dates:
-            _check_declared_reads(store, ledger, rules, day)
-            break
+        if days:
+            _check_declared_reads(store, ledger, rules, days[0])
     return reports
 
 

@@ -197,11 +197,9 @@ class StoreLedger(Ledger):
         """The columns from the database, each read once per kind and ``where``: a field
         another call read already (or :meth:`read_ahead`) is not read again, only the ones
         missing."""
-        if kind in self.__dict__:  # read already: from the records
+        columns = self._from_database(kind, fields, conditions)
+        if columns is None:  # read already: from the records
             return super()._read_columns(kind, fields, conditions)
-        if not conditions and _WHOLE_READS in self.__dict__:
-            self.__dict__[_WHOLE_READS].append((kind, fields))
-        columns = self._held(kind, fields, conditions)
         with collector_paused():  # a province's rows: no collection while they are made
             if len(fields) == 1:
                 return [(value,) for value in columns[fields[0]]]
@@ -211,12 +209,21 @@ class StoreLedger(Ledger):
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> tuple[Sequence[Any], ...]:
         """The columns as read (each a copy: what is held stays as read)."""
-        if kind in self.__dict__:  # read already: from the records
+        columns = self._from_database(kind, fields, conditions)
+        if columns is None:  # read already: from the records
             return super()._column_values(kind, fields, conditions)
+        return tuple(tuple(columns[name]) for name in fields)
+
+    def _from_database(
+        self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
+    ) -> dict[str, Sequence[Any]] | None:
+        """The columns held for a call of :meth:`columns` (listed in the test log of whole
+        reads, if one is kept); None when the kind was read whole, and its records answer."""
+        if kind in self.__dict__:
+            return None
         if not conditions and _WHOLE_READS in self.__dict__:
             self.__dict__[_WHOLE_READS].append((kind, fields))
-        columns = self._held(kind, fields, conditions)
-        return tuple(tuple(columns[name]) for name in fields)
+        return self._held(kind, fields, conditions)
 
     def _held(
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
