@@ -45,7 +45,21 @@ STEPS = ("floor", "load", "check", "three", "pandas", "report")
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The step's peak memory: its own, plus that of the copies a check forked to share the
+    rules out (``--workers``, by default one per CPU). The system gives the largest copy's
+    peak: counted once per copy, and the pages a copy shares with its parent counted in both,
+    it is an upper bound."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    copies = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + copies * (_workers() - 1 if copies else 0)) / 1024
+
+
+def _workers() -> int:
+    """How many processes ``cadrecore check`` uses here (as the command decides it)."""
+    from cadrecore.cli_report import workers_of
+    from cadrecore.rules.engine import workers_for
+
+    return workers_for(workers_of(None))
 
 
 # =============================================================================================
@@ -83,13 +97,14 @@ def _open(db: str) -> Any:
 def _check(db: str, rules: list[str] | None, out: dict[str, Any]) -> Any:
     """What ``cadrecore check DB --year YEAR [--rule ...]`` does, its text output included."""
     from cadrecore._gc import off_until_exit
+    from cadrecore.cli_report import workers_of
     from cadrecore.reports.text import render_check
     from cadrecore.rules import Severity, evaluate
 
     off_until_exit()  # as the command does
     t = time.perf_counter()
     ledger = _open(db)
-    report = evaluate(ledger, year=YEAR, rules=rules)
+    report = evaluate(ledger, year=YEAR, rules=rules, workers=workers_of(None))
     out["evaluate"] = time.perf_counter() - t
     text = render_check(report, lang="zh", min_severity=Severity.INFO)
     out["seconds"] = time.perf_counter() - t
@@ -117,11 +132,12 @@ def step(name: str, db: str) -> dict[str, Any]:
         out["seconds"] = time.perf_counter() - t
     elif name == "report":
         from cadrecore._gc import off_until_exit
+        from cadrecore.cli_report import workers_of
         from cadrecore.reports.annual import build_annual_report
 
         off_until_exit()  # as the command does
         t = time.perf_counter()
-        build_annual_report(_open(db), YEAR)
+        build_annual_report(_open(db), YEAR, workers=workers_of(None))
         out["seconds"] = time.perf_counter() - t
     elif name == "floor":
         t = time.perf_counter()
@@ -314,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, dict[str, Any]]] = {}
     warm_up()
+    print(f"cadrecore check shares the rules out among {_workers()} process(es) here")
     for n in sizes:
         db = folder / f"synth-{n}-{SEED}.sqlite"
         if not db.exists():

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .cli_report import WorkersOption, workers_of
+
 app = typer.Typer(
     name="cadrecore",
     help="老干部工作台账：模型、规则与插件 / veteran cadre work: models, rules and plugins.",
@@ -240,6 +242,7 @@ def check(
         ),
     ] = False,
     unit: UnitOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
     from .errors import CadrecoreError
@@ -258,7 +261,9 @@ def check(
     loaded = _load(ledger, unit, for_reading=True)
     try:
         # (a unit's view is judged on its own records only: see cadrecore.scope)
-        report = evaluate(loaded, year=year, as_of=day, rules=rule or None)
+        report = evaluate(
+            loaded, year=year, as_of=day, rules=rule or None, workers=workers_of(workers)
+        )
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None
     if fmt is OutputFormat.JSON:

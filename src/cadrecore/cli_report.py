@@ -8,6 +8,7 @@ whatever the findings (use ``cadrecore check`` to fail on them).
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -46,6 +47,27 @@ def _parse_moment(text: str) -> datetime:
             f"--generated-at: expected an ISO 8601 time such as 2023-01-05T09:00:00+08:00, got {text!r}"
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=0,
+        help="分几个进程检查（0：每个 CPU 一个；默认 $CADRECORE_WORKERS，否则 0）/ how many "
+        "processes share the rules out (0: one per CPU; default: $CADRECORE_WORKERS, else 0)",
+    ),
+]
+
+
+def workers_of(given: int | None) -> int | None:
+    """What a command passes as ``evaluate(workers=...)``: ``--workers`` if given, else the
+    setting ``CADRECORE_WORKERS`` if set (None), else one process per CPU (0). A command
+    checks one ledger and ends, so it uses the machine; the library's default is one process.
+    """
+    if given is not None:
+        return given
+    return None if os.environ.get("CADRECORE_WORKERS", "").strip() else 0
 
 
 def _load(text: str, unit: str | None = None) -> Any:
@@ -108,6 +130,7 @@ def report(
             "and the units below it)",
         ),
     ] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """年度报告 / The year's veteran cadre work in one document: text, Markdown, HTML, Excel or JSON."""
     from datetime import date
@@ -149,6 +172,7 @@ def report(
             as_of=day,
             lang="en" if lang is ReportLang.EN else "zh",
             generated_at=moment,
+            workers=workers_of(workers),
         )
         data = render_annual_report(annual, chosen)
     except CadrecoreError as exc:

@@ -222,6 +222,10 @@ class Ledger(BaseModel):
         elif kind not in KINDS_BY_NAME:
             raise KeyError(f"no record kind {kind!r}")
 
+    def _after_fork(self) -> None:
+        """Called first thing in a process forked to run some of a check's rules
+        (:mod:`cadrecore.rules.split`): a ledger in memory has nothing to let go of."""
+
     def _read_columns(
         self, kind: str, fields: tuple[str, ...], conditions: tuple[tuple[str, frozenset[Any]], ...]
     ) -> Sequence[tuple[Any, ...]]:

@@ -264,6 +264,7 @@ class _Worker:
             target=_serve, args=(self.calls,), name="cadrecore-plugin-call", daemon=True
         )
         thread.start()
+        self.thread = thread
         weakref.finalize(self, self.calls.put, None)
 
     def retire(self) -> None:
@@ -287,6 +288,20 @@ def _forget_workers() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_workers)
+
+
+def alone_for_fork() -> bool:
+    """Whether this process can fork safely: this thread's idle plugin-call worker is retired
+    (a new one starts with the next call) and no other thread is left. A process forked while
+    another thread runs may inherit a lock that thread held, and wait on it forever; so a
+    process with other threads (a call that overran and still runs, the caller's own) is not
+    forked."""
+    worker: _Worker | None = getattr(_local, "worker", None)
+    if worker is not None:
+        _local.worker = None
+        worker.retire()
+        worker.thread.join(timeout=1.0)
+    return threading.active_count() == 1
 
 
 def call_plugin(

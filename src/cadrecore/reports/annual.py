@@ -172,6 +172,7 @@ def build_annual_report(
     generated_at: datetime | None = None,
     evaluation: Report | None = None,
     timeout: float | None = None,
+    workers: int | None = None,
 ) -> AnnualReport:
     """The annual report of ``ledger`` for ``year``, judged as at ``as_of`` (31 December).
 
@@ -181,13 +182,16 @@ def build_annual_report(
     gives the same bytes. ``evaluation`` reuses a check already run for the same year.
     ``timeout`` is the time budget in seconds of each rule and each plugin's
     ``report_sections`` (default: ``$CADRECORE_PLUGIN_TIMEOUT``, else 30 s; 0: none).
+    ``workers`` is how many processes share the rules out (see :func:`~cadrecore.rules.evaluate`).
     """
     if pm is None:
         hooks_of_ledger = ledger.registry.hooks
         pm = hooks_of_ledger.pm if hooks_of_ledger is not None else get_plugin_manager()
     if evaluation is None:
         # (for a unit's view, only what the rules say about its own records: cadrecore.scope)
-        evaluation = evaluate(ledger, year=year, as_of=as_of, pm=pm, timeout=timeout)
+        evaluation = evaluate(
+            ledger, year=year, as_of=as_of, pm=pm, timeout=timeout, workers=workers
+        )
     elif evaluation.year != year:
         raise CadrecoreError(
             f"the evaluation given is of {evaluation.year}, the report is of {year}"

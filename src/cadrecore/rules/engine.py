@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_, not_
 from typing import Any
 
 import pluggy
@@ -40,6 +42,7 @@ from ..plugins import (
 )
 from .findings import Finding, Measure, Occurrence, Report, RuleFailure, Scalar, Severity, Subject
 from .parameters import Parameter, ParameterResolver, ParameterTable, PluginOverride
+from .split import SplitRun, usable_cpus
 
 Outcome = Finding | Occurrence | Measure
 
@@ -58,6 +61,12 @@ class Rule:
     run, a ledger opened on a store reads the columns every selected rule names in one pass
     over each kind's table (:meth:`~cadrecore.Ledger.read_ahead`), where each rule asking on
     its own would cost a pass each (at a province's million cadres, about a second a pass).
+
+    ``batch`` names a batch of rules that share what they read or build (the rules of
+    organizational life and ``data.attendance`` share one read of the year's activities): when
+    a check's rules are shared out among processes (``evaluate(workers=...)``), the rules of a
+    batch run in the same process, one after the other, so that it is read or built once. A
+    rule without one is a batch of its own.
     """
 
     key: str
@@ -69,6 +78,7 @@ class Rule:
     topic: str = ""
     description: Text | None = None
     reads: tuple[str, ...] = ()
+    batch: str = ""
 
     def columns_read(self) -> dict[str, tuple[str, ...]]:
         """``reads`` by kind: the fields of each, in the order named.
@@ -359,6 +369,7 @@ def evaluate(
     rules: Sequence[str] | None = None,
     pm: pluggy.PluginManager | None = None,
     timeout: float | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Evaluate the rules over ``ledger`` for ``year`` as it stood on ``as_of``.
 
@@ -371,6 +382,12 @@ def evaluate(
     than findings, occurrences and measures of its own, or overruns is counted in
     ``errored`` (saying which, and naming its plugin) and none of its outcomes are kept; the
     other rules' stand.
+
+    ``workers`` is how many processes share the rules out (default: the setting
+    ``CADRECORE_WORKERS``, else 1; 0 means one per usable CPU). With more than one, the rules
+    run in batches (:attr:`Rule.batch`) in this process and forked copies of it, each taking
+    the next batch as it becomes free; the report is the same as one process gives (see
+    :mod:`cadrecore.rules.split`, which says when it falls back to one process).
     """
     if year is None and as_of is None:
         raise CadrecoreError("evaluate needs year= or as_of=")
@@ -382,57 +399,51 @@ def evaluate(
     limit = plugin_timeout(timeout)
     book = get_rulebook(pm)
     selected = book.select(rules)
-    resolver = ParameterResolver(book.parameters, ledger, as_of)
-    context = RuleContext(ledger, year, as_of, resolver)
-    context.rules_run = tuple(registered.id for registered in selected)
-    for kind, fields in columns_read(registered.rule for registered in selected).items():
-        ledger.read_ahead(kind, *fields)
+    by_id = {registered.id: registered for registered in selected}
+    runner = _Runner(ledger, year, as_of, book, tuple(by_id), limit)
+
+    def read_ahead(ids: Iterable[str]) -> None:
+        for kind, fields in columns_read(by_id[rule_id].rule for rule_id in ids).items():
+            ledger.read_ahead(kind, *fields)
+
+    def run_batch(batch: Sequence[str]) -> dict[str, _Ran]:
+        read_ahead(batch)  # (the columns read ahead already are not read again)
+        return {rule_id: runner.run(by_id[rule_id]) for rule_id in batch}
+
+    batches = batches_of(selected)
+
+    def in_child() -> None:
+        ledger._after_fork()
+        # what any batch it may take reads, one pass over each kind (the first batch is the
+        # parent's: what it reads is read there, at the same time)
+        read_ahead(rule_id for batch in batches[1:] for rule_id in batch)
+
+    split = SplitRun(batches, run_batch, extra=lambda: runner.resolver.resolved, in_child=in_child)
+    done = split(workers_for(workers))
+    if done is None:  # (one process)
+        ran = run_batch(list(by_id))
+    else:
+        ran, resolved_elsewhere = done
+        for resolved in resolved_elsewhere:
+            runner.resolver.resolved.update(resolved)
 
     findings: list[Finding] = []
     occurrences: list[Occurrence] = []
     measures: list[Measure] = []
     failures: list[RuleFailure] = []
-    for registered in selected:
-        context.rule_id = registered.id
-        context.default_severity = registered.rule.severity
-        check = registered.rule.check
-        try:
-            outcomes = call_plugin(
-                _run_check, {"check": check, "context": context}, timeout=limit, key=id(check)
-            )
-        except PluginTimeout as exc:
-            failures.append(
-                RuleFailure(registered.id, registered.plugin, f"{exc}; its outcomes were discarded")
-            )
-            # The overrunning rule still holds the context: the next rules get their own, so
-            # that nothing it does later reaches this report.
-            resolver = _copy_resolver(resolver)
-            context = RuleContext(ledger, year, as_of, resolver)
-            context.rules_run = tuple(registered.id for registered in selected)
+    for rule_id in by_id:  # (in id order, whichever process ran them)
+        outcome = ran[rule_id]
+        if outcome.failure is not None:
+            failures.append(outcome.failure)
             continue
-        except Exception as exc:  # a broken rule is reported, the others still run
-            failures.append(RuleFailure(registered.id, registered.plugin, fault_of(exc)[1]))
-            continue
-        problem = _outcomes_problem(outcomes, registered.id)
-        if problem is not None:
-            failures.append(
-                RuleFailure(registered.id, registered.plugin, f"returned the wrong type: {problem}")
-            )
-            continue
-        assert isinstance(outcomes, list)
+        findings += outcome.findings
         # each rule's occurrences apart, sorted on their own: the rules run in id order, so
         # putting them one after the other gives the order of one sort by rule id first
-        own_occurrences: list[Occurrence] = []
-        for outcome in outcomes:
-            if isinstance(outcome, Occurrence):
-                own_occurrences.append(outcome)
-            elif isinstance(outcome, Finding):
-                findings.append(outcome)
-            else:
-                measures.append(outcome)
-        own_occurrences.sort(key=_OCCURRENCE_ORDER)
-        occurrences += own_occurrences
+        occurrences += outcome.occurrences
+        measures += outcome.measures
 
+    resolver = runner.resolver
+    context = runner.context
     kept, waived = _apply_waivers(findings, ledger.waivers, as_of, context.period)
     for registered in selected:
         for key in registered.rule.parameters:
@@ -471,6 +482,154 @@ def columns_read(rules: Iterable[Rule]) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(fields) for kind, fields in by_kind.items()}
 
 
+def batches_of(selected: Sequence[RegisteredRule]) -> list[list[str]]:
+    """The ids of ``selected`` in batches: the rules naming the same :attr:`Rule.batch`
+    together, each other rule alone; the largest batch first (the process that starts the
+    run keeps it: its outcomes need not be sent), then in order of their first rule."""
+    batches: dict[str, list[str]] = {}
+    for registered in selected:
+        batches.setdefault(registered.rule.batch or f"\0{registered.id}", []).append(registered.id)
+    return sorted(batches.values(), key=lambda ids: -len(ids))
+
+
+def workers_for(workers: int | None) -> int:
+    """How many processes a check uses: ``workers`` if given, else the setting
+    ``CADRECORE_WORKERS``, else 1; 0 means one per usable CPU."""
+    if workers is None:
+        setting = os.environ.get("CADRECORE_WORKERS", "").strip()
+        try:
+            workers = int(setting) if setting else 1
+        except ValueError:
+            raise CadrecoreError(
+                f"CADRECORE_WORKERS={setting!r}: expected a whole number of processes (0: one "
+                "per CPU) / 应为进程数（0 表示每个 CPU 一个）"
+            ) from None
+    if workers < 0:
+        raise CadrecoreError(f"workers={workers}: expected 0 (one per CPU) or more")
+    return usable_cpus() if workers == 0 else workers
+
+
+@dataclass(slots=True)
+class _Ran:
+    """What one rule gave: its findings, occurrences (sorted) and measures, or its failure.
+
+    Pickled (sent back by a forked process, :mod:`.split`) with its occurrences as columns,
+    their dates as day numbers: pickling them one by one costs about 15 us each (a date alone
+    costs 2), and a province's monthly meetings are three quarters of a million of them.
+    """
+
+    failure: RuleFailure | None = None
+    findings: list[Finding] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        occurrences = self.occurrences
+        columns = (
+            [o.rule_id for o in occurrences],
+            [o.subject.kind for o in occurrences],
+            [o.subject.id for o in occurrences],
+            [o.period for o in occurrences],
+            [0 if o.due is None else o.due.toordinal() for o in occurrences],
+            [o.status for o in occurrences],
+            [o.satisfied_by for o in occurrences],
+            [0 if o.done_on is None else o.done_on.toordinal() for o in occurrences],
+            [o.note for o in occurrences],
+        )
+        return (_unpickled_ran, (self.failure, self.findings, self.measures, columns))
+
+
+def _unpickled_ran(
+    failure: RuleFailure | None,
+    findings: list[Finding],
+    measures: list[Measure],
+    columns: tuple[list[Any], ...],
+) -> _Ran:
+    rule_ids, kinds, ids, periods, dues, statuses, satisfied_by, done_on, notes = columns
+    days: dict[int, date | None] = {0: None}
+    subjects: dict[tuple[str, str], Subject] = {}
+
+    def day(number: int) -> date | None:
+        found = days.get(number, days)
+        if found is days:
+            found = days[number] = date.fromordinal(number)
+        return found  # type: ignore[return-value]
+
+    def subject(kind: str, subject_id: str) -> Subject:
+        found = subjects.get((kind, subject_id))
+        if found is None:
+            found = subjects[(kind, subject_id)] = Subject(kind, subject_id)
+        return found
+
+    occurrences = list(
+        map(
+            Occurrence,
+            rule_ids,
+            map(subject, kinds, ids),
+            periods,
+            map(day, dues),
+            statuses,
+            satisfied_by,
+            map(day, done_on),
+            notes,
+        )
+    )
+    return _Ran(failure, findings, occurrences, measures)
+
+
+class _Runner:
+    """Runs rules one after the other, in one process, on one ledger and date."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        year: int,
+        as_of: date,
+        book: RuleBook,
+        rules_run: tuple[str, ...],
+        limit: float | None,
+    ) -> None:
+        self.ledger = ledger
+        self.year = year
+        self.as_of = as_of
+        self.rules_run = rules_run
+        self.limit = limit
+        self.resolver = ParameterResolver(book.parameters, ledger, as_of)
+        self.context = self._context()
+
+    def _context(self) -> RuleContext:
+        context = RuleContext(self.ledger, self.year, self.as_of, self.resolver)
+        context.rules_run = self.rules_run
+        return context
+
+    def run(self, registered: RegisteredRule) -> _Ran:
+        context = self.context
+        context.rule_id = registered.id
+        context.default_severity = registered.rule.severity
+        check = registered.rule.check
+        try:
+            outcomes = call_plugin(
+                _run_check, {"check": check, "context": context}, timeout=self.limit, key=id(check)
+            )
+        except PluginTimeout as exc:
+            # The overrunning rule still holds the context: the next rules get their own, so
+            # that nothing it does later reaches this report.
+            self.resolver = _copy_resolver(self.resolver)
+            self.context = self._context()
+            return _Ran(
+                RuleFailure(registered.id, registered.plugin, f"{exc}; its outcomes were discarded")
+            )
+        except Exception as exc:  # a broken rule is reported, the others still run
+            return _Ran(RuleFailure(registered.id, registered.plugin, fault_of(exc)[1]))
+        ran = _sorted_out(outcomes, registered.id)
+        if isinstance(ran, str):
+            return _Ran(
+                RuleFailure(registered.id, registered.plugin, f"returned the wrong type: {ran}")
+            )
+        ran.occurrences.sort(key=_OCCURRENCE_ORDER)
+        return ran
+
+
 #: How a rule's occurrences are ordered in the report (after the rule's id).
 _OCCURRENCE_ORDER = attrgetter("subject.kind", "subject.id", "period")
 
@@ -483,33 +642,61 @@ def _run_check(check: Callable[[RuleContext], Iterable[Outcome]], context: RuleC
     return list(outcomes)
 
 
-def _outcomes_problem(outcomes: object, rule_id: str) -> str | None:
-    """What is wrong with what a rule produced, or None: every outcome must be a Finding,
-    Occurrence or Measure of this rule, with fields the report can sort and draw."""
+def _sorted_out(outcomes: object, rule_id: str) -> _Ran | str:
+    """What a rule produced, sorted out into findings, occurrences and measures; or what is
+    wrong with it: every outcome must be a Finding, Occurrence or Measure of this rule, with
+    fields the report can sort and draw.
+
+    A province's check makes about two million occurrences: they are picked out and tested in
+    C (by type, then by rule id and subject type, as sets); the others one by one."""
     if not isinstance(outcomes, list):
         return f"{type(outcomes).__name__}, expected an iterable of Finding, Occurrence or Measure"
-    for outcome in outcomes:
-        # the usual case, tested at the cost of a few lookups (a province has millions)
-        if (
-            type(outcome) is Occurrence
-            and outcome.rule_id == rule_id
-            and type(outcome.subject) is Subject
-        ):
-            continue
-        if not isinstance(outcome, Finding | Occurrence | Measure):
-            return (
-                f"yielded {type(outcome).__name__}, expected Finding, Occurrence or Measure "
-                "(TypeError)"
-            )
-        kind = type(outcome).__name__
-        if outcome.rule_id != rule_id:
-            return f"yielded a {kind} of rule {outcome.rule_id!r} (use ctx.finding and the like)"
-        if not isinstance(outcome.subject, Subject):
-            return f"yielded a {kind} whose subject is {type(outcome.subject).__name__}"
-        if isinstance(outcome, Finding) and not (
-            isinstance(outcome.severity, Severity) and isinstance(outcome.message, Text)
-        ):
-            return "yielded a Finding whose severity is not a Severity or message not a Text"
+    is_occurrence = list(map(is_, map(type, outcomes), repeat(Occurrence)))
+    ran = _Ran()
+    if all(is_occurrence):
+        ran.occurrences = outcomes
+    else:
+        ran.occurrences = list(compress(outcomes, is_occurrence))
+        for outcome in compress(outcomes, map(not_, is_occurrence)):
+            if not isinstance(outcome, Finding | Occurrence | Measure):
+                return (
+                    f"yielded {type(outcome).__name__}, expected Finding, Occurrence or Measure "
+                    "(TypeError)"
+                )
+            problem = _outcome_problem(outcome, rule_id)
+            if problem is not None:
+                return problem
+            if isinstance(outcome, Finding):
+                ran.findings.append(outcome)
+            elif isinstance(outcome, Measure):
+                ran.measures.append(outcome)
+            else:  # (of a subclass of Occurrence)
+                ran.occurrences.append(outcome)
+    occurrences = ran.occurrences
+    if not set(map(_RULE_ID, occurrences)) <= {rule_id}:
+        wrong = next(o for o in occurrences if o.rule_id != rule_id)
+        return _outcome_problem(wrong, rule_id) or "?"
+    if not all(issubclass(t, Subject) for t in set(map(type, map(_SUBJECT, occurrences)))):
+        wrong = next(o for o in occurrences if not isinstance(o.subject, Subject))
+        return _outcome_problem(wrong, rule_id) or "?"
+    return ran
+
+
+_RULE_ID = attrgetter("rule_id")
+_SUBJECT = attrgetter("subject")
+
+
+def _outcome_problem(outcome: Finding | Occurrence | Measure, rule_id: str) -> str | None:
+    """What is wrong with one outcome of the rule ``rule_id``, or None."""
+    kind = type(outcome).__name__
+    if outcome.rule_id != rule_id:
+        return f"yielded a {kind} of rule {outcome.rule_id!r} (use ctx.finding and the like)"
+    if not isinstance(outcome.subject, Subject):
+        return f"yielded a {kind} whose subject is {type(outcome.subject).__name__}"
+    if isinstance(outcome, Finding) and not (
+        isinstance(outcome.severity, Severity) and isinstance(outcome.message, Text)
+    ):
+        return "yielded a Finding whose severity is not a Severity or message not a Text"
     return None
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from enum import IntEnum
+from operator import attrgetter
 from typing import Any
 
 from ..i18n import Lang, Text
@@ -56,6 +57,9 @@ class Subject:
     kind: str
     id: str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Subject, (self.kind, self.id))  # (see Occurrence.__reduce__)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -76,6 +80,9 @@ class Finding:
     fix: Text | None = None
     evidence: tuple[str, ...] = ()
     waived_by: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Finding, _field_values(self))  # (see Occurrence.__reduce__)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -132,6 +139,13 @@ class Occurrence:
         _SET_DONE_ON(self, done_on)
         _SET_NOTE(self, note)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as a call with the fields: a slotted dataclass's own pickling goes through
+        # __getstate__ and __setstate__ written in Python, about 10x slower (23 against 2 s
+        # for a province's 770,000 committee months), and a check shared out among processes
+        # sends its outcomes back pickled.
+        return (Occurrence, _field_values(self))
+
     @property
     def satisfied(self) -> bool:
         return self.status in ("done", "late")
@@ -160,9 +174,17 @@ class Measure:
     denominator: int
     label: Text | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Measure, _field_values(self))  # (see Occurrence.__reduce__)
+
     @property
     def ratio(self) -> float | None:
         return None if self.denominator == 0 else self.numerator / self.denominator
+
+
+def _field_values(outcome: Any) -> tuple[Any, ...]:
+    """The values of a slotted dataclass's fields, in order (to pickle it as a call)."""
+    return tuple(getter(outcome) for getter in _GETTERS[type(outcome)])
 
 
 @dataclass(frozen=True)
@@ -307,3 +329,8 @@ def _occurrence_dict(o: Occurrence, lang: Lang) -> dict[str, Any]:
         "done_on": o.done_on.isoformat() if o.done_on else None,
         "note": o.note(lang) if o.note else None,
     }
+
+
+_GETTERS: dict[type, tuple[Any, ...]] = {
+    cls: tuple(attrgetter(f.name) for f in fields(cls)) for cls in (Finding, Occurrence, Measure)
+}

@@ -200,6 +200,10 @@ ACTIVITY_FIELDS = ("activity_kind", "id", "date", "branch_id", "attendee_ids", "
 """The columns of the activities that the rules of organizational life read: one read for all
 of them (a second read of other columns would cost as much again at scale)."""
 
+ACTIVITIES_BATCH = "builtin:activities_judged"
+"""The :attr:`~cadrecore.rules.Rule.batch` of the rules that read :func:`activities_judged` (the
+rules of organizational life and ``data.attendance``): in one process, they share one read."""
+
 # where each of ACTIVITY_FIELDS is in an ActivityRow
 KIND: Final = 0
 ID: Final = 1

@@ -11,7 +11,14 @@ from operator import itemgetter, not_
 from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity, Subject
-from ._common import ATTENDEES, CADRE_FACTS_READS, activities_judged, cadre_facts, cadre_names
+from ._common import (
+    ACTIVITIES_BATCH,
+    ATTENDEES,
+    CADRE_FACTS_READS,
+    activities_judged,
+    cadre_facts,
+    cadre_names,
+)
 
 
 def _age(born: date, day: date) -> int:
@@ -173,5 +180,6 @@ RULES = (
         title=Text("出席记录合理", "attendance records plausible"),
         check=check_attendance,
         topic="data quality",
+        batch=ACTIVITIES_BATCH,
     ),
 )

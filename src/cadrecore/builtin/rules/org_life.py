@@ -31,6 +31,7 @@ from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Occurrence, Severity, Subject
 from ._common import (
+    ACTIVITIES_BATCH,
     ATTENDEES,
     BRANCH_MEMBERS_READS,
     DATE,
@@ -447,6 +448,7 @@ RULES = tuple(
             *(f"branches.{name}" for name in BRANCH_COLUMNS),
             *(BRANCH_MEMBERS_READS if ob.quorum == "members" else ()),
         ),
+        batch=ACTIVITIES_BATCH,
     )
     for ob in OBLIGATIONS
 )
