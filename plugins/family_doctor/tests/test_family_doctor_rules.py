@@ -433,3 +433,11 @@ def test_the_rules_never_raise(
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
     assert plugin.report_sections(ledger, report, "zh") is not None
+
+
+@given(born=st.dates(), day=st.dates(), years=st.integers(min_value=-20, max_value=150))
+def test_born_by_says_who_is_of_age_as_age_on_does(born: date, day: date, years: int) -> None:
+    from cadrecore_family_doctor.rules import age_on, born_by
+
+    cutoff = born_by(day, years)
+    assert (cutoff is not None and born <= cutoff) == (age_on(born, day) >= years)

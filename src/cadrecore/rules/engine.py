@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
 from operator import attrgetter, is_, not_
-from typing import Any
+from typing import Any, TypeVar
 
 import pluggy
 
@@ -165,6 +165,19 @@ class RuleBook:
                     )
 
 
+_SHARED = "_rule_facts"
+T = TypeVar("T")
+
+
+def shared_with_ledger(ledger: Ledger, name: str, build: Callable[[Ledger], T]) -> T:
+    """``build(ledger)``, worked out once per ledger under ``name`` (see
+    :meth:`RuleContext.shared`)."""
+    cache: dict[str, Any] = ledger.__dict__.setdefault(_SHARED, {})
+    if name not in cache:
+        cache[name] = build(ledger)
+    return cache[name]  # type: ignore[no-any-return]
+
+
 class RuleContext:
     """What a rule sees: the ledger, the year and date judged, and the parameters then in force.
 
@@ -192,6 +205,14 @@ class RuleContext:
     @property
     def registry(self) -> Any:
         return self.ledger.registry
+
+    def shared(self, name: str, build: Callable[[Ledger], T]) -> T:
+        """``build(self.ledger)``, worked out once per ledger under ``name`` and kept with the
+        ledger for the rules that run after this one (an index that two of a plugin's rules
+        use). Name it after the plugin (``"art_academy:enrolments"``), and give the rules that
+        share it the same :attr:`Rule.batch`, so that a check shared out among processes builds
+        it once. The rules that use what ``build`` gives must not change it."""
+        return shared_with_ledger(self.ledger, name, build)
 
     def param(self, key: str, unit_id: str | None = None) -> Any:
         """The value of parameter ``key`` on ``as_of`` (for ``unit_id`` and the units above)."""

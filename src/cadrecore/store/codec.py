@@ -17,13 +17,14 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import Text
 from ..io.fields import FieldShape, field_shapes
+from ..models.construct import construct_by_attributes as _construct_by_attributes
+from ..models.construct import constructor as _constructor
 from ..registry import Registry
 
 
@@ -246,17 +247,6 @@ def _row_to_json(shape: FieldShape) -> Callable[[Any], Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _construct_by_attributes(model: type[BaseModel], values: dict[str, Any]) -> Any:
-    """What ``model_construct`` does for a model without private attributes or extras, without
-    its per-call bookkeeping (it costs more than ``model_validate`` itself in pydantic 2.x)."""
-    record = model.__new__(model)
-    object.__setattr__(record, "__dict__", values)
-    object.__setattr__(record, "__pydantic_fields_set__", set(values))
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
-    return record
-
-
 def _compiled_decoder(
     model: type[BaseModel],
     plan: tuple[tuple[str, int, Callable[[Any], Any] | None, Callable[[Any], Any]], ...],
@@ -308,29 +298,3 @@ def _compiled_decoder(
 
 class _Missing(Exception):
     """A required value is None (the careful decoder says which)."""
-
-
-def _construct_public(model: type[BaseModel], values: dict[str, Any]) -> Any:
-    return model.model_construct(**values)
-
-
-@cache
-def _constructor(model: type[BaseModel]) -> Callable[[type[BaseModel], dict[str, Any]], Any]:
-    """The fast constructor if it builds exactly what ``model_construct`` builds, else that."""
-    if model.__private_attributes__ or model.model_config.get("extra") == "allow":
-        return _construct_public
-    probe = {name: None for name in model.model_fields}
-    fast = _construct_by_attributes(model, dict(probe))
-    public = model.model_construct(**probe)
-    same = (
-        fast.__dict__ == public.__dict__
-        and fast.__pydantic_fields_set__ == public.__pydantic_fields_set__
-        and fast.__pydantic_extra__ == public.__pydantic_extra__
-        and fast.__pydantic_private__ == public.__pydantic_private__
-        and fast == public
-    )
-    return _construct_by_attributes if same else _construct_public
-
-
-def _construct(model: type[BaseModel], values: dict[str, Any]) -> Any:
-    return _constructor(model)(model, values)

@@ -58,12 +58,26 @@ def enrolments(ledger: Ledger) -> list[tuple[ServiceRecord, EnrolmentDetails]]:
     ]
 
 
+def enrolments_of(ctx: RuleContext) -> list[tuple[ServiceRecord, EnrolmentDetails]]:
+    """:func:`enrolments`, parsed once per ledger for the rules that ask (they share the batch
+    :data:`ENROLMENTS`)."""
+    return ctx.shared(ENROLMENTS, enrolments)
+
+
+ENROLMENTS = "art_academy:enrolments"
+"""The rules' :attr:`~cadrecore.rules.Rule.batch`, and the name of the enrolments they share."""
+
+
 def classes_of_year(
-    ledger: Ledger, year: int, as_of: date
+    ledger: Ledger,
+    year: int,
+    as_of: date,
+    enrolled: list[tuple[ServiceRecord, EnrolmentDetails]] | None = None,
 ) -> dict[ClassTerm, list[tuple[ServiceRecord, EnrolmentDetails]]]:
-    """The students holding a seat, by class, in the terms of ``year``, as known on ``as_of``."""
+    """The students holding a seat, by class, in the terms of ``year``, as known on ``as_of``
+    (of ``enrolled``, if given: the ledger's :func:`enrolments` already parsed)."""
     groups: dict[ClassTerm, list[tuple[ServiceRecord, EnrolmentDetails]]] = defaultdict(list)
-    for record, details in enrolments(ledger):
+    for record, details in enrolled if enrolled is not None else enrolments(ledger):
         if term_year(details.term) != year or record.requested > as_of:
             continue
         if record.state in ENROLLED:
@@ -111,7 +125,9 @@ def exhibitions_held(ledger: Ledger, year: int, as_of: date) -> dict[str, list[E
 
 
 def check_capacity(ctx: RuleContext) -> Iterator[Outcome]:
-    for key, students in classes_of_year(ctx.ledger, ctx.year, ctx.as_of).items():
+    for key, students in classes_of_year(
+        ctx.ledger, ctx.year, ctx.as_of, enrolments_of(ctx)
+    ).items():
         capacities = sorted({details.capacity for _, details in students})
         capacity = capacities[0]
         count = len(students)
@@ -161,7 +177,7 @@ def check_capacity(ctx: RuleContext) -> Iterator[Outcome]:
 
 def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for record, details in enrolments(ctx.ledger):
+    for record, details in enrolments_of(ctx):
         if record.state not in FINISHED or record.delivered is None:
             continue
         if record.delivered > ctx.as_of or record.delivered.year != ctx.year:
@@ -209,7 +225,7 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
 def check_exhibitions(ctx: RuleContext) -> Iterator[Outcome]:
     providers = {
         record.provider_unit_id
-        for record, details in enrolments(ctx.ledger)
+        for record, details in enrolments_of(ctx)
         if term_year(details.term) == ctx.year
         and record.requested <= ctx.as_of
         and record.state not in STOPPED
@@ -262,6 +278,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         cites=CITES,
         topic="services",
+        batch=ENROLMENTS,
         description=Text(
             "同一学期同一班级已录取（受理、安排、结业、评价）的学员人数不超过报名记录的班额",
             "students holding a seat (accepted, scheduled, finished, rated) in a class and term "
@@ -276,6 +293,7 @@ RULES: tuple[Rule, ...] = (
         cites=CITES,
         parameters=(MIN_ATTENDANCE_SHARE,),
         topic="services",
+        batch=ENROLMENTS,
     ),
     Rule(
         key="exhibitions.yearly",
@@ -285,6 +303,7 @@ RULES: tuple[Rule, ...] = (
         cites=CITES,
         parameters=(EXHIBITIONS_PER_YEAR,),
         topic="services",
+        batch=ENROLMENTS,
     ),
 )
 

@@ -92,14 +92,32 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def born_by(day: date, years: int) -> date | None:
+    """The last birth date of one at least ``years`` old on ``day`` (:func:`age_on`): a cadre
+    is that old exactly when born on or before it. None when nobody can be (the year would be
+    before year 1)."""
+    year = day.year - years
+    if year < 1:
+        return None
+    if year > 9999:
+        return date.max
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February, in a year without one
+        return date(year, 2, 28)
+
+
 def coverage(ledger: Ledger, day: date, min_age_of: dict[str, int]) -> list[CountyCoverage]:
     """Coverage on ``day`` in each county with cadres of the age ``min_age_of`` gives it.
 
     A county is *in the programme* once any of its cadres has a contract record: the care
     action may start in one county (忻府区) before it reaches the others.
+
+    A province's million cadres are gone through once, as columns: a cadre's age is a
+    comparison of birth dates (:func:`born_by`), not a computation each.
     """
-    cadres = ledger.columns("cadres", *CADRE_COLUMNS)
-    county_of = {cadre_id: county_id for cadre_id, county_id, _, _ in cadres}
+    ids, counties, births, deaths = ledger.column_values("cadres", *CADRE_COLUMNS)
+    county_of = dict(zip(ids, counties, strict=True))
     covered: set[str] = set()
     refused: set[str] = set()
     programme: set[str] = set()
@@ -111,10 +129,11 @@ def coverage(ledger: Ledger, day: date, min_age_of: dict[str, int]) -> list[Coun
             covered.add(record.cadre_id)
         elif record.state in REFUSED:
             refused.add(record.cadre_id)
+    cutoff_of = {county_id: born_by(day, least) for county_id, least in min_age_of.items()}
     aged: dict[str, list[str]] = defaultdict(list)
-    for cadre_id, county_id, born, deceased in cadres:
-        least = min_age_of.get(county_id)
-        if least is not None and alive_on(deceased, day) and age_on(born, day) >= least:
+    for cadre_id, county_id, born, deceased in zip(ids, counties, births, deaths, strict=True):
+        cutoff = cutoff_of.get(county_id)
+        if cutoff is not None and born <= cutoff and (deceased is None or day < deceased):
             aged[county_id].append(cadre_id)
     return [
         CountyCoverage(

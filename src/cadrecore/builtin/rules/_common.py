@@ -12,7 +12,7 @@ from typing import Any, Final, TypeVar
 
 from ...ledger import Ledger
 from ...models import Branch, Cadre, PartyStatus
-from ...rules.engine import RuleContext
+from ...rules.engine import RuleContext, shared_with_ledger
 
 T = TypeVar("T")
 
@@ -36,16 +36,11 @@ def branch_exists_on(branch: Branch, day: date) -> bool:
 # Each is worked out once per ledger and shared by the rules that ask for it.
 # ---------------------------------------------------------------------------------------------
 
-_FACTS = "_rule_facts"
-
 
 def shared(ledger: Ledger, name: str, build: Callable[[Ledger], T]) -> T:
     """``build(ledger)``, worked out once per ledger under ``name`` (rules run one after the
-    other on the same ledger, and several need the same index)."""
-    cache: dict[str, Any] = ledger.__dict__.setdefault(_FACTS, {})
-    if name not in cache:
-        cache[name] = build(ledger)
-    return cache[name]  # type: ignore[no-any-return]
+    other on the same ledger, and several need the same index): :meth:`RuleContext.shared`."""
+    return shared_with_ledger(ledger, name, build)
 
 
 @dataclass(frozen=True, slots=True)

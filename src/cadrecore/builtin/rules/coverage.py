@@ -41,14 +41,20 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
         if formed_on is None or formed_on <= day
     }
     died = cadre_facts(ledger).deceased
-    covering: dict[str, str] = {}
-    for cadre_id, branch_id, since, until in ledger.columns(
+    cadre_ids, branch_ids, sinces, untils = ledger.column_values(
         "memberships", "cadre_id", "branch_id", "since", "until"
-    ):
-        if (since is None or since <= day) and (until is None or day < until):
-            branch_type = formed.get(branch_id)
-            if branch_type is not None and ((death := died.get(cadre_id)) is None or day < death):
-                covering[cadre_id] = branch_type
+    )
+    # the memberships holding on the day (each distinct date compared once; the rest in C)
+    joined = {since: since is None or since <= day for since in set(sinces)}
+    not_left = {until: until is None or day < until for until in set(untils)}
+    holding = list(map(and_, map(joined.__getitem__, sinces), map(not_left.__getitem__, untils)))
+    # the type of each one's branch, if formed by then; a cadre's later membership wins
+    types = list(map(formed.get, compress(branch_ids, holding)))
+    in_formed = map(is_not, types, repeat(None))
+    covering = dict(compress(zip(compress(cadre_ids, holding), types, strict=True), in_formed))
+    for cadre_id in died.keys() & covering.keys():  # (dead by the day: covered by none)
+        if not day < died[cadre_id]:
+            del covering[cadre_id]
     return covering
 
 

@@ -11,6 +11,7 @@ from ...calendar import add_working_days
 from ...i18n import Text
 from ...ledger import Ledger
 from ...models import Cadre, ServiceEvent, ServiceRecord
+from ...models.construct import construct
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ...services import Deadline
@@ -103,7 +104,9 @@ def _cadres(ledger: Ledger, ids: set[str]) -> dict[str, Cadre]:
     ledger opened on a store, ``ledger.cadre(id)`` is a query each)."""
     fields = tuple(Cadre.model_fields)
     rows = ledger.columns("cadres", *fields, where={"id": ids})
-    built = (Cadre.model_construct(**dict(zip(fields, row, strict=True))) for row in rows)
+    # (values as the store decodes them: built as a load builds a record, without pydantic's
+    # model_construct, which costs about 50 us a record)
+    built = (construct(Cadre, dict(zip(fields, row, strict=True))) for row in rows)
     return {cadre.id: cadre for cadre in built}
 
 
