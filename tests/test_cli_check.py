@@ -120,3 +120,36 @@ def test_rules_lists_every_rule_with_dated_parameters() -> None:
     assert "builtin::branch.term" in term["used_by"]
     text = runner.invoke(app, ["rules"])
     assert text.exit_code == 0 and "branch.min_full_members = 3" in text.output
+
+
+def test_workers_share_the_rules_out_and_change_nothing(
+    failing_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CADRECORE_WORKERS", raising=False)
+    outputs = []
+    for workers in ([], ["--workers", "1"], ["--workers", "2"]):
+        result = runner.invoke(
+            app, ["check", str(failing_folder), "--year", "2022", "--format", "json", *workers]
+        )
+        assert result.exit_code == 1, result.output
+        outputs.append(json.loads(result.output))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0]["findings"]
+    refused = runner.invoke(
+        app, ["check", str(failing_folder), "--year", "2022", "--workers", "-1"]
+    )
+    assert refused.exit_code == 2
+    monkeypatch.setenv("CADRECORE_WORKERS", "lots")  # a broken setting is named, not a traceback
+    broken = runner.invoke(app, ["check", str(failing_folder), "--year", "2022"])
+    assert broken.exit_code == 2
+    assert "CADRECORE_WORKERS='lots'" in broken.output
+
+
+def test_the_command_uses_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cadrecore.cli_report import workers_of
+
+    monkeypatch.delenv("CADRECORE_WORKERS", raising=False)
+    assert workers_of(None) == 0  # one per CPU
+    assert workers_of(3) == 3
+    monkeypatch.setenv("CADRECORE_WORKERS", "1")
+    assert workers_of(None) is None  # the setting decides

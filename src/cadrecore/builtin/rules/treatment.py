@@ -37,8 +37,10 @@ def check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
     ledger = ctx.ledger
     day = min(ctx.as_of, ctx.period.end)
     standards_by_item: dict[str, list[TreatmentStandard]] = {}
+    standards_by_id: dict[str, TreatmentStandard] = {}
     for std in ledger.treatment_standards:
         standards_by_item.setdefault(std.treatment_item, []).append(std)
+        standards_by_id[std.id] = std
     grants = ledger.columns(
         "treatment_grants",
         "id",
@@ -76,7 +78,7 @@ def check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
             found = judged[key] = (applicable, best)
         applicable, best = found
         subject = ("treatment_grants", grant_id)
-        granted = ledger.get("treatment_standards", standard_id)
+        granted = standards_by_id.get(standard_id) or ledger.get("treatment_standards", standard_id)
         if granted not in applicable:
             yield ctx.finding(
                 subject,
