@@ -3,11 +3,13 @@
 A check is CPU-bound Python: one process uses one core. With ``workers=N`` the selected rules,
 in batches (:attr:`~cadrecore.rules.Rule.batch`), are shared out among this process and
 ``N - 1`` forked copies of it. A forked copy starts with everything this process holds (the
-opened ledger, the columns read ahead, the plugins loaded), so nothing is read or loaded twice
-that was read before the fork; each copy takes the next batch not yet taken as it becomes free
-(a pipe of batch numbers, read a number at a time, serves as the queue), and when none are
-left sends what its rules gave back, pickled, and ends. This process runs the first batch
-itself (the largest: its outcomes need not be sent) and then takes batches like the others.
+opened ledger, the plugins loaded), so nothing is read or loaded twice that was read before the
+fork. Each copy goes through the batches in order and runs each one no process has claimed yet
+(a byte per batch in memory the processes share, claimed under a lock); when none are left it
+sends what its rules gave back, pickled, and ends. This process runs the first batch itself (the
+largest: its outcomes need not be sent), then claims the batches it can run without reading
+more (``takes``: a batch whose columns only a copy has read would cost this process a read of
+its own, more than letting the copy run it), and waits for the copies.
 
 The outcome does not depend on how the batches fell: every rule is a pure function of the
 ledger and date, and the report is put together in rule order, as one process running them one
@@ -24,13 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
 import os
 import pickle
 import signal
-import struct
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..plugins import alone_for_fork
@@ -39,10 +41,6 @@ _log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 E = TypeVar("E")
-
-_TOKEN = struct.Struct("<I")
-#: A pipe holds 64 KiB before a writer waits: the batch numbers are all written before the fork.
-_MOST_BATCHES = 60_000 // _TOKEN.size
 
 
 def can_fork() -> bool:
@@ -65,7 +63,8 @@ class SplitRun(Generic[R, E]):
     ``run(batch)`` runs a batch where it is called and gives its results by rule id; ``extra()``
     what else a forked copy sends back once its batches are done (the parameters it resolved);
     ``in_child()`` is called first thing in a forked copy (to let go of the parent's database
-    connections).
+    connections); ``takes(batch)`` says whether this process, its first batch done, runs a
+    batch no copy has claimed yet (default: yes).
     """
 
     def __init__(
@@ -75,26 +74,28 @@ class SplitRun(Generic[R, E]):
         *,
         extra: Callable[[], E],
         in_child: Callable[[], None],
+        takes: Callable[[Sequence[str]], bool] = lambda batch: True,
     ) -> None:
         self.batches = batches
         self.run = run
         self.extra = extra
         self.in_child = in_child
+        self.takes = takes
 
     def __call__(self, workers: int) -> tuple[dict[str, R], list[E]] | None:
         """The results of every batch and the extras of the copies that sent theirs; None when
         no process could be forked (then nothing has run)."""
         copies = min(workers, len(self.batches)) - 1
-        if copies < 1 or len(self.batches) > _MOST_BATCHES or not can_fork():
+        if copies < 1 or not can_fork():
             return None
         if not alone_for_fork():
             _log.info("not forking: this process runs other threads; one process checks")
             return None
-        tokens_r, tokens_w = os.pipe()
         try:
-            os.write(tokens_w, b"".join(_TOKEN.pack(n) for n in range(1, len(self.batches))))
-        finally:
-            os.close(tokens_w)
+            claims = _Claims(len(self.batches))
+        except OSError as exc:  # (no shared memory or semaphores here)
+            _log.info("not forking: %s; one process checks", exc)
+            return None
         children: list[tuple[int, int]] = []  # (pid, the read end of its results pipe)
         try:
             for _ in range(copies):
@@ -106,12 +107,13 @@ class SplitRun(Generic[R, E]):
                     os.close(results_r)
                     for _, other in children:
                         os.close(other)
-                    self._serve(tokens_r, results_w)
+                    self._serve(claims, results_w)
                 os.close(results_w)
                 children.append((pid, results_r))
             results = self._run(0)
-            for n in _taken(tokens_r):
-                results.update(self._run(n))
+            for n in range(1, len(self.batches)):
+                if self.takes(self.batches[n]) and claims.claim(n):
+                    results.update(self._run(n))
             extras: list[E] = []
             for pid, results_r in children:
                 sent = _received(pid, results_r)
@@ -121,10 +123,10 @@ class SplitRun(Generic[R, E]):
                     extras.append(their_extra)
             children = []
         finally:
-            os.close(tokens_r)
             for pid, results_r in children:  # (interrupted: the copies are not left running)
                 os.close(results_r)
                 _end(pid)
+            claims.close()
         for batch in self.batches:  # what copies that failed did not send: run here
             if not results.keys() >= set(batch):
                 results.update(self.run(batch))
@@ -143,15 +145,17 @@ class SplitRun(Generic[R, E]):
             )
         return results
 
-    def _serve(self, tokens_r: int, results_w: int) -> None:  # pragma: no cover (in the copy)
-        """A forked copy's life: take batches until none are left, send the results, end
-        (without returning into the caller's code, and without running its exit handlers)."""
+    def _serve(self, claims: _Claims, results_w: int) -> None:  # pragma: no cover (in the copy)
+        """A forked copy's life: run the batches not yet claimed, in order, send the results,
+        end (without returning into the caller's code, and without running its exit handlers).
+        """
         status = 1
         try:
             self.in_child()
             results: dict[str, R] = {}
-            for n in _taken(tokens_r):
-                results.update(self._run(n))
+            for n in range(1, len(self.batches)):
+                if claims.claim(n):
+                    results.update(self._run(n))
             payload = pickle.dumps((results, self.extra()), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(results_w, "wb") as out:
                 out.write(payload)
@@ -162,15 +166,27 @@ class SplitRun(Generic[R, E]):
             os._exit(status)
 
 
-def _taken(tokens_r: int) -> Iterator[int]:
-    """The batch numbers this process takes from the shared pipe, one at a time, until none
-    are left (all were written before the fork, a whole number each: a read of one number
-    gets one whole number, or nothing when the pipe is empty)."""
-    while True:
-        data = os.read(tokens_r, _TOKEN.size)
-        if not data:
-            return
-        yield _TOKEN.unpack(data)[0]
+class _Claims:
+    """Which batches a process has claimed: a byte each in memory shared across the fork, set
+    under a lock shared the same way, so that each batch is claimed once."""
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        self._taken = mmap.mmap(-1, max(count, 1))
+        self._taken[0] = 1  # (the first batch is the calling process's)
+        self._lock = multiprocessing.get_context("fork").Lock()
+
+    def claim(self, n: int) -> bool:
+        """Claim batch ``n``: True if this process claimed it, False if another had."""
+        with self._lock:
+            if self._taken[n]:
+                return False
+            self._taken[n] = 1
+            return True
+
+    def close(self) -> None:
+        self._taken.close()
 
 
 def _received(pid: int, results_r: int) -> tuple[dict[str, Any], Any] | None:

@@ -112,18 +112,26 @@ class Codec:
         columns: tuple[str, ...],
         registry: Registry,
         column_converters: Mapping[str, Callable[[Any], Any]] | None = None,
+        *,
+        interned: bool = True,
     ) -> Callable[[Sequence[Any]], Any]:
         """A function from a row (a sequence in the order of ``columns``) to its record.
 
         Built once per query, so that each row costs only its fields' conversions.
         ``column_converters`` turn a driver's raw value (not None) of a column into the value
         SQLAlchemy would have given (a date from SQLite's text, say), for rows read with a bare
-        cursor.
+        cursor. ``interned``: ids and keys as shared strings (a whole ledger's memory); without
+        it, as read (a kind read for one check: interning costs more than it saves).
         """
         position = {name: i for i, name in enumerate(columns)}
         raw = column_converters or {}
         plan = tuple(
-            (shape.name, position[shape.name], raw.get(shape.name), _from_column(shape, registry))
+            (
+                shape.name,
+                position[shape.name],
+                raw.get(shape.name),
+                _from_column(shape, registry, interned=interned),
+            )
             for shape in self.shapes
         )
         model = self.model
@@ -175,17 +183,20 @@ def _text_of(exc: Exception, value: Any) -> Text:
     return Text(f"无效取值 {value!r}", f"{value!r} is not a valid value")
 
 
-def _from_column(shape: FieldShape, registry: Registry) -> Callable[[Any], Any]:
-    """How a stored value (not None) becomes the field's value (``_same``: as it is)."""
+def _from_column(
+    shape: FieldShape, registry: Registry, *, interned: bool = True
+) -> Callable[[Any], Any]:
+    """How a stored value (not None) becomes the field's value (``_same``: as it is); ids and
+    keys interned if ``interned``."""
     kind = shape.shape
     convert: Callable[[Any], Any] = _same
     if kind == "enum":
         assert shape.enum is not None
         convert = shape.enum._value2member_map_.__getitem__
     elif kind == "list" and shape.str_items:
-        convert = _interned_tuple
+        convert = _interned_tuple if interned else tuple
     elif kind == "str" and _is_key(shape):
-        convert = sys.intern
+        convert = sys.intern if interned else _same
     elif kind in ("list", "json"):
         context = {"registry": registry}
         validate = shape.adapter.validate_python

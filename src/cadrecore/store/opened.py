@@ -135,8 +135,9 @@ class StoreLedger(Ledger):
             opening.check_unchanged(conn)
             from .store import CODECS
 
+            # (ids as read, not interned: a kind read for a check, which interning would slow)
             records = store._decode_all(
-                conn, query, CODECS[kind], self.registry, False, kind, problems
+                conn, query, CODECS[kind], self.registry, False, kind, problems, interned=False
             )
         if problems:
             raise LedgerError(problems, source=store.url)
@@ -243,6 +244,13 @@ class StoreLedger(Ledger):
                 )
             columns.update(zip(missing, read, strict=True))
         return columns
+
+    def _holds(self, kind: str, fields: tuple[str, ...]) -> bool:
+        """Whether the kind was read whole, or these columns of it read ahead."""
+        if kind in self.__dict__:
+            return True
+        held = self.__dict__.get("_held_columns", {}).get((kind, ()), {})
+        return all(name in held for name in fields)
 
     def _after_fork(self) -> None:
         """In a forked process: the parent's database connections are its own (two processes

@@ -524,10 +524,13 @@ class Store:
         kind: str,
         problems: list[Problem],
         versions: dict[str, int] | None = None,
+        *,
+        interned: bool = True,
     ) -> list[Any]:
         """The records ``query`` selects, and (into ``versions``, if given) each row's version
         by its key: the same strings as the records' interned ids, so the save check's
-        bookkeeping costs a dict entry a record, not another copy of every id."""
+        bookkeeping costs a dict entry a record, not another copy of every id. ``interned``
+        (see :meth:`Codec.decoder`): false for a kind an opened ledger reads for a check."""
         if validate:
             rows = conn.execute(query).mappings()
             found = []
@@ -543,7 +546,10 @@ class Store:
         with RawRows(conn, query) as raw, collector_paused():
             columns = raw.columns
             decode = codec.decoder(
-                columns, registry, driver_converters(query, conn.dialect, raw.type_codes)
+                columns,
+                registry,
+                driver_converters(query, conn.dialect, raw.type_codes),
+                interned=interned,
             )
             key = columns.index("id")
             position = columns.index("position") if not raw.ordered else None
