@@ -222,11 +222,6 @@ class Ledger(BaseModel):
         elif kind not in KINDS_BY_NAME:
             raise KeyError(f"no record kind {kind!r}")
 
-    def _holds(self, kind: str, fields: tuple[str, ...]) -> bool:
-        """Whether ``columns(kind, *fields)`` would read nothing from elsewhere: always, for a
-        ledger in memory."""
-        return True
-
     def _after_fork(self) -> None:
         """Called first thing in a process forked to run some of a check's rules
         (:mod:`cadrecore.rules.split`): a ledger in memory has nothing to let go of."""

@@ -439,19 +439,7 @@ def evaluate(
         # parent's: what it reads is read there, at the same time)
         read_ahead(rule_id for batch in batches[1:] for rule_id in batch)
 
-    def takes(batch: Sequence[str]) -> bool:
-        """Whether this process, its first batch done, runs ``batch``: only if it holds the
-        columns the batch names (those a copy has read would cost it a read of its own)."""
-        wanted = columns_read(by_id[rule_id].rule for rule_id in batch)
-        return all(ledger._holds(kind, fields) for kind, fields in wanted.items())
-
-    split = SplitRun(
-        batches,
-        run_batch,
-        extra=lambda: runner.resolver.resolved,
-        in_child=in_child,
-        takes=takes,
-    )
+    split = SplitRun(batches, run_batch, extra=lambda: runner.resolver.resolved, in_child=in_child)
     done = split(workers_for(workers))
     if done is None:  # (one process)
         ran = run_batch(list(by_id))

@@ -7,9 +7,8 @@ opened ledger, the plugins loaded), so nothing is read or loaded twice that was 
 fork. Each copy goes through the batches in order and runs each one no process has claimed yet
 (a byte per batch in memory the processes share, claimed under a lock); when none are left it
 sends what its rules gave back, pickled, and ends. This process runs the first batch itself (the
-largest: its outcomes need not be sent), then claims the batches it can run without reading
-more (``takes``: a batch whose columns only a copy has read would cost this process a read of
-its own, more than letting the copy run it), and waits for the copies.
+largest: its outcomes need not be sent), then claims batches from the other end, the last
+first, until it meets the copies (which have read ahead for the first ones), and waits for them.
 
 The outcome does not depend on how the batches fell: every rule is a pure function of the
 ledger and date, and the report is put together in rule order, as one process running them one
@@ -63,8 +62,7 @@ class SplitRun(Generic[R, E]):
     ``run(batch)`` runs a batch where it is called and gives its results by rule id; ``extra()``
     what else a forked copy sends back once its batches are done (the parameters it resolved);
     ``in_child()`` is called first thing in a forked copy (to let go of the parent's database
-    connections); ``takes(batch)`` says whether this process, its first batch done, runs a
-    batch no copy has claimed yet (default: yes).
+    connections).
     """
 
     def __init__(
@@ -74,13 +72,11 @@ class SplitRun(Generic[R, E]):
         *,
         extra: Callable[[], E],
         in_child: Callable[[], None],
-        takes: Callable[[Sequence[str]], bool] = lambda batch: True,
     ) -> None:
         self.batches = batches
         self.run = run
         self.extra = extra
         self.in_child = in_child
-        self.takes = takes
 
     def __call__(self, workers: int) -> tuple[dict[str, R], list[E]] | None:
         """The results of every batch and the extras of the copies that sent theirs; None when
@@ -111,8 +107,8 @@ class SplitRun(Generic[R, E]):
                 os.close(results_w)
                 children.append((pid, results_r))
             results = self._run(0)
-            for n in range(1, len(self.batches)):
-                if self.takes(self.batches[n]) and claims.claim(n):
+            for n in reversed(range(1, len(self.batches))):  # (the copies start at the front)
+                if claims.claim(n):
                     results.update(self._run(n))
             extras: list[E] = []
             for pid, results_r in children:

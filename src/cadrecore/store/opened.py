@@ -245,13 +245,6 @@ class StoreLedger(Ledger):
             columns.update(zip(missing, read, strict=True))
         return columns
 
-    def _holds(self, kind: str, fields: tuple[str, ...]) -> bool:
-        """Whether the kind was read whole, or these columns of it read ahead."""
-        if kind in self.__dict__:
-            return True
-        held = self.__dict__.get("_held_columns", {}).get((kind, ()), {})
-        return all(name in held for name in fields)
-
     def _after_fork(self) -> None:
         """In a forked process: the parent's database connections are its own (two processes
         talking on one connection corrupt it); this process opens its own when it reads."""
