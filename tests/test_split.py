@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cadrecore import Ledger, Text, hookimpl
@@ -31,20 +31,10 @@ from cadrecore.rules.findings import Finding, Occurrence, RuleFailure, Severity,
 from cadrecore.rules.split import can_fork, usable_cpus
 from cadrecore.sample import small_ledger
 from cadrecore.store.opened import _day_span
-from cadrecore.strategies import ledgers
 
-from .test_opened import stored, template
+from .test_opened import DAYS, RANDOM, SETTINGS, stored, template
 
 __all__ = ["template"]  # a fixture, used by name
-
-EXAMPLES = int(os.environ.get("CADRECORE_SPLIT_EXAMPLES", "10"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-RANDOM = ledgers(max_cadres=12, max_branches=3, max_activities=10)
-DAYS = st.dates(min_value=date(2019, 1, 1), max_value=date(2024, 12, 31))
 
 forks = pytest.mark.skipif(not can_fork(), reason="a check is split by forking: Linux only")
 
