@@ -303,6 +303,27 @@ def test_a_row_that_no_longer_reads_names_its_field(example_store: Any, xinzhou:
     assert (problem.record_id, problem.location.field) == (first, "branch_type")
 
 
+def test_an_attendance_list_that_is_not_json_names_its_row(
+    example_store: Any, xinzhou: Ledger
+) -> None:
+    """Attendee lists come nested in the column's JSON array; one that is not JSON fails that
+    query in SQLite, and is then read as text and named, as a value that does not convert."""
+    from sqlalchemy import text
+
+    victim = next(a for a in xinzhou.activities if a.attendee_ids)
+    with example_store.writing() as conn:
+        conn.execute(
+            text("UPDATE activities SET attendee_ids = '[not json' WHERE id = :id"),
+            {"id": victim.id},
+        )
+    opened = example_store.open(registry=xinzhou.registry)
+    assert opened.columns("activities", "id", "date") == xinzhou.columns("activities", "id", "date")
+    with pytest.raises(LedgerError) as caught:
+        opened.columns("activities", "id", "attendee_ids")
+    (problem,) = caught.value.problems
+    assert (problem.record_id, problem.location.field) == (victim.id, "attendee_ids")
+
+
 def store_open(store: Any, example: Ledger) -> Ledger:
     """A ledger newly opened on ``store`` (nothing read yet)."""
     opened: Ledger = store.open(registry=example.registry)

@@ -694,12 +694,15 @@ def _sorted_out(outcomes: object, rule_id: str) -> _Ran | str:
             else:  # (of a subclass of Occurrence)
                 ran.occurrences.append(outcome)
     occurrences = ran.occurrences
-    if not set(map(_RULE_ID, occurrences)) <= {rule_id}:
-        wrong = next(o for o in occurrences if o.rule_id != rule_id)
-        return _outcome_problem(wrong, rule_id) or "?"
-    if not all(issubclass(t, Subject) for t in set(map(type, map(_SUBJECT, occurrences)))):
-        wrong = next(o for o in occurrences if not isinstance(o.subject, Subject))
-        return _outcome_problem(wrong, rule_id) or "?"
+    wrong_rule = not set(map(_RULE_ID, occurrences)) <= {rule_id}
+    if wrong_rule or not all(
+        issubclass(t, Subject) for t in set(map(type, map(_SUBJECT, occurrences)))
+    ):  # (rare: the first that is wrong, named)
+        return next(
+            problem
+            for problem in (_outcome_problem(o, rule_id) for o in occurrences)
+            if problem is not None
+        )
     return ran
 
 

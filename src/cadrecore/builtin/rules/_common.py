@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import compress, repeat
 from operator import countOf, is_not, itemgetter, ne
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from ...ledger import Ledger
 from ...models import Branch, Cadre, PartyStatus
 from ...rules.engine import RuleContext, shared_with_ledger
-
-T = TypeVar("T")
 
 
 def members_on(ledger: Ledger, branch: Branch, day: date) -> tuple[Cadre, ...]:
@@ -37,10 +35,9 @@ def branch_exists_on(branch: Branch, day: date) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def shared(ledger: Ledger, name: str, build: Callable[[Ledger], T]) -> T:
-    """``build(ledger)``, worked out once per ledger under ``name`` (rules run one after the
-    other on the same ledger, and several need the same index): :meth:`RuleContext.shared`."""
-    return shared_with_ledger(ledger, name, build)
+shared = shared_with_ledger
+"""``build(ledger)``, worked out once per ledger under ``name`` (rules run one after the other
+on the same ledger, and several need the same index): :meth:`RuleContext.shared`."""
 
 
 @dataclass(frozen=True, slots=True)
