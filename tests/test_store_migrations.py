@@ -6,6 +6,8 @@ import importlib.util
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from cadrecore import Registry
 from cadrecore.models import KINDS_BY_NAME, Jurisdiction
 from cadrecore.sample import small_ledger
 from cadrecore.store import open_store, store_url
-from cadrecore.store.migrate import head
+from cadrecore.store.migrate import HEAD, head
 from cadrecore.store.schema import VERSION_TABLE, metadata
 from cadrecore.store.store import Store, _engine
 
@@ -113,3 +115,29 @@ def test_the_first_schema_version_upgrades_on_every_backend(store_url: str) -> N
 
 def store_url_of(url: str) -> Any:
     return store_url(url)
+
+
+def test_head_names_the_newest_shipped_migration() -> None:
+    """``HEAD``, which opening a store compares without Alembic, is the scripts' own head."""
+    assert head() == HEAD
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """Alembic is imported only when there is something to migrate: a store at the head opens
+    on one read of its version table. (In a fresh interpreter: this one imported it above.)"""
+    path = tmp_path / "s.sqlite"
+    open_store(path).close()
+    code = (
+        "import sys\n"
+        "from cadrecore.store import open_store\n"
+        f"open_store({str(path)!r}, create=False).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    # a store behind the head still migrates (and then imports Alembic)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"UPDATE {VERSION_TABLE} SET version_num = 'zzzz'")
+    refused = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert "newer than this cadrecore knows" in refused.stderr

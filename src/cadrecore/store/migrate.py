@@ -5,8 +5,13 @@ two processes opening a new store at once do not both create it). A store from b
 trail (revision 0001) gets a ``baseline`` audit entry for every record it already held, so that
 :func:`~cadrecore.store.verify_audit` can vouch for every record from then on.
 
+Opening a store already at :data:`HEAD` only reads its version table: Alembic, which takes
+about as long to import as the rest of the store, is imported only when there is something to
+migrate.
+
 For developers: ``python -m cadrecore.store.migrate revision -m "what changed" [URL]`` writes a
-new revision with Alembic's autogenerate, against a scratch SQLite store at the current head.
+new revision with Alembic's autogenerate, against a scratch SQLite store at the current head;
+then set :data:`HEAD` to it (a test compares the two).
 """
 
 from __future__ import annotations
@@ -16,26 +21,30 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, String, column, inspect, select, text
+from sqlalchemy import table as table_named
 
 from .codec import canonical_json
 from .schema import LEDGERS, RECORD_TABLES, VERSION_TABLE
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     from .store import Store
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: Revisions at which a store had no audit trail yet.
 PRE_AUDIT = {"0001"}
 _PG_LOCK = 0x0CAD2E  # an arbitrary constant: cadrecore's advisory lock for migrations
+#: The newest revision in ``migrations/versions`` (what :func:`head` reads from the scripts).
+HEAD = "0002"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration for the shipped migrations, without an ``alembic.ini``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -45,6 +54,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @cache
 def scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -57,8 +68,18 @@ def head() -> str:
 
 def current_revision(conn: Connection) -> str | None:
     """The store's schema revision (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
     return context.get_current_revision()
+
+
+def _at_head(conn: Connection) -> bool:
+    """Whether the store is at :data:`HEAD`, read without Alembic (one table, one row)."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return False
+    versions = select(column("version_num", String)).select_from(table_named(VERSION_TABLE))
+    return list(conn.execute(versions).scalars()) == [HEAD]
 
 
 def upgrade(store: Store, target: str = "head") -> None:
@@ -69,7 +90,7 @@ def upgrade(store: Store, target: str = "head") -> None:
         # the common case, a store already at the head, only reads: opening a store must not
         # wait for (or hold up) someone's save
         with store.engine.connect() as conn, conn.begin():
-            if current_revision(conn) == head():
+            if _at_head(conn):
                 return
     with store.engine.connect() as conn:
         conn = conn.execution_options(cadrecore_write=True)
@@ -86,6 +107,8 @@ def upgrade(store: Store, target: str = "head") -> None:
                 )
             if before == head() and target == "head":
                 return
+            from alembic import command
+
             command.upgrade(alembic_config(conn), target)
             after = current_revision(conn)
             if before in PRE_AUDIT and after not in PRE_AUDIT:
@@ -124,6 +147,8 @@ def _revision(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(Path(scratch) / "scratch.sqlite")
+        from alembic import command
+
         with store.engine.connect() as conn, conn.begin():
             command.revision(alembic_config(conn), message=args.message, autogenerate=True)
         store.close()
