@@ -153,3 +153,40 @@ def test_the_command_uses_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch)
     assert workers_of(3) == 3
     monkeypatch.setenv("CADRECORE_WORKERS", "1")
     assert workers_of(None) is None  # the setting decides
+
+
+_SCRIPT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+    "from cadrecore.cli import main\n"
+    "sys.argv = ['cadrecore', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize("folder", ["sample_folder", "failing_folder"])
+def test_the_script_ends_a_check_without_tearing_it_down(
+    folder: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Through the console script, a check ends once its output is out (``os._exit``: a
+    million cadres' objects are not freed one by one): the whole output, the same exit code,
+    no exit handlers run. A command that is not a check or report exits as usual."""
+    import subprocess
+    import sys
+
+    path = request.getfixturevalue(folder)
+    args = ["check", str(path), "--year", "2022", "--format", "json"]
+    in_process = runner.invoke(app, args)
+    out = tmp_path / "out.json"
+    with out.open("w") as stdout:  # (a file, as a redirected output: flushed before the end)
+        script = subprocess.run(
+            [sys.executable, "-c", _SCRIPT, *args], stdout=stdout, stderr=subprocess.PIPE, text=True
+        )
+    assert script.returncode == in_process.exit_code
+    assert json.loads(out.read_text("utf-8")) == json.loads(in_process.output)
+    assert "torn down" not in script.stderr
+    listed = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, "rules"], capture_output=True, text=True, check=True
+    )
+    assert "builtin::org_life.org_life_meeting" in listed.stdout
+    assert "torn down" in listed.stderr

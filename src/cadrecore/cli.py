@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -600,7 +600,19 @@ def main() -> None:
             reconfigure(errors="backslashreplace")
     if _plugins_from_cache(sys.argv[1:]):
         return
-    app()
+    from ._gc import ENDING, end_now
+
+    ENDING.after_output = False
+    try:
+        app()
+    except SystemExit as exc:
+        # a check or report, its output written: the process ends without freeing the
+        # province it read, object by object (see cadrecore._gc.end_now)
+        if ENDING.after_output and (exc.code is None or isinstance(exc.code, int)):
+            # (unless the output cannot be flushed: then it exits as usual, saying so)
+            with suppress(OSError):
+                end_now(exc.code or 0)
+        raise
 
 
 if __name__ == "__main__":
