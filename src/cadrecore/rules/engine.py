@@ -433,13 +433,29 @@ def evaluate(
 
     batches = batches_of(selected)
 
+    def before_fork() -> None:
+        # the columns both this process's batch and the others' read: read once, here, and
+        # every copy starts with them (instead of each process reading them at the same time)
+        first = columns_read(by_id[rule_id].rule for rule_id in batches[0])
+        rest = columns_read(by_id[rule_id].rule for batch in batches[1:] for rule_id in batch)
+        for kind, fields in first.items():
+            both = [name for name in fields if name in rest.get(kind, ())]
+            if both:
+                ledger.read_ahead(kind, *both)
+
     def in_child() -> None:
         ledger._after_fork()
         # what any batch it may take reads, one pass over each kind (the first batch is the
         # parent's: what it reads is read there, at the same time)
         read_ahead(rule_id for batch in batches[1:] for rule_id in batch)
 
-    split = SplitRun(batches, run_batch, extra=lambda: runner.resolver.resolved, in_child=in_child)
+    split = SplitRun(
+        batches,
+        run_batch,
+        extra=lambda: runner.resolver.resolved,
+        before_fork=before_fork,
+        in_child=in_child,
+    )
     done = split(workers_for(workers))
     if done is None:  # (one process)
         ran = run_batch(list(by_id))

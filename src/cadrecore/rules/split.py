@@ -61,8 +61,9 @@ class SplitRun(Generic[R, E]):
 
     ``run(batch)`` runs a batch where it is called and gives its results by rule id; ``extra()``
     what else a forked copy sends back once its batches are done (the parameters it resolved);
-    ``in_child()`` is called first thing in a forked copy (to let go of the parent's database
-    connections).
+    ``before_fork()`` is called once it is decided to fork, just before (to read what every
+    process needs, once); ``in_child()`` is called first thing in a forked copy (to let go of
+    the parent's database connections).
     """
 
     def __init__(
@@ -72,11 +73,13 @@ class SplitRun(Generic[R, E]):
         *,
         extra: Callable[[], E],
         in_child: Callable[[], None],
+        before_fork: Callable[[], None] = lambda: None,
     ) -> None:
         self.batches = batches
         self.run = run
         self.extra = extra
         self.in_child = in_child
+        self.before_fork = before_fork
 
     def __call__(self, workers: int) -> tuple[dict[str, R], list[E]] | None:
         """The results of every batch and the extras of the copies that sent theirs; None when
@@ -94,6 +97,7 @@ class SplitRun(Generic[R, E]):
             return None
         children: list[tuple[int, int]] = []  # (pid, the read end of its results pipe)
         try:
+            self.before_fork()
             for _ in range(copies):
                 results_r, results_w = os.pipe()
                 sys.stdout.flush()
