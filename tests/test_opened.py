@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from cadrecore.errors import LedgerError
 from cadrecore.i18n import Text
 from cadrecore.io.fields import field_shapes
 from cadrecore.models import KINDS_BY_NAME, RECORD_KINDS
+from cadrecore.reports.annual import build_annual_report, render_annual_report
 from cadrecore.rules import evaluate
 from cadrecore.rules.engine import get_rulebook
 from cadrecore.store import StoreError, StoreLedger, open_store
@@ -502,3 +503,41 @@ def test_a_rule_naming_a_column_that_does_not_exist_is_refused() -> None:
         check=lambda ctx: [],
         reads=("cadres.id", "cadres.name", "cadres.id"),
     ).columns_read() == {"cadres": ("id", "name")}
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual report
+# ---------------------------------------------------------------------------------------------
+
+_AT = datetime(2023, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _report_json(ledger: Ledger, year: int, pm: Any = None) -> bytes:
+    annual = build_annual_report(ledger, year, pm=pm, generated_at=_AT, workers=1)
+    return render_annual_report(annual, "json")
+
+
+def test_the_annual_report_of_an_opened_ledger_is_the_loaded_ones(
+    template: Path, xinzhou: Ledger, xinzhou_pm: Any
+) -> None:
+    """Byte for byte, on the example and on a synthetic province; and the report's figures
+    read the activities by columns, never as a record each (a province has millions)."""
+    registry = get_registry(xinzhou_pm)
+    province = synthesize(600, seed=11, registry=registry)
+    for ledger, years in ((xinzhou, (2022, 2023)), (province, (2022,))):
+        with stored(ledger, template) as store:
+            for year in years:
+                opened = store.open(registry=registry)
+                assert _report_json(opened, year, xinzhou_pm) == _report_json(
+                    ledger, year, xinzhou_pm
+                )
+                assert "activities" not in kinds_read(opened)
+
+
+@SETTINGS
+@given(ledger=RANDOM, year=st.integers(2019, 2024))
+def test_the_annual_report_of_random_ledgers_opened_is_the_loaded_ones(
+    template: Path, ledger: Ledger, year: int
+) -> None:
+    with stored(ledger, template) as store:
+        assert _report_json(store.open(), year) == _report_json(ledger, year)

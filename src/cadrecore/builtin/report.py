@@ -414,11 +414,12 @@ def themes(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     year = report.year
     theme = ledger.theme_of(year)
     rows: list[Row] = []
-    for t in sorted(ledger.themes, key=lambda t: (t.year, t.id)):
-        if t.year > year:
-            continue
+    # how many activities each theme had (by a column: a province holds millions)
+    themed = [t for t in sorted(ledger.themes, key=lambda t: (t.year, t.id)) if t.year <= year]
+    held_by_theme = Counter(ledger.column_values("activities", "theme_id")[0]) if themed else {}
+    for t in themed:
         programmes = [p.name for p in ledger.programmes if p.theme_id == t.id]
-        held = sum(1 for a in ledger.activities if a.theme_id == t.id)
+        held = held_by_theme.get(t.id, 0)
         rows.append(
             (t.year, t.title, _unit_name(ledger, t.owner_unit_id), "；".join(programmes), held)
         )

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from ..calendar import Period
@@ -156,19 +157,47 @@ def plans(ledger: Ledger) -> list[dict[str, Any]]:
 
 def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
     """Each item of a checklist in ``year``: done when an activity of its evidence kind, held by
-    its owner within the year and by its due date, had the required leading bodies present."""
+    its owner within the year and by its due date, had the required leading bodies present.
+
+    The evidence is read by columns (``Ledger.columns``, ``where`` the kind is one of the items'
+    and the holder one of their owners: a handful of rows among a province's million
+    activities), in date order, as ``ledger.activities_of(kind, period=..., unit_id=owner)``
+    gives them."""
     found = ledger.get("checklists", checklist_id)
+    entries = [(entry, ledger.registry.checklist_items.get(entry.item)) for entry in found.items]
+    period = Period.year(year)
+    held: dict[tuple[str, str | None], list[tuple[date, str, frozenset[Any]]]] = {}
+    if entries:
+        rows = ledger.columns(
+            "activities",
+            "id",
+            "activity_kind",
+            "date",
+            "owner_unit_id",
+            "leaders",
+            where={
+                "activity_kind": {item.evidence_kind for _, item in entries},
+                "owner_unit_id": {
+                    entry.owner_unit_id or found.owner_unit_id for entry, _ in entries
+                },
+            },
+        )
+        for activity_id, kind, day, owner, leaders in rows:
+            if day in period:
+                bodies = frozenset(leader.body for leader in leaders)
+                held.setdefault((kind, owner), []).append((day, activity_id, bodies))
+        for activities in held.values():
+            activities.sort(key=lambda activity: activity[:2])  # (by date, then id)
     items = {}
-    for entry in found.items:
-        item = ledger.registry.checklist_items.get(entry.item)
+    for entry, item in entries:
         due = (entry.due or item.default_due).in_year(year)
         owner = entry.owner_unit_id or found.owner_unit_id
+        ledger.registry.activity_kinds.get(item.evidence_kind)  # an unknown kind raises, as ever
+        required = set(item.required_bodies)
         evidence = [
-            a
-            for a in ledger.activities_of(
-                item.evidence_kind, period=Period.year(year), unit_id=owner
-            )
-            if a.date <= due and set(item.required_bodies) <= a.bodies_present
+            (day, activity_id)
+            for day, activity_id, bodies in held.get((item.evidence_kind, owner), ())
+            if day <= due and required <= bodies
         ]
         kind = ledger.registry.activity_kinds.get(item.evidence_kind)
         items[entry.item] = {
@@ -178,8 +207,8 @@ def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
             "kind_label_en": kind.label.en,
             "due": due.isoformat(),
             "done": bool(evidence),
-            "dates": [a.date.isoformat() for a in evidence],
-            "evidence": [a.id for a in evidence],
+            "dates": [day.isoformat() for day, _ in evidence],
+            "evidence": [activity_id for _, activity_id in evidence],
             "required_bodies": [b.value for b in item.required_bodies],
             "required_bodies_zh": [b.zh for b in item.required_bodies],
         }
@@ -368,13 +397,18 @@ def activities_by_month(
     """How many activities (of the organizational-life kinds, by default) were held in each
     month of ``year``: twelve counts, January first."""
     kinds = ledger.registry.activity_kinds
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    days = frozenset(first + timedelta(days=n) for n in range((after - first).days))
+    # the year's activities by columns (a province's are millions: no record of each)
+    dates, activity_kinds = ledger.column_values(
+        "activities", "date", "activity_kind", where={"date": days}
+    )
+    counted = Counter(zip(map(attrgetter("month"), dates), activity_kinds, strict=True))
     months = [0] * 12
-    for activity in ledger.activities:
-        if activity.date.year != year:
+    for (month, kind), count in counted.items():
+        if organizational_life and not kinds.get(kind).organizational_life:
             continue
-        if organizational_life and not kinds.get(activity.activity_kind).organizational_life:
-            continue
-        months[activity.date.month - 1] += 1
+        months[month - 1] += count
     return months
 
 
