@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 from ..i18n import Lang, Text
@@ -156,7 +156,9 @@ def party_orgs(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     org_text_en = ", ".join(
         f"{orgs[k]} {k.value.replace('_', ' ')}" for k in PartyOrgKind if orgs[k]
     )
-    members_by_branch = {b.id: len(ledger.members_of(b.id, on=day)) for b in ledger.branches}
+    # the memberships holding on the day, per branch (``members_of(branch, on=day)``), by columns
+    _, branch_ids, holding = count.holding_on(ledger, day)
+    members_by_branch = Counter(compress(branch_ids, holding))
     type_rows: list[Row] = []
     for branch_type in ledger.registry.branch_types:
         of_type = ledger.branches_of_type(branch_type.key)
@@ -660,26 +662,12 @@ def opinions(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
 
 def treatment(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     year = report.year
-    by_item: dict[str, list[Any]] = defaultdict(list)
-    for grant in ledger.treatment_grants:
-        if grant.year == year:
-            by_item[grant.treatment_item].append(grant)
-    rows: list[Row] = []
-    for item in sorted(by_item):
-        grants = by_item[item]
-        several = higher = 0
-        for grant in grants:
-            cadre = ledger.cadre(grant.cadre_id)
-            applicable = [
-                s
-                for s in ledger.treatment_standards
-                if s.treatment_item == item and s.applies_to(cadre, date(year, 1, 1))
-            ]
-            if len(applicable) > 1:
-                several += 1
-                higher += grant.amount_yuan >= max(s.amount_yuan for s in applicable)
-        total = sum((g.amount_yuan for g in grants), Decimal(0))
-        rows.append((item, len(grants), several, higher, float(total)))
+    # the year's grants by columns, each item's counted once (see figures.treatment_by_item)
+    by_item = count.treatment_by_item(ledger, year)
+    rows: list[Row] = [
+        (item, found.grants, found.several_standards, found.higher, float(found.total_yuan))
+        for item, found in sorted(by_item.items())
+    ]
     return ReportSection(
         key="builtin.treatment",
         title=T("待遇保障：就高不就低", "Treatment: the higher standard"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated, NamedTuple, Self
 
 from pydantic import Field, model_validator
 
@@ -38,7 +38,7 @@ class TreatmentStandard(Record):
             raise ValueError("effective_to is before effective_from")
         return self
 
-    def applies_to(self, cadre: Cadre, day: date) -> bool:
+    def applies_to(self, cadre: Cadre | StandardTerms, day: date) -> bool:
         """Whether this standard holds for ``cadre`` on ``day``."""
         if day < self.effective_from or (self.effective_to and day > self.effective_to):
             return False
@@ -50,6 +50,16 @@ class TreatmentStandard(Record):
         if self.applies_to_rank and cadre.former_rank != self.applies_to_rank:
             return False
         return not (self.applies_to_unit_id and cadre.county_id != self.applies_to_unit_id)
+
+
+class StandardTerms(NamedTuple):
+    """What :meth:`TreatmentStandard.applies_to` looks at of a cadre, read by columns: it
+    stands in for the cadre record (an attribute it lacks would fail loudly, not judge
+    differently)."""
+
+    retirement_kind: RetirementKind
+    former_rank: str
+    county_id: str
 
 
 class TreatmentGrant(Record):

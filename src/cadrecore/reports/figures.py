@@ -14,14 +14,17 @@ English (``label_en``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from operator import attrgetter
-from typing import Any
+from decimal import Decimal
+from itertools import compress
+from operator import and_, attrgetter
+from typing import Any, NamedTuple
 
 from ..calendar import Period
 from ..ledger import Ledger
-from ..models import Assignment, PostTier, ServiceState, UnitKind, UnitLevel
+from ..models import Assignment, PostTier, ServiceState, TreatmentStandard, UnitKind, UnitLevel
+from ..models.treatment import StandardTerms
 
 
 def _holds(effective_from: date, effective_to: date | None, day: date) -> bool:
@@ -78,23 +81,48 @@ def branches(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-def _branch_counts(ledger: Ledger, day: date) -> Counter[str]:
-    return Counter(
-        m.cadre_id
-        for m in ledger.memberships
-        if (m.since is None or m.since <= day) and (m.until is None or day < m.until)
+def holding_on(ledger: Ledger, day: date) -> tuple[Sequence[str], Sequence[str], list[bool]]:
+    """The memberships' cadre and branch columns, and whether each membership holds on ``day``
+    (joined by then, not yet left): by columns, each distinct date compared once (a province
+    has a million memberships, and no record of each is made)."""
+    cadre_ids, branch_ids, sinces, untils = ledger.column_values(
+        "memberships", "cadre_id", "branch_id", "since", "until"
     )
+    joined = {since: since is None or since <= day for since in set(sinces)}
+    not_left = {until: until is None or day < until for until in set(untils)}
+    holding = list(map(and_, map(joined.__getitem__, sinces), map(not_left.__getitem__, untils)))
+    return cadre_ids, branch_ids, holding
+
+
+def _branch_counts(ledger: Ledger, day: date) -> Counter[str]:
+    """How many memberships each cadre holds on ``day``."""
+    cadre_ids, _, holding = holding_on(ledger, day)
+    return Counter(compress(cadre_ids, holding))
+
+
+def _party_members(ledger: Ledger, day: date) -> tuple[list[str], list[str]]:
+    """The ids and counties of the party members alive on ``day``, in ledger order
+    (``ledger.party_members(on=day)``, by columns)."""
+    ids, statuses, deceased, counties = ledger.column_values(
+        "cadres", "id", "party_status", "deceased", "county_id"
+    )
+    kept = [
+        status is not None and (death is None or day < death)
+        for status, death in zip(statuses, deceased, strict=True)
+    ]
+    return list(compress(ids, kept)), list(compress(counties, kept))
 
 
 def coverage(ledger: Ledger, day: date) -> dict[str, int]:
     """Living party members on ``day``: in exactly one branch, in none, in several."""
-    members = ledger.party_members(on=day)
+    members, _ = _party_members(ledger, day)
     count = _branch_counts(ledger, day)
+    held = Counter(min(count.get(cadre_id, 0), 2) for cadre_id in members)
     return {
         "party_members": len(members),
-        "in_one_branch": sum(1 for c in members if count[c.id] == 1),
-        "in_no_branch": sum(1 for c in members if count[c.id] == 0),
-        "in_several": sum(1 for c in members if count[c.id] > 1),
+        "in_one_branch": held[1],
+        "in_no_branch": held[0],
+        "in_several": held[2],
     }
 
 
@@ -102,11 +130,9 @@ def coverage_by_county(ledger: Ledger, day: date) -> list[dict[str, Any]]:
     """Per county-level unit (ledger order): branches, living party members, members in a
     branch, and the ratio (None when the county has no party member)."""
     count = _branch_counts(ledger, day)
-    members: Counter[str] = Counter()
-    covered: Counter[str] = Counter()
-    for cadre in ledger.party_members(on=day):
-        members[cadre.county_id] += 1
-        covered[cadre.county_id] += count[cadre.id] >= 1
+    ids, counties = _party_members(ledger, day)
+    members: Counter[str] = Counter(counties)
+    covered: Counter[str] = Counter(compress(counties, [cadre_id in count for cadre_id in ids]))
     branch_count = Counter(b.county_id for b in ledger.branches)
     order = [u.id for u in ledger.counties()]
     order += sorted((set(members) | set(branch_count)) - set(order))
@@ -358,23 +384,75 @@ def recognitions(ledger: Ledger, up_to: date | None = None) -> list[dict[str, An
     return result
 
 
+class ItemTreatment(NamedTuple):
+    """A treatment item's grants: how many, how many where several standards applied, how
+    many of those followed the higher one, and the amount granted in all."""
+
+    grants: int
+    several_standards: int
+    higher: int
+    total_yuan: Decimal
+
+
+def treatment_by_item(ledger: Ledger, year: int | None = None) -> dict[str, ItemTreatment]:
+    """Per treatment item, its grants (of ``year``, if given), each judged on 1 January of its
+    year: by columns (a province has a grant per cadre and item), and of the cadres granted
+    only what the standards look at."""
+    grants = ledger.columns(
+        "treatment_grants",
+        "cadre_id",
+        "treatment_item",
+        "year",
+        "amount_yuan",
+        where=None if year is None else {"year": year},
+    )
+    terms = (
+        {
+            cadre_id: StandardTerms(kind, rank, county_id)
+            for cadre_id, kind, rank, county_id in ledger.columns(
+                "cadres",
+                "id",
+                "retirement_kind",
+                "former_rank",
+                "county_id",
+                where={"id": {grant[0] for grant in grants}},
+            )
+        }
+        if grants
+        else {}
+    )
+    standards: dict[str, list[TreatmentStandard]] = {}
+    for standard in ledger.treatment_standards:
+        standards.setdefault(standard.treatment_item, []).append(standard)
+    # what applies depends on the item, the cadre's terms and the year only: judged once each
+    applicable: dict[tuple[str, StandardTerms, int], list[Decimal]] = {}
+    counts: dict[str, list[Any]] = {}
+    for cadre_id, item, grant_year, amount in grants:
+        key = (item, terms[cadre_id], grant_year)
+        amounts = applicable.get(key)
+        if amounts is None:
+            day = date(grant_year, 1, 1)
+            amounts = applicable[key] = [
+                s.amount_yuan for s in standards.get(item, ()) if s.applies_to(key[1], day)
+            ]
+        found = counts.setdefault(item, [0, 0, 0, Decimal(0)])
+        found[0] += 1
+        found[3] += amount
+        if len(amounts) > 1:
+            found[1] += 1
+            found[2] += amount >= max(amounts)
+    return {item: ItemTreatment(*found) for item, found in counts.items()}
+
+
 def treatment(ledger: Ledger, year: int | None = None) -> dict[str, int]:
     """Grants (of ``year``, if given) where several standards applied, and how many of those
     followed the higher one (待遇就高不就低)."""
-    grants = [g for g in ledger.treatment_grants if year is None or g.year == year]
-    several = higher = 0
-    for grant in grants:
-        cadre = ledger.cadre(grant.cadre_id)
-        day = date(grant.year, 1, 1)
-        applicable = [
-            s
-            for s in ledger.treatment_standards
-            if s.treatment_item == grant.treatment_item and s.applies_to(cadre, day)
-        ]
-        if len(applicable) > 1:
-            several += 1
-            higher += grant.amount_yuan >= max(s.amount_yuan for s in applicable)
-    return {"grants": len(grants), "several_standards": several, "higher": higher}
+    by_item = treatment_by_item(ledger, year).values()
+    return {
+        "grants": sum(found.grants for found in by_item),
+        "several_standards": sum(found.several_standards for found in by_item),
+        "higher": sum(found.higher for found in by_item),
+    }
 
 
 def opinions(ledger: Ledger, year: int, day: date) -> dict[str, int]:
@@ -433,7 +511,7 @@ def figures(
     return {
         "year": year,
         "jurisdiction": ledger.jurisdiction.name,
-        "cadres": len(ledger.cadres),
+        "cadres": len(ledger.columns("cadres", "id")),
         "veteran_cadre_bureaus": bureaus(ledger, day),
         "working_committee": working_committee(ledger, day),
         "branches": branches(ledger),

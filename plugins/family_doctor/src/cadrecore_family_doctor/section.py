@@ -51,7 +51,7 @@ def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
     if not records:
         return []
     del lang  # every cell is a name or a number; titles carry both languages
-    counties = sorted({c.county_id for c in ledger.cadres})
+    counties = sorted(set(ledger.column_values("cadres", "county_id")[0]))  # (by a column)
     min_age_of = {c: int(parameter_value(report, MIN_AGE, as_of, c)) for c in counties}
     by_county = coverage(ledger, as_of, min_age_of)
     names = {u.id: u.name for u in ledger.units}

@@ -64,7 +64,15 @@ def medicine_kits_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
     status = kit_status(ledger, as_of)
     in_homes = kits_in_homes(ledger, as_of)
     eligible = Counter(c.county_id for c in eligible_cadres(ledger, as_of))
-    county_of = {c.id: c.county_id for c in ledger.cadres}
+    # the county and name of the cadres with a kit record only, by columns (a province's
+    # cadres are a million; its kits some thousands)
+    county_of: dict[str, str] = {}
+    cadre_name: dict[str, str] = {}
+    for cadre_id, county_id, name in ledger.columns(
+        "cadres", "id", "county_id", "name", where={"id": {r.cadre_id for r, _ in records}}
+    ):
+        county_of[cadre_id] = county_id
+        cadre_name[cadre_id] = name
     covered = Counter(county_of[c] for c, s in status.items() if s == "in_home" and c in county_of)
     checked = Counter(
         county_of[r.cadre_id]
@@ -89,7 +97,6 @@ def medicine_kits_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
         )
         for c in counties
     )
-    cadre_name = {c.id: c.name for c in ledger.cadres}
     to_replace = []
     for record, details in in_homes:
         for medicine in details.medicines:

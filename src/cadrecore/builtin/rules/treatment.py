@@ -9,24 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import NamedTuple, cast
 
 from ...i18n import Text
-from ...models import Cadre, RetirementKind, TreatmentStandard
+from ...models import RetirementKind, TreatmentStandard
+from ...models.treatment import StandardTerms
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ._common import values_by_id
 
 SOURCE = "seed document: 老干部待遇要就高不就低重点保障"
-
-
-class _Terms(NamedTuple):
-    """What :meth:`TreatmentStandard.applies_to` looks at of a cadre: it stands in for the
-    cadre record (an attribute it lacks would fail loudly, not judge differently)."""
-
-    retirement_kind: RetirementKind
-    former_rank: str
-    county_id: str
 
 
 _Judged = tuple[list[TreatmentStandard], TreatmentStandard | None]
@@ -68,7 +59,7 @@ def check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
         key = (treatment_item, kind, rank, county_id)
         found = judged.get(key)
         if found is None:
-            terms = cast(Cadre, _Terms(kind, rank, county_id))
+            terms = StandardTerms(kind, rank, county_id)
             applicable = [
                 s
                 for s in standards_by_item.get(treatment_item, ())
