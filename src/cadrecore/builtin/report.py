@@ -418,7 +418,15 @@ def themes(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     rows: list[Row] = []
     # how many activities each theme had (by a column: a province holds millions)
     themed = [t for t in sorted(ledger.themes, key=lambda t: (t.year, t.id)) if t.year <= year]
-    held_by_theme = Counter(ledger.column_values("activities", "theme_id")[0]) if themed else {}
+    held_by_theme = (
+        Counter(
+            ledger.column_values(
+                "activities", "theme_id", where={"theme_id": {t.id for t in themed}}
+            )[0]
+        )
+        if themed
+        else {}
+    )
     for t in themed:
         programmes = [p.name for p in ledger.programmes if p.theme_id == t.id]
         held = held_by_theme.get(t.id, 0)
