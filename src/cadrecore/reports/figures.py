@@ -14,7 +14,7 @@ English (``label_en``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress
@@ -23,7 +23,15 @@ from typing import Any, NamedTuple
 
 from ..calendar import Period
 from ..ledger import Ledger
-from ..models import Assignment, PostTier, ServiceState, TreatmentStandard, UnitKind, UnitLevel
+from ..models import (
+    Assignment,
+    LeadingBody,
+    PostTier,
+    ServiceState,
+    TreatmentStandard,
+    UnitKind,
+    UnitLevel,
+)
 from ..models.treatment import StandardTerms
 
 
@@ -181,39 +189,59 @@ def plans(ledger: Ledger) -> list[dict[str, Any]]:
     return result
 
 
+class Evidence(NamedTuple):
+    """What a checklist item needs of an activity that evidences it."""
+
+    date: date
+    id: str
+    bodies_present: frozenset[LeadingBody]
+
+
+def checklist_evidence(
+    ledger: Ledger, kinds: Collection[str], owners: Collection[str], first: date, last: date
+) -> dict[tuple[str, str], list[Evidence]]:
+    """Per (activity kind, owner unit), the activities of ``kinds`` held by ``owners`` from
+    ``first`` to ``last``, by date, then id (as ``ledger.activities_of(kind, period=...,
+    unit_id=owner)`` gives them).
+
+    One read of the activities' columns, ``where`` the kind is one of ``kinds`` and the owner
+    one of ``owners``: a handful of rows among a province's million activities, and no record
+    of each (the checklist rules and the report's figure share it)."""
+    found: dict[tuple[str, str], list[Evidence]] = {}
+    if not kinds or not owners:
+        return found
+    rows = ledger.columns(
+        "activities",
+        "id",
+        "activity_kind",
+        "date",
+        "owner_unit_id",
+        "leaders",
+        where={"activity_kind": sorted(kinds), "owner_unit_id": sorted(owners)},
+    )
+    for activity_id, kind, day, owner, leaders in rows:
+        if first <= day <= last:
+            bodies = frozenset(leader.body for leader in leaders)
+            found.setdefault((kind, owner), []).append(Evidence(day, activity_id, bodies))
+    for held in found.values():
+        held.sort(key=lambda evidence: (evidence.date, evidence.id))
+    return found
+
+
 def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
     """Each item of a checklist in ``year``: done when an activity of its evidence kind, held by
-    its owner within the year and by its due date, had the required leading bodies present.
-
-    The evidence is read by columns (``Ledger.columns``, ``where`` the kind is one of the items'
-    and the holder one of their owners: a handful of rows among a province's million
-    activities), in date order, as ``ledger.activities_of(kind, period=..., unit_id=owner)``
-    gives them."""
+    its owner within the year and by its due date, had the required leading bodies present
+    (the evidence by columns: :func:`checklist_evidence`)."""
     found = ledger.get("checklists", checklist_id)
     entries = [(entry, ledger.registry.checklist_items.get(entry.item)) for entry in found.items]
     period = Period.year(year)
-    held: dict[tuple[str, str | None], list[tuple[date, str, frozenset[Any]]]] = {}
-    if entries:
-        rows = ledger.columns(
-            "activities",
-            "id",
-            "activity_kind",
-            "date",
-            "owner_unit_id",
-            "leaders",
-            where={
-                "activity_kind": {item.evidence_kind for _, item in entries},
-                "owner_unit_id": {
-                    entry.owner_unit_id or found.owner_unit_id for entry, _ in entries
-                },
-            },
-        )
-        for activity_id, kind, day, owner, leaders in rows:
-            if day in period:
-                bodies = frozenset(leader.body for leader in leaders)
-                held.setdefault((kind, owner), []).append((day, activity_id, bodies))
-        for activities in held.values():
-            activities.sort(key=lambda activity: activity[:2])  # (by date, then id)
+    held = checklist_evidence(
+        ledger,
+        {item.evidence_kind for _, item in entries},
+        {entry.owner_unit_id or found.owner_unit_id for entry, _ in entries},
+        period.start,
+        period.end,
+    )
     items = {}
     for entry, item in entries:
         due = (entry.due or item.default_due).in_year(year)
@@ -221,9 +249,9 @@ def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
         ledger.registry.activity_kinds.get(item.evidence_kind)  # an unknown kind raises, as ever
         required = set(item.required_bodies)
         evidence = [
-            (day, activity_id)
-            for day, activity_id, bodies in held.get((item.evidence_kind, owner), ())
-            if day <= due and required <= bodies
+            (e.date, e.id)
+            for e in held.get((item.evidence_kind, owner), ())
+            if e.date <= due and required <= e.bodies_present
         ]
         kind = ledger.registry.activity_kinds.get(item.evidence_kind)
         items[entry.item] = {

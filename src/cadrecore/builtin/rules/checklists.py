@@ -8,26 +8,16 @@ items' owners, a handful of rows among a province's million activities.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
-from typing import NamedTuple
 
 from ...i18n import Text
-from ...models import Checklist, ChecklistEntry, LeadingBody
+from ...models import Checklist, ChecklistEntry
 from ...registry import ChecklistItem
+from ...reports.figures import Evidence, checklist_evidence
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity, Subject
 
 SIX_ONES = "中共中央办公厅、国务院办公厅关于进一步加强和改进离退休干部工作的意见 (2016); 忻州市“六个一”工作机制"
-
-
-class Evidence(NamedTuple):
-    """What the rules need of an activity that evidences an item."""
-
-    date: date
-    id: str
-    bodies_present: frozenset[LeadingBody]
 
 
 Entry = tuple[Checklist, ChecklistEntry, ChecklistItem, str]
@@ -50,33 +40,15 @@ def _evidence_by_holder(
     ctx: RuleContext, entries: list[Entry]
 ) -> dict[tuple[str, str], list[Evidence]]:
     """Per (activity kind, owner unit) of the entries, its activities in the year up to the
-    date, by date (as ``ledger.activities_of(kind, period=..., unit_id=owner)`` gives them).
-
-    One read of the activities' columns, ``where`` the kind is one of the items' evidence kinds
-    and the owner one of the entries' owners (the same read for both rules of this module).
-    """
-    if not entries:
-        return {}
-    kinds = sorted({item.evidence_kind for _, _, item, _ in entries})
-    owners = sorted({owner for _, _, _, owner in entries})
-    rows = ctx.ledger.columns(
-        "activities",
-        "id",
-        "activity_kind",
-        "date",
-        "owner_unit_id",
-        "leaders",
-        where={"activity_kind": kinds, "owner_unit_id": owners},
+    date, by date: one read of the activities' columns (:func:`checklist_evidence`, the same
+    read for both rules of this module)."""
+    return checklist_evidence(
+        ctx.ledger,
+        {item.evidence_kind for _, _, item, _ in entries},
+        {owner for _, _, _, owner in entries},
+        ctx.period.start,
+        min(ctx.period.end, ctx.as_of),
     )
-    found: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    start, end = ctx.period.start, min(ctx.period.end, ctx.as_of)
-    for activity_id, kind, day, owner, leaders in rows:
-        if start <= day <= end:
-            bodies = frozenset(leader.body for leader in leaders)
-            found[(kind, owner)].append(Evidence(day, activity_id, bodies))
-    for held in found.values():
-        held.sort(key=lambda evidence: (evidence.date, evidence.id))
-    return found
 
 
 def _evidence(
