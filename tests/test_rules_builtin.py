@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -291,6 +291,75 @@ def test_health_exempt_members_do_not_count_towards_the_quorum() -> None:
         ),
     )
     assert run(ledger, "org_life.general_meeting").findings == ()  # 2 of 3 eligible
+
+
+def _west_meetings() -> tuple[list[str], Activity, Activity]:
+    """b.west's four members, and its first two general meetings of the year (by date)."""
+    members = [m.cadre_id for m in LEDGER.memberships if m.branch_id == "b.west"]
+    meetings = sorted(
+        (
+            a
+            for a in LEDGER.activities
+            if a.branch_id == "b.west" and a.activity_kind == "general_meeting"
+        ),
+        key=lambda a: a.date,
+    )
+    return members, meetings[0], meetings[1]
+
+
+def test_the_quorum_follows_a_member_who_died_between_two_meetings() -> None:
+    """Who counts is worked out once for a stretch of days without a change: a death between
+    two meetings starts a new stretch. Two of the three still alive make a quorum (of four,
+    two would not)."""
+    members, first, second = _west_meetings()
+    ledger = changed(
+        LEDGER,
+        "activities",
+        lambda a: update(a, attendee_ids=members[:2]) if a.id == second.id else a,
+    )
+    died = first.date + timedelta(days=1)
+    ledger = changed(
+        ledger, "cadres", lambda c: update(c, deceased=died) if c.id == members[3] else c
+    )
+    report = run(ledger, "org_life.general_meeting")
+    assert report.findings == ()
+    done = {o.satisfied_by for o in report.occurrences if o.status == "done"}
+    assert {first.id, second.id} <= done
+
+
+def test_the_quorum_follows_a_member_who_joined_between_two_meetings() -> None:
+    """A member who joins between two meetings counts at the second: three of five present
+    make a quorum, where the first four and the newcomer's absence would make it two of four."""
+    members, first, second = _west_meetings()
+    officers = {c for b in LEDGER.branches for c in (*b.committee_ids, b.secretary_id)}
+    newcomer = next(
+        c.id
+        for c in LEDGER.cadres
+        if c.id not in members and c.id not in officers and c.is_party_member
+    )
+    joined = first.date + timedelta(days=1)
+    ledger = changed(
+        LEDGER,
+        "memberships",
+        lambda m: (
+            update(m, branch_id="b.west", since=joined, until=None) if m.cadre_id == newcomer else m
+        ),
+    )
+    ledger = changed(
+        ledger,
+        "activities",
+        lambda a: update(a, attendee_ids=[*members[:2], newcomer]) if a.id == second.id else a,
+    )
+    assert run(ledger, "org_life.general_meeting").findings == ()
+    # and without the newcomer's membership, two of the four are no quorum
+    thin = changed(
+        LEDGER,
+        "activities",
+        lambda a: update(a, attendee_ids=members[:2]) if a.id == second.id else a,
+    )
+    assert reasons(run(thin, "org_life.general_meeting").findings) == [
+        ("no_quorum", "branches", "b.west")
+    ]
 
 
 def test_a_branch_formed_mid_year_owes_only_from_then() -> None:

@@ -19,7 +19,7 @@ periods in one pass.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -136,13 +136,14 @@ class _MembersQuorum:
     excused for health (``members_on`` by columns, from the membership spans and cadre facts
     of :mod:`._common`).
 
-    Who counts changes only on the days a member joins, leaves or dies: the quorum is worked
-    out once for each stretch of days between two such changes (a branch whose members did not
-    change in the year has one), the share looked up then. The changes are listed when a day is
-    first asked for.
+    Who counts changes only on the days a member joins, leaves or dies: the quorum of a day is
+    kept for the stretch of days around it in which none of those happens (a branch whose
+    members did not change in the year has one). The stretch is found in the same pass over
+    the branch's memberships that lists who counts: the latest such day up to the day asked
+    for, and the first after it.
     """
 
-    __slots__ = ("_branch", "_changes", "_ctx", "_facts", "_seen", "_share", "_spans")
+    __slots__ = ("_branch", "_ctx", "_facts", "_share", "_spans", "_stretches")
 
     def __init__(self, ctx: RuleContext, branch: BranchRow, share: Callable[[str], float]) -> None:
         self._ctx = ctx
@@ -150,29 +151,47 @@ class _MembersQuorum:
         self._share = share
         self._spans: Sequence[Span] | None = None
         self._facts = cadre_facts(ctx.ledger)
-        self._changes: list[date] = []
-        self._seen: dict[int, Quorum] = {}
+        # (first day, day after the last, quorum) of each stretch worked out
+        self._stretches: list[tuple[date, date, Quorum]] = []
 
     def on(self, day: date) -> Quorum:
+        for first, after, found in self._stretches:
+            if first <= day < after:
+                return found
         spans = self._spans
         if spans is None:
             spans = self._spans = member_spans(self._ctx.ledger).get(self._branch.id, ())
-            # every day a member joins, leaves or dies (in C)
-            deaths = filter(None, map(self._facts.deceased.get, map(itemgetter(2), spans)))
-            self._changes = sorted(
-                set(map(itemgetter(0), spans)).union(map(itemgetter(1), spans), deaths)
-            )
-        stretch = bisect_right(self._changes, day)
-        found = self._seen.get(stretch)
-        if found is None:
-            share = self._share(self._branch.county_id)
-            eligible = {cadre_id for since, until, cadre_id in spans if since <= day < until}
-            exempt, died = self._facts.health_exempt, self._facts.deceased
-            if not exempt.isdisjoint(eligible):  # (tested in C, over the members)
-                eligible -= exempt.intersection(eligible)
-            if not died.keys().isdisjoint(eligible):
-                eligible = {c for c in eligible if (death := died.get(c)) is None or day < death}
-            found = self._seen[stretch] = (int(len(eligible) * share), eligible)
+        died = self._facts.deceased
+        first, after = date.min, date.max  # (no change before or after: every day)
+        members: set[str] = set()
+        for since, until, cadre_id in spans:
+            if since <= day:
+                if since > first:
+                    first = since
+            elif since < after:
+                after = since
+            if until <= day:
+                if until > first:
+                    first = until
+            else:
+                if until < after:
+                    after = until
+                if since <= day:  # (joined by the day, not yet left)
+                    members.add(cadre_id)
+            death = died.get(cadre_id)
+            if death is not None:
+                if death <= day:
+                    if death > first:
+                        first = death
+                elif death < after:
+                    after = death
+        exempt = self._facts.health_exempt
+        if not exempt.isdisjoint(members):  # (tested in C, over the members)
+            members -= exempt.intersection(members)
+        if not died.keys().isdisjoint(members):
+            members = {c for c in members if (death := died.get(c)) is None or day < death}
+        found = (int(len(members) * self._share(self._branch.county_id)), members)
+        self._stretches.append((first, after, found))
         return found
 
 
