@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -110,27 +111,115 @@ def period_label(period: Period, frequency: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _china() -> Any:
-    import holidays
+class _ChinaCalendar:
+    """China's days off, year by year, as the ``holidays`` package gives them (weekends,
+    public holidays, and the weekend days worked instead: 调休), kept in a small file in
+    cadrecore's cache folder (``$CADRECORE_CACHE_DIR``, see :mod:`cadrecore.plugin_cache`)
+    for that version of ``holidays``.
 
-    return holidays.country_holidays("CN")
+    ``holidays`` imports every country it knows (some 250 modules, about 0.25 s) to give one:
+    a third of the time of checking a city's ledger. So the days off of the years asked for
+    are worked out once, with ``holidays.country_holidays("CN").is_working_day`` for each day,
+    and read from the file after that. A file that cannot be read or written is ignored.
+    """
+
+    #: Years worked out around a year asked for, once ``holidays`` is imported anyway.
+    AROUND = 10
+
+    def __init__(self) -> None:
+        self._off: dict[int, frozenset[date]] = {}
+        self._path: str | None = None
+        self._read = False
+
+    def _cache_path(self) -> str | None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from .plugin_cache import cache_dir
+
+        folder = cache_dir()
+        try:
+            installed = version("holidays")
+        except PackageNotFoundError:
+            return None
+        if folder is None:
+            return None
+        return os.path.join(folder, f"china-days-off-v1-holidays-{installed}.json")
+
+    def _read_cache(self) -> None:
+        self._read = True
+        self._path = self._cache_path()
+        if self._path is None:
+            return
+        try:
+            with open(self._path, encoding="utf-8") as file:
+                data = json.load(file)
+            self._off.update(
+                {int(year): frozenset(map(date.fromisoformat, days)) for year, days in data.items()}
+            )
+        except Exception:  # none yet, unreadable or corrupt: worked out afresh
+            self._off.clear()
+
+    def off(self, year: int) -> frozenset[date]:
+        """The days of ``year`` that are not working days."""
+        found = self._off.get(year)
+        if found is not None:
+            return found
+        if not self._read:
+            self._read_cache()
+            found = self._off.get(year)
+            if found is not None:
+                return found
+        import holidays
+
+        china = holidays.country_holidays("CN")
+        for each in range(max(1, year - self.AROUND), min(9999, year + self.AROUND) + 1):
+            if each not in self._off:
+                first = date(each, 1, 1)
+                days = (date(each, 12, 31) - first).days + 1
+                self._off[each] = frozenset(
+                    day
+                    for day in (first + timedelta(days=n) for n in range(days))
+                    if not china.is_working_day(day)
+                )
+        if self._path is not None:
+            from .plugin_cache import write_json
+
+            write_json(
+                self._path,
+                {str(y): sorted(d.isoformat() for d in days) for y, days in self._off.items()},
+            )
+        return self._off[year]
+
+    def is_working_day(self, day: date) -> bool:
+        return day not in self.off(day.year)
+
+
+_CHINA = _ChinaCalendar()
 
 
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day in mainland China, adjusted weekend workdays included."""
-    return bool(_china().is_working_day(day))
+    return _CHINA.is_working_day(day)
 
 
 def add_working_days(day: date, count: int) -> date:
     """The date ``count`` working days after ``day`` (deadlines "within N working days")."""
     if count == 0:
         return day
-    return cast(date, _china().get_nth_working_day(day, count))
+    # (as holidays' get_nth_working_day: step a day at a time, count the working ones)
+    step = timedelta(days=1 if count > 0 else -1)
+    for _ in range(abs(count)):
+        day += step
+        while not _CHINA.is_working_day(day):
+            day += step
+    return day
 
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
     if end <= start:
         return 0
-    return int(_china().get_working_days_count(start + timedelta(days=1), end))
+    first = start + timedelta(days=1)
+    return sum(
+        1 for n in range((end - first).days + 1) if _CHINA.is_working_day(first + timedelta(days=n))
+    )

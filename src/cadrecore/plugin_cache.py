@@ -250,22 +250,29 @@ class ListingCache:
     def write(self, plugins: list[dict[str, Any]]) -> None:
         """Keep ``plugins``, a complete listing (no failures), for as long as the fingerprint
         holds; silently nothing if the cache cannot be written."""
-        import tempfile
+        write_json(self.path, {"fingerprint": self.fingerprint, "plugins": plugins})
 
-        data = {"fingerprint": self.fingerprint, "plugins": plugins}
+
+def write_json(path: str, data: object) -> None:
+    """Write ``data`` as JSON to ``path`` in the cache folder, whole or not at all (a
+    temporary file beside it, then renamed: a reader never sees half a file); silently
+    nothing if it cannot be written (read-only, full, or not JSON)."""
+    import tempfile
+
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=folder)
         try:
-            os.makedirs(self.folder, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".plugins-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump(data, file, ensure_ascii=True)
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except (OSError, ValueError, TypeError):  # read-only, full, or unexpected: no cache
-            return
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=True)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except (OSError, ValueError, TypeError):  # read-only, full, or unexpected: no cache
+        return
 
 
 def _valid_plugin(plugin: object) -> bool:
