@@ -97,7 +97,13 @@ def test_a_damaged_file_is_ignored_and_written_again(fresh: Path, content: str) 
 def test_without_a_cache_folder_the_days_are_worked_out_each_time(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # (where the cache would go, else)
     monkeypatch.setenv("CADRECORE_CACHE_DIR", "off")
     monkeypatch.setattr(calendar, "_CHINA", calendar._ChinaCalendar())
     assert not is_working_day(date(2024, 10, 1))
     assert list(tmp_path.iterdir()) == []
+    # (and the same day with the setting cleared is kept there: the test above can fail)
+    monkeypatch.delenv("CADRECORE_CACHE_DIR")
+    monkeypatch.setattr(calendar, "_CHINA", calendar._ChinaCalendar())
+    assert not is_working_day(date(2024, 10, 1))
+    assert list(tmp_path.rglob("china-days-off-*.json"))

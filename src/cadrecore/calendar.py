@@ -137,11 +137,11 @@ class _ChinaCalendar:
         from .plugin_cache import cache_dir
 
         folder = cache_dir()
+        if folder is None:
+            return None
         try:
             installed = version("holidays")
         except PackageNotFoundError:
-            return None
-        if folder is None:
             return None
         return os.path.join(folder, f"china-days-off-v1-holidays-{installed}.json")
 

@@ -246,7 +246,6 @@ def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
     for entry, item in entries:
         due = (entry.due or item.default_due).in_year(year)
         owner = entry.owner_unit_id or found.owner_unit_id
-        ledger.registry.activity_kinds.get(item.evidence_kind)  # an unknown kind raises, as ever
         required = set(item.required_bodies)
         evidence = [
             (e.date, e.id)

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import compress, repeat
 from operator import and_, is_not, itemgetter, not_
+from typing import cast
 
 from ...i18n import Text
 from ...ledger import Ledger
+from ...reports.figures import holding_on
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ._common import CADRE_FACTS_READS, MEMBER_SPANS_READS, cadre_facts, values_by_id
@@ -41,17 +43,16 @@ def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
         if formed_on is None or formed_on <= day
     }
     died = cadre_facts(ledger).deceased
-    cadre_ids, branch_ids, sinces, untils = ledger.column_values(
-        "memberships", "cadre_id", "branch_id", "since", "until"
-    )
     # the memberships holding on the day (each distinct date compared once; the rest in C)
-    joined = {since: since is None or since <= day for since in set(sinces)}
-    not_left = {until: until is None or day < until for until in set(untils)}
-    holding = list(map(and_, map(joined.__getitem__, sinces), map(not_left.__getitem__, untils)))
+    cadre_ids, branch_ids, holding = holding_on(ledger, day)
     # the type of each one's branch, if formed by then; a cadre's later membership wins
     types = list(map(formed.get, compress(branch_ids, holding)))
     in_formed = map(is_not, types, repeat(None))
-    covering = dict(compress(zip(compress(cadre_ids, holding), types, strict=True), in_formed))
+    # (the Nones, branches not formed by then, are left out by in_formed)
+    covering = cast(
+        dict[str, str],
+        dict(compress(zip(compress(cadre_ids, holding), types, strict=True), in_formed)),
+    )
     for cadre_id in died.keys() & covering.keys():  # (dead by the day: covered by none)
         if not day < died[cadre_id]:
             del covering[cadre_id]
