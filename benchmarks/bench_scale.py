@@ -90,10 +90,11 @@ def _cadrecore_counts(report: Any) -> dict[str, int]:
 
 
 def _open(db: str) -> Any:
-    """The ledger as ``cadrecore check`` reads it: opened on the store, kinds read as used."""
-    from cadrecore.store import open_store
+    """The ledger as ``cadrecore check`` reads it: opened on the store (by ``sqlite3`` alone),
+    kinds read as used."""
+    from cadrecore.store import open_ledger
 
-    return open_store(db, create=False).open()
+    return open_ledger(db)
 
 
 def _check(db: str, rules: list[str] | None, out: dict[str, Any]) -> Any:

@@ -360,25 +360,30 @@ def test_a_column_too_long_for_one_sqlite_string_is_read_by_rows(
     and a bad value is still named by its row."""
     import sqlite3
 
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     from cadrecore.store import opened as opened_module
+    from cadrecore.store.reading import SqliteFile
 
     by_rows: list[str] = []
     read_by_rows = opened_module._by_rows
 
     def counted(conn: Any, query: Any) -> Any:
-        by_rows.append(str(query))
+        by_rows.append(query.sql)
         return read_by_rows(conn, query)
 
+    connect = SqliteFile.connect
+
+    def limited(self: SqliteFile) -> sqlite3.Connection:
+        conn = connect(self)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 2000)
+        return conn
+
     monkeypatch.setattr(opened_module, "_by_rows", counted)
+    monkeypatch.setattr(
+        SqliteFile, "connect", limited
+    )  # (the connections an opened ledger reads on)
     with stored(xinzhou, template) as store:
-        event.listen(
-            store.engine,
-            "connect",
-            lambda conn, _: conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 2000),
-        )
-        store.engine.dispose()  # (new connections, with the limit)
         opened = store.open(registry=xinzhou.registry)
         fields = ("id", "name", "birth_date", "party_status", "deceased", "health_exempt")
         assert len(xinzhou.cadres) * 10 > 2000  # the ids alone are too long for one string

@@ -30,7 +30,7 @@ from cadrecore.rules.engine import (
 from cadrecore.rules.findings import Finding, Occurrence, RuleFailure, Severity, Subject
 from cadrecore.rules.split import can_fork, usable_cpus
 from cadrecore.sample import small_ledger
-from cadrecore.store.opened import _day_span
+from cadrecore.store.reading import _day_span
 
 from .test_opened import DAYS, RANDOM, SETTINGS, stored, template
 

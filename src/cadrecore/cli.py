@@ -50,19 +50,22 @@ def _load(path: str | Path, unit: str | None = None, *, for_reading: bool = Fals
     """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
     ``unit``, only that unit's view (in SQL for a store, in memory for a folder).
 
-    ``for_reading``: a whole ledger in a store is opened (``store.open()``, each kind read as
-    used, the bulk kinds by columns) rather than loaded, for commands that only read it."""
+    ``for_reading``: a whole ledger in a store is opened (:func:`~cadrecore.store.open_ledger`,
+    each kind read as used, the bulk kinds by columns) rather than loaded, for commands that
+    only read it."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
     text = str(path)
     try:
         if "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES:
-            from .store import open_store
-
             if for_reading and unit is None:
                 # the ledger reads from the store as the rules ask: the store stays open
-                return open_store(text, create=False).open()
+                from .store import open_ledger
+
+                return open_ledger(text)
+            from .store import open_store
+
             with open_store(text, create=False) as store:
                 return store.load(unit=unit)
         return load_ledger(path, unit=unit)

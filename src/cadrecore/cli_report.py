@@ -72,13 +72,18 @@ def workers_of(given: int | None) -> int | None:
 
 def _load(text: str, unit: str | None = None) -> Any:
     """A ledger from a ledger folder, or from a store (a SQLite file or a database URL); with
-    ``unit``, only that unit's view."""
+    ``unit``, only that unit's view. A whole ledger in a store is opened for reading
+    (:func:`~cadrecore.store.open_ledger`: each kind read as used, the bulk kinds by columns)."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
     source = Path(text)  # a URL is kept as text: Path would fold its "//"
     try:
         if "://" in text or source.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+            if unit is None:
+                from .store import open_ledger
+
+                return open_ledger(text)
             from .store import open_store
 
             with open_store(text, create=False) as store:

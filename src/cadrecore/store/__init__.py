@@ -8,20 +8,60 @@
     ledger = store.load()                     # every record, cross-checked
     ledger = store.open()                     # for reading: kinds and columns read as used
     assert store.verify_audit().ok
+
+    from cadrecore.store import open_ledger
+    ledger = open_ledger("xinzhou.sqlite")    # the same, without opening the store to write
+
+The names are imported when first used: reading a SQLite store (:func:`open_ledger`) does
+not import SQLAlchemy, which everything else here builds on.
 """
 
-from .audit import AuditEntry, AuditProblem, AuditVerification
-from .opened import StoreLedger
-from .store import (
-    ConflictError,
-    SaveResult,
-    Store,
-    StoreError,
-    default_actor,
-    open_store,
-    store_url,
-    verify_audit,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .opened import StoreLedger, open_ledger
+from .reading import StoreError
+
+if TYPE_CHECKING:
+    from .audit import AuditEntry, AuditProblem, AuditVerification
+    from .store import (
+        ConflictError,
+        SaveResult,
+        Store,
+        default_actor,
+        open_store,
+        store_url,
+        verify_audit,
+    )
+
+_MODULE_OF = {
+    "AuditEntry": "audit",
+    "AuditProblem": "audit",
+    "AuditVerification": "audit",
+    "ConflictError": "store",
+    "SaveResult": "store",
+    "Store": "store",
+    "default_actor": "store",
+    "open_store": "store",
+    "store_url": "store",
+    "verify_audit": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})
+
 
 __all__ = [
     "AuditEntry",
@@ -33,6 +73,7 @@ __all__ = [
     "StoreError",
     "StoreLedger",
     "default_actor",
+    "open_ledger",
     "open_store",
     "store_url",
     "verify_audit",

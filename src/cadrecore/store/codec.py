@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..i18n import Text
 from ..io.fields import FieldShape, field_shapes
+from ..models import RECORD_KINDS, Jurisdiction
 from ..models.construct import construct_by_attributes as _construct_by_attributes
 from ..models.construct import constructor as _constructor
 from ..registry import Registry
@@ -309,3 +310,12 @@ def _compiled_decoder(
 
 class _Missing(Exception):
     """A required value is None (the careful decoder says which)."""
+
+
+#: The kind name the audit trail gives a ledger's jurisdiction (the ``ledgers`` table's row).
+JURISDICTION_KIND = "jurisdiction"
+#: Each record kind's codec, by kind name; and the jurisdiction's.
+CODECS: dict[str, Codec] = {
+    kind.name: Codec(kind.model, key_is_id=kind.keyed) for kind in RECORD_KINDS
+}
+JURISDICTION_CODEC = Codec(Jurisdiction, key_is_id=True)

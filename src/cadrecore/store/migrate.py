@@ -5,13 +5,13 @@ two processes opening a new store at once do not both create it). A store from b
 trail (revision 0001) gets a ``baseline`` audit entry for every record it already held, so that
 :func:`~cadrecore.store.verify_audit` can vouch for every record from then on.
 
-Opening a store already at :data:`HEAD` only reads its version table: Alembic, which takes
+Opening a store already at :data:`~.reading.HEAD` only reads its version table: Alembic, which takes
 about as long to import as the rest of the store, is imported only when there is something to
 migrate.
 
 For developers: ``python -m cadrecore.store.migrate revision -m "what changed" [URL]`` writes a
 new revision with Alembic's autogenerate, against a scratch SQLite store at the current head;
-then set :data:`HEAD` to it (a test compares the two).
+then set :data:`~.reading.HEAD` (in ``reading.py``) to it (a test compares the two).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from sqlalchemy import Connection, String, column, inspect, select, text
 from sqlalchemy import table as table_named
 
 from .codec import canonical_json
-from .schema import LEDGERS, RECORD_TABLES, VERSION_TABLE
+from .reading import HEAD, VERSION_TABLE
+from .schema import LEDGERS, RECORD_TABLES
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,8 +38,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: Revisions at which a store had no audit trail yet.
 PRE_AUDIT = {"0001"}
 _PG_LOCK = 0x0CAD2E  # an arbitrary constant: cadrecore's advisory lock for migrations
-#: The newest revision in ``migrations/versions`` (what :func:`head` reads from the scripts).
-HEAD = "0002"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -84,7 +83,7 @@ def _at_head(conn: Connection) -> bool:
 
 def upgrade(store: Store, target: str = "head") -> None:
     """Migrate ``store`` to ``target`` (the newest revision by default)."""
-    from .store import StoreError
+    from .reading import StoreError
 
     if target == "head":
         # the common case, a store already at the head, only reads: opening a store must not
@@ -120,7 +119,7 @@ def _baseline(conn: Connection) -> None:
     from datetime import UTC, datetime
 
     from .audit import AuditAppender
-    from .store import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND
+    from .codec import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND
 
     audit = AuditAppender(conn, "cadrecore (migration 0002)", datetime.now(UTC))
     for row in conn.execute(select(LEDGERS).order_by(LEDGERS.c.id)).mappings():

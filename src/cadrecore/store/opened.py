@@ -27,27 +27,15 @@ from __future__ import annotations
 
 import json
 import operator
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import (
-    JSON,
-    ColumnElement,
-    Connection,
-    Float,
-    Numeric,
-    bindparam,
-    cast,
-    func,
-    literal,
-    or_,
-    select,
-)
 
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
@@ -55,9 +43,32 @@ from ..i18n import Text
 from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..registry import Registry
-from .codec import RowError, _from_column, _same
-from .fastread import RawRows, driver_converters
-from .schema import AUDIT_LOG, RECORD_TABLES
+from .codec import (
+    CODECS,
+    JURISDICTION_CODEC,
+    JURISDICTION_KIND,
+    Codec,
+    RowError,
+    _from_column,
+    _same,
+)
+from .reading import (
+    DEFAULT_FILE,
+    LEDGERS,
+    STORE_ENV,
+    Query,
+    Rows,
+    Source,
+    SqliteFile,
+    StoreError,
+    columns_query,
+    decode_rows,
+    quoted,
+    rows_query,
+    sqlite_file_at_head,
+    storage,
+    table_shapes,
+)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -95,9 +106,7 @@ class StoreLedger(Ledger):
         raise TypeError("a StoreLedger is made by Store.open(), not built from records")
 
     @classmethod
-    def _opened(
-        cls, store: Store, ledger_id: str, jurisdiction: Any, registry: Registry, mark: Any
-    ) -> StoreLedger:
+    def _opened(cls, opening: _Opening, jurisdiction: Any, registry: Registry) -> StoreLedger:
         ledger = cls.__new__(cls)
         values: dict[str, Any] = {"jurisdiction": jurisdiction}
         object.__setattr__(ledger, "__dict__", values)
@@ -106,7 +115,7 @@ class StoreLedger(Ledger):
         ids = _KindIds(ledger)
         object.__setattr__(ledger, "__pydantic_private__", {"_registry": registry, "_by_id": ids})
         values["_ids"] = ids
-        values["_opened"] = _Opening(store, ledger_id, mark)
+        values["_opened"] = opening
         return ledger
 
     def __getattr__(self, name: str) -> Any:
@@ -123,24 +132,22 @@ class StoreLedger(Ledger):
 
     def _read_kind(self, kind: str) -> tuple[Any, ...]:
         opening: _Opening = self.__dict__["_opened"]
-        store = opening.store
-        table = RECORD_TABLES[kind]
-        query = (
-            select(table)
-            .where(table.c.ledger_id == opening.ledger_id)
-            .order_by(table.c.position, table.c.id)
-        )
+        source = opening.source
         problems: list[Problem] = []
-        with store.reading() as conn:
+        with source.reading() as conn:
             opening.check_unchanged(conn)
-            from .store import CODECS
-
             # (ids as read, not interned: a kind read for a check, which interning would slow)
-            records = store._decode_all(
-                conn, query, CODECS[kind], self.registry, False, kind, problems, interned=False
+            records = _read_rows(
+                source,
+                conn,
+                kind,
+                CODECS[kind],
+                self.registry,
+                problems,
+                ledger_id=opening.ledger_id,
             )
         if problems:
-            raise LedgerError(problems, source=store.url)
+            raise LedgerError(problems, source=source.url)
         value = tuple(records)
         self.__dict__[kind] = value
         if KINDS_BY_NAME[kind].keyed:
@@ -166,20 +173,20 @@ class StoreLedger(Ledger):
 
     def _read_one(self, kind: str, record_id: str) -> Any:
         opening: _Opening = self.__dict__["_opened"]
-        store = opening.store
+        source = opening.source
         readers: dict[str, _PointReader] = self.__dict__.setdefault("_point_readers", {})
-        with store.reading() as conn:
+        reader = readers.get(kind)
+        if reader is None:
+            reader = readers[kind] = _PointReader(source, kind, opening.ledger_id, self.registry)
+        with source.reading() as conn:
             opening.check_unchanged(conn)
-            reader = readers.get(kind)
-            if reader is None:
-                reader = readers[kind] = _PointReader(kind, opening.ledger_id, conn, self.registry)
             try:
                 found = reader.read(conn, record_id)
             except RowError as exc:
                 problem = Problem(
-                    Location(store.url, None, exc.field), exc.message, kind, record_id
+                    Location(source.url, None, exc.field), exc.message, kind, record_id
                 )
-                raise LedgerError([problem], source=store.url) from None
+                raise LedgerError([problem], source=source.url) from None
         if found is None:
             raise KeyError(f"no {kind} record with id {record_id!r}")
         return found
@@ -236,11 +243,11 @@ class StoreLedger(Ledger):
         missing = tuple(name for name in dict.fromkeys(fields) if name not in columns)
         if missing:
             opening: _Opening = self.__dict__["_opened"]
-            store = opening.store
-            with store.reading() as conn:
+            source = opening.source
+            with source.reading() as conn:
                 opening.check_unchanged(conn)
                 read = _select_columns(
-                    conn, store.url, opening.ledger_id, kind, missing, conditions, self.registry
+                    conn, source, opening.ledger_id, kind, missing, conditions, self.registry
                 )
             columns.update(zip(missing, read, strict=True))
         return columns
@@ -248,7 +255,7 @@ class StoreLedger(Ledger):
     def _after_fork(self) -> None:
         """In a forked process: the parent's database connections are its own (two processes
         talking on one connection corrupt it); this process opens its own when it reads."""
-        self.store.engine.dispose(close=False)
+        self.__dict__["_opened"].source.after_fork()
 
     # --- what an opened ledger does not do ------------------------------------------------------
 
@@ -268,127 +275,167 @@ rule reads shows."""
 class _Opening:
     """Where an opened ledger reads from, and the state of the store it was opened at."""
 
-    def __init__(self, store: Store, ledger_id: str, mark: Any) -> None:
-        self.store = store
+    def __init__(self, source: Source, ledger_id: str, mark: Any, store: Store | None) -> None:
+        self.source = source
         self.ledger_id = ledger_id
         self.mark = mark
+        self._store = store
 
-    def check_unchanged(self, conn: Connection) -> None:
-        from .store import StoreError
+    @property
+    def store(self) -> Store:
+        """The store (opened now, if the ledger was opened on its file alone)."""
+        if self._store is None:
+            from .store import open_store
 
+            assert isinstance(self.source, SqliteFile)
+            self._store = open_store(self.source.path, create=False)
+        return self._store
+
+    def check_unchanged(self, conn: Any) -> None:
         if store_mark(conn) != self.mark:
             raise StoreError(
-                f"the store {self.store.url} changed since the ledger was opened: open it again "
+                f"the store {self.source.url} changed since the ledger was opened: open it again "
                 "(store.open) to read the new state / 账册打开后数据库已被修改，请重新打开"
             )
 
 
-def store_mark(conn: Connection) -> Any:
+def store_mark(conn: Any) -> Any:
     """The state of the store: the last entry of its audit trail (every change writes one)."""
-    return conn.execute(_MARK).scalar()
+    cursor = conn.cursor()
+    try:
+        cursor.execute("SELECT max(seq) FROM audit_log")
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()
 
 
-_MARK = select(func.max(AUDIT_LOG.c.seq))
+def open_on(
+    source: Source, ledger_id: str | None, registry: Registry, store: Store | None = None
+) -> StoreLedger:
+    """The ledger ``ledger_id`` (the only one, if None) opened on ``source``: one read of the
+    store's ledgers and mark. ``store``: the store the source reads, if it is open."""
+    problems: list[Problem] = []
+    with source.reading() as conn:
+        cursor = conn.cursor()
+        try:
+            cursor.execute(f"SELECT id FROM {LEDGERS} ORDER BY id")
+            ids = [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+        lid = resolve_ledger(ids, ledger_id, source.url)
+        mark = store_mark(conn)
+        found = _read_rows(
+            source, conn, LEDGERS, JURISDICTION_CODEC, registry, problems, JURISDICTION_KIND, id=lid
+        )
+    if problems:
+        raise LedgerError(problems, source=source.url)
+    return StoreLedger._opened(_Opening(source, lid, mark, store), found[0], registry)
+
+
+def resolve_ledger(ids: Sequence[str], ledger_id: str | None, url: str) -> str:
+    """The ledger to read of a store holding ``ids``: ``ledger_id`` if given, else the only one
+    (else :class:`StoreError`, saying what the store holds)."""
+    if ledger_id is not None:
+        if ledger_id not in ids:
+            raise StoreError(
+                f"the store holds no ledger {ledger_id!r} (it holds: {', '.join(ids) or 'none'})"
+                f" / 数据库中没有账册 {ledger_id}"
+            )
+        return ledger_id
+    if not ids:
+        raise StoreError(
+            f"the store {url} holds no ledger yet: import one first "
+            "(cadrecore import LEDGER_FOLDER or a workbook exported by cadrecore) "
+            "/ 数据库中还没有账册，请先导入"
+        )
+    if len(ids) > 1:
+        raise StoreError(
+            f"the store holds several ledgers ({', '.join(ids)}): say which one "
+            "/ 数据库中有多个账册，请指定其一"
+        )
+    return str(ids[0])
+
+
+def open_ledger(
+    target: str | os.PathLike[str] | None = None,
+    ledger_id: str | None = None,
+    *,
+    registry: Registry | None = None,
+) -> Ledger:
+    """The ledger ``ledger_id`` (the only one, if None) of the store at ``target``, opened for
+    reading: what ``open_store(target, create=False).open(ledger_id)`` gives (a
+    :class:`StoreLedger`), and what ``cadrecore check`` and ``cadrecore report`` read.
+
+    ``target`` as for :func:`~cadrecore.store.open_store`. A SQLite file whose schema is
+    current is read with the ``sqlite3`` module alone: SQLAlchemy, a quarter to a half second
+    of importing, is not loaded unless the ledger's :attr:`~StoreLedger.store` is asked for.
+    Any other store (a URL, a file to migrate, not a store at all) is opened by ``open_store``,
+    with its migrations and errors.
+    """
+    from ..plugins import get_registry
+
+    raw = os.fspath(target) if target is not None else os.environ.get(STORE_ENV) or DEFAULT_FILE
+    if "://" not in raw:
+        source = sqlite_file_at_head(Path(raw).expanduser().resolve())
+        if source is not None:
+            return open_on(source, ledger_id, registry or get_registry())
+    from .store import open_store
+
+    return open_store(raw, create=False).open(ledger_id, registry=registry)
+
+
+def _read_rows(
+    source: Source,
+    conn: Any,
+    table: str,
+    codec: Codec,
+    registry: Registry,
+    problems: list[Problem],
+    label: str | None = None,
+    **equal: Any,
+) -> list[Any]:
+    """The records of the rows of ``table`` whose columns equal ``equal``, in the ledger's
+    order; a row that does not read goes to ``problems`` (under ``label``, else the table's
+    name)."""
+    query = rows_query(source, table, **equal)
+    with Rows(conn, query.sql, query.params) as rows:
+        converters = source.converters(table, rows.columns, rows.type_codes)
+        decode = codec.decoder(rows.columns, registry, converters, interned=False)
+        return decode_rows(
+            rows,
+            decode,
+            url=source.url,
+            kind=label or table,
+            problems=problems,
+            ordered="position" not in rows.columns,
+        )
 
 
 class _PointReader:
-    """Reads one record of a kind by its id: the query compiled and the row's decoder built
+    """Reads one record of a kind by its id: the query built and the row's decoder made
     once, for the many lookups a check makes (a finding's cadre, a service record's)."""
 
-    def __init__(self, kind: str, ledger_id: str, conn: Connection, registry: Registry) -> None:
-        from .store import CODECS
-
-        table = RECORD_TABLES[kind]
+    def __init__(self, source: Source, kind: str, ledger_id: str, registry: Registry) -> None:
+        self.source = source
+        self.kind = kind
         self.codec = CODECS[kind]
         self.registry = registry
-        self.query = select(table).where(
-            table.c.ledger_id == ledger_id, table.c.id == bindparam("record_id")
-        )
-        compiled = self.query.compile(dialect=conn.dialect)
-        self.sql = str(compiled)
-        self.params = dict(compiled.params)
-        self.order = compiled.positiontup if compiled.positional else None
+        self.query = rows_query(source, kind, ledger_id=ledger_id, id="")
         self.decode: Callable[[Sequence[Any]], Any] | None = None
 
-    def read(self, conn: Connection, record_id: str) -> Any:
+    def read(self, conn: Any, record_id: str) -> Any:
         """The record, or None if there is none; :class:`RowError` if its row does not read."""
-        params = {**self.params, "record_id": record_id}
-        args: Any = params if self.order is None else tuple(params[k] for k in self.order)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(self.sql, args)
-            rows = cursor.fetchall()
+        with Rows(conn, self.query.sql, [*self.query.params[:-1], record_id]) as rows:
+            found = [row for batch in rows.batches() for row in batch]
             if self.decode is None:
-                columns = tuple(d[0] for d in cursor.description)
-                codes = tuple(d[1] for d in cursor.description)
-                converters = driver_converters(self.query, conn.dialect, codes)
-                self.decode = self.codec.decoder(columns, self.registry, converters)
-        finally:
-            cursor.close()
-        return self.decode(rows[0]) if rows else None
-
-
-def _stored_form(value: Any, dialect: str) -> Any:
-    value = getattr(value, "value", value)  # an enum as its key
-    if isinstance(value, date) and dialect == "sqlite":
-        return value.isoformat()
-    return value
-
-
-#: Above this many accepted values, they go to the database as one JSON list (a query may
-#: have at most 32,766 parameters in SQLite, 65,535 in PostgreSQL).
-_MANY = 500
-
-
-def _values_table(values: list[Any], dialect: str) -> Any:
-    """A one-column subquery of ``values``, sent as one JSON text parameter."""
-    if not all(isinstance(v, str) for v in values):
-        raise ValueError(f"where= with more than {_MANY} values takes text values only")
-    text = json.dumps(values, ensure_ascii=False)
-    if dialect == "postgresql":
-        listed = func.json_array_elements_text(cast(literal(text), JSON)).table_valued("value")
-    else:
-        listed = func.json_each(literal(text)).table_valued("value")
-    return select(listed.c.value)
-
-
-def _one_of(column: Any, values: list[Any], dialect: str) -> ColumnElement[bool]:
-    """``column IN values``; many values as one JSON list (:func:`_values_table`)."""
-    if len(values) <= _MANY:
-        return column.in_(values)  # type: ignore[no-any-return]
-    return column.in_(_values_table(values, dialect))  # type: ignore[no-any-return]
-
-
-def _in_order(values: list[Any]) -> list[Any]:
-    """``values`` in a fixed order (the same query for the same values): text as it sorts, in
-    C (a rule may ask for a hundred thousand ids); values of mixed types by their ``repr``."""
-    if all(type(value) is str for value in values):
-        return sorted(values)
-    return sorted(values, key=repr)
-
-
-def _day_span(accepted: frozenset[Any]) -> tuple[date, date] | None:
-    """The first and last day of ``accepted`` when it is every day between them (the days of
-    the year judged, say), else None. ``BETWEEN`` then keeps the same rows as ``IN``: days are
-    stored as ISO text on SQLite (which sorts as the days do) and as dates on PostgreSQL;
-    ``IN`` a year of days costs a lookup per row (about 2 s over a province's activities)."""
-    days = [value for value in accepted if value is not None]
-    if len(days) < 2 or not all(type(value) is date for value in days):
-        return None
-    first, last = min(days), max(days)
-    return (first, last) if (last - first).days + 1 == len(days) else None
-
-
-def _items_of(column: Any, dialect: str) -> Any:
-    """The items of a JSON list column, as a table with a ``value`` column (one per row)."""
-    if dialect == "postgresql":
-        return func.json_array_elements_text(column).table_valued("value")
-    return func.json_each(column).table_valued("value")
+                converters = self.source.converters(self.kind, rows.columns, rows.type_codes)
+                self.decode = self.codec.decoder(rows.columns, self.registry, converters)
+        return self.decode(found[0]) if found else None
 
 
 def _select_columns(
-    conn: Connection,
-    url: str,
+    conn: Any,
+    source: Source,
     ledger_id: str,
     kind: str,
     fields: tuple[str, ...],
@@ -403,41 +450,11 @@ def _select_columns(
     rest up in C; lists of ids share their strings. A value that does not convert is raised as
     a :class:`~cadrecore.LedgerError` naming the row and field.
     """
-    from .store import CODECS
-
-    table = RECORD_TABLES[kind]
-    codec = CODECS[kind]
-    shapes = {shape.name: shape for shape in codec.shapes}
-    dialect = conn.dialect.name
-    selected = [table.c[name] for name in fields]
-    extra = [table.c[name] for name in ("position", "id") if name not in fields]
-    query = select(*selected, *extra).where(table.c.ledger_id == ledger_id)
-    for name, accepted in conditions:
-        column = table.c[name]
-        values = _in_order([_stored_form(v, dialect) for v in accepted if v is not None])
-        if shapes[name].shape == "list":  # the list holds any of the values: in the database
-            items = _items_of(column, dialect)
-            query = query.where(
-                select(literal(1))
-                .select_from(items)
-                .where(_one_of(items.c.value, values, dialect))
-                .exists()
-            )
-            continue
-        span = _day_span(accepted)
-        test: ColumnElement[bool]
-        if span is not None:  # (the days of a year: a range test, not a lookup per row)
-            test = column.between(*(_stored_form(day, dialect) for day in span))
-        else:
-            test = _one_of(column, values, dialect)
-        if None in accepted:
-            test = or_(test, column.is_(None))
-        query = query.where(test)
-    query = query.order_by(table.c.position, table.c.id)
-    aggregated = dialect == "sqlite" and not any(
-        isinstance(column.type, Numeric | Float) for column in selected
+    shapes = {shape.name: shape for shape in CODECS[kind].shapes}
+    stored = table_shapes(kind)
+    aggregated = source.dialect == "sqlite" and not any(
+        (shape := stored[name]) is not None and storage(shape) == "decimal" for name in fields
     )
-
     # lists of ids (attendees), nested in the aggregate as JSON: parsed in one go
     nested = {
         name
@@ -450,15 +467,21 @@ def _select_columns(
     def read(with_ids: bool) -> Read:
         """The columns, with the rows' ids when asked (always by rows); all of one query, so
         the values, positions and ids of a row are at the same place."""
-        found = _aggregated(conn, query, fields, with_ids, nested) if aggregated else None
-        return _by_rows(conn, query) if found is None else found
+        if aggregated:
+            names = [*dict.fromkeys((*fields, "position", *(("id",) if with_ids else ())))]
+            query = columns_query(source, kind, ledger_id, names, conditions)
+            found = _aggregated(conn, query, names, nested)
+            if found is not None:
+                return found
+        names = [*dict.fromkeys((*fields, "position", "id"))]
+        return _by_rows(conn, columns_query(source, kind, ledger_id, names, conditions))
 
     with collector_paused():
         found, positions, ids, codes = read(with_ids=False)
         in_order = all(map(operator.lt, positions, islice(positions, 1, None)))
         if not in_order and ids is None:  # (to sort them: their ids, read with them)
             found, positions, ids, codes = read(with_ids=True)
-        drivers = driver_converters(query, conn.dialect, codes)
+        drivers = source.converters(kind, fields, [codes[name] for name in fields])
         converters = {
             name: _ColumnConverter(shapes[name], drivers.get(name), registry) for name in fields
         }
@@ -471,7 +494,7 @@ def _select_columns(
                 if ids is None:
                     found, _, ids, _ = read(with_ids=True)
                 assert ids is not None
-                raise convert.problem(url, kind, name, found[name], ids) from None
+                raise convert.problem(source.url, kind, name, found[name], ids) from None
         if in_order:
             return columns
         assert ids is not None
@@ -482,28 +505,27 @@ def _select_columns(
         return [[column[i] for i in order] for column in columns]
 
 
-Read = tuple[dict[str, list[Any]], list[Any], list[Any] | None, Sequence[Any]]
+Read = tuple[dict[str, list[Any]], list[Any], list[Any] | None, dict[str, Any]]
 """What a query of columns gives: the values read by field (as the driver gives them), the
 rows' positions, their ids if read (for an error naming a row, and for sorting rows that are
-not in order), and the driver's type codes of the query's columns."""
+not in order), and the driver's type codes of the columns, by name."""
 
 
-def _by_rows(conn: Connection, query: Any) -> Read:
+def _by_rows(conn: Any, query: Query) -> Read:
     """The columns by rows of the driver's cursor, a batch at a time, the database not
-    sorting them (:class:`RawRows`: the rows come in position order nearly always)."""
-    with RawRows(conn, query) as raw:
+    sorting them (the rows come in position order nearly always)."""
+    with Rows(conn, query.sql, query.params) as raw:
         names = raw.columns
         found: list[list[Any]] = [[] for _ in names]
         for batch in raw.batches():
             for into, values_read in zip(found, zip(*batch, strict=True), strict=True):
                 into += values_read
     by_name = dict(zip(names, found, strict=True))
-    return by_name, by_name["position"], by_name["id"], raw.type_codes
+    codes = dict(zip(names, raw.type_codes, strict=True))
+    return by_name, by_name["position"], by_name["id"], codes
 
 
-def _aggregated(
-    conn: Connection, query: Any, fields: tuple[str, ...], with_ids: bool, nested: set[str]
-) -> Read | None:
+def _aggregated(conn: Any, query: Query, names: list[str], nested: set[str]) -> Read | None:
     """The columns from SQLite as one JSON array each (``json_group_array``), parsed by
     orjson: a row at a time, the ``sqlite3`` module makes a Python tuple and value of each
     field of each row (about a microsecond a row); an array is made in SQLite's C and parsed in
@@ -517,21 +539,17 @@ def _aggregated(
     rows on ``ORDER BY position, id`` (about a second), and they are nearly always in that
     order already.
     """
-    inner = query.order_by(None).subquery()
-    names = [*dict.fromkeys((*fields, "position", *(("id",) if with_ids else ())))]
 
     def arrays(nested: set[str]) -> Sequence[Any]:
-        return _one_row(
-            conn,
-            select(
-                *(
-                    func.json_group_array(
-                        func.json(inner.c[name]) if name in nested else inner.c[name]
-                    )
-                    for name in names
-                )
-            ),
+        selected = ", ".join(
+            f"json_group_array(json(rows.{quoted(name)}))"
+            if name in nested
+            else f"json_group_array(rows.{quoted(name)})"
+            for name in names
         )
+        sql = f"SELECT {selected} FROM ({query.sql}) AS rows"
+        with Rows(conn, sql, query.params) as raw:
+            return next(row for batch in raw.batches() for row in batch)
 
     try:
         try:
@@ -545,13 +563,7 @@ def _aggregated(
             return None
         raise
     found = {name: _parse_array(value) for name, value in zip(names, text, strict=True)}
-    return found, found["position"], found.get("id"), [None] * len(query.selected_columns)
-
-
-def _one_row(conn: Connection, query: Any) -> Sequence[Any]:
-    """The one row of an aggregate query, by the driver's cursor."""
-    with RawRows(conn, query) as raw:
-        return next(row for batch in raw.batches() for row in batch)
+    return found, found["position"], found.get("id"), dict.fromkeys(names)
 
 
 def _parse_array(text: str) -> list[Any]:

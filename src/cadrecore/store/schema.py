@@ -17,7 +17,6 @@ an older store gets there. A test compares the two, so a model change without a 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,13 +42,11 @@ from sqlalchemy.types import TypeEngine
 
 from ..io.fields import FieldShape, field_shapes
 from ..models import RECORD_KINDS, Jurisdiction
+from .reading import SYSTEM_COLUMNS, decimal_precision, storage
+from .reading import VERSION_TABLE as VERSION_TABLE  # (where the migrations look for it)
 
-#: Alembic's own bookkeeping table, named so that it cannot clash with another application's.
-VERSION_TABLE = "cadrecore_alembic_version"
 #: Longest record id or derived key (a membership's ``cadre@branch@since``).
 KEY_LENGTH = 255
-#: Columns every record table has besides the model's fields.
-SYSTEM_COLUMNS = ("ledger_id", "id", "position", "version")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -84,26 +81,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _decimal_type(shape: FieldShape) -> TypeEngine[Decimal]:
-    digits, places = 14, 2
-    for item in shape.annotation.__metadata__ if hasattr(shape.annotation, "__metadata__") else ():
-        digits = getattr(item, "max_digits", None) or digits
-        places = getattr(item, "decimal_places", None) or places
-    return Numeric(digits, places)
-
-
 def column_type(shape: FieldShape) -> TypeEngine[Any]:
-    """The SQL type of a field of this shape."""
-    if shape.shape in ("str", "enum"):
+    """The SQL type of a field of this shape (as :func:`~.reading.storage` names it)."""
+    kind = storage(shape)
+    if kind == "text":
         return Text()
-    if shape.shape == "int":
+    if kind == "int":
         return BigInteger()
-    if shape.shape == "bool":
+    if kind == "bool":
         return Boolean()
-    if shape.shape == "date":
+    if kind == "date":
         return Date()
-    if shape.shape == "decimal":
-        return _decimal_type(shape)
+    if kind == "decimal":
+        return Numeric(*decimal_precision(shape))
     return JSON()
 
 

@@ -32,8 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .._gc import collector_paused
-from ..errors import CadrecoreError, LedgerError, Location, Problem
+from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
@@ -49,26 +48,23 @@ from .audit import (
     read_entries,
     verify_chain,
 )
-from .codec import Codec, RowError, canonical_json
-from .fastread import RawRows, driver_converters, in_order
+from .codec import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND, Codec, RowError, canonical_json
+from .fastread import RawRows, driver_converters
+from .opened import open_on, resolve_ledger
+from .reading import (
+    ACTOR_ENV,
+    DEFAULT_FILE,
+    STORE_ENV,
+    Source,
+    SqliteFile,
+    StoreError,
+    decode_rows,
+)
 from .schema import LEDGERS, RECORD_TABLES
 from .scope import scoped_queries as _scoped_queries
 
-#: The file ``open_store()`` uses when given no URL, in the working folder.
-DEFAULT_FILE = "cadrecore.sqlite"
-#: Environment variable naming the store the CLI uses when none is given.
-STORE_ENV = "CADRECORE_STORE"
-#: Environment variable naming who makes changes (else the login name).
-ACTOR_ENV = "CADRECORE_ACTOR"
-
-JURISDICTION_KIND = "jurisdiction"
-
 Progress = Callable[[str, int, int | None], None]
 """A progress callback: ``(task, done, total)``; the CLI draws it as a bar."""
-
-
-class StoreError(CadrecoreError):
-    """The store cannot do what was asked: no such ledger, a newer schema, a database error."""
 
 
 class ConflictError(StoreError):
@@ -84,11 +80,6 @@ class ConflictError(StoreError):
         self.kind = kind
         self.record_id = record_id
 
-
-CODECS: dict[str, Codec] = {
-    kind.name: Codec(kind.model, key_is_id=kind.keyed) for kind in RECORD_KINDS
-}
-JURISDICTION_CODEC = Codec(Jurisdiction, key_is_id=True)
 
 #: Where a ledger keeps its :class:`StoreOrigin` (outside its fields: not data, not compared).
 ORIGIN_ATTRIBUTE = "_store_origin"
@@ -226,6 +217,33 @@ class SaveResult:
             "unchanged": sum(self.unchanged.values()),
             "audit_entries": self.audit_entries,
         }
+
+
+class _EngineSource:
+    """The store as an opened ledger reads it (:class:`~.reading.Source`) through the store's
+    engine: PostgreSQL, or a SQLite store opened by a URL that is not a file."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.url = store.url
+        self.dialect = store.dialect
+        self.mark = "?" if self.dialect == "sqlite" else "%s"
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        with self.store.reading() as conn:
+            yield conn.connection.driver_connection
+
+    def converters(
+        self, table: str, names: Sequence[str], type_codes: Sequence[Any]
+    ) -> dict[str, Callable[[Any], Any]]:
+        columns = (LEDGERS if table == LEDGERS.name else RECORD_TABLES[table]).c
+        return driver_converters(
+            [columns[name] for name in names], self.store.engine.dialect, type_codes
+        )
+
+    def after_fork(self) -> None:
+        self.store.engine.dispose(close=False)
 
 
 # =============================================================================================
@@ -381,25 +399,7 @@ class Store:
 
     def _resolve(self, conn: Connection, ledger_id: str | None) -> str:
         ids = list(conn.execute(select(LEDGERS.c.id).order_by(LEDGERS.c.id)).scalars())
-        if ledger_id is not None:
-            if ledger_id not in ids:
-                raise StoreError(
-                    f"the store holds no ledger {ledger_id!r} (it holds: {', '.join(ids) or 'none'})"
-                    f" / 数据库中没有账册 {ledger_id}"
-                )
-            return ledger_id
-        if not ids:
-            raise StoreError(
-                f"the store {self.url} holds no ledger yet: import one first "
-                "(cadrecore import LEDGER_FOLDER or a workbook exported by cadrecore) "
-                "/ 数据库中还没有账册，请先导入"
-            )
-        if len(ids) > 1:
-            raise StoreError(
-                f"the store holds several ledgers ({', '.join(ids)}): say which one "
-                "/ 数据库中有多个账册，请指定其一"
-            )
-        return str(ids[0])
+        return resolve_ledger(ids, ledger_id, self.url)
 
     def load(
         self,
@@ -493,20 +493,14 @@ class Store:
         the jurisdiction. Use it while the store is open; it is refused by :meth:`save`.
         """
         from ..plugins import get_registry
-        from .opened import StoreLedger, store_mark
 
-        registry = registry or get_registry()
-        problems: list[Problem] = []
-        with self.reading() as conn:
-            lid = self._resolve(conn, ledger_id)
-            mark = store_mark(conn)
-            row = conn.execute(select(LEDGERS).where(LEDGERS.c.id == lid)).mappings().one()
-            jurisdiction = self._decode(
-                JURISDICTION_CODEC, row, registry, False, JURISDICTION_KIND, problems
-            )
-        if problems:
-            raise LedgerError(problems, source=self.url)
-        return StoreLedger._opened(self, lid, jurisdiction, registry, mark)
+        url = self.engine.url
+        source: Source
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            source = SqliteFile(url.database)  # (as open_ledger reads it: the driver alone)
+        else:
+            source = _EngineSource(self)
+        return open_on(source, ledger_id, registry or get_registry(), self)
 
     def _with_origin(self, ledger: Ledger, lid: str, versions: dict[str, dict[str, int]]) -> Ledger:
         ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
@@ -541,37 +535,22 @@ class Store:
                     if versions is not None:
                         versions[sys.intern(r["id"])] = r["version"]
             return found
-        records: list[Any] = []
-        keys: list[tuple[Any, Any]] = []
-        with RawRows(conn, query) as raw, collector_paused():
-            columns = raw.columns
+        with RawRows(conn, query) as raw:
             decode = codec.decoder(
-                columns,
+                raw.columns,
                 registry,
-                driver_converters(query, conn.dialect, raw.type_codes),
+                driver_converters(query.selected_columns, conn.dialect, raw.type_codes),
                 interned=interned,
             )
-            key = columns.index("id")
-            position = columns.index("position") if not raw.ordered else None
-            version = columns.index("version") if versions is not None else None
-            intern = sys.intern
-            for batch in raw.batches():
-                for row in batch:
-                    try:
-                        record = decode(row)
-                    except RowError as exc:
-                        problems.append(
-                            Problem(
-                                Location(self.url, None, exc.field), exc.message, kind, row[key]
-                            )
-                        )
-                        continue
-                    records.append(record)
-                    if position is not None:
-                        keys.append((row[position], row[key]))
-                    if version is not None:
-                        versions[intern(row[key])] = row[version]  # type: ignore[index]
-        return records if raw.ordered else in_order(records, keys)
+            return decode_rows(
+                raw,
+                decode,
+                url=self.url,
+                kind=kind,
+                problems=problems,
+                ordered=raw.ordered,
+                versions=versions,
+            )
 
     def _decode(
         self,

@@ -1,0 +1,473 @@
+"""Reading a store without SQLAlchemy: the queries of an opened ledger, as SQL text.
+
+A check of a county's ledger is mostly start-up: importing SQLAlchemy alone costs about as
+long as reading every row of a 10,000-cadre store with the ``sqlite3`` module (0.25-0.4 s).
+An opened ledger (:mod:`.opened`) only reads, with a handful of plain queries (columns of one
+table, a record by its key, the store's mark); so they are written here as SQL text, for both
+databases, and run on the driver's cursor: on a SQLite file through a ``sqlite3`` connection
+of its own (:class:`SqliteFile`, what :func:`~cadrecore.store.open_ledger` and ``cadrecore
+check`` use), on PostgreSQL (or a store opened by URL) through the store's SQLAlchemy engine.
+SQLAlchemy still builds, migrates and writes every store; :func:`storage` here is what its
+tables are made of (``schema.column_type``), so the two agree by construction, and a test
+compares this module's SQLite conversions with SQLAlchemy's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+
+from .._gc import collector_paused
+from ..errors import CadrecoreError, Location, Problem
+from ..io.fields import FieldShape, field_shapes
+from ..models import KINDS_BY_NAME, Jurisdiction
+
+#: The store's schema revision this cadrecore reads and writes (``migrations/``; a test keeps
+#: it equal to the newest script's).
+HEAD = "0002"
+#: Alembic's own bookkeeping table, named so that it cannot clash with another application's.
+VERSION_TABLE = "cadrecore_alembic_version"
+#: Columns every record table has besides the model's fields.
+SYSTEM_COLUMNS = ("ledger_id", "id", "position", "version")
+#: The table of jurisdictions, one row per ledger.
+LEDGERS = "ledgers"
+#: The file ``open_store()`` uses when given no URL, in the working folder.
+DEFAULT_FILE = "cadrecore.sqlite"
+#: Environment variable naming the store the CLI uses when none is given.
+STORE_ENV = "CADRECORE_STORE"
+#: Environment variable naming who makes changes (else the login name).
+ACTOR_ENV = "CADRECORE_ACTOR"
+
+
+class StoreError(CadrecoreError):
+    """The store cannot do what was asked: no such ledger, a newer schema, a database error."""
+
+
+# =============================================================================================
+# What the tables hold
+# =============================================================================================
+
+
+def storage(shape: FieldShape) -> str:
+    """How a field of this shape is stored: ``text`` (text and closed sets, an enum as its
+    key), ``int``, ``bool``, ``date``, ``decimal`` or ``json`` (lists, nested structures)."""
+    if shape.shape in ("str", "enum"):
+        return "text"
+    if shape.shape in ("int", "bool", "date", "decimal"):
+        return shape.shape
+    return "json"
+
+
+def decimal_precision(shape: FieldShape) -> tuple[int, int]:
+    """An amount's digits and decimal places (the model's, else 14 and 2)."""
+    digits, places = 14, 2
+    for item in getattr(shape.annotation, "__metadata__", ()):
+        digits = getattr(item, "max_digits", None) or digits
+        places = getattr(item, "decimal_places", None) or places
+    return digits, places
+
+
+@cache
+def table_shapes(table: str) -> Mapping[str, FieldShape | None]:
+    """The columns of a record table (a kind's name) or of ``ledgers``, in the table's order,
+    each with its field's shape (None: a column of the store's own, text or a whole number)."""
+    if table == LEDGERS:
+        shapes = field_shapes(Jurisdiction)
+        return {
+            "id": None,
+            **{s.name: s for s in shapes if s.name != "id"},
+            "version": None,
+        }
+    shapes = field_shapes(KINDS_BY_NAME[table].model)
+    return {
+        **dict.fromkeys(SYSTEM_COLUMNS),
+        **{s.name: s for s in shapes if s.name != "id"},
+    }
+
+
+# =============================================================================================
+# SQLite's values as the fields' (what SQLAlchemy's result processors give)
+# =============================================================================================
+
+
+def json_from_text(value: Any) -> Any:
+    """SQLite's JSON text parsed: by orjson (a province's attendance lists, millions of them,
+    parse 2-3x faster), by the standard parser for what orjson refuses (integers beyond 64
+    bits), so the values are the same either way."""
+    if value == "[]":  # most lists are empty: skip the parser
+        return []
+    if not isinstance(value, str | bytes):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return json.loads(value)
+
+
+class _Days(dict[Any, Any]):
+    """SQLite's date texts and their dates: a lookup in C for every day already seen."""
+
+    def __missing__(self, value: Any) -> Any:
+        day = self[value] = date.fromisoformat(value) if isinstance(value, str) else value
+        return day
+
+
+def dates_from_text() -> Callable[[Any], Any]:
+    """SQLite's date text to dates, each distinct day one shared object (a province's records
+    hold millions of dates but only some thousands of days)."""
+    return _Days().__getitem__
+
+
+def _decimal(places: int) -> Callable[[Any], Any]:
+    """SQLite's number (a float) as an amount, rounded to the column's places, as SQLAlchemy's
+    ``Numeric`` gives it."""
+    form = f"%.{places}f"
+
+    def amount(value: Any) -> Decimal:
+        return Decimal(form % value)
+
+    return amount
+
+
+def sqlite_converter(shape: FieldShape | None) -> Callable[[Any], Any] | None:
+    """How a value SQLite's driver returns (never None) becomes the field's stored form, or
+    None if it already is."""
+    kind = None if shape is None else storage(shape)
+    if kind == "date":
+        return dates_from_text()
+    if kind == "json":
+        return json_from_text
+    if kind == "decimal":
+        assert shape is not None
+        return _decimal(decimal_precision(shape)[1])
+    if kind == "bool":
+        return bool
+    return None
+
+
+def sqlite_converters(table: str, names: Sequence[str]) -> dict[str, Callable[[Any], Any]]:
+    """For each column of ``names`` whose values need it, its :func:`sqlite_converter`."""
+    shapes = table_shapes(table)
+    found = {name: sqlite_converter(shapes[name]) for name in names if name in shapes}
+    return {name: convert for name, convert in found.items() if convert is not None}
+
+
+# =============================================================================================
+# Where an opened ledger reads
+# =============================================================================================
+
+
+class Source(Protocol):
+    """A store as an opened ledger reads it: one read transaction at a time, on the driver's
+    connection, with SQL in the driver's parameter style."""
+
+    url: str
+    dialect: str  # "sqlite" or "postgresql"
+    mark: str  # the driver's parameter marker: "?" or "%s"
+
+    def reading(self) -> Any:
+        """A context manager giving a DBAPI connection in a read transaction."""
+
+    def converters(
+        self, table: str, names: Sequence[str], type_codes: Sequence[Any]
+    ) -> dict[str, Callable[[Any], Any]]:
+        """For each column of ``names`` (of ``table``) whose driver values need converting to
+        the stored form, the function that does (never called with None)."""
+
+    def after_fork(self) -> None:
+        """In a forked process: forget the parent's connections (never use nor close them)."""
+
+
+class SqliteFile:
+    """A SQLite store file read with the ``sqlite3`` module alone (no SQLAlchemy).
+
+    Connections are kept for reuse, one per concurrent reader (a rule runs in a worker
+    thread), each read-only (``PRAGMA query_only``); a read is one deferred transaction, so it
+    sees one state of the store and never holds up a writer for longer than the read.
+    """
+
+    dialect = "sqlite"
+    mark = "?"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._forked_away: list[sqlite3.Connection] = []
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection to the file, for reading only."""
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._idle.put(conn)
+
+    def converters(
+        self, table: str, names: Sequence[str], type_codes: Sequence[Any]
+    ) -> dict[str, Callable[[Any], Any]]:
+        return sqlite_converters(table, names)
+
+    def after_fork(self) -> None:
+        # the parent's connections are kept, never used nor closed (closing one here would
+        # drop the file's locks the parent holds)
+        while True:
+            try:
+                self._forked_away.append(self._idle.get_nowait())
+            except queue.Empty:
+                return
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+def at_head(conn: sqlite3.Connection) -> bool:
+    """Whether the SQLite store on ``conn`` is at :data:`HEAD`: one table, one row, read
+    without Alembic."""
+    listed = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
+    ).fetchone()
+    if not listed[0]:
+        return False
+    versions = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+    return [row[0] for row in versions] == [HEAD]
+
+
+def sqlite_file_at_head(path: Path) -> SqliteFile | None:
+    """A :class:`SqliteFile` on ``path`` if it is a store at :data:`HEAD`; None for anything
+    else (no file, not a store, an older or newer one), which :func:`~.store.open_store` then
+    opens, migrates or refuses with its reasons."""
+    if not path.is_file():
+        return None
+    source = SqliteFile(path)
+    try:
+        with source.reading() as conn:
+            if not at_head(conn):
+                return None
+    except sqlite3.Error:
+        return None
+    return source
+
+
+# =============================================================================================
+# The queries, as SQL text
+# =============================================================================================
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def stored_form(value: Any, dialect: str) -> Any:
+    """A value as the database holds it: an enum as its key, a day as ISO text on SQLite."""
+    value = getattr(value, "value", value)
+    if isinstance(value, date) and dialect == "sqlite":
+        return value.isoformat()
+    return value
+
+
+#: Above this many accepted values, they go to the database as one JSON list (a query may
+#: have at most 32,766 parameters in SQLite, 65,535 in PostgreSQL).
+MANY = 500
+
+
+class Query:
+    """A query's SQL text and parameters, built for one database."""
+
+    def __init__(self, source: Source) -> None:
+        self.dialect = source.dialect
+        self.mark = source.mark
+        self.sql = ""
+        self.params: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return self.mark
+
+    def one_of(self, expression: str, values: list[Any]) -> str:
+        """``expression IN values``; many values as one JSON list (text values only)."""
+        if not values:
+            return "1 = 0"
+        if len(values) <= MANY:
+            return f"{expression} IN ({', '.join(self.param(v) for v in values)})"
+        if not all(isinstance(v, str) for v in values):
+            raise ValueError(f"where= with more than {MANY} values takes text values only")
+        listed = self.param(json.dumps(values, ensure_ascii=False))
+        if self.dialect == "postgresql":
+            return f"{expression} IN (SELECT value FROM json_array_elements_text(CAST({listed} AS JSON)))"
+        return f"{expression} IN (SELECT value FROM json_each({listed}))"
+
+    def list_holds(self, column: str, values: list[Any]) -> str:
+        """The JSON list ``column`` holds any of ``values``."""
+        if self.dialect == "postgresql":
+            items = f"json_array_elements_text({column}) AS items(value)"
+        else:
+            items = f"json_each({column}) AS items"
+        return f"EXISTS (SELECT 1 FROM {items} WHERE {self.one_of('items.value', values)})"
+
+
+def _in_order(values: list[Any]) -> list[Any]:
+    """``values`` in a fixed order (the same query for the same values): text as it sorts, in
+    C (a rule may ask for a hundred thousand ids); values of mixed types by their ``repr``."""
+    if all(type(value) is str for value in values):
+        return sorted(values)
+    return sorted(values, key=repr)
+
+
+def _day_span(accepted: frozenset[Any]) -> tuple[date, date] | None:
+    """The first and last day of ``accepted`` when it is every day between them (the days of
+    the year judged, say), else None. ``BETWEEN`` then keeps the same rows as ``IN``: days are
+    stored as ISO text on SQLite (which sorts as the days do) and as dates on PostgreSQL;
+    ``IN`` a year of days costs a lookup per row (about 2 s over a province's activities)."""
+    days = [value for value in accepted if value is not None]
+    if len(days) < 2 or not all(type(value) is date for value in days):
+        return None
+    first, last = min(days), max(days)
+    return (first, last) if (last - first).days + 1 == len(days) else None
+
+
+def columns_query(
+    source: Source,
+    kind: str,
+    ledger_id: str,
+    names: Sequence[str],
+    conditions: tuple[tuple[str, frozenset[Any]], ...],
+) -> Query:
+    """``SELECT names FROM kind`` for the ledger's rows that ``conditions`` keep (each a field
+    and the values accepted; a list field holding any of them), in no order."""
+    shapes = table_shapes(kind)
+    query = Query(source)
+    table = quoted(kind)
+    where = [f"{table}.ledger_id = {query.param(ledger_id)}"]
+    for name, accepted in conditions:
+        column = f"{table}.{quoted(name)}"
+        values = _in_order([stored_form(v, source.dialect) for v in accepted if v is not None])
+        shape = shapes[name]
+        if shape is not None and shape.shape == "list":  # the list holds any of the values
+            where.append(query.list_holds(column, values))
+            continue
+        span = _day_span(accepted)
+        if span is not None:  # (the days of a year: a range test, not a lookup per row)
+            first, last = (query.param(stored_form(day, source.dialect)) for day in span)
+            test = f"{column} BETWEEN {first} AND {last}"
+        else:
+            test = query.one_of(column, values)
+        if None in accepted:
+            test = f"({test} OR {column} IS NULL)"
+        where.append(f"({test})")
+    selected = ", ".join(f"{table}.{quoted(name)}" for name in names)
+    query.sql = f"SELECT {selected} FROM {table} WHERE {' AND '.join(where)}"
+    return query
+
+
+def rows_query(source: Source, table: str, **equal: Any) -> Query:
+    """Every column of the rows of ``table`` whose columns equal ``equal``, in no order."""
+    query = Query(source)
+    selected = ", ".join(map(quoted, table_shapes(table)))
+    tests = " AND ".join(f"{quoted(name)} = {query.param(value)}" for name, value in equal.items())
+    query.sql = f"SELECT {selected} FROM {quoted(table)} WHERE {tests}"
+    return query
+
+
+class Rows:
+    """The rows of a query, read with the driver's cursor a batch at a time (so that a
+    province's table is never held twice, as rows and as records); use as a context manager.
+    ``columns`` and ``type_codes`` describe the columns."""
+
+    def __init__(self, conn: Any, sql: str, params: Any, batch: int = 20_000) -> None:
+        self.batch = batch
+        self._cursor = conn.cursor()
+        self._cursor.execute(sql, params)
+        description = self._cursor.description
+        self.columns: tuple[str, ...] = tuple(d[0] for d in description)
+        self.type_codes: tuple[Any, ...] = tuple(d[1] for d in description)
+
+    def __enter__(self) -> Rows:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cursor.close()
+
+    def batches(self) -> Iterator[Sequence[Sequence[Any]]]:
+        while True:
+            rows = self._cursor.fetchmany(self.batch)
+            if not rows:
+                return
+            yield rows
+
+
+def in_order(records: list[Any], keys: list[tuple[Any, Any]]) -> list[Any]:
+    """``records`` sorted by their ``(position, id)`` keys; as they are when already in order."""
+    if all(keys[i] <= keys[i + 1] for i in range(len(keys) - 1)):
+        return records
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [records[i] for i in order]
+
+
+def decode_rows(
+    rows: Rows,
+    decode: Callable[[Sequence[Any]], Any],
+    *,
+    url: str,
+    kind: str,
+    problems: list[Problem],
+    ordered: bool,
+    versions: dict[str, int] | None = None,
+) -> list[Any]:
+    """The records of ``rows`` (decoded by ``decode``), in the ledger's order (by position,
+    then id, sorted here unless the query was ``ordered``); a row that does not decode is
+    added to ``problems``, named by its id. Into ``versions`` (if given), each row's version
+    by its key, the same strings as the records' interned ids."""
+    from .codec import RowError
+
+    records: list[Any] = []
+    keys: list[tuple[Any, Any]] = []
+    columns = rows.columns
+    key = columns.index("id")
+    position = columns.index("position") if not ordered else None
+    version = columns.index("version") if versions is not None else None
+    intern = sys.intern
+    with collector_paused():
+        for batch in rows.batches():
+            for row in batch:
+                try:
+                    record = decode(row)
+                except RowError as exc:
+                    problems.append(
+                        Problem(Location(url, None, exc.field), exc.message, kind, row[key])
+                    )
+                    continue
+                records.append(record)
+                if position is not None:
+                    keys.append((row[position], row[key]))
+                if version is not None:
+                    versions[intern(row[key])] = row[version]  # type: ignore[index]
+    return records if ordered else in_order(records, keys)
