@@ -9,8 +9,9 @@ The public API::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import lazy_names
 from ._markers import hookimpl
 
 if TYPE_CHECKING:
@@ -85,20 +86,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'cadrecore' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -135,3 +122,5 @@ __all__ = [
     "using_plugin_manager",
     "verify_audit",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

@@ -6,7 +6,9 @@ Each name is imported from its module when first used, so that ``cadrecore.model
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .activities import Activity, LeaderPresence
@@ -110,21 +112,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __all__ = [
     "KINDS_BY_NAME",
     "RECORD_KINDS",
@@ -186,3 +173,5 @@ __all__ = [
     "Waiver",
     "split_cell",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

@@ -18,9 +18,9 @@ not import SQLAlchemy, which everything else here builds on.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
 from .opened import StoreLedger, open_ledger
 from .reading import StoreError
 
@@ -50,19 +50,6 @@ _MODULE_OF = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULE_OF})
-
-
 __all__ = [
     "AuditEntry",
     "AuditProblem",
@@ -78,3 +65,5 @@ __all__ = [
     "store_url",
     "verify_audit",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF, __all__)
