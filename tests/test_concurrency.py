@@ -38,8 +38,8 @@ from cadrecore import Ledger
 from cadrecore.models import Jurisdiction, Recognition
 from cadrecore.sample import small_ledger
 from cadrecore.store import ConflictError, Store, open_store
-from cadrecore.store.schema import RECORD_TABLES
 from cadrecore.store.codec import CODECS
+from cadrecore.store.schema import RECORD_TABLES
 from cadrecore.store.store import store_origin
 
 WORKER = Path(__file__).with_name("store_worker.py")

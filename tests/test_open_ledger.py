@@ -205,3 +205,30 @@ def test_an_amount_is_rounded_to_its_places() -> None:
     assert amounts  # (the model has amounts)
     table, column = amounts[0]
     assert sqlite_converters(table, [column])[column](1234.5) == Decimal("1234.50")
+
+
+def test_a_ledger_among_others_in_one_store_reads_only_its_own(
+    province: Ledger, tmp_path: Path
+) -> None:
+    """A store holding one ledger is read straight through its tables (``NOT INDEXED``: the
+    table's order is the ledger's); with several, each ledger's rows are found by the key's
+    index. Either way, each opened ledger answers as its own records do."""
+    small = synthesize(120, 5)  # (the same record ids as the province's, other records)
+    other = small.replace(
+        jurisdiction=small.jurisdiction.model_copy(update={"id": "other", "name": "另一市"})
+    )
+    path = tmp_path / "two.sqlite"
+    with open_store(path) as store:
+        store.save(province, actor="test")
+        alone = open_ledger(path)
+        assert alone.__dict__["_opened"].alone
+        store.save(other, actor="test")
+    for ledger in (province, other):
+        opened = open_ledger(path, ledger.jurisdiction.id)
+        assert not opened.__dict__["_opened"].alone
+        for kind in ("cadres", "memberships", "activities"):
+            fields = tuple(KINDS_BY_NAME[kind].model.model_fields)
+            assert opened.columns(kind, *fields) == ledger.columns(kind, *fields)
+        assert opened.cadres == ledger.cadres
+    with pytest.raises(StoreError, match="changed since the ledger was opened"):
+        alone.columns("cadres", "id")  # (opened alone; another ledger saved since)

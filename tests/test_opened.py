@@ -473,11 +473,11 @@ def test_the_columns_the_rules_name_are_read_in_one_pass_per_kind(
     select_columns = opened_module._select_columns
 
     def counting(
-        conn: Any, url: str, ledger_id: str, kind: str, fields: Any, conditions: Any, registry: Any
+        conn: Any, opening: Any, kind: str, fields: Any, conditions: Any, registry: Any
     ) -> Any:
         if not conditions:
             queries.append((kind, fields))
-        return select_columns(conn, url, ledger_id, kind, fields, conditions, registry)
+        return select_columns(conn, opening, kind, fields, conditions, registry)
 
     with open_store(tmp_path / "s.sqlite") as store:
         store.save(xinzhou, actor="t")

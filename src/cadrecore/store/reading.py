@@ -354,15 +354,31 @@ def _day_span(accepted: frozenset[Any]) -> tuple[date, date] | None:
     return (first, last) if (last - first).days + 1 == len(days) else None
 
 
+def scanned(source: Source, table: str, alone: bool) -> str:
+    """``table`` as a query's FROM names it to read the rows of a ledger: on SQLite, when the
+    ledger is ``alone`` in the store, read straight through (``NOT INDEXED``), not by the
+    primary key's index on ``(ledger_id, id)``, which SQLite would take for the ledger's rows
+    and which gives every row of the table, in id order, by a lookup each. The table's own
+    order is the ledger's (a store writes rows by position), so nothing is sorted after: at a
+    province's million cadres, the year's activities in 2.6 s of SQLite instead of 3.6 s, and
+    no second of sorting them by position."""
+    if alone and source.dialect == "sqlite":
+        return f"{quoted(table)} NOT INDEXED"
+    return quoted(table)
+
+
 def columns_query(
     source: Source,
     kind: str,
     ledger_id: str,
     names: Sequence[str],
     conditions: tuple[tuple[str, frozenset[Any]], ...],
+    *,
+    alone: bool = False,
 ) -> Query:
     """``SELECT names FROM kind`` for the ledger's rows that ``conditions`` keep (each a field
-    and the values accepted; a list field holding any of them), in no order."""
+    and the values accepted; a list field holding any of them), in no order. ``alone``: the
+    ledger is the only one in the store (see :func:`scanned`)."""
     shapes = table_shapes(kind)
     query = Query(source)
     table = quoted(kind)
@@ -384,16 +400,17 @@ def columns_query(
             test = f"({test} OR {column} IS NULL)"
         where.append(f"({test})")
     selected = ", ".join(f"{table}.{quoted(name)}" for name in names)
-    query.sql = f"SELECT {selected} FROM {table} WHERE {' AND '.join(where)}"
+    query.sql = f"SELECT {selected} FROM {scanned(source, kind, alone)} WHERE {' AND '.join(where)}"
     return query
 
 
-def rows_query(source: Source, table: str, **equal: Any) -> Query:
-    """Every column of the rows of ``table`` whose columns equal ``equal``, in no order."""
+def rows_query(source: Source, table: str, *, alone: bool = False, **equal: Any) -> Query:
+    """Every column of the rows of ``table`` whose columns equal ``equal``, in no order;
+    ``alone``: a whole ledger's rows, the only ledger in the store (see :func:`scanned`)."""
     query = Query(source)
     selected = ", ".join(map(quoted, table_shapes(table)))
     tests = " AND ".join(f"{quoted(name)} = {query.param(value)}" for name, value in equal.items())
-    query.sql = f"SELECT {selected} FROM {quoted(table)} WHERE {tests}"
+    query.sql = f"SELECT {selected} FROM {scanned(source, table, alone)} WHERE {tests}"
     return query
 
 
