@@ -159,6 +159,20 @@ def test_committee_required_from_seven_full_members() -> None:
     assert run(grow(6), "branch.committee_required").findings == ()
     report = run(grow(7), "branch.committee_required")
     assert reasons(report.findings) == [("committee_missing", "branches", "b.east")]
+    # a member who dies on the day judged no longer counts; one who dies the day after does
+    judged = date(2022, 12, 31)
+    seven = grow(7)
+    assert isinstance(seven, type(LEDGER))
+    member = next(
+        m.cadre_id for m in seven.memberships if m.branch_id == "b.east" and m.until is None
+    )
+    for death, found in ((judged, []), (judged + timedelta(days=1), report.findings)):
+        dying = changed(
+            seven,
+            "cadres",
+            lambda c, death=death: update(c, deceased=death) if c.id == member else c,
+        )
+        assert run(dying, "branch.committee_required", as_of=judged).findings == tuple(found)
 
 
 @pytest.mark.parametrize(

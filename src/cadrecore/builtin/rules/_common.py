@@ -139,13 +139,17 @@ def branch_members_on(ledger: Ledger, day: date) -> Mapping[str, BranchMembers]:
 
     def build(ledger: Ledger) -> dict[str, BranchMembers]:
         facts = cadre_facts(ledger)
-        died = facts.deceased
+        # the cadres dead by the day (alive_on: before the day they died), tested in the same
+        # pass that keeps the memberships holding on the day
+        dead = {cadre_id for cadre_id, death in facts.deceased.items() if death <= day}
         is_not_full = facts.not_full.__contains__
         found: dict[str, BranchMembers] = {}
         for branch_id, spans in member_spans(ledger).items():
-            ids = [cadre_id for since, until, cadre_id in spans if since <= day < until]
-            if died and not died.keys().isdisjoint(ids):  # (rarely: most members are alive)
-                ids = [c for c in ids if (death := died.get(c)) is None or day < death]
+            ids = [
+                cadre_id
+                for since, until, cadre_id in spans
+                if since <= day < until and cadre_id not in dead
+            ]
             full = len(ids) - countOf(map(is_not_full, ids), True)
             found[branch_id] = BranchMembers(tuple(ids), full)
         return found
