@@ -194,8 +194,9 @@ class SqliteFile:
     """A SQLite store file read with the ``sqlite3`` module alone (no SQLAlchemy).
 
     Connections are kept for reuse, one per concurrent reader (a rule runs in a worker
-    thread), each read-only (``PRAGMA query_only``); a read is one deferred transaction, so it
-    sees one state of the store and never holds up a writer for longer than the read.
+    thread), each read-only (``PRAGMA query_only``), and closed with the last ledger reading
+    through them; a read is one deferred transaction, so it sees one state of the store and
+    never holds up a writer for longer than the read.
     """
 
     dialect = "sqlite"
@@ -238,13 +239,6 @@ class SqliteFile:
         while True:
             try:
                 self._forked_away.append(self._idle.get_nowait())
-            except queue.Empty:
-                return
-
-    def close(self) -> None:
-        while True:
-            try:
-                self._idle.get_nowait().close()
             except queue.Empty:
                 return
 
