@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_report import WorkersOption, workers_of
+from .cli_report import WorkersOption, ledger_from_store, workers_of
+from .cli_synth import is_store_target
 
 app = typer.Typer(
     name="cadrecore",
@@ -42,32 +43,19 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-#: File endings taken as a SQLite store rather than a ledger folder.
-STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-
-
 def _load(path: str | Path, unit: str | None = None, *, for_reading: bool = False) -> Any:
     """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
     ``unit``, only that unit's view (in SQL for a store, in memory for a folder).
 
-    ``for_reading``: a whole ledger in a store is opened (:func:`~cadrecore.store.open_ledger`,
-    each kind read as used, the bulk kinds by columns) rather than loaded, for commands that
-    only read it."""
+    ``for_reading``: a whole ledger in a store is opened rather than loaded, for commands that
+    only read it (see :func:`~cadrecore.cli_report.ledger_from_store`)."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
     text = str(path)
     try:
-        if "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES:
-            if for_reading and unit is None:
-                # the ledger reads from the store as the rules ask: the store stays open
-                from .store import open_ledger
-
-                return open_ledger(text)
-            from .store import open_store
-
-            with open_store(text, create=False) as store:
-                return store.load(unit=unit)
+        if is_store_target(text):
+            return ledger_from_store(text, unit, for_reading=for_reading)
         return load_ledger(path, unit=unit)
     except CadrecoreError as exc:
         raise _fail(str(exc)) from None

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .cli_synth import is_store_target
+
 EXIT_BAD_INPUT = 2
 
 
@@ -70,24 +72,31 @@ def workers_of(given: int | None) -> int | None:
     return None if os.environ.get("CADRECORE_WORKERS", "").strip() else 0
 
 
+def ledger_from_store(text: str, unit: str | None, *, for_reading: bool) -> Any:
+    """The ledger in the store ``text`` (a SQLite file or a database URL). ``for_reading``, the
+    whole ledger is opened (:func:`~cadrecore.store.open_ledger`: each kind read as used, the
+    bulk kinds by columns), for commands that only read it; else, or with ``unit`` (that unit's
+    view, selected in SQL), it is loaded."""
+    if for_reading and unit is None:
+        from .store import open_ledger
+
+        return open_ledger(text)
+    from .store import open_store
+
+    with open_store(text, create=False) as store:
+        return store.load(unit=unit)
+
+
 def _load(text: str, unit: str | None = None) -> Any:
-    """A ledger from a ledger folder, or from a store (a SQLite file or a database URL); with
-    ``unit``, only that unit's view. A whole ledger in a store is opened for reading
-    (:func:`~cadrecore.store.open_ledger`: each kind read as used, the bulk kinds by columns)."""
+    """A ledger from a ledger folder, or from a store (:func:`ledger_from_store`, opened for
+    reading); with ``unit``, only that unit's view."""
     from .errors import CadrecoreError
     from .io.folder import load_ledger
 
     source = Path(text)  # a URL is kept as text: Path would fold its "//"
     try:
-        if "://" in text or source.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
-            if unit is None:
-                from .store import open_ledger
-
-                return open_ledger(text)
-            from .store import open_store
-
-            with open_store(text, create=False) as store:
-                return store.load(unit=unit)
+        if is_store_target(text):
+            return ledger_from_store(text, unit, for_reading=True)
         if source.is_dir():
             return load_ledger(source, unit=unit)
     except CadrecoreError as exc:

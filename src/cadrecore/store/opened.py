@@ -427,7 +427,8 @@ class _PointReader:
         self.kind = kind
         self.codec = CODECS[kind]
         self.registry = registry
-        self.query = rows_query(source, kind, ledger_id=ledger_id, id="")
+        # (the id is the query's last parameter: each read gives its own in its place)
+        self.query = rows_query(source, kind, ledger_id=ledger_id, id=None)
         self.decode: Callable[[Sequence[Any]], Any] | None = None
 
     def read(self, conn: Any, record_id: str) -> Any:
