@@ -408,12 +408,21 @@ def import_(
     kind: Annotated[
         str | None, typer.Option("--kind", help="强制记录类别，如 cadres / force the record kind")
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="只导入此单位及其下级的记录，如 xz.hequ；其他单位的行作为错误行拒绝 / import "
+            "for this unit only: a row adding or changing another unit's record is rejected",
+        ),
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
 ) -> None:
     """导入花名册、台账 / Import spreadsheets (.xlsx, .csv), ledger folders into the store.
 
     All or nothing unless --keep-good. Exit 0 when imported (or the dry run is clean), 2 when
-    nothing was imported because of problems.
+    nothing was imported because of problems. With --unit, a county's bureau imports into the
+    city's store without touching another unit's records.
     """
     from .errors import CadrecoreError
     from .io.importing import import_into_store
@@ -433,6 +442,7 @@ def import_(
                 ledger_id=ledger,
                 kind=kind,
                 progress=progress,
+                unit=unit,
             )
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None

@@ -48,7 +48,7 @@ overwritten by one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import CadrecoreError
@@ -296,6 +296,45 @@ def scope_ledger(ledger: Ledger, unit_id: str) -> ScopedLedger:
 # =============================================================================================
 # Judging a view: findings about its own records only
 # =============================================================================================
+
+
+#: Records a view holds that are not the unit's own, kind by kind, given the unit's subtree
+#: ``S`` and the branches in its view ``B``: context (the units outside it, the organizations,
+#: themes, programmes and treatment standards of the units above, another unit's meetings its
+#: cadres attend) and what belongs to the whole ledger (parameters, waivers and recognitions of
+#: no particular unit, cadre or subject).
+_NOT_OWN: dict[str, Callable[[Any, set[str], set[str]], bool]] = {
+    "units": lambda u, S, B: u.id not in S,
+    "party_orgs": lambda o, S, B: o.unit_id not in S,
+    "themes": lambda t, S, B: t.owner_unit_id not in S,
+    "programmes": lambda g, S, B: g.owner_unit_id not in S,
+    "activities": lambda a, S, B: a.branch_id not in B and a.owner_unit_id not in S,
+    "treatment_standards": lambda s, S, B: s.applies_to_unit_id not in S,
+    "parameters": lambda p, S, B: p.unit_id not in S,
+    "waivers": lambda w, S, B: not w.subject_id,
+    "recognitions": lambda r, S, B: r.recipient_unit_id is None and r.recipient_cadre_id is None,
+}
+
+
+def owned_keys(ledger: Ledger, unit_id: str) -> dict[str, frozenset[str]]:
+    """The keys (``RecordKind.key_of``) of the records of each kind that are ``unit_id``'s own:
+    those in its view (:func:`scope_records`) other than the context the view holds so that it
+    holds together and what belongs to the whole ledger. What an import for the unit
+    (``import --unit``) may add or change. The root unit owns every record.
+
+    :class:`ScopeError` if the ledger has no such unit.
+    """
+    view = scope_records(ledger, unit_id)
+    is_root = unit_id == ledger.jurisdiction.root_unit_id
+    S = _subtree(ledger, unit_id)
+    B = {b.id for b in view["branches"]}
+    owned: dict[str, frozenset[str]] = {}
+    for kind in RECORD_KINDS:
+        not_own = None if is_root else _NOT_OWN.get(kind.name)
+        owned[kind.name] = frozenset(
+            kind.key_of(r) for r in view[kind.name] if not_own is None or not not_own(r, S, B)
+        )
+    return owned
 
 
 def context_subjects(ledger: Ledger) -> dict[str, frozenset[str]] | None:

@@ -394,8 +394,14 @@ def merge(
     *,
     registry: Registry | None = None,
     keep_good: bool = False,
+    unit: str | None = None,
 ) -> ImportOutcome:
-    """Merge what was read into ``base`` and check the result (see the module's docstring)."""
+    """Merge what was read into ``base`` and check the result (see the module's docstring).
+
+    ``unit``: an import for that unit only (a county's bureau importing into the city's
+    store): every record it adds or changes must be the unit's own (:func:`~cadrecore.scope.
+    owned_keys`) in ``base`` and after the merge; a row that is not is rejected, naming the
+    unit, like a row that breaks a cross-reference."""
     registry = registry or (base.registry if base is not None else None)
     if registry is None:
         from ..plugins import get_registry
@@ -416,6 +422,14 @@ def merge(
     base_keys: dict[str, dict[str, Any]] = {
         k.name: ({k.key_of(r): r for r in base.records(k.name)} if base else {}) for k in kinds
     }
+    scope: _UnitImport | None = None
+    if unit is not None:
+        scope, refused = _UnitImport.of(unit, base)
+        if refused is not None:  # no such unit, or no ledger to import into
+            outcome.problems.append(refused)
+            jurisdiction = None
+        elif scope is not None and jurisdiction is not None:
+            jurisdiction = scope.keep_jurisdiction(jurisdiction, accepted, outcome)
     index = {(i.kind, i.key): i for i in accepted}
     excluded: set[tuple[str, str]] = set()
     ledger: Ledger | None = None
@@ -423,6 +437,14 @@ def merge(
         data = _combine(base, accepted, excluded, kinds)
         try:
             ledger = Ledger(registry=registry, jurisdiction=jurisdiction.record, **data)
+            if scope is not None:
+                outside = scope.outside(ledger, accepted, excluded, base_keys)
+                if outside:  # rejected like rows breaking a reference, and merged again
+                    for item, problem in outside:
+                        excluded.add((item.kind, item.key))
+                        outcome.rejected.append(Rejected([problem], item.source))
+                    ledger = None
+                    continue
             break
         except LedgerError as exc:
             blamed: dict[tuple[str, str], list[Problem]] = {}
@@ -489,6 +511,130 @@ def merge(
         )
         counter[item.kind] = counter.get(item.kind, 0) + 1
     return outcome
+
+
+#: The field a record of each kind belongs to a unit by (named when a row is outside the unit of
+#: an import for one unit).
+OWNER_FIELDS: dict[str, str] = {
+    "units": "parent_id",
+    "establishments": "unit_id",
+    "leadership_posts": "unit_id",
+    "assignments": "unit_id",
+    "staff": "id",  # (theirs by their assignments)
+    "cadres": "county_id",
+    "party_orgs": "unit_id",
+    "branches": "county_id",
+    "memberships": "cadre_id",
+    "activities": "branch_id",
+    "checklists": "owner_unit_id",
+    "plans": "owner_unit_id",
+    "themes": "owner_unit_id",
+    "programmes": "owner_unit_id",
+    "projects": "county_id",
+    "service_records": "cadre_id",
+    "service_events": "record_id",
+    "opinions": "assigned_unit_id",
+    "treatment_standards": "applies_to_unit_id",
+    "treatment_grants": "cadre_id",
+    "recognitions": "recipient_unit_id",
+    "parameters": "unit_id",
+    "waivers": "subject_id",
+}
+
+
+@dataclass(frozen=True)
+class _UnitImport:
+    """An import for one unit (``merge(unit=...)``): the base ledger's jurisdiction, and the
+    keys of the records the unit owned before the import (:func:`~cadrecore.scope.owned_keys`)."""
+
+    unit: str
+    jurisdiction: Any
+    before: dict[str, frozenset[str]]
+
+    @staticmethod
+    def of(unit: str, base: Ledger | None) -> tuple[_UnitImport | None, Problem | None]:
+        """The import for ``unit`` into ``base``; (None, None) for the root unit, which owns
+        every record; (None, why) when there is no such unit or no ledger to import into."""
+        from ..scope import owned_keys
+
+        if base is None:
+            return None, Problem(
+                Location(None, None, "unit"),
+                Text(
+                    f"按单位（{unit}）导入须导入数据库中已有的账册",
+                    f"an import for one unit ({unit!r}) goes into a ledger the store holds already",
+                ),
+            )
+        if unit == base.jurisdiction.root_unit_id:
+            return None, None
+        if unit not in {u.id for u in base.units}:
+            return None, Problem(
+                Location(None, None, "unit"),
+                Text(
+                    f"账册 {base.jurisdiction.id} 中没有单位 {unit}",
+                    f"the ledger {base.jurisdiction.id!r} has no unit {unit!r}",
+                ),
+            )
+        return _UnitImport(unit, base.jurisdiction, owned_keys(base, unit)), None
+
+    def keep_jurisdiction(
+        self, jurisdiction: Imported, accepted: list[Imported], outcome: ImportOutcome
+    ) -> Imported:
+        """The jurisdiction to merge into: a unit below the root cannot change it (a
+        workbook's 管辖 sheet that differs from the ledger's is rejected, and the ledger's
+        kept)."""
+        if jurisdiction.record == self.jurisdiction:
+            return jurisdiction
+        accepted.remove(jurisdiction)
+        message = Text(
+            f"按单位 {self.unit} 导入不能修改账册的管辖信息",
+            f"an import for {self.unit!r} cannot change the ledger's jurisdiction",
+        )
+        outcome.rejected.append(
+            Rejected([Problem(jurisdiction.locate(None), message)], jurisdiction.source)
+        )
+        return Imported(JURISDICTION, self.jurisdiction.id, self.jurisdiction, Location("ledger"))
+
+    def outside(
+        self,
+        ledger: Ledger,
+        accepted: list[Imported],
+        excluded: set[tuple[str, str]],
+        base_keys: dict[str, dict[str, Any]],
+    ) -> list[tuple[Imported, Problem]]:
+        """The records the import adds or changes that are not the unit's own, with why: a
+        record the unit does not own after the merge, or a record of another unit changed."""
+        from ..scope import owned_keys
+
+        after = owned_keys(ledger, self.unit)
+        found: list[tuple[Imported, Problem]] = []
+        for item in accepted:
+            if item.kind == JURISDICTION or (item.kind, item.key) in excluded:
+                continue
+            old = base_keys[item.kind].get(item.key)
+            if old == item.record:
+                continue  # unchanged: nothing is written
+            label = KINDS_BY_NAME[item.kind].label
+            if old is not None and item.key not in self.before[item.kind]:
+                message = Text(
+                    f"{label.zh} {item.key} 不属于 {self.unit} 及其下级单位，按单位 {self.unit} "
+                    "导入不能修改",
+                    f"the {label.en} record {item.key!r} belongs outside {self.unit!r} and the "
+                    f"units below it: an import for {self.unit!r} cannot change it",
+                )
+            elif item.key not in after[item.kind]:
+                message = Text(
+                    f"{label.zh} {item.key} 不在 {self.unit} 及其下级单位范围内，按单位 "
+                    f"{self.unit} 导入不能{'修改' if old is not None else '新增'}",
+                    f"the {label.en} record {item.key!r} would not belong to {self.unit!r} or a "
+                    f"unit below it: an import for {self.unit!r} cannot "
+                    f"{'change' if old is not None else 'add'} it",
+                )
+            else:
+                continue
+            where = item.locate(OWNER_FIELDS.get(item.kind))
+            found.append((item, Problem(where, message, item.kind, item.key)))
+        return found
 
 
 def _unique(records: list[Imported], outcome: ImportOutcome) -> list[Imported]:
@@ -639,14 +785,16 @@ def import_files(
     keep_good: bool = False,
     kind: str | None = None,
     progress: Progress | None = None,
+    unit: str | None = None,
 ) -> ImportOutcome:
-    """Read ``paths`` and merge them into ``base`` (see the module's docstring).
+    """Read ``paths`` and merge them into ``base`` (see the module's docstring); ``unit``: an
+    import for that unit only (see :func:`merge`).
 
     Nothing is written: the outcome holds the merged ledger (or why there is none).
     """
     registry = registry or (base.registry if base is not None else None)
     read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
-    return merge(read, base, registry=registry, keep_good=keep_good)
+    return merge(read, base, registry=registry, keep_good=keep_good, unit=unit)
 
 
 # =============================================================================================
@@ -797,13 +945,16 @@ def import_into_store(
     registry: Registry | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    unit: str | None = None,
 ) -> ImportOutcome:
     """Import ``paths`` into the store's ledger, in one transaction (nothing on failure).
 
     The ledger is ``ledger_id``, else the one the files name (a workbook's 管辖 sheet, a ledger
     folder), else the store's only ledger. ``dry_run`` works everything out and writes nothing
     (no rejects file either). With ``keep_good`` the rejected rows go to ``rejects`` (see
-    :func:`write_rejects`).
+    :func:`write_rejects`). ``unit``: an import for that unit only, into a ledger the store
+    holds (a county's bureau importing into the city's store): a row that would add or change a
+    record that is not the unit's own is rejected (see :func:`merge`).
     """
     from ..plugins import get_registry
 
@@ -831,7 +982,7 @@ def import_into_store(
             )
         )
         return outcome
-    outcome = merge(read, base, registry=registry, keep_good=keep_good)
+    outcome = merge(read, base, registry=registry, keep_good=keep_good, unit=unit)
     outcome.dry_run = dry_run
     if dry_run:
         return outcome
