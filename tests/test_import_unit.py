@@ -60,6 +60,19 @@ def one_of(base: Ledger, county: str) -> str:
     return next(c.id for c in base.cadres if c.county_id == county)
 
 
+def two_edits(base: Ledger, tmp_path: Path) -> tuple[Path, str, str]:
+    """A CSV renaming one cadre of this county (row 2) and one of the other (row 3), and
+    their ids."""
+    header, rows = cadre_rows(base, tmp_path)
+    mine, theirs = one_of(base, OWN), one_of(base, OTHER)
+    path = write_rows(
+        tmp_path / "edits.csv",
+        header,
+        [edited(rows[mine], name="改名甲"), edited(rows[theirs], name="改名乙")],
+    )
+    return path, mine, theirs
+
+
 # ---------------------------------------------------------------------------------------------
 # What a unit may and may not import
 # ---------------------------------------------------------------------------------------------
@@ -68,13 +81,7 @@ def one_of(base: Ledger, county: str) -> str:
 def test_a_units_own_rows_import_and_anothers_are_rejected_where_they_stand(
     tmp_path: Path, base: Ledger
 ) -> None:
-    header, rows = cadre_rows(base, tmp_path)
-    mine, theirs = one_of(base, OWN), one_of(base, OTHER)
-    path = write_rows(
-        tmp_path / "edits.csv",
-        header,
-        [edited(rows[mine], name="改名甲"), edited(rows[theirs], name="改名乙")],
-    )
+    path, mine, theirs = two_edits(base, tmp_path)
     outcome = import_files([path], base=base, unit=OWN)
     assert not outcome.ok  # all or nothing: the county's own row is not imported either
     [problem] = outcome.problems
@@ -242,13 +249,7 @@ def test_the_command_refuses_another_units_rows_and_writes_nothing(
     with open_store(db) as store:
         store.save(base, actor="setup")
         entries = len(store.audit_entries())
-    header, rows = cadre_rows(base, tmp_path)
-    mine, theirs = one_of(base, OWN), one_of(base, OTHER)
-    path = write_rows(
-        tmp_path / "edits.csv",
-        header,
-        [edited(rows[mine], name="改名甲"), edited(rows[theirs], name="改名乙")],
-    )
+    path, mine, theirs = two_edits(base, tmp_path)
     done = runner.invoke(app, ["import", str(path), "--store", str(db), "--unit", OWN])
     assert done.exit_code == 2, done.output
     assert "edits.csv, row 3" in done.output and "county_id" in done.output
