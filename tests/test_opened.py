@@ -228,6 +228,22 @@ def test_columns_on_postgresql_equal_the_records(xinzhou: Ledger, xinzhou_pm: An
         )
 
 
+@SETTINGS
+@given(ledger=RANDOM)
+def test_every_column_on_postgresql_reads_as_in_memory(ledger: Ledger, template: Path) -> None:
+    """Every field of every kind of random ledgers, read by columns on PostgreSQL, equals the
+    ledger's own: JSON values of every shape (a parameter's text, number, list or mapping; a
+    service's details; a checklist's items), dates, amounts, flags and lists of ids (the
+    example, above, holds no parameters)."""
+    with postgres_schema() as url, stored(ledger, template, url) as store:
+        opened = store.open()
+        for kind in RECORD_KINDS:
+            fields = tuple(kind.model.model_fields)
+            assert opened.columns(kind.name, *fields) == ledger.columns(kind.name, *fields), (
+                kind.name
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # What an opened ledger refuses
 # ---------------------------------------------------------------------------------------------
