@@ -14,13 +14,12 @@ nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from _command import timed_check
 
 YEAR = 2022
 SEED = 1
@@ -84,24 +83,6 @@ def floor(url: str) -> tuple[float, int]:
     return time.perf_counter() - t, rows
 
 
-def command(url: str) -> tuple[float, float]:
-    """``cadrecore check URL --year 2022 > /dev/null``, start to exit, and the peak memory of
-    its process in MB (the largest of it and its forked copy: the system keeps the largest)."""
-    exe = shutil.which("cadrecore") or str(Path(sys.executable).with_name("cadrecore"))
-    t = time.perf_counter()
-    child = subprocess.Popen(
-        [exe, "check", url, "--year", str(YEAR)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - t
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):  # (1: error findings, as a synthetic year has)
-        raise SystemExit(f"cadrecore check exited {child.returncode}")
-    return seconds, usage.ru_maxrss / 1024
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="postgresql+psycopg://user@host/database")
@@ -110,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ledger_id = ensure_ledger(args.url, args.cadres)
     floors = [floor(args.url) for _ in range(args.repeat)]
-    runs = [command(args.url) for _ in range(args.repeat)]
+    runs = [timed_check(args.url, YEAR) for _ in range(args.repeat)]
     checks = [t for t, _ in runs]
     largest = max(mb for _, mb in runs)
     rows = floors[0][1]

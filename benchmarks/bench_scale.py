@@ -36,6 +36,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _command import start_check, timed_check
+
 YEAR = 2022
 AS_OF = date(YEAR, 12, 31)
 SEED = 1
@@ -161,33 +163,16 @@ def step(name: str, db: str) -> dict[str, Any]:
         _check(db, None, out)
     elif name == "command":
         # the command itself, as a user times it: interpreter start, imports, the check, the
-        # text written (to /dev/null) and the process's end
-        exe = shutil.which("cadrecore") or str(Path(sys.executable).with_name("cadrecore"))
-        t = time.perf_counter()
-        done = subprocess.run(
-            [exe, "check", db, "--year", str(YEAR)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        out["seconds"] = time.perf_counter() - t
-        if done.returncode not in (0, 1):  # (1: error findings, as a synthetic year has)
-            raise SystemExit(f"cadrecore check exited {done.returncode}: {done.stderr[-300:]}")
-        # the command and its forked copy: the largest of them, once per process (an upper
-        # bound, as for the check step)
-        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out["peak_mb"] = largest * _workers() / 1024
+        # text written (to /dev/null) and the process's end; its peak memory counted once per
+        # process (an upper bound, as for the check step)
+        out["seconds"], largest = timed_check(db, YEAR)
+        out["peak_mb"] = largest * _workers()
         return out
     elif name == "memory":
         # the command again, for the memory it holds: the proportional set size (PSS: a page
         # shared by n processes counts 1/n in each) of it and its forked copies, summed,
         # sampled every 0.1 s. Sampling costs the processes time, so this run is not timed
-        exe = shutil.which("cadrecore") or str(Path(sys.executable).with_name("cadrecore"))
-        command = subprocess.Popen(
-            [exe, "check", db, "--year", str(YEAR)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        command = start_check(db, YEAR)
         peak_kb = 0
         while command.poll() is None:
             peak_kb = max(peak_kb, _tree_pss_kb(command.pid))
