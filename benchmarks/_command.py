@@ -1,4 +1,5 @@
-"""The command ``cadrecore check TARGET --year YEAR``, run as a user runs it, for the benchmarks."""
+"""What the benchmarks share: the synthetic ledger saved into a store, and the command
+``cadrecore check TARGET --year YEAR`` run as a user runs it."""
 
 from __future__ import annotations
 
@@ -32,3 +33,21 @@ def timed_check(target: str, year: int) -> tuple[float, float]:
     if child.returncode not in (0, 1):  # (1: error findings, as a synthetic year has)
         raise SystemExit(f"cadrecore check {target} exited {child.returncode}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def save_synthetic(cadres: int, seed: int, target: str) -> str:
+    """``cadrecore.synth.synthesize(cadres, seed)`` saved into the store at ``target`` (a file
+    or URL), in a subprocess (so that the calling process stays small); the ledger's id."""
+    code = (
+        "import sys; from cadrecore.synth import synthesize; from cadrecore.store import "
+        "open_store\nledger = synthesize(int(sys.argv[1]), int(sys.argv[2]))"
+        "\nwith open_store(sys.argv[3]) as s: s.save(ledger, actor='bench')"
+        "\nprint(ledger.jurisdiction.id)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(cadres), str(seed), target],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return done.stdout.split()[-1]

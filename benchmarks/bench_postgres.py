@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import time
 
-from _command import timed_check
+from _command import save_synthetic, timed_check
 
 YEAR = 2022
 SEED = 1
@@ -46,21 +44,10 @@ def ensure_ledger(url: str, cadres: int) -> str:
                     f"database, or the one an earlier run of --cadres {count:,} filled"
                 )
             return held[0]
-    code = (
-        "import sys; from cadrecore.synth import synthesize; from cadrecore.store import "
-        "open_store\nledger = synthesize(int(sys.argv[1]), int(sys.argv[2]))"
-        "\nwith open_store(sys.argv[3]) as s: s.save(ledger, actor='bench_postgres')"
-        "\nprint(ledger.jurisdiction.id)"
-    )
     t = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(cadres), str(SEED), url],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    ledger_id = save_synthetic(cadres, SEED, url)
     print(f"synthesized and saved {cadres:,} cadres in {time.perf_counter() - t:.0f} s")
-    return done.stdout.split()[-1]
+    return ledger_id
 
 
 def floor(url: str) -> tuple[float, int]:

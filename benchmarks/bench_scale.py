@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from _command import start_check, timed_check
+from _command import save_synthetic, start_check, timed_check
 
 YEAR = 2022
 AS_OF = date(YEAR, 12, 31)
@@ -177,6 +177,8 @@ def step(name: str, db: str) -> dict[str, Any]:
         while command.poll() is None:
             peak_kb = max(peak_kb, _tree_pss_kb(command.pid))
             time.sleep(0.1)
+        if command.returncode not in (0, 1):  # (1: error findings, as a synthetic year has)
+            raise SystemExit(f"cadrecore check exited {command.returncode}")
         out["seconds"] = math.nan
         out["peak_mb"] = peak_kb / 1024 if peak_kb else math.nan
         return out
@@ -319,14 +321,9 @@ def run_step(name: str, db: Path) -> dict[str, Any]:
 
 
 def build_store(n: int, db: Path) -> float:
-    code = (
-        "import sys, time; from cadrecore.synth import synthesize; from cadrecore.store import "
-        "open_store\nt=time.perf_counter(); ledger = synthesize(int(sys.argv[1]), int(sys.argv[2]))"
-        "\nprint(time.perf_counter()-t, file=sys.stderr)"
-        "\nwith open_store(sys.argv[3]) as s: s.save(ledger, actor='bench')"
-    )
+    """The synthetic ledger of ``n`` cadres saved into the SQLite file ``db``; the seconds."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(n), str(SEED), str(db)], check=True)
+    save_synthetic(n, SEED, str(db))
     return time.perf_counter() - t
 
 

@@ -6,7 +6,6 @@ stands (file, row, column, field, and the unit), the import is all or nothing un
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -287,13 +286,12 @@ def test_the_command_names_an_unknown_unit(tmp_path: Path, base: Ledger) -> None
     assert done.exit_code == 2 and "no unit 'nowhere'" in done.output
 
 
-def test_the_example_folder_copy_imports_for_its_own_county(tmp_path: Path) -> None:
-    """Guard for the docs' walk-through: the sample's folder, saved and re-imported whole for
-    one county, changes nothing and is accepted."""
+def test_a_whole_ledger_folder_imports_unchanged_for_one_county(tmp_path: Path) -> None:
+    """The city's whole ledger folder (its jurisdiction as held, every county's records as
+    held) imported for one county changes nothing and is accepted: neither the jurisdiction nor
+    another county's unchanged record is judged."""
     base = small_ledger(2022)
     folder = tmp_path / "ledger"
     save_ledger(base, folder)
-    copy = tmp_path / "copy"
-    shutil.copytree(folder, copy)
-    outcome = import_files([copy], base=base, unit=OWN)
+    outcome = import_files([folder], base=base, unit=OWN)
     assert outcome.ok and outcome.summary()["updated"] == 0 and outcome.summary()["inserted"] == 0

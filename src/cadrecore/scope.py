@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CadrecoreError
 from .ledger import Ledger
-from .models import RECORD_KINDS
+from .models import KINDS_BY_NAME, RECORD_KINDS
 from .registry import Registry
 
 if TYPE_CHECKING:
@@ -298,18 +298,24 @@ def scope_ledger(ledger: Ledger, unit_id: str) -> ScopedLedger:
 # =============================================================================================
 
 
-#: Records a view holds that are not the unit's own, kind by kind, given the unit's subtree
-#: ``S`` and the branches in its view ``B``: context (the units outside it, the organizations,
-#: themes, programmes and treatment standards of the units above, another unit's meetings its
-#: cadres attend) and what belongs to the whole ledger (parameters, waivers and recognitions of
-#: no particular unit, cadre or subject).
-_NOT_OWN: dict[str, Callable[[Any, set[str], set[str]], bool]] = {
+Held = Callable[[Any, set[str], set[str]], bool]
+"""Whether a record a view holds is held as such (context, or the whole ledger's), given the
+view's unit subtree ``S`` and the ids of the branches in the view ``B``."""
+
+#: The records a view holds as context, so that it holds together, rather than as its own: the
+#: units outside it, the organizations, themes, programmes and treatment standards of the units
+#: above, another unit's meetings its cadres attend.
+_CONTEXT: dict[str, Held] = {
     "units": lambda u, S, B: u.id not in S,
     "party_orgs": lambda o, S, B: o.unit_id not in S,
     "themes": lambda t, S, B: t.owner_unit_id not in S,
     "programmes": lambda g, S, B: g.owner_unit_id not in S,
     "activities": lambda a, S, B: a.branch_id not in B and a.owner_unit_id not in S,
     "treatment_standards": lambda s, S, B: s.applies_to_unit_id not in S,
+}
+#: The records a view holds that belong to the whole ledger: parameters, waivers and
+#: recognitions of no particular unit, cadre or subject.
+_WHOLE_LEDGERS: dict[str, Held] = {
     "parameters": lambda p, S, B: p.unit_id not in S,
     "waivers": lambda w, S, B: not w.subject_id,
     "recognitions": lambda r, S, B: r.recipient_unit_id is None and r.recipient_cadre_id is None,
@@ -328,9 +334,10 @@ def owned_keys(ledger: Ledger, unit_id: str) -> dict[str, frozenset[str]]:
     is_root = unit_id == ledger.jurisdiction.root_unit_id
     S = _subtree(ledger, unit_id)
     B = {b.id for b in view["branches"]}
+    not_owns = {} if is_root else {**_CONTEXT, **_WHOLE_LEDGERS}
     owned: dict[str, frozenset[str]] = {}
     for kind in RECORD_KINDS:
-        not_own = None if is_root else _NOT_OWN.get(kind.name)
+        not_own = not_owns.get(kind.name)
         owned[kind.name] = frozenset(
             kind.key_of(r) for r in view[kind.name] if not_own is None or not not_own(r, S, B)
         )
@@ -345,20 +352,12 @@ def context_subjects(ledger: Ledger) -> dict[str, frozenset[str]] | None:
     if scope is None:
         return None
     S = _subtree(ledger, scope)
-    own_branches = {b.id for b in ledger.branches}
+    B = {b.id for b in ledger.branches}
     return {
-        "units": frozenset(u.id for u in ledger.units if u.id not in S),
-        "party_orgs": frozenset(o.id for o in ledger.party_orgs if o.unit_id not in S),
-        "themes": frozenset(t.id for t in ledger.themes if t.owner_unit_id not in S),
-        "programmes": frozenset(g.id for g in ledger.programmes if g.owner_unit_id not in S),
-        "activities": frozenset(
-            a.id
-            for a in ledger.activities
-            if a.branch_id not in own_branches and a.owner_unit_id not in S
-        ),
-        "treatment_standards": frozenset(
-            s.id for s in ledger.treatment_standards if s.applies_to_unit_id not in S
-        ),
+        kind: frozenset(
+            KINDS_BY_NAME[kind].key_of(r) for r in ledger.records(kind) if held(r, S, B)
+        )
+        for kind, held in _CONTEXT.items()
     }
 
 
