@@ -267,14 +267,17 @@ def month_days() -> SearchStrategy[MonthDay]:
     )
 
 
-def national_ids(birth_date: date) -> SearchStrategy[str]:
-    """An 18-digit resident ID of someone born on ``birth_date``, with a correct check character."""
+def national_ids(birth_date: date, gender: str = "") -> SearchStrategy[str]:
+    """An 18-digit resident ID of someone born on ``birth_date``, with a correct check character;
+    its 17th digit odd for ``gender`` 男, even for 女 (either for ``""``)."""
 
     def build(area: int, sequence: int) -> str:
+        if gender:
+            sequence = sequence - sequence % 2 + (1 if gender == "男" else 0)
         first17 = f"{area:06d}{birth_date:%Y%m%d}{sequence:03d}"
         return first17 + national_id_check_char(first17)
 
-    return st.builds(build, _integers(110000, 829999), _integers(0, 999))
+    return st.builds(build, _integers(110000, 829999), _integers(0, 998))
 
 
 _money: SearchStrategy[Decimal] = st.decimals(
@@ -491,21 +494,28 @@ def _cadre(
     status = draw(_or(party_status, _optional(st.sampled_from(PartyStatus))))
     living_away = draw(st.booleans())
     health_exempt = draw(st.booleans())
+    gender = draw(st.sampled_from(["", "男", "女"]))
     return Cadre(
         id=id,
         name=draw(names(6)),
-        gender=draw(st.sampled_from(["", "男", "女"])),
+        gender=gender,
+        ethnicity=draw(st.sampled_from(["", "汉族", "回族"])),
         birth_date=birth,
-        national_id=draw(_optional(national_ids(birth))),
+        national_id=draw(_optional(national_ids(birth, gender))),
         phone=draw(st.sampled_from(["", "13800000000", "0350-1234567"])),
         joined_work=joined,
+        joined_revolution=draw(_optional(st.just(joined)))
+        if kind is RetirementKind.LIXIU
+        else None,
         retirement_kind=kind,
         retirement_date=retired,
         revolution_period=period,
         former_unit=draw(texts(10)),
         former_rank=draw(st.sampled_from(_RANKS)),
+        treatment_level=draw(st.sampled_from(["", "正处级待遇", "副厅级待遇"])),
         party_status=status,
         party_joined=draw(_optional(_after(birth, 80 * 366, min_days=1))) if status else None,
+        other_party="" if status else draw(st.sampled_from(["", "民盟盟员", "无党派人士"])),
         county_id=county_id,
         township=draw(st.sampled_from(_PLACES)),
         residence_kind=draw(st.sampled_from(ResidenceKind)),
@@ -515,7 +525,9 @@ def _cadre(
         away_since=draw(_optional(_dates())) if living_away else None,
         health_exempt=health_exempt,
         exemption_reason=draw(texts(8)) if health_exempt else "",
+        health=draw(st.sampled_from(["", "良好", "一般", "较差"])),
         deceased=draw(_optional(_after(retired, 40 * 366))),
+        note=draw(texts(8)),
         synthetic=draw(st.booleans()),
     )
 

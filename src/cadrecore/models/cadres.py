@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BeforeValidator, StringConstraints, model_validator
+from dataclasses import dataclass
 
+from pydantic import BeforeValidator, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..i18n import Text
 from ..policy import LIXIU_CUTOFF
 from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensitivity, split_cell
 
@@ -83,6 +87,34 @@ def national_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+#: The pydantic error type of a cadre whose fields contradict each other; its context holds
+#: the :class:`Inconsistency` list as ``problems``.
+INCONSISTENT = "cadre_inconsistent"
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """Two or more fields of a cadre that cannot all be true: a stable ``code``, the ``fields``
+    involved (the first is where a spreadsheet shows it), and the message in both languages."""
+
+    code: str
+    fields: tuple[str, ...]
+    message: Text
+
+
+def national_id_birth_date(national_id: str) -> date | None:
+    """The birth date digits 7 to 14 of an 18-digit ID number give (None if they are no date)."""
+    try:
+        return date(int(national_id[6:10]), int(national_id[10:12]), int(national_id[12:14]))
+    except ValueError:
+        return None
+
+
+def national_id_gender(national_id: str) -> str:
+    """男 or 女, as the 17th digit of an 18-digit ID number says (odd: 男)."""
+    return "男" if int(national_id[16]) % 2 else "女"
+
+
 class Cadre(Record):
     """A retired cadre on the roster (花名册).
 
@@ -94,18 +126,22 @@ class Cadre(Record):
     id: RecordId
     name: Name
     gender: str = ""
+    ethnicity: str = ""
     birth_date: Date
     national_id: Annotated[NationalId | None, Sensitive(Sensitivity.ID_NUMBER)] = None
     phone: Annotated[str, Sensitive(Sensitivity.CONTACT)] = ""
     joined_work: Date
+    joined_revolution: Date | None = None
     retirement_kind: RetirementKind
     retirement_date: Date
     revolution_period: RevolutionPeriod | None = None
     former_unit: str = ""
     former_rank: str = ""
     former_field: str = ""
+    treatment_level: str = ""
     party_status: PartyStatus | None = None
     party_joined: Date | None = None
+    other_party: str = ""
     county_id: RecordId
     township: str = ""
     community: str = ""
@@ -116,46 +152,20 @@ class Cadre(Record):
     away_since: Date | None = None
     health_exempt: bool = False
     exemption_reason: Annotated[str, Sensitive(Sensitivity.HEALTH)] = ""
+    health: Annotated[str, Sensitive(Sensitivity.HEALTH)] = ""
     deceased: Date | None = None
+    note: str = ""
     synthetic: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        problems = []
-        if self.retirement_date <= self.birth_date:
-            problems.append("retirement_date is not after birth_date")
-        if self.joined_work <= self.birth_date:
-            problems.append("joined_work is not after birth_date")
-        if self.retirement_date < self.joined_work:
-            problems.append("retirement_date is before joined_work")
-        if self.deceased and self.deceased < self.retirement_date:
-            problems.append("deceased is before retirement_date")
-        if self.deceased and self.deceased <= self.birth_date:
-            problems.append("deceased is not after birth_date")
-        cutoff = LIXIU_CUTOFF.value_on(self.retirement_date)
-        if self.retirement_kind is RetirementKind.LIXIU and self.joined_work > cutoff:
-            problems.append(
-                f"a 离休 cadre must have joined revolutionary work on or before {cutoff}; "
-                f"joined_work is {self.joined_work}"
-            )
-        if self.revolution_period and self.retirement_kind is not RetirementKind.LIXIU:
-            problems.append("revolution_period applies only to 离休 cadres")
-        if self.party_joined and not self.party_status:
-            problems.append("party_joined is set but party_status is empty")
-        if self.party_joined and self.party_joined <= self.birth_date:
-            problems.append("party_joined is not after birth_date")
-        if self.away_since and not self.living_away:
-            problems.append("away_since is set but living_away is false")
-        if self.national_id:
-            expected = national_id_check_char(self.national_id[:17])
-            if self.national_id[17] != expected:
-                problems.append(
-                    f"national_id check character is {self.national_id[17]!r}, expected {expected!r}"
-                )
-            elif self.national_id[6:14] != self.birth_date.strftime("%Y%m%d"):
-                problems.append("national_id does not match birth_date")
+        problems = inconsistencies(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise PydanticCustomError(
+                INCONSISTENT,
+                "{message}",
+                {"message": "; ".join(p.message.en for p in problems), "problems": problems},
+            )
         return self
 
     @property
@@ -169,3 +179,122 @@ class Cadre(Record):
         """Age in whole years on ``day``."""
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+def inconsistencies(cadre: Cadre) -> list[Inconsistency]:
+    """Every way ``cadre``'s fields contradict each other (empty when they hold together)."""
+    problems: list[Inconsistency] = []
+
+    def add(code: str, fields: tuple[str, ...], zh: str, en: str) -> None:
+        problems.append(Inconsistency(code, fields, Text(zh, en)))
+
+    birth = cadre.birth_date
+    if cadre.retirement_date <= birth:
+        add(
+            "dates.order",
+            ("retirement_date", "birth_date"),
+            "离退休时间不在出生日期之后",
+            "retirement_date is not after birth_date",
+        )
+    if cadre.joined_work <= birth:
+        add(
+            "dates.order",
+            ("joined_work", "birth_date"),
+            "参加工作时间不在出生日期之后",
+            "joined_work is not after birth_date",
+        )
+    if cadre.retirement_date < cadre.joined_work:
+        add(
+            "dates.order",
+            ("retirement_date", "joined_work"),
+            "离退休时间早于参加工作时间",
+            "retirement_date is before joined_work",
+        )
+    if cadre.joined_revolution is not None and cadre.joined_revolution <= birth:
+        add(
+            "dates.order",
+            ("joined_revolution", "birth_date"),
+            "参加革命工作时间不在出生日期之后",
+            "joined_revolution is not after birth_date",
+        )
+    if cadre.deceased and cadre.deceased < cadre.retirement_date:
+        add(
+            "dates.order",
+            ("deceased", "retirement_date"),
+            "去世日期早于离退休时间",
+            "deceased is before retirement_date",
+        )
+    if cadre.deceased and cadre.deceased <= birth:
+        add(
+            "dates.order",
+            ("deceased", "birth_date"),
+            "去世日期不在出生日期之后",
+            "deceased is not after birth_date",
+        )
+    cutoff = LIXIU_CUTOFF.value_on(cadre.retirement_date)
+    revolution = cadre.joined_revolution or cadre.joined_work
+    if cadre.retirement_kind is RetirementKind.LIXIU and revolution > cutoff:
+        field = "joined_revolution" if cadre.joined_revolution else "joined_work"
+        add(
+            "lixiu.revolution_date",
+            (field, "retirement_kind"),
+            f"离休干部须在 {cutoff:%Y年%m月%d日} 及以前参加革命工作，此处为 "
+            f"{revolution:%Y年%m月%d日}；否则应为退休",
+            f"a 离休 cadre must have joined revolutionary work on or before {cutoff}; "
+            f"{field} is {revolution}",
+        )
+    if cadre.revolution_period and cadre.retirement_kind is not RetirementKind.LIXIU:
+        add(
+            "lixiu.period",
+            ("revolution_period", "retirement_kind"),
+            "革命时期只适用于离休干部",
+            "revolution_period applies only to 离休 cadres",
+        )
+    if cadre.party_joined and not cadre.party_status:
+        add(
+            "party.joined_not_member",
+            ("party_joined", "party_status"),
+            "填写了入党时间，但政治面貌不是中共党员",
+            "party_joined is set but party_status is empty",
+        )
+    if cadre.party_joined and cadre.party_joined <= birth:
+        add(
+            "dates.order",
+            ("party_joined", "birth_date"),
+            "入党时间不在出生日期之后",
+            "party_joined is not after birth_date",
+        )
+    if cadre.away_since and not cadre.living_away:
+        add(
+            "away.since_not_away",
+            ("away_since", "living_away"),
+            "填写了异地居住起始日期，但未标为异地居住",
+            "away_since is set but living_away is false",
+        )
+    national_id = cadre.national_id
+    if national_id:
+        expected = national_id_check_char(national_id[:17])
+        if national_id[17] != expected:
+            add(
+                "id.check_char",
+                ("national_id",),
+                f"身份证号校验码错误：应为 {expected}",
+                f"national_id check character is {national_id[17]!r}, expected {expected!r}",
+            )
+        else:
+            if national_id_birth_date(national_id) != birth:
+                add(
+                    "birth.id_mismatch",
+                    ("birth_date", "national_id"),
+                    "出生日期与身份证号中的出生日期不符",
+                    "national_id does not match birth_date",
+                )
+            if cadre.gender in ("男", "女") and national_id_gender(national_id) != cadre.gender:
+                add(
+                    "sex.id_mismatch",
+                    ("gender", "national_id"),
+                    f"性别“{cadre.gender}”与身份证号第 17 位（奇数为男、偶数为女）不符",
+                    f"gender {cadre.gender!r} disagrees with the ID number's 17th digit "
+                    "(odd: male, even: female)",
+                )
+    return problems

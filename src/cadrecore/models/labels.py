@@ -59,6 +59,11 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
     "health_exempt": "因病免于参加",
     "exemption_reason": "免参原因",
     "deceased": "去世日期",
+    "ethnicity": "民族",
+    "joined_revolution": "参加革命工作时间",
+    "treatment_level": "享受待遇",
+    "other_party": "民主党派",
+    "health": "健康状况",
     # party organizations
     "org_id": "党组织编号",
     "branch_type": "支部类型",
