@@ -27,18 +27,37 @@ class Location:
     column: str | None = None
 
     def __str__(self) -> str:
-        parts = []
+        return self.render()
+
+    def render(self, lang: Lang | None = None) -> str:
+        """Where, in the run's language: ``花名册.xlsx 工作表“退休” 第 12 行 E 列“离退休/时间”``."""
+        if (lang or default_lang()) == "en":
+            parts = []
+            if self.file:
+                parts.append(self.file)
+            if self.sheet:
+                parts.append(f"sheet {self.sheet!r}")
+            if self.row is not None:
+                parts.append(f"row {self.row}")
+            if self.column:
+                parts.append(f"column {self.column}")
+            if self.field:
+                parts.append(f"field {self.field!r}")
+            return ", ".join(parts) if parts else "<input>"
+        zh = []
         if self.file:
-            parts.append(self.file)
+            zh.append(self.file)
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            zh.append(f"工作表“{self.sheet}”")
         if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        if self.field:
-            parts.append(f"field {self.field!r}")
-        return ", ".join(parts) if parts else "<input>"
+            zh.append(f"第 {self.row} 行")
+        if self.column and self.field:
+            zh.append(f"{self.column} 列“{self.field}”")
+        elif self.column:
+            zh.append(f"{self.column} 列")
+        elif self.field:
+            zh.append(f"“{self.field}”")
+        return " ".join(zh) if zh else "<输入>"
 
     def with_file(self, file: str | Path) -> Location:
         return Location(str(file), self.row, self.field, self.sheet, self.column)
@@ -52,6 +71,8 @@ class Problem:
     message: Text
     record_kind: str | None = None
     record_id: str | None = None
+    #: A stable reason code (``value.not_understood``, ``row.total``...), for programs and tests.
+    code: str | None = None
 
     def render(self, lang: Lang | None = None) -> str:
         subject = ""
@@ -59,7 +80,8 @@ class Problem:
             subject = (
                 f" [{self.record_kind}" + (f" {self.record_id}" if self.record_id else "") + "]"
             )
-        return f"{self.location}{subject}: {self.message(lang)}"
+        colon = ": " if (lang or default_lang()) == "en" else "："
+        return f"{self.location.render(lang)}{subject}{colon}{self.message(lang)}"
 
 
 class CadrecoreError(Exception):
