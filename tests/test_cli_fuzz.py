@@ -554,7 +554,7 @@ def test_spreadsheets_import_cleanly_or_write_nothing(
     if result.exit_code != 0 or dry_run:
         assert store_state(work / "store.sqlite") == before, "a failed import wrote to the store"
     if result.exit_code == 2:
-        assert path.name in result.output or "nothing imported" in result.output
+        assert path.name in result.output or "未导入" in result.output
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_init_import_export_check(tmp_path: Path, workbook: Path) -> None:
         app, ["import", str(workbook), "--store", str(store), "--actor", "王科长"]
     )
     assert imported.exit_code == 0, imported.output
-    assert "165" in imported.output and "inserted 165" in imported.output
+    assert "165" in imported.output and "新增 165" in imported.output
 
     with open_store(store) as opened:
         assert opened.load() == small_ledger(2022)
@@ -81,7 +81,7 @@ def test_a_bad_import_exits_2_and_writes_nothing(tmp_path: Path, workbook: Path)
     for extra in ([], ["--dry-run"]):
         result = runner.invoke(app, ["import", str(path), "--store", str(store), *extra])
         assert result.exit_code == 2
-        assert "roster.xlsx, sheet '花名册', row 4, column C" in result.output
+        assert "roster.xlsx 工作表“花名册” 第 4 行 C 列" in result.output
     with open_store(store) as opened:
         assert opened.load() == small_ledger(2022)
 
@@ -95,7 +95,7 @@ def test_keep_good_imports_the_good_rows_and_writes_the_rejects(
     dry = runner.invoke(
         app, ["import", str(path), "--store", str(store), "--keep-good", "--dry-run"]
     )
-    assert dry.exit_code == 0 and "dry run" in dry.output
+    assert dry.exit_code == 0 and "试运行，未写入" in dry.output
     assert not (tmp_path / "roster.rejects.xlsx").exists()
     result = runner.invoke(
         app, ["import", str(path), "--store", str(store), "--keep-good", "--rejects", str(tmp_path)]

@@ -251,7 +251,7 @@ def test_the_command_refuses_another_units_rows_and_writes_nothing(
     path, mine, theirs = two_edits(base, tmp_path)
     done = runner.invoke(app, ["import", str(path), "--store", str(db), "--unit", OWN])
     assert done.exit_code == 2, done.output
-    assert "edits.csv, row 3" in done.output and "county_id" in done.output
+    assert "edits.csv 第 3 行" in done.output and "county_id" in done.output
     assert f"按单位 {OWN} 导入不能修改" in done.output
     with open_store(db) as store:
         assert store.load() == base and len(store.audit_entries()) == entries

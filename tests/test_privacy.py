@@ -34,6 +34,7 @@ def test_the_sensitive_fields_are_tagged() -> None:
         "phone": Sensitivity.CONTACT,
         "address": Sensitivity.ADDRESS,
         "exemption_reason": Sensitivity.HEALTH,
+        "health": Sensitivity.HEALTH,
     }
     assert sensitive_fields(StaffMember) == {"national_id": Sensitivity.ID_NUMBER}
 

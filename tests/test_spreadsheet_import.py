@@ -63,9 +63,9 @@ def good_rows() -> list[list[Any]]:
             " 李四 ",
             "女",
             18323,
-            national_id(date(1950, 3, 1), 9)[:17] + "x"
-            if national_id(date(1950, 3, 1), 9).endswith("X")
-            else national_id(date(1950, 3, 1), 9),
+            national_id(date(1950, 3, 1), 58)[:17] + "x"
+            if national_id(date(1950, 3, 1), 58).endswith("X")
+            else national_id(date(1950, 3, 1), 58),
             "1970年9月",
             "退休",
             "2010.06",
@@ -161,8 +161,13 @@ def test_a_real_roster_lands(tmp_path: Path, base: Ledger) -> None:
     assert zhang.county_id == "east"  # 东县, by name
     assert zhang.party_status is not None and zhang.party_joined == date(1976, 7, 1)
     assert li.joined_work == date(1970, 9, 1) and li.retirement_date == date(2010, 6, 1)
-    assert li.national_id == national_id(date(1950, 3, 1), 9)
-    assert outcome.notes == []
+    assert li.national_id == national_id(date(1950, 3, 1), 58)
+    # the blank row after the first is noted; 1950.03 agreed with the ID number, whose full
+    # date was taken (one note for the whole import)
+    assert [(n.code, n.location.row) for n in outcome.notes] == [
+        ("row.blank", 6),
+        ("birth.month_from_id", None),
+    ]
     assert outcome.ledger.cadres[: len(base.cadres)] == base.cadres
 
 
@@ -341,9 +346,13 @@ def test_keep_good_imports_the_good_rows_and_the_rest_can_be_fixed(
     assert rejects == tmp_path / "roster.rejects.xlsx"
     workbook = load_workbook(rejects)
     sheet = workbook["花名册"]
-    header = [c.value for c in sheet[1]]
+    # the title and 填报单位 lines, then the heading's two rows as the roster had them
+    assert sheet["A1"].value == TITLE and str(sheet["A2"].value).startswith("填报单位")
+    header = [c.value for c in sheet[3]]
     assert header[-1] == REASON_HEADER and header[:2] == ["序号", "编号"]
-    assert sheet.max_row == 5
+    assert [c.value for c in sheet[4]][10:12] == ["党员身份", "入党时间"]
+    assert "K3:L3" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.max_row == 8
     # fix them as a person would, and import the file again
     fixes = {
         "n004": {"F": None},
@@ -351,7 +360,7 @@ def test_keep_good_imports_the_good_rows_and_the_rest_can_be_fixed(
         "n006": {"J": "西县"},
         "n001": {"B": "n007"},
     }
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=5):
         for letter, value in fixes[row[1].value].items():
             sheet[f"{letter}{row[0].row}"] = value
     workbook.save(rejects)
@@ -461,7 +470,7 @@ def test_files_that_cannot_be_read_are_reported(tmp_path: Path, base: Ledger) ->
     assert outcome.ledger is None
     assert {p.location.file for p in outcome.problems} == {str(p) for p in paths}
     messages = " ".join(p.message.en for p in outcome.problems)
-    assert "save the file as .xlsx" in messages and "no such file" in messages
+    assert "cannot open the .xls workbook" in messages and "no such file" in messages
 
 
 def test_unknown_columns_and_sheets_are_noted_not_imported(tmp_path: Path, base: Ledger) -> None:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from cadrecore import Ledger, Registry
 from cadrecore.io.cell_text import (
@@ -76,9 +77,9 @@ def test_a_sheet_per_kind_with_chinese_headers(tmp_path: Path) -> None:
     ]
     cadres = workbook["老干部"]
     header = next(cadres.iter_rows(max_row=1, values_only=True))
-    assert header[:4] == ("编号", "名称", "性别", "出生日期")
+    assert header[:5] == ("编号", "名称", "性别", "民族", "出生日期")
     first = next(cadres.iter_rows(min_row=2, max_row=2, values_only=True))
-    assert first[7] == "退休"  # a closed set by its Chinese name
+    assert first[header.index("离退休类型")] == "退休"  # a closed set by its Chinese name
     assert workbook[META_SHEET].sheet_state == "hidden"
 
 
@@ -181,7 +182,7 @@ def with_personal_data(ledger: Ledger) -> Ledger:
     from cadrecore.models.cadres import national_id_check_char
 
     first = ledger.cadres[0]
-    first17 = f"140902{first.birth_date:%Y%m%d}123"
+    first17 = f"140902{first.birth_date:%Y%m%d}{124 if first.gender == '女' else 123}"
     cadre = type(first).model_validate(
         {
             **first.model_dump(),
@@ -196,14 +197,15 @@ def with_personal_data(ledger: Ledger) -> Ledger:
 def test_personal_data_is_masked_unless_asked_for(tmp_path: Path) -> None:
     ledger = with_personal_data(small_ledger(2022))
     masked = export_xlsx(ledger, tmp_path / "masked.xlsx")
-    row = next(
-        load_workbook(masked, read_only=True)["老干部"].iter_rows(min_row=2, values_only=True)
-    )
-    assert row[4] == "140902********" + ledger.cadres[0].national_id[-4:]  # type: ignore[index]
-    assert row[5] == "139****5678"
+    sheet = load_workbook(masked, read_only=True)["老干部"]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["身份证号"] == "140902********" + ledger.cadres[0].national_id[-4:]  # type: ignore[index]
+    assert row["联系电话"] == "139****5678"
     # a masked workbook cannot be imported back over the clear values
     outcome = import_files([masked], base=ledger)
     assert not outcome.ok
-    assert {p.location.column for p in outcome.problems} == {"E", "F", "T"}
+    letters = {get_column_letter(header.index(h) + 1) for h in ("身份证号", "联系电话", "住址")}
+    assert {p.location.column for p in outcome.problems} == letters
     assert all("masked" in p.message.en for p in outcome.problems)
     assert round_trip(ledger, tmp_path / "clear.xlsx") == ledger

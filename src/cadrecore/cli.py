@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -191,6 +191,9 @@ def _plugins_from_cache(args: Sequence[str]) -> bool:
         return False
     _print_plugins(listed, [], fmt)
     return True
+
+
+LangCode = Literal["zh", "en"]
 
 
 class Lang(StrEnum):
@@ -387,11 +390,15 @@ def init(
 @app.command("import")
 def import_(
     files: Annotated[
-        list[Path], typer.Argument(help="花名册、台账（.xlsx / .csv）或账册目录 / files to import")
+        list[Path],
+        typer.Argument(help="花名册、台账（.xlsx / .xls / .csv）或账册目录 / files to import"),
     ],
     store: StoreOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只检查、显示结果，不写入 / show the outcome only")
+        bool,
+        typer.Option(
+            "--dry-run", help="只检查、显示每列对应的字段，不写入 / show the outcome only"
+        ),
     ] = False,
     keep_good: Annotated[
         bool,
@@ -412,24 +419,49 @@ def import_(
         str | None,
         typer.Option(
             "--unit",
-            help="只导入此单位及其下级的记录，如 xz.hequ；其他单位的行作为错误行拒绝 / import "
-            "for this unit only: a row adding or changing another unit's record is rejected",
+            help="填报的县区（或单位），如 xz.hequ：无“所在县区”列的花名册记入该县区，其他单位的行"
+            "作为错误行拒绝 / the county (or unit) filing: a roster without a county column is "
+            "its; a row adding or changing another unit's record is rejected",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="列映射文件（YAML），每行“表头: 字段” / a saved column mapping (YAML)",
+        ),
+    ] = None,
+    save_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-map",
+            help="把每列对应的字段写成映射文件，供修改后用 --map 导入 / write the column "
+            "mapping to this YAML file, to edit and give to --map",
         ),
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
 ) -> None:
-    """导入花名册、台账 / Import spreadsheets (.xlsx, .csv), ledger folders into the store.
+    """导入花名册、台账 / Import spreadsheets (.xlsx, .xls, .csv), ledger folders into the store.
 
     All or nothing unless --keep-good. Exit 0 when imported (or the dry run is clean), 2 when
     nothing was imported because of problems. With --unit, a county's bureau imports into the
     city's store without touching another unit's records.
     """
-    from .errors import CadrecoreError
+    from .cli_import import print_import
+    from .errors import CadrecoreError, LedgerError
     from .io.importing import import_into_store
+    from .io.mapping import load_mapping, save_mapping
     from .models import KINDS_BY_NAME
 
+    language: LangCode = "en" if lang is Lang.EN else "zh"
     if kind is not None and kind not in KINDS_BY_NAME and kind != "jurisdiction":
         raise _fail(f"--kind: unknown record kind {kind!r} ({', '.join(KINDS_BY_NAME)})")
+    mapping = None
+    if map_file is not None:
+        try:
+            mapping = load_mapping(map_file, kind=kind or "cadres")
+        except LedgerError as exc:
+            raise _fail(exc.render(language)) from None
     with _open_store(store, create=True) as opened, _progress() as progress:
         try:
             outcome = import_into_store(
@@ -443,41 +475,26 @@ def import_(
                 kind=kind,
                 progress=progress,
                 unit=unit,
+                mapping=mapping,
             )
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None
         except OSError as exc:  # the rejects file or folder cannot be written: nothing saved
             where = exc.filename if exc.filename is not None else rejects
             raise _fail(
-                f"{where}: {exc.strerror or exc}; nothing imported / 无法写入，未导入任何记录"
+                f"{where}: {exc.strerror or exc}; "
+                + ("未导入任何记录" if language == "zh" else "nothing imported")
             ) from None
-    for table in outcome.tables:
-        if not table.rows and not table.rejected:
-            continue  # an empty sheet of an exported workbook, say
-        where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
+    print_import(outcome, language, url=opened.url, columns=dry_run or save_map is not None)
+    if save_map is not None:
+        written = save_mapping(outcome.plans, save_map)
         print(
-            f"{where}: {table.kind}, {table.rows} 行 / rows, {table.accepted} 通过 / good, "
-            f"{table.rejected} 有误 / rejected"
+            f"列映射已写入 {written}：修改后导入时加 --map {written}"
+            if language == "zh"
+            else f"column mapping written to {written}: edit it, then import with --map {written}"
         )
-    _print_problems("问题 / problems", outcome.problems, lang.value)
-    _print_problems("提示 / notes", outcome.notes, lang.value, limit=20)
-    counts = outcome.summary()
-    print(
-        f"合计 / total: {counts['rows']} 行 / rows, {counts['accepted']} 导入 / imported "
-        f"(新增 / inserted {counts['inserted']}, 更新 / updated {counts['updated']}, "
-        f"未变 / unchanged {counts['unchanged']}), {counts['rejected']} 有误 / rejected"
-    )
-    for path in outcome.rejects_files:
-        print(f"错误行已写入 / rejected rows written to: {path}")
-    if outcome.saved is not None:
-        print(
-            f"已写入 / saved to {opened.url}: {outcome.saved.changes} 处变更 / changes, "
-            f"{outcome.saved.audit_entries} 条审计记录 / audit entries"
-        )
-    if dry_run:
-        print("试运行，未写入 / dry run: nothing written")
     if not outcome.ok:
-        print("未导入 / nothing imported", file=sys.stderr)
+        print("未导入" if language == "zh" else "nothing imported", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

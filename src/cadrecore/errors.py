@@ -80,6 +80,8 @@ class Problem:
             subject = (
                 f" [{self.record_kind}" + (f" {self.record_id}" if self.record_id else "") + "]"
             )
+        if self.location == Location() and not subject:
+            return self.message(lang)
         colon = ": " if (lang or default_lang()) == "en" else "："
         return f"{self.location.render(lang)}{subject}{colon}{self.message(lang)}"
 

@@ -198,5 +198,5 @@ def test_a_folder_with_a_bad_medicine_names_the_file_row_and_field(
     csv_file.write_text(
         csv_file.read_text(encoding="utf-8").replace("碘伏:2024-03-31", "碘伏"), encoding="utf-8"
     )
-    with pytest.raises(cadrecore.LedgerError, match=r"row 3, field 'medicines\.0'"):
+    with pytest.raises(cadrecore.LedgerError, match=r"第 3 行 “medicines\.0”"):
         cadrecore.load_ledger(folder, registry=registry)

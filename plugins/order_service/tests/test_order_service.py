@@ -173,5 +173,5 @@ def test_a_folder_with_an_item_off_the_menu_names_the_row(
     csv_file.write_text(
         csv_file.read_text(encoding="utf-8").replace("shopping", "massage"), encoding="utf-8"
     )
-    with pytest.raises(cadrecore.LedgerError, match=r"row 3, field 'menu_item'.*not on the menu"):
+    with pytest.raises(cadrecore.LedgerError, match=r"第 3 行 “menu_item”.*not on the menu"):
         cadrecore.load_ledger(folder, registry=registry)

@@ -43,6 +43,7 @@ from ..models import RECORD_KINDS, Jurisdiction, RecordKind, ServiceRecord
 from ..registry import Registry
 from ..scope import ScopedLedger, ScopeError, scope_ledger, scope_of
 from .cells import header_map, normalize_bool_cell, to_cell
+from .messages import validation_problems
 
 FORMAT_VERSION = 1
 LEDGER_FILE = "ledger.yaml"
@@ -185,7 +186,9 @@ class _FolderReader:
         try:
             return Jurisdiction.model_validate(body, context=self.context)
         except ValidationError as exc:
-            self._validation_problems(exc, Location(LEDGER_FILE), prefix="jurisdiction.")
+            self._validation_problems(
+                exc, Location(LEDGER_FILE), Jurisdiction, prefix="jurisdiction."
+            )
             return None
 
     def _records(
@@ -196,7 +199,7 @@ class _FolderReader:
             try:
                 record = kind.model.model_validate(raw, context=self.context)
             except ValidationError as exc:
-                self._validation_problems(exc, location)
+                self._validation_problems(exc, location, kind.model)
                 continue
             self.where[(kind.name, kind.key_of(record))] = location
             yield record
@@ -372,13 +375,13 @@ class _FolderReader:
                         mode="json"
                     )
                 except ValidationError as exc:
-                    self._validation_problems(exc, location)
+                    self._validation_problems(exc, location, details_model)
                     continue
                 raw["service_type"] = key
                 try:
                     record = ServiceRecord.model_validate(raw, context=self.context)
                 except ValidationError as exc:
-                    self._validation_problems(exc, location)
+                    self._validation_problems(exc, location, ServiceRecord)
                     continue
                 self.where[("service_records", record.id)] = location
                 yield record
@@ -447,18 +450,18 @@ class _FolderReader:
         self.problems.append(Problem(location, Text(zh, en)))
 
     def _validation_problems(
-        self, exc: ValidationError, location: Location, prefix: str = ""
+        self,
+        exc: ValidationError,
+        location: Location,
+        model: type[BaseModel],
+        prefix: str = "",
     ) -> None:
-        for err in exc.errors(include_url=False):
-            field = prefix + ".".join(str(p) for p in err["loc"]) if err["loc"] else None
-            value = err.get("input")
-            shown = f" (got {_repr(value)})" if isinstance(value, str | int | float) else ""
-            self.problems.append(
-                Problem(
-                    Location(location.file, location.row, field or None),
-                    Text(f"{err['msg']}{shown}", f"{err['msg']}{shown}"),
-                )
-            )
+        self.problems += validation_problems(
+            exc,
+            model,
+            lambda field: Location(location.file, location.row, field or None),
+            prefix=prefix,
+        )
 
     def locate(self, problem: Problem) -> Problem:
         """A ledger cross-check problem, with the file and row of the record it is about."""

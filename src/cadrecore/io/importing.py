@@ -25,9 +25,14 @@ from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS
+from ..models.common import Sensitivity
+from ..models.labels import zh_label
+from ..privacy import mask_value
 from ..registry import Registry
 from .cell_text import protect, to_sheet_text
+from .headings import ColumnMapping
 from .matching import ID_PREFIXES, REFERENCES, IdGiver, Names
+from .roster import SKIPPED, Counties, filer_text, title_text
 from .spreadsheet import (
     JURISDICTION,
     REASON_HEADER,
@@ -97,6 +102,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     tables: list[TableSummary] = field(default_factory=list)
+    plans: list[TablePlan] = field(default_factory=list)
     rows: int = 0
 
     @property
@@ -112,7 +118,9 @@ class ImportOutcome:
     written). ``problems`` lists everything that went wrong, each with its location;
     ``rejected`` the rows kept out (with ``keep_good``, the others were imported); ``notes``
     what was left aside without being an error (a sheet without a header, a column that is
-    not a field). Counts are of records against the base ledger.
+    not a field, a 合计 row); ``imported`` the records that went in, each with the row it came
+    from; ``plans`` how each table was read (its columns, for ``--dry-run`` and a saved
+    mapping). Counts are of records against the base ledger.
     """
 
     ledger: Ledger | None
@@ -129,6 +137,12 @@ class ImportOutcome:
     rejects_files: list[Path] = field(default_factory=list)
     saved: SaveResult | None = None
     dry_run: bool = False
+    imported: list[Imported] = field(default_factory=list)
+    plans: list[TablePlan] = field(default_factory=list)
+
+    def column_notes(self) -> list[Problem]:
+        """The notes about columns (a heading not understood), which come before any row's."""
+        return [n for n in self.notes if (n.code or "").startswith("column.")]
 
     @property
     def ok(self) -> bool:
@@ -162,12 +176,16 @@ def read_files(
     registry: Registry | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    unit: str | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ReadResult:
     """Read records from every file; nothing here raises for bad input, it is all reported.
 
     ``base`` is the ledger the records will go into: references written as names are read
     against it, and rows without ids matched to its records (see :mod:`.matching`). ``kind``
-    forces the record kind of every table (``"cadres"``) instead of recognising it.
+    forces the record kind of every table (``"cadres"``) instead of recognising it. ``unit``
+    is the unit whose bureau files the rosters: a roster without a county column is that
+    unit's county's. ``mapping`` is a bureau's own reading of its headings.
     """
     from ..plugins import get_registry
 
@@ -175,6 +193,9 @@ def read_files(
     result = ReadResult()
     names = Names(base)
     givers = {name: IdGiver(name, base) for name in ID_PREFIXES}
+    context = _ReadContext(
+        registry, kind, progress, names, givers, Counties(base), unit, mapping, base
+    )
     for raw_path in paths:
         path = Path(raw_path)
         name = str(raw_path)
@@ -198,7 +219,7 @@ def read_files(
             if table.sheet == META_SHEET:
                 order = _service_order(table)
                 continue
-            recognised += _read_table(table, registry, kind, result, progress, names, givers)
+            recognised += _read_table(table, context, result)
         if order:
             _apply_service_order(result.records, first, order)
         if not recognised and not any(p.location.file == name for p in result.problems):
@@ -212,51 +233,201 @@ def read_files(
                     ),
                 )
             )
+    if context.birth_from_id:
+        result.notes.append(
+            Problem(
+                Location(None),
+                Text(
+                    f"{context.birth_from_id} 行的出生年月只写到月，与公民身份号码相符，已按身份证号"
+                    "取完整出生日期",
+                    f"{context.birth_from_id} row(s) gave the birth date as a month only, which "
+                    "agrees with the ID number: the ID number's full date was taken",
+                ),
+                code="birth.month_from_id",
+            )
+        )
     return result
 
 
-def _read_table(
-    table: Any,
-    registry: Registry,
-    kind: str | None,
-    result: ReadResult,
-    progress: Progress | None,
-    names: Names,
-    givers: dict[str, IdGiver],
-) -> int:
+@dataclass
+class _ReadContext:
+    """What every table of one import is read with."""
+
+    registry: Registry
+    kind: str | None
+    progress: Progress | None
+    names: Names
+    givers: dict[str, IdGiver]
+    counties: Counties
+    unit: str | None
+    mapping: ColumnMapping | None
+    base: Ledger | None
+    birth_from_id: int = 0
+    #: The first row of each ID number read, to refuse a second.
+    national_ids: dict[str, Imported] = field(default_factory=dict)
+    #: The ledger's cadres by ID number.
+    held_ids: dict[str, Any] | None = None
+
+    def held(self) -> dict[str, Any]:
+        if self.held_ids is None:
+            self.held_ids = {
+                c.national_id: c
+                for c in (self.base.cadres if self.base is not None else ())
+                if c.national_id
+            }
+        return self.held_ids
+
+
+def _county(plan: TablePlan, context: _ReadContext, result: ReadResult) -> str | None:
+    """The county every row of a roster without a county column is in, if one is known: the
+    unit whose bureau files it (``--unit``), else the one its 填报单位 line or title names."""
+    if plan.target.name != "cadres" or plan.column_of("county_id") is not None:
+        return None
+    counties = context.counties
+    if context.unit is not None:
+        county = counties.county_of(context.unit)
+        if county is not None:
+            return county
+    filer = filer_text([cells for _n, cells in plan.preamble])
+    for text, source in ((filer, "填报单位"), (title_text([c for _n, c in plan.preamble]), "标题")):
+        found = counties.named_in(text) if text else []
+        if len(found) == 1:
+            result.notes.append(
+                Problem(
+                    Location(plan.table.file, None, None, plan.table.sheet),
+                    Text(
+                        f"表中没有“所在县区”列：按{source}定为 {counties.names(found)}",
+                        f"no county column: the {'filing unit' if source == '填报单位' else 'title'}"
+                        f" names {found[0]}, which every row is taken to be in",
+                    ),
+                    code="county.from_filer",
+                )
+            )
+            return found[0]
+    return None
+
+
+def _duplicate(item: Imported, context: _ReadContext) -> Problem | None:
+    """A second row with an ID number already read, or held by another of the ledger's cadres."""
+    national_id = getattr(item.record, "national_id", None)
+    if item.kind != "cadres" or not national_id:
+        return None
+    shown = mask_value(Sensitivity.ID_NUMBER, national_id)
+    first = context.national_ids.get(national_id)
+    if first is not None:
+        where = first.location
+        place = " ".join(
+            x for x in (where.file if where.file != item.location.file else "", where.sheet) if x
+        )
+        return Problem(
+            item.locate("national_id"),
+            Text(
+                f"公民身份号码 {shown} 与{place + ' ' if place else ''}第 {where.row} 行重复：同一人"
+                "只能有一行，请删去或改正其中一行",
+                f"the ID number {shown} is also on {place + ', ' if place else ''}row {where.row}:"
+                " one person, one row; remove or correct one of them",
+            ),
+            item.kind,
+            item.key,
+            code="duplicate.national_id",
+        )
+    held = context.held().get(national_id)
+    if held is not None and held.id != item.key:
+        return Problem(
+            item.locate("national_id"),
+            Text(
+                f"公民身份号码 {shown} 已属于账册中的老干部 {held.id}，本行编号却是 {item.key}",
+                f"the ID number {shown} belongs to the ledger's cadre {held.id!r}, but this row "
+                f"is {item.key!r}",
+            ),
+            item.kind,
+            item.key,
+            code="duplicate.national_id",
+        )
+    context.national_ids[national_id] = item
+    return None
+
+
+def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
     """Read one table into ``result``; 1 if it was recognised, else 0."""
     try:
         head = head_rows(table)
     except Exception as exc:
         result.problems.append(_unreadable(table, None, exc))
         return 0
-    plan = plan_table(table, head, kind=kind)
+    plan = plan_table(table, head, kind=context.kind, mapping=context.mapping)
     if isinstance(plan, Text):
         if any(any(c not in (None, "") for c in cells) for _, cells in head) and not table.hidden:
-            result.notes.append(Problem(Location(table.file, None, None, table.sheet), plan))
+            result.notes.append(
+                Problem(Location(table.file, None, None, table.sheet), plan, code="table.no_header")
+            )
         return 0
+    result.plans.append(plan)
     summary = TableSummary(table.file, table.sheet, plan.target.name)
     summary.ignored_columns = [f"{c.letter} {c.header}" for c in unknown_columns(plan)]
+    heading_row = plan.header_rows[-1]
     for column in unknown_columns(plan):
         result.notes.append(
             Problem(
-                Location(
-                    table.file, plan.header_rows[-1], column.header, table.sheet, column.letter
-                ),
-                Text(
-                    "此列不是账册字段，未导入",
-                    "this column is not a ledger field and was not imported",
-                ),
+                Location(table.file, heading_row, column.header, table.sheet, column.letter),
+                Text("未识别的列，未导入", "a column that is not understood, not imported"),
+                code="column.unknown",
             )
         )
+    for column in plan.ignored:
+        if column.duplicate_of is not None:
+            result.notes.append(
+                Problem(
+                    Location(table.file, heading_row, column.header, table.sheet, column.letter),
+                    Text(
+                        f"与 {column.duplicate_of.letter} 列“{column.duplicate_of.header}”是同一项，"
+                        "此列未导入",
+                        f"the same field as column {column.duplicate_of.letter} "
+                        f"({column.duplicate_of.header}): not imported",
+                    ),
+                    code="column.duplicate",
+                )
+            )
     result.tables.append(summary)
-    reader = RowReader(plan, registry, names, givers.get(plan.target.name))
+    if plan.missing:
+        labels = "、".join(zh_label(name) or name for name in plan.missing)
+        result.problems.append(
+            Problem(
+                Location(table.file, heading_row, None, table.sheet),
+                Text(
+                    f"缺少列：{labels}", f"missing column(s): {', '.join(plan.missing)} ({labels})"
+                ),
+                code="column.missing",
+            )
+        )
+        return 1
+    county = _county(plan, context, result)
+    reader = RowReader(
+        plan,
+        context.registry,
+        context.names,
+        context.givers.get(plan.target.name),
+        county=county,
+        counties=context.counties if plan.target.name == "cadres" else None,
+    )
     kind_of = KINDS_BY_NAME.get(plan.target.name)
-    number = plan.header_rows[-1]
+    number = heading_row
+    blanks: list[int] = []
+    progress = context.progress
     try:
-        for number, cells in data_rows(plan, table.rows, head):
-            if reader.is_repeated_header(cells):
+        for number, cells, skipped in data_rows(plan, table.rows, head):
+            if skipped is None and reader.is_repeated_header(cells):
+                skipped = "row.repeated_header"
+            if skipped == "row.blank":
+                blanks.append(number)  # noted only when a row follows: not the sheet's tail
                 continue
+            if skipped is not None:
+                result.notes += [_skipped(plan, n, "row.blank") for n in blanks]
+                blanks = []
+                result.notes.append(_skipped(plan, number, skipped))
+                continue
+            result.notes += [_skipped(plan, n, "row.blank") for n in blanks]
+            blanks = []
             summary.rows += 1
             result.rows += 1
             row = reader.read(number, cells)
@@ -266,20 +437,31 @@ def _read_table(
             else:
                 record: Any = row.record
                 key = kind_of.key_of(record) if kind_of else str(record.id)
-                result.records.append(
-                    Imported(
-                        plan.target.name, key, row.record, row.source.location, row.source, plan
-                    )
+                item = Imported(
+                    plan.target.name, key, row.record, row.source.location, row.source, plan
                 )
+                duplicate = _duplicate(item, context)
+                if duplicate is not None:
+                    summary.rejected += 1
+                    result.rejected.append(Rejected([duplicate], row.source))
+                else:
+                    result.records.append(item)
             if progress and summary.rows % 1000 == 0:
                 progress("read", result.rows, None)
     except TableError as exc:
         result.problems.append(Problem(Location(table.file, None, None, table.sheet), exc.message))
     except Exception as exc:
         result.problems.append(_unreadable(table, number, exc))
+    context.birth_from_id += reader.birth_from_id
     if progress:
         progress("read", result.rows, None)
     return 1
+
+
+def _skipped(plan: TablePlan, number: int, code: str) -> Problem:
+    return Problem(
+        Location(plan.table.file, number, None, plan.table.sheet), SKIPPED[code], code=code
+    )
 
 
 def _service_order(table: Any) -> list[str]:
@@ -415,6 +597,7 @@ def merge(
         problems=list(read.problems),
         notes=list(read.notes),
         tables=read.tables,
+        plans=read.plans,
     )
     accepted = _unique(read.records, outcome)
     jurisdiction = _jurisdiction(accepted, base, outcome)
@@ -501,6 +684,7 @@ def merge(
         if (item.kind, item.key) in excluded or item.kind == JURISDICTION:
             continue
         outcome.accepted += 1
+        outcome.imported.append(item)
         old = base_keys[item.kind].get(item.key)
         counter = (
             outcome.inserted
@@ -786,14 +970,24 @@ def import_files(
     kind: str | None = None,
     progress: Progress | None = None,
     unit: str | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportOutcome:
     """Read ``paths`` and merge them into ``base`` (see the module's docstring); ``unit``: an
-    import for that unit only (see :func:`merge`).
+    import for that unit only (see :func:`merge`), whose county a roster without a county
+    column is; ``mapping``: a bureau's own reading of its headings (:mod:`.mapping`).
 
     Nothing is written: the outcome holds the merged ledger (or why there is none).
     """
     registry = registry or (base.registry if base is not None else None)
-    read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+    read = read_files(
+        paths,
+        base=base,
+        registry=registry,
+        kind=kind,
+        progress=progress,
+        unit=unit,
+        mapping=mapping,
+    )
     return merge(read, base, registry=registry, keep_good=keep_good, unit=unit)
 
 
@@ -859,12 +1053,37 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _heading_rows(plan: TablePlan) -> list[list[Any]]:
+    """The heading's rows as the file had them (both levels), or the header as one row."""
+    rows = [list(r) for r in plan.heading_rows] or [plan.headers]
+    width = max(len(plan.headers), *(len(r) for r in rows))
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _runs(cells: list[Any]) -> list[tuple[int, int, Any]]:
+    """A row's filled cells as (first, last, value): a value repeated over neighbouring cells
+    (a merged cell, filled in when read) once."""
+    runs: list[tuple[int, int, Any]] = []
+    for i, value in enumerate(cells):
+        if value is None or value == "":
+            continue
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == value:
+            runs[-1] = (runs[-1][0], i, value)
+        else:
+            runs.append((i, i, value))
+    return runs
+
+
 def _write_csv_rejects(path: Path, plan: TablePlan, rows: list[Rejected]) -> None:
-    headers = plan.headers
-    width = len(headers)
+    headings = _heading_rows(plan)
+    width = len(headings[0])
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([protect(h) for h in headers] + [REASON_HEADER])
+        for _number, cells in plan.preamble:
+            writer.writerow([_csv_cell(c) for c in cells])
+        for level, heading in enumerate(headings):
+            reason = REASON_HEADER if level == 0 else ""
+            writer.writerow([_csv_cell(h) for h in heading] + [reason])
         for rejected in rows:
             assert rejected.source is not None
             cells = list(rejected.source.cells[:width]) + [None] * (
@@ -885,37 +1104,89 @@ def _csv_cell(value: Any) -> str:
 
 
 def _write_xlsx_rejects(path: Path, tables: list[tuple[TablePlan, list[Rejected]]]) -> None:
+    """The rejected rows under the lines above the heading and the heading itself, both levels,
+    merged as the file had them, so that the file imports as the original did once fixed."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
     names: set[str] = set()
     for plan, rows in tables:
-        title = _sheet_title(plan.table.sheet or Path(plan.table.file).stem, names)
-        sheet = workbook.create_sheet(title)
-        headers = plan.headers
-        width = len(headers)
-        sheet.append([to_sheet_text(h) for h in headers] + [REASON_HEADER])
+        sheet = workbook.create_sheet(
+            _sheet_title(plan.table.sheet or Path(plan.table.file).stem, names)
+        )
+        headings = _heading_rows(plan)
+        width = len(headings[0])
+        row = 1
+        for _number, cells in plan.preamble:
+            for first, last, value in _runs(cells[:width]):
+                _set(sheet, row, first + 1, value)
+                if last > first:
+                    sheet.merge_cells(
+                        start_row=row, start_column=first + 1, end_row=row, end_column=last + 1
+                    )
+            row += 1
+        depth = len(headings)
+        for column in range(width):
+            levels = [h[column] for h in headings]
+            down = 1
+            while down < depth and levels[down] == levels[0]:
+                down += 1  # a heading merged down over the rows below it
+            if levels[0] not in (None, ""):
+                _set(sheet, row, column + 1, levels[0])
+            for level in range(down, depth):
+                if levels[level] not in (None, ""):
+                    _set(sheet, row + level, column + 1, levels[level])
+            if down > 1 and levels[0] not in (None, ""):
+                sheet.merge_cells(
+                    start_row=row,
+                    start_column=column + 1,
+                    end_row=row + down - 1,
+                    end_column=column + 1,
+                )
+        for level in range(depth - 1):  # a parent merged across its children
+            for first, last, _value in _runs(headings[level]):
+                below = [headings[level + 1][i] for i in range(first, last + 1)]
+                if last > first and any(b != headings[level][first] for b in below):
+                    sheet.merge_cells(
+                        start_row=row + level,
+                        start_column=first + 1,
+                        end_row=row + level,
+                        end_column=last + 1,
+                    )
+        _set(sheet, row, width + 1, REASON_HEADER)
+        if depth > 1:
+            sheet.merge_cells(
+                start_row=row, start_column=width + 1, end_row=row + depth - 1, end_column=width + 1
+            )
+        row += depth
         for rejected in rows:
             assert rejected.source is not None
             cells = list(rejected.source.cells[:width]) + [None] * (
                 width - len(rejected.source.cells)
             )
-            out = []
-            for value in [*cells, _reason(rejected)]:
-                value = _plain(value)
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(sheet, value=to_sheet_text(value))
-                    cell.data_type = "s"
-                    out.append(cell)
-                elif isinstance(value, date):
-                    cell = WriteOnlyCell(sheet, value=datetime(value.year, value.month, value.day))
-                    cell.number_format = "yyyy-mm-dd"
-                    out.append(cell)
-                else:
-                    out.append(value)
-            sheet.append(out)
+            for column, value in enumerate([*cells, _reason(rejected)], start=1):
+                _set(sheet, row, column, value)
+            row += 1
     workbook.save(path)
+
+
+def _set(sheet: Any, row: int, column: int, value: Any) -> None:
+    """A cell as the source held it: text kept as text (an ID number stays digits), a date a
+    date."""
+    value = _plain(value)
+    if value is None:
+        return
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        cell.value = to_sheet_text(value)
+        cell.data_type = "s"
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        cell.value = datetime(value.year, value.month, value.day)
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        cell.value = value
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -946,6 +1217,7 @@ def import_into_store(
     kind: str | None = None,
     progress: Progress | None = None,
     unit: str | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportOutcome:
     """Import ``paths`` into the store's ledger, in one transaction (nothing on failure).
 
@@ -954,7 +1226,8 @@ def import_into_store(
     (no rejects file either). With ``keep_good`` the rejected rows go to ``rejects`` (see
     :func:`write_rejects`). ``unit``: an import for that unit only, into a ledger the store
     holds (a county's bureau importing into the city's store): a row that would add or change a
-    record that is not the unit's own is rejected (see :func:`merge`).
+    record that is not the unit's own is rejected (see :func:`merge`); a roster without a
+    county column is that unit's county's. ``mapping``: a bureau's own reading of its headings.
     """
     from ..plugins import get_registry
 
@@ -963,13 +1236,29 @@ def import_into_store(
     held = store.ledger_ids()
     target = ledger_id or (held[0] if len(held) == 1 else None)
     base = store.load(target, registry=registry) if target in held else None
-    read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+    read = read_files(
+        paths,
+        base=base,
+        registry=registry,
+        kind=kind,
+        progress=progress,
+        unit=unit,
+        mapping=mapping,
+    )
     named = read.jurisdiction.key if read.jurisdiction else None
     if ledger_id is None and named is not None and named != target:
         # The files are another jurisdiction's ledger: import into that one (new, or held).
         target = named
         base = store.load(target, registry=registry) if target in held else None
-        read = read_files(paths, base=base, registry=registry, kind=kind, progress=progress)
+        read = read_files(
+            paths,
+            base=base,
+            registry=registry,
+            kind=kind,
+            progress=progress,
+            unit=unit,
+            mapping=mapping,
+        )
     if target is None and len(held) > 1:
         outcome = ImportOutcome(None, keep_good, rows=read.rows, tables=read.tables)
         outcome.problems.append(

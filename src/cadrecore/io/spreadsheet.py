@@ -18,319 +18,50 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
-from openpyxl.utils.cell import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, Problem
 from ..i18n import Text
-from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
-from ..models.cadres import national_id_check_char
-from ..models.common import sensitive_fields
-from ..models.labels import zh_label
-from ..privacy import is_masked
+from ..models import KINDS_BY_NAME
+from ..models.cadres import national_id_birth_date, national_id_check_char, national_id_gender
+from ..models.common import Sensitivity, sensitive_fields
+from ..privacy import is_masked, mask_value
 from ..registry import Registry
-from .cells import header_map, normalize_bool_cell
-from .dates import CellError, cell_date
+from .cells import normalize_bool_cell
+from .dates import CellError, cell_date, is_month_only, short
 from .fields import FieldShape, field_shapes
-from .matching import IdGiver, Names, reference_resolver, vocabulary_resolver
-from .tables import RawTable, Row, TableError
-
-#: Rows searched for the header below title rows.
-HEADER_SCAN_ROWS = 30
-#: The column cadrecore adds to a file of rejected rows; ignored when the file comes back.
-REASON_HEADER = "错误原因 / reason"
-JURISDICTION = "jurisdiction"
-SERVICE_RECORDS = "service_records"
-
-#: Headers that bureaus' sheets carry and that hold no field: row numbers, computed ages.
-IGNORED_HEADERS = frozenset(
-    {"序号", "序", "no", "no.", "年龄", "错误原因", "reason", "错误原因/reason"}
+from .headings import (
+    HEADER_SCAN_ROWS,
+    IGNORED_HEADERS,
+    JURISDICTION,
+    LEVEL_SEPARATOR,
+    REASON_HEADER,
+    SERVICE_RECORDS,
+    SYNONYMS,
+    Column,
+    ColumnMapping,
+    TablePlan,
+    Target,
+    header_index,
+    normalize_header,
+    plan_table,
+    target_from_name,
+    unknown_columns,
 )
-
-#: Other names real sheets use for fields, beside the glossary in ``models/labels.py``.
-SYNONYMS: dict[str, str] = {
-    "所在县区": "county_id",
-    "所在县(市、区)": "county_id",
-    "县区": "county_id",
-    "县(市、区)": "county_id",
-    "所在支部": "branch_id",
-    "支部": "branch_id",
-    "党支部": "branch_id",
-    "支部名称": "branch_id",
-    "举办单位": "owner_unit_id",
-    "组织单位": "owner_unit_id",
-    "责任单位": "owner_unit_id",
-    "出生年月": "birth_date",
-    "出生年月日": "birth_date",
-    "出生时间": "birth_date",
-    "身份证号码": "national_id",
-    "公民身份号码": "national_id",
-    "身份证": "national_id",
-    "电话": "phone",
-    "手机": "phone",
-    "手机号码": "phone",
-    "联系方式": "phone",
-    "现住址": "address",
-    "家庭住址": "address",
-    "居住地址": "address",
-    "原单位": "former_unit",
-    "原职务": "former_rank",
-    "参加工作日期": "joined_work",
-    "离退休日期": "retirement_date",
-    "离休时间": "retirement_date",
-    "退休时间": "retirement_date",
-    "入党日期": "party_joined",
-    "活动日期": "date",
-    "活动时间": "date",
-    "活动名称": "title",
-    "活动主题": "title",
-}
+from .matching import IdGiver, Names, reference_resolver, vocabulary_resolver
+from .messages import validation_problems
+from .roster import VOCABULARIES, Counties, Vocabulary, is_column_numbers, skipped_row
+from .tables import RawTable, Row, TableError
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NUMBER_JUNK = re.compile(r"[\s,，]")
 _OMIT = object()
-
-
-# =============================================================================================
-# What a table holds
-# =============================================================================================
-
-
-@dataclass(frozen=True)
-class Target:
-    """A kind of record a table can hold: a record kind, or the ledger's jurisdiction."""
-
-    name: str
-    model: type[BaseModel]
-    label: Text
-
-    @property
-    def keyed(self) -> bool:
-        return self.name == JURISDICTION or KINDS_BY_NAME[self.name].keyed
-
-
-TARGETS: dict[str, Target] = {
-    JURISDICTION: Target(JURISDICTION, Jurisdiction, Text("管辖", "jurisdiction")),
-    **{k.name: Target(k.name, k.model, k.label) for k in RECORD_KINDS},
-}
-#: When two kinds match a header equally well: the sheets bureaus keep most come first.
-_PREFERENCE = ("cadres", "activities", *(k.name for k in RECORD_KINDS), JURISDICTION)
-
-
-def normalize_header(value: Any) -> str:
-    """A header cell as compared with field names: NFKC, no spaces or ``*``, lower case."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return "".join(text.split()).strip("*").lower()
-
-
-@cache
-def header_index(target: str) -> dict[str, str]:
-    """Every normalized header accepted for ``target``'s fields, to the field name."""
-    model = TARGETS[target].model
-    index = {normalize_header(h): f for h, f in header_map(model.model_fields).items()}
-    for header, name in SYNONYMS.items():
-        if name in model.model_fields:
-            index.setdefault(normalize_header(header), name)
-    return index
-
-
-def target_from_name(name: str | None) -> str | None:
-    """The kind a sheet's (or CSV file's) name says it holds, if it says."""
-    if not name:
-        return None
-    text = normalize_header(name)
-    if text.startswith(("服务记录-", "service_records-")) or text in ("服务记录", SERVICE_RECORDS):
-        return SERVICE_RECORDS
-    for target in TARGETS.values():
-        if text in (
-            normalize_header(target.label.zh),
-            target.name,
-            normalize_header(target.label.en),
-        ):
-            return target.name
-    if "花名册" in text:
-        return "cadres"
-    if "台账" in text:
-        return "activities"
-    return None
-
-
-@dataclass
-class Column:
-    """One column of a table: where it is, its header as written, and what it holds."""
-
-    index: int
-    header: str
-    field: str | None = None
-    detail: str | None = None
-
-    @property
-    def letter(self) -> str:
-        return get_column_letter(self.index + 1)
-
-
-@dataclass
-class TablePlan:
-    """How to read a table: its kind, header rows and columns."""
-
-    table: RawTable
-    target: Target
-    header_rows: tuple[int, ...]
-    columns: list[Column]
-    ignored: list[Column] = field(default_factory=list)
-    service_type: str | None = None
-
-    @property
-    def headers(self) -> list[str]:
-        """The header as one row (for a file of rejected rows)."""
-        width = max((c.index for c in self.columns + self.ignored), default=-1) + 1
-        texts = [""] * width
-        for column in self.columns + self.ignored:
-            texts[column.index] = column.header
-        return texts
-
-    def column_of(self, field_name: str | None) -> Column | None:
-        if field_name is None:
-            return None
-        name = field_name.split(".", 1)[0]
-        detail = field_name.partition(".")[2]
-        for column in self.columns:
-            if column.field == name and name != "details":
-                return column
-            if name == "details" and column.detail is not None and column.detail == detail:
-                return column
-        return None
-
-    def location(self, row: int | None, field_name: str | None = None) -> Location:
-        column = self.column_of(field_name)
-        return Location(
-            self.table.file,
-            row,
-            column.header if column else field_name,
-            self.table.sheet,
-            column.letter if column else None,
-        )
-
-
-def _score(cells: list[str], target: str) -> int:
-    index = header_index(target)
-    return len({index[c] for c in cells if c in index})
-
-
-def plan_table(table: RawTable, head: list[Row], *, kind: str | None = None) -> TablePlan | Text:
-    """Find the header and the kind of ``table`` from its first rows (``head``).
-
-    Returns the plan, or why there is none (no header recognised).
-    """
-    hint = kind or target_from_name(table.sheet) or target_from_name(_stem(table.file))
-    candidates = [kind] if kind else list(_PREFERENCE)
-    if hint in candidates:
-        candidates.remove(hint)
-        candidates.insert(0, hint)
-    best: tuple[int, int, str] | None = None  # (score, row position, target)
-    for position, (_number, cells) in enumerate(head):
-        normalized = [normalize_header(c) for c in cells]
-        for candidate in candidates:
-            score = _score(normalized, candidate)
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, position, candidate)
-    if best is None:
-        expected = "、".join(filter(None, (zh_label("id"), "姓名", "出生日期", "活动类型", "日期")))
-        return Text(
-            f"前 {HEADER_SCAN_ROWS} 行中没有找到表头（应含 {expected} 等列名）",
-            f"no header row found in the first {HEADER_SCAN_ROWS} rows "
-            "(expected column names such as 编号, 姓名, 出生日期, 活动类型, 日期)",
-        )
-    _score_value, position, target_name = best
-    target = TARGETS[target_name]
-    index = header_index(target_name)
-    header_cells = head[position][1]
-    header_rows = [head[position][0]]
-    texts = [_header_text(c) for c in header_cells]
-    # A second header row under merged group headings (党员情况 over 入党时间 | 党员身份).
-    if position + 1 < len(head):
-        below = head[position + 1][1]
-        below_norm = [normalize_header(c) for c in below]
-        upper_norm = [normalize_header(c) for c in header_cells]
-        subs = [
-            i
-            for i, h in enumerate(below_norm)
-            if h in index and (i >= len(upper_norm) or upper_norm[i] not in index)
-        ]
-        # A header row holds only headings (or a heading merged down from above); a data row
-        # that happens to hold a field's name somewhere (a class named "details") is no header.
-        only_headings = all(
-            not h
-            or h in index
-            or h in IGNORED_HEADERS
-            or (i < len(upper_norm) and h == upper_norm[i])
-            for i, h in enumerate(below_norm)
-        )
-        if subs and only_headings:
-            width = max(len(texts), len(below))
-            texts += [""] * (width - len(texts))
-            for i in range(width):
-                under = below_norm[i] if i < len(below_norm) else ""
-                upper = upper_norm[i] if i < len(upper_norm) else ""
-                if (under in index and upper not in index) or (not upper and under):
-                    texts[i] = _header_text(below[i])
-            header_rows.append(head[position + 1][0])
-    return _columns(table, target, tuple(header_rows), texts)
-
-
-def _columns(
-    table: RawTable, target: Target, header_rows: tuple[int, ...], texts: list[str]
-) -> TablePlan:
-    index = header_index(target.name)
-    plan = TablePlan(table, target, header_rows, [])
-    taken: dict[str, Column] = {}
-    for i, text in enumerate(texts):
-        normalized = normalize_header(text)
-        column = Column(i, text)
-        name = index.get(normalized)
-        if name is not None:
-            if name in taken:
-                # The same heading twice: a heading merged across columns, or a real clash.
-                plan.ignored.append(column)
-                continue
-            column.field = name
-            taken[name] = column
-            plan.columns.append(column)
-        elif not normalized or normalized in IGNORED_HEADERS:
-            if normalized:
-                plan.ignored.append(column)
-        elif target.name == SERVICE_RECORDS:
-            column.detail = text.strip()
-            plan.columns.append(column)
-        else:
-            plan.ignored.append(column)
-    if target.name == SERVICE_RECORDS and "service_type" not in taken and table.sheet:
-        _, dash, key = table.sheet.partition("-")
-        plan.service_type = key.strip() if dash else None
-    return plan
-
-
-def _header_text(value: Any) -> str:
-    return "" if value is None else " ".join(str(value).split())
-
-
-def _stem(file: str) -> str:
-    name = file.replace("\\", "/").rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0]
-
-
-def unknown_columns(plan: TablePlan) -> list[Column]:
-    """Columns with a heading that is not imported (not a field, not a known extra)."""
-    return [c for c in plan.ignored if normalize_header(c.header) not in IGNORED_HEADERS]
 
 
 # =============================================================================================
@@ -380,41 +111,58 @@ def _code(value: Any) -> Any:
     return text if " " not in text and text.isprintable() else "".join(text.split())
 
 
+_AS_NUMBER = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+
+
+def _as_number_error() -> CellError:
+    return CellError(
+        Text(
+            "身份证号被存成了数字，末几位可能已丢失：请把该列设为文本格式后重新录入",
+            "the ID number was stored as a number, which loses its last digits: "
+            "format the column as text and enter it again",
+        ),
+        "id.as_number",
+    )
+
+
 def _check_national_id(value: Any) -> Any:
+    """An ID number cell, checked; messages show it only masked, as every output does."""
     if isinstance(value, float | Decimal) or (
         isinstance(value, int) and not isinstance(value, bool)
     ):
-        raise CellError(
-            Text(
-                "身份证号被存成了数字，末几位可能已丢失：请把该列设为文本格式后重新录入",
-                "the ID number was stored as a number, which loses its last digits: "
-                "format the column as text and enter it again",
-            )
-        )
+        raise _as_number_error()
     text = _code(value).upper()
     if not text:
         return _OMIT
+    if _AS_NUMBER.match(text):
+        raise _as_number_error()
+    shown = mask_value(Sensitivity.ID_NUMBER, text)
     if len(text) == 15 and text.isdigit():
         raise CellError(
             Text(
-                f"15 位旧身份证号 {text}：请换成 18 位号码",
-                f"{text} is an old 15-digit ID number: give the 18-digit one",
-            )
+                f"15 位旧身份证号 {shown}：请换成 18 位号码",
+                f"{shown} is an old 15-digit ID number: give the 18-digit one",
+            ),
+            "id.old_15",
         )
     if len(text) != 18 or not text[:17].isdigit() or text[17] not in "0123456789X":
         raise CellError(
             Text(
-                f"身份证号 {text} 应为 17 位数字加 1 位校验码（数字或 X）",
-                f"ID number {text!r} must be 17 digits and a check character (a digit or X)",
-            )
+                f"身份证号 {shown} 应为 17 位数字加 1 位校验码（数字或 X），此处 {len(text)} 位",
+                f"ID number {shown} must be 17 digits and a check character (a digit or X); "
+                f"it has {len(text)} characters",
+            ),
+            "id.length",
         )
     expected = national_id_check_char(text[:17])
     if text[17] != expected:
         raise CellError(
             Text(
-                f"身份证号 {text} 校验码错误：应为 {expected}",
-                f"ID number {text} has check character {text[17]}, expected {expected}",
-            )
+                f"身份证号 {shown} 校验码（第 18 位）错误：按前 17 位应为 {expected}",
+                f"ID number {shown}: the check character (18th) is wrong; the first 17 digits "
+                f"give {expected}",
+            ),
+            "id.check_char",
         )
     return text
 
@@ -429,7 +177,8 @@ def _refusing_masked(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
                     "此值已脱敏（导出时未选择显示个人信息），不能导入",
                     "this value is masked (the file was exported without --unmask) and "
                     "cannot be imported",
-                )
+                ),
+                "value.masked",
             )
         return clean(value)
 
@@ -583,7 +332,9 @@ class RowReader:
     """Turns the data rows of one planned table into records.
 
     ``names`` reads references written as names (see :mod:`.matching`); ``ids`` gives ids to
-    rows of a sheet without an id column, for the kinds that can have them given.
+    rows of a sheet without an id column, for the kinds that can have them given. For a roster
+    without a county column, ``county`` is the county every row is in (from ``--unit`` or the
+    填报单位 line), else ``counties`` finds each row's from its former unit.
     """
 
     def __init__(
@@ -592,23 +343,40 @@ class RowReader:
         registry: Registry,
         names: Names | None = None,
         ids: IdGiver | None = None,
+        *,
+        county: str | None = None,
+        counties: Counties | None = None,
     ) -> None:
         self.plan = plan
         self.registry = registry
         self.context = {"registry": registry}
+        self.cadres = plan.target.name == "cadres"
         shapes = {s.name: s for s in field_shapes(plan.target.model)}
-        self.fields = [
-            (c, c.field, self._cell_reader(shapes[c.field], names))
-            for c in plan.columns
-            if c.field is not None
-        ]
+        self.fields: list[tuple[Column, str, Callable[[Any], Any], bool]] = []
+        self.parts: list[Column] = []
+        for c in plan.columns:
+            if c.field is None:
+                continue
+            if c.part is not None:
+                self.parts.append(c)
+                continue
+            vocabulary = VOCABULARIES.get(c.field) if self.cadres else None
+            if vocabulary is not None:
+                self.fields.append((c, c.field, _vocabulary_reader(vocabulary), True))
+            else:
+                self.fields.append((c, c.field, self._cell_reader(shapes[c.field], names), False))
         has_id = any(c.field == "id" for c in plan.columns)
         self.ids = ids if not has_id and ids is not None and ids.kind == plan.target.name else None
         self.existing = _existing(names.ledger if names is not None else None, plan.target.name)
         self.details = [c for c in plan.columns if c.detail is not None]
         self.header_names = {
             normalize_header(c.header) for c in plan.columns if c.field is not None
-        }
+        } | {normalize_header(lv) for c in plan.columns for lv in c.header.split(LEVEL_SEPARATOR)}
+        self.columns_by_field = {c.field: c for c in plan.columns if c.field and not c.part}
+        self.county = county
+        self.counties = counties if "county_id" not in self.columns_by_field else None
+        #: Rows whose month-only birth date the ID number completed.
+        self.birth_from_id = 0
 
     def _cell_reader(self, shape: FieldShape, names: Names | None) -> Callable[[Any], Any]:
         clean = _cleaner(shape, self.plan.table.epoch)
@@ -637,33 +405,46 @@ class RowReader:
 
     def is_repeated_header(self, cells: list[Any]) -> bool:
         """A header row repeated further down (sheets printed across pages repeat it)."""
+        names = {normalize_header(c) for c in cells if isinstance(c, str)}
+        if len(names & self.header_names) < max(2, len(self.header_names) // 2):
+            return False
         first = self.fields[0][0] if self.fields else None
         if first is None or first.index >= len(cells) or not isinstance(cells[first.index], str):
             return False
-        if normalize_header(cells[first.index]) != normalize_header(first.header):
-            return False  # the cheap test first: most rows are data
-        names = {normalize_header(c) for c in cells if isinstance(c, str)}
-        return len(names & self.header_names) >= max(2, len(self.header_names) // 2)
+        return normalize_header(cells[first.index]) in self.header_names
 
     def read(self, number: int, cells: list[Any]) -> RowResult:
         source = SourceRow(self.plan, number, cells)
         problems: list[Problem] = []
         data: dict[str, Any] = {}
         failed: set[str] = set()
-        for column, name, clean in self.fields:
+        for column, name, clean, many in self.fields:
             value = cells[column.index] if column.index < len(cells) else None
             try:
                 cleaned = clean(value)
             except CellError as exc:
-                problems.append(Problem(self._at(number, column), exc.message))
+                problems.append(Problem(self._at(number, column), exc.message, code=exc.code))
                 failed.add(name)
                 continue
-            if cleaned is not _OMIT:
+            if cleaned is _OMIT:
+                continue
+            if many:
+                data.update(cleaned)
+            else:
                 data[name] = cleaned
+        if self.parts:
+            self._date_from_parts(number, cells, data, problems, failed)
+        if self.cadres:
+            self._cadre(number, cells, data, problems, failed)
         if self.plan.target.name == SERVICE_RECORDS:
             self._service_details(number, cells, data, problems, failed)
-        if self.ids is not None and not problems:
-            data["id"] = self.ids.id_for(data)
+        if self.ids is not None:
+            if problems:
+                failed.add("id")  # given once the row is right; not a problem of its own
+            else:
+                data["id"] = self.ids.id_for(data)
+        if self.cadres:
+            self._county(number, data, problems, failed)
         data = self._over_existing(data)
         try:
             record = self.plan.target.model.model_validate(data, context=self.context)
@@ -673,6 +454,155 @@ class RowReader:
         if problems:
             return RowResult(source, None, problems)
         return RowResult(source, record, [])
+
+    # -- what a roster leaves to be worked out ------------------------------------------------
+
+    def _date_from_parts(
+        self,
+        number: int,
+        cells: list[Any],
+        data: dict[str, Any],
+        problems: list[Problem],
+        failed: set[str],
+    ) -> None:
+        """A date written over several columns (出生 over 年 | 月): one value, the first of the
+        month when no day is given."""
+        by_field: dict[str, dict[str, tuple[Column, Any]]] = {}
+        for column in self.parts:
+            assert column.field is not None and column.part is not None
+            value = cells[column.index] if column.index < len(cells) else None
+            by_field.setdefault(column.field, {})[column.part] = (column, value)
+        for name, parts in by_field.items():
+            numbers: dict[str, int] = {}
+            for part, (column, value) in parts.items():
+                text = _nfkc(_as_text(value)) if value is not None else ""
+                text = text.rstrip("年月日号")
+                if not text:
+                    continue
+                if not text.isdigit():
+                    problems.append(
+                        Problem(
+                            self._at(number, column),
+                            Text(
+                                f"“{column.header}”应为数字（值：{short(value)}）",
+                                f"{column.header!r} must be a number (got {short(value)!r})",
+                            ),
+                            code="date.unreadable",
+                        )
+                    )
+                    failed.add(name)
+                    break
+                numbers[part] = int(text)
+            if name in failed or "year" not in numbers:
+                continue
+            try:
+                data[name] = date(numbers["year"], numbers.get("month", 1), numbers.get("day", 1))
+            except ValueError:
+                column = parts["year"][0]
+                problems.append(
+                    Problem(
+                        self._at(number, column),
+                        Text(
+                            "年、月、日合起来不是有效日期", "the year, month and day make no date"
+                        ),
+                        code="date.unreadable",
+                    )
+                )
+                failed.add(name)
+                continue
+            if "day" not in numbers:
+                data[_MONTH_ONLY_KEY + name] = True
+
+    def _cadre(
+        self,
+        number: int,
+        cells: list[Any],
+        data: dict[str, Any],
+        problems: list[Problem],
+        failed: set[str],
+    ) -> None:
+        """What a roster row of a cadre leaves to be worked out: the birth date and sex from the
+        ID number, the start of work from the revolution date, and the county."""
+        month_only = data.pop(_MONTH_ONLY_KEY + "birth_date", False)
+        birth_column = self.columns_by_field.get("birth_date")
+        if birth_column is not None and "birth_date" in data:
+            value = cells[birth_column.index] if birth_column.index < len(cells) else None
+            month_only = month_only or is_month_only(value)
+        national_id = data.get("national_id") if "national_id" not in failed else None
+        if isinstance(national_id, str) and len(national_id) == 18:
+            born = national_id_birth_date(national_id)
+            if born is not None and "birth_date" not in failed:
+                given = data.get("birth_date")
+                if given is None and birth_column is None and not self.parts:
+                    data["birth_date"] = born
+                elif month_only and isinstance(given, date):
+                    if (given.year, given.month) == (born.year, born.month):
+                        data["birth_date"] = born
+                        self.birth_from_id += 1
+                    else:
+                        where = self._at(number, birth_column) if birth_column else None
+                        id_column = self.columns_by_field["national_id"]
+                        part = "年份" if given.year != born.year else "月份"
+                        problems.append(
+                            Problem(
+                                where or self.plan.location(number, "birth_date"),
+                                Text(
+                                    f"“{where.field if where else '出生年月'}”与“{id_column.header}”"
+                                    f"中的出生年月不符（{part}不同）：请核对两者",
+                                    f"{(where.field if where else 'birth date')!r} and the birth "
+                                    f"date in {id_column.header!r} disagree (the "
+                                    f"{'year' if part == '年份' else 'month'} differs): check both",
+                                ),
+                                code="birth.id_mismatch",
+                            )
+                        )
+                        failed.add("birth_date")
+            if "gender" not in self.columns_by_field:
+                data["gender"] = national_id_gender(national_id)
+        if (
+            "joined_work" not in data
+            and "joined_work" not in failed
+            and "joined_revolution" in data
+        ):
+            data["joined_work"] = data["joined_revolution"]
+
+    def _county(
+        self, number: int, data: dict[str, Any], problems: list[Problem], failed: set[str]
+    ) -> None:
+        """The county of a roster row without one: ``--unit``'s or the 填报单位's, else the one its
+        former unit names (a cadre the ledger holds keeps its own)."""
+        if "county_id" in data or "county_id" in failed:
+            return
+        if self.existing is not None and str(data.get("id")) in self.existing:
+            return
+        if self.county is not None:
+            data["county_id"] = self.county
+            return
+        if self.counties is None:
+            return
+        former = data.get("former_unit")
+        found = self.counties.named_in(former) if isinstance(former, str) else []
+        if len(found) == 1:
+            data["county_id"] = found[0]
+            return
+        column = self.columns_by_field.get("former_unit")
+        where = self._at(number, column) if column else self.plan.location(number, "county_id")
+        if found:
+            why = Text(
+                f"无法确定所在县区：原工作单位同时指向 {self.counties.names(found)}",
+                f"cannot tell the county: the former unit names several ({', '.join(found)})",
+            )
+        else:
+            why = Text(
+                "无法确定所在县区：表中没有“所在县区”列，填报单位和原工作单位都未指明县区；"
+                f"可选 {self.counties.names(self.counties.by_id)}。请加“所在县区”列，或导入时用 "
+                "--unit 指定县区",
+                "cannot tell the county: there is no county column, and neither the filing unit "
+                "nor the former unit names one; add a 所在县区 column or give --unit "
+                f"(one of {', '.join(self.counties.by_id)})",
+            )
+        problems.append(Problem(where, why, code="county.undecided"))
+        failed.add("county_id")
 
     def _over_existing(self, data: dict[str, Any]) -> dict[str, Any]:
         """A row about a record the ledger has: the sheet's columns over the record's values.
@@ -691,15 +621,18 @@ class RowReader:
             return data
         merged: dict[str, Any] = record.model_dump()
         fields = type(record).model_fields
-        for _column, name, _read in self.fields:
+        read = {name for _column, name, _read, _many in self.fields}
+        read |= {c.field for c in self.parts if c.field}
+        for name in read:
             if name in data:
                 merged[name] = data[name]
             elif fields[name].is_required():
                 merged.pop(name, None)  # an emptied required cell: validation says so
             else:
                 merged[name] = fields[name].get_default(call_default_factory=True)
-        if "details" in data:
-            merged["details"] = data["details"]
+        for name in ("other_party", "details", "county_id", "birth_date", "gender", "joined_work"):
+            if name in data and name in fields:
+                merged[name] = data[name]
         return merged
 
     def _service_details(
@@ -728,6 +661,7 @@ class RowReader:
                         "缺少服务类型",
                         "no service type (a 服务类型 column or a sheet named 服务记录-<type>)",
                     ),
+                    code="required.missing",
                 )
             )
             failed.add("service_type")
@@ -739,7 +673,12 @@ class RowReader:
         try:
             data["details"] = model.model_validate(details).model_dump(mode="json")
         except ValidationError as exc:
-            problems += self._validation_problems(number, exc, set(), prefix="details.")
+            problems += validation_problems(
+                exc,
+                model,
+                lambda loc: self.plan.location(number, loc),
+                prefix="details.",
+            )
             failed.add("details")
 
     def _at(self, number: int, column: Column) -> Location:
@@ -747,29 +686,27 @@ class RowReader:
         return Location(table.file, number, column.header, table.sheet, column.letter)
 
     def _validation_problems(
-        self, number: int, exc: ValidationError, failed: set[str], prefix: str = ""
+        self, number: int, exc: ValidationError, failed: set[str]
     ) -> list[Problem]:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = prefix + ".".join(str(p) for p in err["loc"]) if err["loc"] else None
-            top = loc.split(".", 1)[0] if loc else None
-            if top in failed or (prefix and prefix.rstrip(".") in failed):
-                continue  # already reported from the cell itself
-            message = str(err["msg"])
-            if message.startswith("Value error, "):
-                message = message[len("Value error, ") :]
-            value = err.get("input")
-            shown = (
-                f"（值：{value}）" if isinstance(value, str | int | float) and value != "" else ""
-            )
-            shown_en = f" (got {value!r})" if shown else ""
-            if err["type"] == "missing":
-                label = zh_label(str(err["loc"][-1])) or str(err["loc"][-1])
-                text = Text(f"缺少必填项：{label}", f"missing a required value: {err['loc'][-1]}")
-            else:
-                text = Text(f"{message}{shown}", f"{message}{shown_en}")
-            problems.append(Problem(self.plan.location(number, loc), text))
-        return problems
+        def skip(loc: str | None) -> bool:
+            return bool(loc) and str(loc).split(".", 1)[0] in failed
+
+        return validation_problems(
+            exc, self.plan.target.model, lambda loc: self.plan.location(number, loc), skip
+        )
+
+
+#: The key under which a row's values note that a date had no day (taken out before validation).
+_MONTH_ONLY_KEY = "\x00month-only:"
+
+
+def _vocabulary_reader(vocabulary: Vocabulary) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not clean_text(value)):
+            return _OMIT
+        return vocabulary.read(_as_text(value))
+
+    return read
 
 
 class _KeyView:
@@ -794,15 +731,21 @@ def _existing(ledger: Any, target: str) -> dict[str, Any] | None:
 
 def data_rows(
     plan: TablePlan, rows: Iterator[Row], head: list[Row]
-) -> Iterator[tuple[int, list[Any]]]:
-    """The rows under the header, blank rows left out (the header's own rows too)."""
+) -> Iterator[tuple[int, list[Any], str | None]]:
+    """The rows under the header, each with why it is no record (a code of
+    :data:`~cadrecore.io.roster.SKIPPED`: a blank row, a 合计 row, a 填表人 line, the row that
+    numbers the columns) or None."""
     last_header = plan.header_rows[-1]
     for number, cells in itertools.chain(head, rows):
         if number <= last_header:
             continue
         if all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells):
+            yield number, cells, "row.blank"
             continue
-        yield number, cells
+        skipped = skipped_row(cells)
+        if skipped is None and is_column_numbers(cells):
+            skipped = "row.column_numbers"
+        yield number, cells, skipped
 
 
 def head_rows(table: RawTable) -> list[Row]:
@@ -818,9 +761,12 @@ def head_rows(table: RawTable) -> list[Row]:
 __all__ = [
     "HEADER_SCAN_ROWS",
     "IGNORED_HEADERS",
+    "JURISDICTION",
     "REASON_HEADER",
+    "SERVICE_RECORDS",
     "SYNONYMS",
     "Column",
+    "ColumnMapping",
     "RowReader",
     "RowResult",
     "SourceRow",
@@ -833,4 +779,5 @@ __all__ = [
     "normalize_header",
     "plan_table",
     "target_from_name",
+    "unknown_columns",
 ]

@@ -1,5 +1,6 @@
-"""Reading the tables in a spreadsheet file as it really is: every sheet of an .xlsx workbook,
-or a CSV file in UTF-8 (with or without a BOM), GBK/GB18030 or UTF-16.
+"""Reading the tables in a spreadsheet file as it really is: every sheet of an .xlsx workbook or
+an old .xls one (Excel 97-2003, read with xlrd), or a CSV file in UTF-8 (with or without a BOM),
+GBK/GB18030 or UTF-16.
 
 A :class:`RawTable` is a sheet's rows as cell values, numbered as the spreadsheet numbers them,
 with merged cells unmerged (every cell of a merged range holds the range's value, so a county
@@ -19,15 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
 from ..i18n import Text
 from .cell_text import from_sheet_text, unprotect
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Excel 97-2003 workbooks, still common in bureaus: read with xlrd.
+XLS_SUFFIXES = (".xls",)
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: The largest CSV file read whole into memory.
 MAX_CSV_BYTES = 1024 * 1024 * 1024
@@ -68,17 +71,12 @@ def read_tables(path: Path, display: str | None = None) -> list[RawTable]:
         return list(_xlsx_tables(path, name))
     if suffix in CSV_SUFFIXES:
         return [_csv_table(path, name)]
-    if suffix == ".xls":
-        raise TableError(
-            Text(
-                "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx",
-                "old .xls workbooks are not read: save the file as .xlsx in Excel",
-            )
-        )
+    if suffix in XLS_SUFFIXES:
+        return list(_xls_tables(path, name))
     raise TableError(
         Text(
-            f"不支持的文件类型 {suffix or '（无扩展名）'}：可导入 .xlsx 或 .csv",
-            f"cannot import {suffix or 'a file without an extension'}: use .xlsx or .csv",
+            f"不支持的文件类型 {suffix or '（无扩展名）'}：可导入 .xlsx、.xls 或 .csv",
+            f"cannot import {suffix or 'a file without an extension'}: use .xlsx, .xls or .csv",
         )
     )
 
@@ -114,12 +112,21 @@ def _xlsx_tables(path: Path, name: str) -> Iterator[RawTable]:
 
 def _sheet_rows(sheet: Any, merges: list[tuple[int, int, int, int]]) -> Iterator[Row]:
     sheet.reset_dimensions()  # a workbook's stated dimensions may be wrong; read what is there
+    rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+    return _unmerged(
+        ([from_sheet_text(v) if isinstance(v, str) else v for v in values] for values in rows),
+        merges,
+    )
+
+
+def _unmerged(rows: Iterator[list[Any]], merges: list[tuple[int, int, int, int]]) -> Iterator[Row]:
+    """Rows numbered from 1, every cell of a merged range (min_col, min_row, max_col,
+    max_row; 1-based) holding the range's value."""
     starts: dict[int, list[tuple[int, int, int, int]]] = {}
     for box in merges:
         starts.setdefault(box[1], []).append(box)
     active: list[tuple[int, int, int, Any]] = []  # (first col, last col, last row, value)
-    for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), 1):
-        cells = [from_sheet_text(v) if isinstance(v, str) else v for v in values]
+    for number, cells in enumerate(rows, 1):
         for min_col, _min_row, max_col, max_row in starts.pop(number, ()):
             value = cells[min_col - 1] if min_col - 1 < len(cells) else None
             active.append((min_col, max_col, max_row, value))
@@ -167,6 +174,59 @@ def _merged_ranges(
         if min_col and min_row and max_col and max_row:
             boxes.append((min_col, min_row, max_col, max_row))
     return boxes
+
+
+# ---------------------------------------------------------------------------------------------
+# .xls
+# ---------------------------------------------------------------------------------------------
+
+
+def _xls_tables(path: Path, name: str) -> Iterator[RawTable]:
+    import xlrd
+    from xlrd.biffh import XLRDError
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except (XLRDError, OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
+        raise TableError(
+            Text(f"无法打开 .xls 工作簿：{exc}", f"cannot open the .xls workbook: {exc}")
+        ) from None
+    epoch = CALENDAR_WINDOWS_1900 if book.datemode == 0 else CALENDAR_MAC_1904
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        merges = [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
+        yield RawTable(
+            file=name,
+            sheet=sheet.name,
+            rows=_unmerged(_xls_rows(sheet, 1 if book.datemode else 0), merges),
+            epoch=epoch,
+            hidden=getattr(sheet, "visibility", 0) != 0,
+        )
+
+
+def _xls_rows(sheet: Any, datemode: Literal[0, 1]) -> Iterator[list[Any]]:
+    """A .xls sheet's rows as cell values: text, numbers, booleans, and datetimes for date cells
+    (xlrd gives those as serial numbers, with the workbook's date system)."""
+    import xlrd
+
+    for r in range(sheet.nrows):
+        values: list[Any] = []
+        for cell in sheet.row(r):
+            kind = cell.ctype
+            if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                values.append(None)
+            elif kind == xlrd.XL_CELL_DATE:
+                try:
+                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+                except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+                    values.append(cell.value)
+            elif kind == xlrd.XL_CELL_BOOLEAN:
+                values.append(bool(cell.value))
+            elif kind == xlrd.XL_CELL_ERROR:
+                values.append(None)
+            else:
+                values.append(cell.value)
+        yield values
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Self
-
-from dataclasses import dataclass
 
 from pydantic import BeforeValidator, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
