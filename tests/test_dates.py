@@ -91,15 +91,46 @@ def test_serial_numbers_follow_the_workbook_calendar() -> None:
     assert cell_date(int(serial)) != DAY
 
 
+def _reads_as_digits(day: date) -> bool:
+    """Whether ``day``'s serial number is also a year and month (197601) or a day (19760101)
+    written as digits, which a date column holds them as."""
+    digits = str(int(to_excel(datetime(day.year, day.month, day.day))))
+    if len(digits) not in (6, 8) or not 1900 <= int(digits[:4]) <= 2100:
+        return False
+    try:
+        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8] or 1))
+    except ValueError:
+        return False
+    return True
+
+
 @given(
     st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)).filter(
         lambda day: not date(1905, 3, 14) <= day <= date(1905, 9, 30)
+        and not _reads_as_digits(day)
     )
 )
 def test_any_serial_number_reads_back_as_its_day(day: date) -> None:
-    """Except serials 1900 to 2100 (days of 1905), which a date column holds as years."""
+    """Except serials 1900 to 2100 (days of 1905), which a date column holds as years, and
+    those that are a year and month or a day written as digits (days after the year 2400)."""
     serial = to_excel(datetime(day.year, day.month, day.day))
     assert cell_date(serial) == day
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(197601, date(1976, 1, 1)), (19760915, date(1976, 9, 15)), (197613, None)],
+)
+def test_a_month_or_a_day_typed_as_a_number_is_read_as_one(
+    number: int, expected: date | None
+) -> None:
+    """197601 typed into a date column is January 1976, not a serial of the year 2441; a
+    number that is no month (197613) is still a serial number."""
+    if expected is None:
+        assert cell_date(number).year > 2400
+    else:
+        assert cell_date(number) == expected
+        assert cell_date(float(number)) == expected
 
 
 @pytest.mark.parametrize(

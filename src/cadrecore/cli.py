@@ -499,6 +499,86 @@ def import_(
 
 
 @app.command()
+def template(
+    out: Annotated[
+        Path, typer.Argument(help="要写入的工作簿，如 花名册.xlsx / the workbook to write")
+    ],
+    store: StoreOption = None,
+    ledger: LedgerOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")
+    ] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+) -> None:
+    """生成空白花名册模板 / Write a blank roster workbook (花名册模板) for clerks to fill in.
+
+    A roster filled in from it imports with no column mapping. With a store (--store, else
+    ./cadrecore.sqlite or $CADRECORE_STORE if there is one), its 所在县区 column offers the
+    ledger's counties; without, it has no such column and is imported with --unit.
+    """
+    import os
+
+    from .errors import CadrecoreError
+    from .io.roster import Counties
+    from .io.template import write_template
+    from .store.reading import DEFAULT_FILE, STORE_ENV
+
+    zh = lang is not Lang.EN
+    if (out.exists() or out.is_symlink()) and not force:
+        raise _fail(
+            f"{out} 已存在，未覆盖：加 --force 覆盖 / {out} already exists and was left "
+            "untouched: give --force to overwrite it"
+        )
+    target = store or os.environ.get(STORE_ENV) or None
+    if target is None and Path(DEFAULT_FILE).exists():
+        target = DEFAULT_FILE
+    loaded = None
+    counties: dict[str, str] = {}
+    if target is not None:
+        from .store import open_ledger
+
+        try:
+            loaded = open_ledger(target, ledger)
+            counties = Counties(loaded).by_id
+        except CadrecoreError as exc:
+            raise _fail(str(exc)) from None
+        except OSError as exc:  # a name too long, a path through a file
+            raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
+    elif ledger is not None:
+        raise _fail(
+            f"--ledger {ledger}: 未找到数据库 ./{DEFAULT_FILE}，请用 --store 指定 / no store "
+            f"(./{DEFAULT_FILE} does not exist): give --store"
+        )
+    try:
+        written = write_template(out, ledger=loaded)
+    except OSError as exc:
+        raise _fail(f"{out}: 无法写入 / cannot write there: {exc.strerror or exc}") from None
+    print(f"花名册模板已写入 {written}" if zh else f"roster template written to {written}")
+    if loaded is None:
+        print(
+            f"未找到数据库 ./{DEFAULT_FILE}：模板没有“所在县区”列，导入时请用 --unit 指定县区"
+            if zh
+            else f"no store (./{DEFAULT_FILE} does not exist): the template has no 所在县区 "
+            "(county) column; import it with --unit"
+        )
+    elif counties:
+        name = loaded.jurisdiction.name
+        print(
+            f"“所在县区”下拉列表：账册 {name} 的 {len(counties)} 个县区"
+            if zh
+            else f"the 所在县区 (county) drop-down lists the {len(counties)} counties of {name}"
+        )
+    else:
+        name = loaded.jurisdiction.name
+        print(
+            f"账册 {name} 中没有县区：模板没有“所在县区”列，导入时请用 --unit 指定县区"
+            if zh
+            else f"the ledger {name} has no counties: the template has no 所在县区 (county) "
+            "column; import it with --unit"
+        )
+
+
+@app.command()
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="FILE.xlsx（工作簿）或目录（账册目录）")],
     store: StoreOption = None,

@@ -343,6 +343,7 @@ def plan_table(
         {normalize_header(h): f for h, f in mapping.columns.items()} if mapping is not None else {}
     )
     best: tuple[int, int, str] | None = None  # (score, row position, target)
+    scores: dict[tuple[int, str], int] = {}
     for position, (_number, cells) in enumerate(head):
         normalized = [normalize_header(c) for c in cells]
         if mapped and position + 1 < len(head):  # a mapped heading may span two rows
@@ -350,9 +351,15 @@ def plan_table(
             if pair is not None:
                 normalized += [normalize_header(LEVEL_SEPARATOR.join(lv)) for lv in pair]
         for candidate in candidates:
-            score = _score(normalized, candidate, mapped)
+            score = scores[position, candidate] = _score(normalized, candidate, mapped)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, position, candidate)
+    if best is not None:
+        # The first row that is nearly as good: a heading repeated lower down (a printed
+        # layout) may name a field more than the first, and the rows between are data.
+        enough = max(2, -(-2 * best[0] // 3))
+        position = next(p for p in range(len(head)) if scores.get((p, best[2]), 0) >= enough)
+        best = (scores[position, best[2]], position, best[2])
     if best is None:
         expected = "姓名、出生年月、离退休类型、离退休时间、参加工作时间"
         return Text(
@@ -420,7 +427,12 @@ def two_level(
         known_alone = sum(
             1 for u, lo in zip(up, low, strict=True) if normalize_header(u) in index and not lo
         )
-        under_fields = any(low[i] and normalize_header(up[i]) in index for i in range(width))
+        under_fields = any(
+            low[i]
+            and normalize_header(up[i]) in index
+            and not any(key in index for key in _lookups((up[i], low[i]))[:-1])
+            for i in range(width)
+        )
         if known_alone < 2 or under_fields:
             return None
     levels: list[tuple[str, ...]] = []

@@ -91,6 +91,17 @@ def _enum_expected(model: type[BaseModel], name: str) -> tuple[str, str] | None:
     return "、".join(keys), " or ".join(keys)
 
 
+def _shown(value: Any) -> str | None:
+    """A short piece of a value a message may quote (None for none: an empty value, a
+    structure, or a number too long to write)."""
+    if not isinstance(value, str | int | float) or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return short(value)
+    except ValueError:  # an integer of more digits than Python will write
+        return None
+
+
 def validation_problems(
     exc: ValidationError,
     model: type[BaseModel],
@@ -137,13 +148,9 @@ def validation_problems(
             code = "value.invalid"
             text = Text(f"{label}：{message}", f"{name or label}: {message}")
         value = err.get("input")
-        if (
-            name not in sensitive
-            and err["type"] != "missing"
-            and isinstance(value, str | int | float)
-            and value != ""
-        ):
-            text = Text(f"{text.zh}（值：{short(value)}）", f"{text.en} (got {short(value)!r})")
+        shown = _shown(value) if name not in sensitive and err["type"] != "missing" else None
+        if shown is not None:
+            text = Text(f"{text.zh}（值：{shown}）", f"{text.en} (got {shown!r})")
         problems.append(Problem(locate(loc), text, code=code))
     return problems
 
