@@ -229,7 +229,9 @@ def test_rejected_rows_are_fixed_in_the_rejects_file_and_imported_as_it_is(
             national_id = str(sheet[f"{top['公民身份号码']}{row}"].value)
             sheet[f"{top['性别']}{row}"] = "男" if int(national_id[16]) % 2 else "女"
     fixed.save(rejects)
-    again = runner.invoke(app, ["import", str(rejects), "--store", str(store), "--unit", "xz.baode"])
+    again = runner.invoke(
+        app, ["import", str(rejects), "--store", str(store), "--unit", "xz.baode"]
+    )
     assert again.exit_code == 0, again.output
     assert "导入 2 行（新增 2" in again.output
     cadres = cadres_in(store)
