@@ -90,6 +90,20 @@ class CadrecoreError(Exception):
     """Base of every error cadrecore raises on purpose."""
 
 
+class BilingualValueError(ValueError):
+    """A value a model refuses, said in both languages, with a stable reason ``code``.
+
+    Raised inside a pydantic validator, it reaches the user through the ``error`` of the
+    ``value_error`` pydantic reports, so that an importer can show the run's language rather
+    than the English ``str()``.
+    """
+
+    def __init__(self, message: Text, code: str = "value.invalid") -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.code = code
+
+
 class UnknownKeyError(CadrecoreError, ValueError):
     """A vocabulary key (branch type, activity kind, ...) that no plugin registered."""
 

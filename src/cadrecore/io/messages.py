@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Location, Problem
+from ..errors import BilingualValueError, Location, Problem
 from ..i18n import Text
 from ..models.cadres import INCONSISTENT, Inconsistency
 from ..models.common import LabelledEnum, sensitive_fields
@@ -143,6 +143,10 @@ def validation_problems(
                 text = Text(
                     zh.format(label=label, **context), en.format(label=name or label, **context)
                 )
+        elif isinstance(context.get("error"), BilingualValueError):
+            said: BilingualValueError = context["error"]
+            code = said.code
+            text = Text(f"{label}：{said.message.zh}", f"{name or label}: {said.message.en}")
         else:
             message = str(err["msg"]).removeprefix("Value error, ")
             code = "value.invalid"

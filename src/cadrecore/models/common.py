@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import core_schema
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .labels import zh_aliases
 
 
@@ -273,5 +275,9 @@ class KeyOf:
         registry = context.get("registry") or get_registry()
         vocab = registry.vocabulary(self.vocabulary)
         if value not in vocab:
-            raise ValueError(vocab.unknown_message(value))
+            known = "、".join(sorted(e.key for e in vocab)) or "无"
+            raise BilingualValueError(
+                Text(f"未登记的“{value}”（已登记：{known}）", vocab.unknown_message(value)),
+                "value.unknown_key",
+            )
         return value
