@@ -30,19 +30,24 @@ def _cadre() -> Cadre:
 
 def test_the_sensitive_fields_are_tagged() -> None:
     assert sensitive_fields(Cadre) == {
+        "birth_date": Sensitivity.BIRTH_DATE,
         "national_id": Sensitivity.ID_NUMBER,
         "phone": Sensitivity.CONTACT,
         "address": Sensitivity.ADDRESS,
         "exemption_reason": Sensitivity.HEALTH,
         "health": Sensitivity.HEALTH,
     }
-    assert sensitive_fields(StaffMember) == {"national_id": Sensitivity.ID_NUMBER}
+    assert sensitive_fields(StaffMember) == {
+        "birth_date": Sensitivity.BIRTH_DATE,
+        "national_id": Sensitivity.ID_NUMBER,
+    }
 
 
 def test_masked_by_default_and_clear_on_request() -> None:
     cadre = _cadre()
     masked = masked_dump(cadre)
-    assert masked["national_id"] == "140902********" + cadre.national_id[-4:]  # type: ignore[index]
+    assert masked["national_id"] == "140902" + "*" * 12
+    assert masked["birth_date"] == "1950-03-**"
     assert masked["phone"] == "139****5678"
     assert masked["address"] == "忻州市忻府区***"
     assert masked["exemption_reason"] == "***"

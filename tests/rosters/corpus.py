@@ -663,14 +663,16 @@ def kelan_duplicate_ids() -> Roster:
                 first,
                 "duplicate.national_id",
                 same_id_as=rows[9],
-                message_has=(first.national_id[:6], first.national_id[-4:]),
+                message_has=(first.national_id[:6] + "*" * 12,),
+                message_lacks=(first.national_id[-4:], first.national_id[6:14]),
             )
     first = people[11]
     layout.reject(
         f.twin(first),
         "duplicate.national_id",
         same_id_as=rows[11],
-        message_has=(first.national_id[:6], first.national_id[-4:]),
+        message_has=(first.national_id[:6] + "*" * 12,),
+        message_lacks=(first.national_id[-4:], first.national_id[6:14]),
     )
     return _roster(
         "kelan_duplicate_ids",
@@ -821,7 +823,8 @@ def xinfu_bad_values() -> Roster:
         first,
         "duplicate.national_id",
         same_id_as=row,
-        message_has=(first.national_id[:6], first.national_id[-4:]),
+        message_has=(first.national_id[:6] + "*" * 12,),
+        message_lacks=(first.national_id[-4:], first.national_id[6:14]),
     )
     layout.total({"seq": "合计", "name": f"{layout.people}人"})
     _signed(layout, (1, "填表人：邸　娜"), (9, "审核人：寇建民"))

@@ -205,8 +205,8 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, shape: FieldShape) -> Any:
         return _text_cell(sheet, value.zh if isinstance(value, LabelledEnum) else str(value.value))
     if kind == "bool":
         return _text_cell(sheet, "是" if value else "否")
-    if kind == "date":
-        return _date_cell(sheet, value)
+    if kind == "date":  # a masked birth date is text: 1950-03-**
+        return _text_cell(sheet, value) if isinstance(value, str) else _date_cell(sheet, value)
     if kind in ("int", "decimal"):
         number = _number(value)
         return _text_cell(sheet, number) if isinstance(number, str) else number

@@ -126,7 +126,7 @@ class Cadre(Record):
     name: Name
     gender: str = ""
     ethnicity: str = ""
-    birth_date: Date
+    birth_date: Annotated[Date, Sensitive(Sensitivity.BIRTH_DATE)]
     national_id: Annotated[NationalId | None, Sensitive(Sensitivity.ID_NUMBER)] = None
     phone: Annotated[str, Sensitive(Sensitivity.CONTACT)] = ""
     joined_work: Date

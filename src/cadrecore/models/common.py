@@ -64,6 +64,7 @@ class Sensitivity(StrEnum):
     """Kinds of personal data; exports and reports mask tagged fields unless told not to."""
 
     ID_NUMBER = "id_number"
+    BIRTH_DATE = "birth_date"
     CONTACT = "contact"
     ADDRESS = "address"
     HEALTH = "health"

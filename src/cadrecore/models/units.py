@@ -180,7 +180,7 @@ class StaffMember(Record):
     id: RecordId
     name: Name
     gender: str = ""
-    birth_date: Date | None = None
+    birth_date: Annotated[Date | None, Sensitive(Sensitivity.BIRTH_DATE)] = None
     national_id: Annotated[NationalId | None, Sensitive(Sensitivity.ID_NUMBER)] = None
     synthetic: bool = False
 
