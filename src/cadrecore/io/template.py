@@ -37,6 +37,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .roster import DEMOCRATIC_PARTIES, NON_PARTY, Counties
+from .workbook import put
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -205,13 +206,13 @@ def write_template(path: str | os.PathLike[str], *, ledger: Ledger | None = None
 def _write_roster(sheet: Worksheet, columns: list[TemplateColumn], sources: dict[str, str]) -> None:
     last = get_column_letter(len(columns))
     sheet.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    title = sheet.cell(TITLE_ROW, 1, TITLE)
+    title = put(sheet, TITLE_ROW, 1, TITLE)
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[TITLE_ROW].height = 30
     # 填报单位 at the left, 填报日期 towards the right, each with room to write in
     sheet.merge_cells(start_row=FILER_ROW, start_column=1, end_row=FILER_ROW, end_column=5)
-    sheet.cell(FILER_ROW, 1, "填报单位：")
+    put(sheet, FILER_ROW, 1, "填报单位：")
     date_column = max(len(columns) - 3, 7)
     sheet.merge_cells(
         start_row=FILER_ROW,
@@ -219,11 +220,11 @@ def _write_roster(sheet: Worksheet, columns: list[TemplateColumn], sources: dict
         end_row=FILER_ROW,
         end_column=len(columns),
     )
-    sheet.cell(FILER_ROW, date_column, "填报日期：")
+    put(sheet, FILER_ROW, date_column, "填报日期：")
     sheet.row_dimensions[HEADING_ROW].height = 32
     for number, column in enumerate(columns, 1):
         letter = get_column_letter(number)
-        heading = sheet.cell(HEADING_ROW, number, column.heading)
+        heading = put(sheet, HEADING_ROW, number, column.heading)
         heading.font = _REQUIRED if column.required else _BOLD
         heading.fill = _HEADING_FILL
         heading.border = _BOX
@@ -270,10 +271,9 @@ def _write_options(sheet: Worksheet, choices: dict[str, tuple[str, ...]]) -> dic
     sources: dict[str, str] = {}
     for number, (name, words) in enumerate(choices.items(), 1):
         letter = get_column_letter(number)
-        sheet.cell(1, number, f"选项：{name}")
+        put(sheet, 1, number, f"选项：{name}")
         for row, word in enumerate(words, 2):
-            cell = sheet.cell(row, number, word)
-            cell.data_type = "s"  # a ledger's name is text, whatever it begins with
+            put(sheet, row, number, word)  # a ledger's name is text, whatever it begins with
         sheet.column_dimensions[letter].width = 16
         last = len(words) + 1
         sources[name] = f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${last}"
@@ -325,8 +325,7 @@ def _write_help(sheet: Worksheet, columns: list[TemplateColumn], counties: dict[
     for row, line in enumerate(lines, 1):
         if not line:
             continue
-        cell = sheet.cell(row, 1, line)
-        cell.data_type = "s"  # (a county's name is the ledger's text)
+        cell = put(sheet, row, 1, line)  # (a county's name is the ledger's text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=14)
 

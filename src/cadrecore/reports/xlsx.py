@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..i18n import Lang, Text
+from ..io.workbook import put
 from .annual import AnnualReport
 from .assessment import assessment_table
 from .labels import cell_text, plugin_note
@@ -63,10 +64,10 @@ def _width(text: str) -> int:
 
 def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[int, int]) -> int:
     """Write ``table`` from ``row`` (title, heading, rows); the next free row after a gap."""
-    ws.cell(row=row, column=1, value=table.title(lang)).font = BOLD
+    put(ws, row, 1, table.title(lang)).font = BOLD
     row += 1
     for col, heading in enumerate(table.columns, start=1):
-        cell = ws.cell(row=row, column=col, value=heading(lang))
+        cell = put(ws, row, col, heading(lang))
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
@@ -74,7 +75,7 @@ def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=_xlsx_value(value))
+            cell = put(ws, row, col, _xlsx_value(value))
             cell.alignment = WRAP
             widths[col] = max(widths.get(col, 0), _width(cell_text(value)))
     return row + 2
@@ -95,11 +96,12 @@ def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = 60) -> None:
 
 def _assessment_sheet(ws: Worksheet, annual: AnnualReport) -> None:
     lang = annual.lang
-    ws.cell(row=1, column=1, value=annual.title(lang)).font = TITLE_FONT
-    ws.cell(
-        row=2,
-        column=1,
-        value=Text(
+    put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
+    put(
+        ws,
+        2,
+        1,
+        Text(
             f"截至 {annual.as_of}；生成于 {annual.generated_text}",
             f"as of {annual.as_of}; generated {annual.generated_text}",
         )(lang),
@@ -138,21 +140,21 @@ def render_xlsx(annual: AnnualReport) -> bytes:
     _set_widths(ws, widths)
 
     ws = wb.create_sheet(sheet_title(t("综述", "Summary")(lang), taken))
-    ws.cell(row=1, column=1, value=annual.title(lang)).font = TITLE_FONT
+    put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
     for n, paragraph in enumerate(annual.narrative, start=3):
-        ws.cell(row=n, column=1, value=paragraph(lang)).alignment = WRAP
+        put(ws, n, 1, paragraph(lang)).alignment = WRAP
     ws.column_dimensions["A"].width = 120
 
     for number, section in enumerate(annual.sections, start=1):
         ws = wb.create_sheet(sheet_title(f"{number} {section.title(lang)}", taken))
-        ws.cell(row=1, column=1, value=f"{number}. {section.title(lang)}").font = TITLE_FONT
+        put(ws, 1, 1, f"{number}. {section.title(lang)}").font = TITLE_FONT
         row = 2
         note = plugin_note(section.plugin)
         if note:
-            ws.cell(row=row, column=1, value=note(lang))
+            put(ws, row, 1, note(lang))
             row += 1
         for paragraph in section.paragraphs:
-            ws.cell(row=row, column=1, value=paragraph(lang))
+            put(ws, row, 1, paragraph(lang))
             row += 1
         row += 1
         widths = {}

@@ -1,0 +1,41 @@
+"""The one way cadrecore puts a value into a workbook cell, whichever workbook it writes (the
+export, a rejects file, the annual report, the roster template).
+
+Text that begins like a formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``, ``+``, ``-``,
+``@``) is written as text that no spreadsheet runs, and characters XML cannot hold are written
+the way Excel does (see :mod:`.cell_text`); every other value goes in as it is. A unit's name or
+a theme's title is data from people, so a workbook that put it in a cell untouched would let
+whoever typed it run a formula on the machine of whoever opens the file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .cell_text import to_sheet_text
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
+    """Write ``value`` into ``sheet``'s cell (1-based) and return the cell."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = to_sheet_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
+    """A write-only sheet's cell holding ``text`` as text, never a formula."""
+    cell = WriteOnlyCell(sheet, value=to_sheet_text(text))
+    cell.data_type = "s"
+    return cell
+
+
+__all__ = ["put", "text_cell"]
