@@ -134,10 +134,10 @@ def parse_date(value: Any) -> Any:
     m = _DATE_RE.match(text)
     if m:
         y, mo, d = (int(g) for g in m.groups())
-        return date(y, mo, d)
+        return _day(y, mo, d)
     m = _MONTH_RE.match(text)
     if m:
-        return date(int(m.group(1)), int(m.group(2)), 1)
+        return _day(int(m.group(1)), int(m.group(2)), 1)
     m = _DIGITS_RE.match(text)
     if m and 1800 <= int(m.group(1)) <= 2200:
         try:
@@ -145,6 +145,20 @@ def parse_date(value: Any) -> Any:
         except ValueError:
             return value  # not a date in digits after all: pydantic says what is wrong
     return text if text is not value else value
+
+
+def _day(year: int, month: int, day: int) -> date:
+    """The day, or why there is none, in both languages (never Python's own words)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            why = Text(f"没有 {month} 月", f"there is no month {month}")
+        else:
+            why = Text(f"{month} 月没有 {day} 日", f"month {month} has no day {day}")
+        raise BilingualValueError(
+            Text(f"日期不存在：{why.zh}", f"no such date: {why.en}"), "date.unreadable"
+        ) from None
 
 
 Date = Annotated[date, BeforeValidator(parse_date)]
