@@ -156,6 +156,17 @@ def test_a_mapping_that_names_no_field_is_refused_naming_the_heading(
     assert cadres_in(store) == before
 
 
+def test_a_mapping_that_gives_a_heading_twice_is_refused_naming_the_lines(
+    store: Path, tmp_path: Path
+) -> None:
+    path = baode_2022().build(tmp_path)
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("columns:\n  姓名: name\n  籍贯:\n  姓名: gender\n", encoding="utf-8")
+    done = runner.invoke(app, ["import", str(path), "--store", str(store), "--map", str(twice)])
+    assert done.exit_code == 2
+    assert "'姓名' 重复（第 2 行已有）" in done.output and "账册" not in done.output
+
+
 def test_the_saved_mapping_reads_every_corpus_roster_as_the_importer_did(
     tmp_path: Path, xinzhou: Ledger
 ) -> None:

@@ -461,7 +461,7 @@ def import_(
         try:
             mapping = load_mapping(map_file, kind=kind or "cadres")
         except LedgerError as exc:
-            raise _fail(exc.render(language)) from None
+            raise _fail("\n".join(p.render(language) for p in exc.problems)) from None
     with _open_store(store, create=True) as opened, _progress() as progress:
         try:
             outcome = import_into_store(
@@ -594,16 +594,23 @@ def export(
         str | None, typer.Option("--actor", help="操作人（记入审计）/ who is exporting")
     ] = None,
     unit: UnitOption = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="zh or en（默认 $CADRECORE_LANG，否则 zh）")
+    ] = None,
 ) -> None:
     """导出账册 / Export a ledger from the store to an .xlsx workbook or a ledger folder.
 
     A workbook masks personal data unless --unmask (which the audit trail records); a ledger
-    folder is the ledger itself, in clear, for keeping in git.
+    folder is the ledger itself, in clear, for keeping in git. The output is written beside
+    its place and then moved there: a failed export leaves nothing, and -o naming a symbolic
+    link is refused (the file it points to is never written).
     """
     from .errors import CadrecoreError
-    from .io.folder import save_ledger
+    from .i18n import default_lang
+    from .io.folder import OutputPathError, save_ledger, why_unwritable
     from .io.xlsx import export_xlsx
 
+    language: LangCode = "en" if (lang.value if lang else default_lang()) == "en" else "zh"
     with _open_store(store) as opened, _progress() as progress:
         try:
             loaded = opened.load(ledger, progress=progress, unit=unit)
@@ -625,10 +632,17 @@ def export(
                     {"folder": str(written.resolve()), **scope},
                     actor=actor,
                 )
+        except OutputPathError as exc:
+            raise _fail(exc.text(language)) from None
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None
         except OSError as exc:
-            raise _fail(f"{out}: cannot write there / 无法写入: {exc.strerror or exc}") from None
+            reason = why_unwritable(out, exc)(language)
+            raise _fail(
+                f"{out}：无法写入（{reason}），未导出"
+                if language == "zh"
+                else f"{out}: cannot write there ({reason}); nothing exported"
+            ) from None
     counts = {k: v for k, v in loaded.counts().items() if v}
     print(
         f"已导出 / exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} 条记录 / records"

@@ -219,11 +219,21 @@ def demo(
         str | None,
         typer.Option("--generated-at", help="报告生成时间（ISO 8601） / fix the report's time"),
     ] = None,
+    lang: Annotated[
+        ReportLang | None,
+        typer.Option("--lang", help="zh or en（默认 $CADRECORE_LANG，否则 zh）"),
+    ] = None,
 ) -> None:
-    """演示：忻州示例建库、检查并生成 HTML 年度报告 / Build the Xinzhou example, check it, write its report."""
+    """演示：忻州示例建库、检查并生成 HTML 年度报告 / Build the Xinzhou example, check it, write its report.
+
+    Only ever creates: a folder that already holds the example's ledger folder, store or
+    report is left untouched and the demo stops (exit 2); run it in a new folder.
+    """
     from .demo import DemoError, run_demo
     from .errors import CadrecoreError
-    from .i18n import Text
+    from .i18n import Text, default_lang
+
+    language = lang.value if lang is not None else default_lang()
 
     def show(text: Text) -> None:
         print(f"✓ {text.zh} / {text.en}")
@@ -237,7 +247,7 @@ def demo(
             on_step=show,
         )
     except DemoError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(exc.text("en" if language == "en" else "zh")) from None
     except CadrecoreError as exc:
         raise _fail(f"演示失败 / the demo failed: {exc}") from None
     except OSError as exc:

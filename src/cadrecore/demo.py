@@ -5,6 +5,11 @@ reference checked), saves it into the SQLite store of that folder and reads it b
 the year against the rules, and writes the annual report as one HTML page that works offline.
 It returns what it did and where everything is.
 
+It only ever creates: a folder that already holds anything it would write (the ledger folder,
+the store, the report) is refused (:class:`DemoRefused`) before anything is done, so that a
+second run cannot turn the store back into the example, undoing someone's edits and deleting
+what they imported, nor copy the example over a ledger folder someone edited.
+
 The example holds the records of four department plugins' service types, so those plugins must
 be installed; without them the demo stops before doing anything and says which ``pip install``
 line is needed.
@@ -36,7 +41,34 @@ ACTOR = "cadrecore demo"
 
 
 class DemoError(CadrecoreError):
-    """The demo cannot run here (the example is missing, or plugins it needs are)."""
+    """The demo cannot run here (the example is missing, or plugins it needs are); ``text``
+    says why in both languages."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        super().__init__(self.text())
+
+
+class DemoRefused(DemoError):
+    """The folder already holds something the demo would write (``existing``): it is left as
+    it is, and the demo is run somewhere else."""
+
+    def __init__(self, folder: Path, existing: list[Path]) -> None:
+        self.folder = folder
+        self.existing = tuple(existing)
+        names = [_shown(p.name) for p in existing]
+        where = _shown(folder)
+        super().__init__(
+            Text(
+                f"{where} 中已有演示要写入的 {'、'.join(names)}，未做任何改动：演示从不覆盖已有的"
+                "账册目录、数据库或报告（其中可能有修改或导入的记录）。请换一个新目录，"
+                "如 cadrecore demo cadrecore-demo-2",
+                f"{where} already holds {', '.join(names)}, which the demo would write; nothing "
+                "was changed: the demo never overwrites a ledger folder, a store or a report "
+                "(they may hold records someone changed or imported). Give it a new folder, "
+                "such as: cadrecore demo cadrecore-demo-2",
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +129,37 @@ def check_plugins(registry: Registry, folder: Path) -> None:
         raise DemoError(install_hint(missing))
 
 
+def demo_outputs(folder: Path, year: int = YEAR) -> tuple[Path, ...]:
+    """Every path the demo writes in ``folder``: the ledger folder, the store (with the files
+    SQLite keeps beside it while writing) and the report."""
+    store = folder / STORE_FILE
+    return (
+        folder / EXAMPLE,
+        store,
+        *(store.with_name(store.name + end) for end in ("-journal", "-wal", "-shm")),
+        report_path(folder, year),
+    )
+
+
+def report_path(folder: Path, year: int = YEAR) -> Path:
+    """Where the demo writes the annual report of ``year``."""
+    return folder / f"{EXAMPLE}-{year}-report.html"
+
+
+def refuse_what_exists(folder: Path, year: int = YEAR) -> None:
+    """Raise :class:`DemoRefused` if ``folder`` holds anything the demo would write (a link,
+    even a dangling one, counts)."""
+    existing = [p for p in demo_outputs(folder, year) if p.exists() or p.is_symlink()]
+    if existing:
+        raise DemoRefused(folder, existing)
+
+
+def _shown(path: Path | str) -> str:
+    """A path as printable text (a name that is not UTF-8 shown as ``\\xNN``)."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _store_api() -> Callable[..., Any] | None:
     """The store's ``open_store``, when this cadrecore has a store."""
     try:
@@ -117,8 +180,9 @@ def run_demo(
     """Build the Xinzhou example into ``folder`` (default: the working folder) and report.
 
     Writes ``<folder>/xinzhou`` (the ledger, to look at and edit), ``<folder>/cadrecore.sqlite``
-    (the store) and ``<folder>/xinzhou-<year>-report.html``. Running it again refreshes them;
-    the store keeps its audit trail. ``on_step`` hears each step as it is done.
+    (the store) and ``<folder>/xinzhou-<year>-report.html``, each new: if ``folder`` already
+    holds any of them, :class:`DemoRefused` and nothing is written (run it in another folder).
+    ``on_step`` hears each step as it is done.
     """
     from .reports.annual import build_annual_report, write_annual_report
 
@@ -132,14 +196,15 @@ def run_demo(
     target = Path(folder) if folder is not None else Path.cwd()
     if not target.is_dir():
         raise DemoError(f"{target} is not a folder / 目录不存在")
+    refuse_what_exists(target, year)
     pm = pm or get_plugin_manager()
     registry = get_registry(pm)
     source = bundled_example()
     check_plugins(registry, source)
 
     ledger_folder = target / EXAMPLE
-    if ledger_folder.resolve() != source.resolve():
-        shutil.copytree(source, ledger_folder, dirs_exist_ok=True)
+    # (copytree makes the folder itself: one that appeared since the check is an error)
+    shutil.copytree(source, ledger_folder)
     step(Text(f"复制示例账册到 {ledger_folder}", f"copied the example ledger to {ledger_folder}"))
 
     ledger: Ledger = load_ledger(ledger_folder, registry=registry)
@@ -155,6 +220,8 @@ def run_demo(
     saved: dict[str, int] | None = None
     open_store = _store_api()
     if open_store is not None:
+        # made here, new (O_EXCL): the save below never makes someone's store equal to the example
+        (target / STORE_FILE).open("xb").close()
         with open_store(target / STORE_FILE) as store:
             result = store.save(ledger, actor=ACTOR)
             saved = dict(result.summary())
@@ -180,12 +247,15 @@ def run_demo(
             f"{counts['warning']} warning(s), {counts['info']} info",
         )
     )
-    report_path = write_annual_report(annual, target / f"{EXAMPLE}-{year}-report.html", "html")
-    step(Text(f"写出年度报告 {report_path}", f"wrote the annual report {report_path}"))
+    report = report_path(target, year)
+    if report.exists() or report.is_symlink():  # made by someone else since the check
+        raise DemoRefused(target, [report])
+    written = write_annual_report(annual, report, "html")
+    step(Text(f"写出年度报告 {written}", f"wrote the annual report {written}"))
     return DemoResult(
         folder=target,
         ledger_folder=ledger_folder,
-        report_path=report_path,
+        report_path=written,
         year=year,
         records=records,
         findings=counts,

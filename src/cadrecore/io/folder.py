@@ -22,6 +22,7 @@ and is never overwritten by a view of another unit.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import shutil
@@ -30,11 +31,12 @@ import tempfile
 import types
 import typing
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AliasChoices, BaseModel, ValidationError
 
 from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
@@ -157,7 +159,10 @@ class _FolderReader:
             return None
         if not self._readable(file):
             return None
+        said = len(self.problems)
         doc = self._safe_yaml(file)
+        if len(self.problems) > said:  # unreadable, and already said why
+            return None
         if not isinstance(doc, dict):
             self._problem(
                 Location(LEDGER_FILE),
@@ -236,6 +241,9 @@ class _FolderReader:
         except YAMLBomb as exc:
             self._problem(Location(self._rel(file)), exc.text.zh, exc.text.en)
             return None
+        except RepeatedYAMLKey as exc:
+            self._problem(Location(self._rel(file), exc.line), exc.text.zh, exc.text.en)
+            return None
         except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
             self._problem(
                 Location(self._rel(file)),
@@ -273,8 +281,15 @@ class _FolderReader:
             return None
 
     def _csv_rows(
-        self, file: Path, model: type[BaseModel], extra_into: str | None = None
+        self,
+        file: Path,
+        model: type[BaseModel],
+        extra_into: str | None = None,
+        details_model: type[BaseModel] | None = None,
     ) -> Iterator[tuple[int, Any]]:
+        """A CSV file's records as ``(line, mapping)``; the columns that are not ``model``'s
+        fields go into ``extra_into`` (a service record's details, the fields of
+        ``details_model``, named in English or Chinese)."""
         text = self._text(file)
         if text is None:
             return
@@ -298,6 +313,8 @@ class _FolderReader:
                     "unknown column; expected one of " + ", ".join(sorted(model.model_fields)),
                 )
                 return
+        if self._repeated_columns(file, header, columns, _detail_names(details_model)):
+            return
         bools = {name for name, info in model.model_fields.items() if _is_bool(info.annotation)}
         try:
             for cells in reader:
@@ -329,6 +346,33 @@ class _FolderReader:
                 f"CSV 格式错误：{exc}",
                 f"malformed CSV: {exc}",
             )
+
+    def _repeated_columns(
+        self,
+        file: Path,
+        header: list[str],
+        columns: list[tuple[str, bool]],
+        detail_names: dict[str, str],
+    ) -> bool:
+        """Say so (a problem naming the columns) when two columns of the header are one field,
+        by the same name or by its English and Chinese names: a row would keep only one of the
+        two cells, silently."""
+        at: dict[tuple[str, bool], list[int]] = {}
+        for index, (name, is_extra) in enumerate(columns):
+            field_name = detail_names.get(name, name) if is_extra else name
+            at.setdefault((field_name, is_extra), []).append(index)
+        repeated = [(key[0], indexes) for key, indexes in at.items() if len(indexes) > 1]
+        for field_name, indexes in repeated:
+            shown = [(i + 1, _shown(header[i].strip())) for i in indexes]
+            zh = "、".join(f"第 {n} 列“{h}”" for n, h in shown)
+            en = ", ".join(f"column {n} {h!r}" for n, h in shown)
+            self._problem(
+                Location(self._rel(file), 1),
+                f"{zh} 是同一字段 {field_name}：每个字段只能有一列，请删去多余的列",
+                f"{en} are the same field {field_name!r}: a field takes one column; "
+                "remove the others",
+            )
+        return bool(repeated)
 
     def _read_services(self) -> Iterator[ServiceRecord]:
         folder = self.root / SERVICES_DIR
@@ -368,7 +412,9 @@ class _FolderReader:
                 )
                 continue
             details_model = self.registry.service_types.get(key).details
-            for row, raw in self._csv_rows(file, ServiceRecord, extra_into="details"):
+            for row, raw in self._csv_rows(
+                file, ServiceRecord, extra_into="details", details_model=details_model
+            ):
                 location = Location(self._rel(file), row)
                 try:
                     raw["details"] = details_model.model_validate(raw["details"]).model_dump(
@@ -499,11 +545,58 @@ class YAMLBomb(ValueError):
         self.text = text
 
 
+class RepeatedYAMLKey(ValueError):
+    """A mapping in a YAML document that gives the same key twice. PyYAML would keep the
+    last one and drop the other without a word; a ledger file that does so is refused."""
+
+    def __init__(self, key: Any, line: int, first: int) -> None:
+        shown = _repr(key) if isinstance(key, str | int | float | bool) else type(key).__name__
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        self.line = line
+        self.text = Text(
+            f"键 {shown} 重复（第 {first} 行已有）：同一映射中每个键只能写一次，拒绝读取",
+            f"the key {shown} is repeated (first on line {first}): a key may be written once "
+            "in a mapping; refused",
+        )
+        super().__init__(f"line {line}: {self.text.en}")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing (:class:`RepeatedYAMLKey`) a mapping that repeats a key."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._checked: set[int] = set()
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # Every mapping passes here before it is built, and before its merge keys (``<<``)
+        # splice in the pairs of other mappings, which its own keys may override: only the
+        # keys written in it are compared, once (a merged mapping is flattened again later).
+        if id(node) not in self._checked:
+            self._checked.add(id(node))
+            seen: dict[Any, int] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the constructor says so
+                    continue
+                if first is not None:
+                    raise RepeatedYAMLKey(key, line, first)
+                seen[key] = line
+        super().flatten_mapping(node)
+
+
 def safe_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``, refusing (:class:`YAMLBomb`) aliases that expand beyond
     :data:`ALIAS_EXPANSION` times the values written (plus :data:`ALIAS_ALLOWANCE`), or that
-    make a value contain itself: the document is composed, measured, then built."""
-    loader = yaml.SafeLoader(text)
+    make a value contain itself, and (:class:`RepeatedYAMLKey`) a mapping that gives a key
+    twice: the document is composed, measured, then built."""
+    loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -580,6 +673,23 @@ def _is_bool(annotation: Any) -> bool:
     return False
 
 
+def _detail_names(model: type[BaseModel] | None) -> dict[str, str]:
+    """Every name a service type's detail field is read by (its own, its aliases) mapped to
+    the field's name."""
+    if model is None:
+        return {}
+    names: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        names[name] = name
+        aliases = [info.alias, info.validation_alias]
+        for alias in aliases:
+            if isinstance(alias, str):
+                names[alias] = name
+            elif isinstance(alias, AliasChoices):
+                names.update((c, name) for c in alias.choices if isinstance(c, str))
+    return names
+
+
 def _item_lines(file: Path) -> list[int]:
     """The line on which each top-level list item of a YAML file starts (1-based)."""
     try:
@@ -600,11 +710,14 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
     """Write ``ledger`` as a ledger folder at ``path``, replacing the files of a previous save.
 
     The folder is written beside the target and then moved into place, so an interrupted save
-    leaves the old folder as it was. A unit's view (:class:`~cadrecore.scope.ScopedLedger`) is
-    written with ``scope:`` in ledger.yaml, and never over a folder that holds the whole
-    ledger or another unit's view (:class:`~cadrecore.scope.ScopeError`).
+    leaves the old folder as it was. A target that is a symbolic link is refused
+    (:func:`refuse_link`): the folder it points to is never replaced. A unit's view
+    (:class:`~cadrecore.scope.ScopedLedger`) is written with ``scope:`` in ledger.yaml, and
+    never over a folder that holds the whole ledger or another unit's view
+    (:class:`~cadrecore.scope.ScopeError`).
     """
     target = Path(path)
+    refuse_link(target)
     _refuse_replacing_what_is_not_a_ledger(target)
     _refuse_overwriting_with_a_view(ledger, target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -628,8 +741,60 @@ def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-class FolderError(CadrecoreError):
+class OutputPathError(CadrecoreError):
+    """A path cadrecore was asked to write to and will not (a symbolic link, a folder where a
+    file belongs...); ``text`` says why in both languages."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        super().__init__(self.text())
+
+
+class FolderError(OutputPathError):
     """A ledger folder cannot be written where asked."""
+
+
+def refuse_link(target: Path) -> None:
+    """Refuse (:class:`OutputPathError`) to write an output at ``target`` when it is a symbolic
+    link: whoever made the link may have aimed it at a file that must not be replaced. (Writers
+    replace their target with ``os.replace``, which replaces a link that appears later itself,
+    never the file it points to.) A link among the folders above the target is followed."""
+    if target.is_symlink():
+        shown = _shown(target)
+        raise OutputPathError(
+            Text(
+                f"{shown} 是符号链接，不予写入：不经由链接覆盖它所指的文件，请给出实际的路径",
+                f"{shown} is a symbolic link: refusing to write through it (what a link points "
+                "to is never replaced); give the real path",
+            )
+        )
+
+
+def why_unwritable(target: Path, exc: OSError) -> Text:
+    """Why ``target`` could not be written (``exc``), in both languages, naming the part of
+    the path that is in the way."""
+    code = exc.errno
+    if code in (errno.EEXIST, errno.ENOTDIR):
+        for part in target.parents:
+            with suppress(OSError):
+                if part.exists() and not part.is_dir():
+                    return Text(
+                        f"{_shown(part)} 是文件，不是目录",
+                        f"{_shown(part)} is a file, not a folder",
+                    )
+    if code == errno.EISDIR:
+        return Text(f"{_shown(target)} 是目录", f"{_shown(target)} is a folder")
+    reasons = {
+        errno.EACCES: ("没有写入权限", "no permission to write there"),
+        errno.EPERM: ("没有写入权限", "no permission to write there"),
+        errno.EROFS: ("只读的文件系统", "a read-only file system"),
+        errno.ENOSPC: ("磁盘空间不足", "no space left on the device"),
+        errno.ENAMETOOLONG: ("路径或名称过长", "a name in the path is too long"),
+        errno.ENOENT: ("路径中的目录不存在", "a folder on the path does not exist"),
+    }
+    if code in reasons:
+        return Text(*reasons[code])
+    return Text(str(exc.strerror or exc), str(exc.strerror or exc))
 
 
 def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:

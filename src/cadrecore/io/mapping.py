@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..models.labels import zh_label
+from .folder import RepeatedYAMLKey, YAMLBomb, safe_yaml
 from .headings import (
     TARGETS,
     ColumnMapping,
@@ -45,7 +46,11 @@ def load_mapping(path: str | os.PathLike[str], *, kind: str = "cadres") -> Colum
     heading when a field is not one of ``kind``'s."""
     source = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+        data = safe_yaml(Path(path).read_text(encoding="utf-8-sig"))
+    except (RepeatedYAMLKey, YAMLBomb) as exc:
+        raise LedgerError(
+            [Problem(Location(source), exc.text, code="mapping.unreadable")], source="--map"
+        ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LedgerError(
             [

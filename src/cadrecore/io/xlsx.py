@@ -16,27 +16,35 @@ format and the order of service records, which their sheets group by type.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import tempfile
 from collections.abc import Callable
-from datetime import date, datetime
+from contextlib import suppress
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.writer.excel import ExcelWriter
 from pydantic import AliasChoices, BaseModel
 
+from ..i18n import Text
 from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
 from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
 from ..models.labels import zh_label
 from ..privacy import mask_value
 from ..store.codec import canonical_json
-from .cell_text import to_sheet_text
+from .cell_text import exact_sheet_text, to_sheet_text
 from .fields import FieldShape, field_shapes
+from .folder import OutputPathError, refuse_link
 
 FORMAT_VERSION = 1
 META_SHEET = "_cadrecore"
@@ -76,25 +84,91 @@ def export_xlsx(
     Personal data (ID numbers, phones, addresses, health notes: :mod:`cadrecore.privacy`) is
     masked unless ``unmask``; a masked workbook is for reading, and importing it refuses the
     masked cells. Only an unmasked export gives back an equal ledger.
+
+    The workbook is written to a new file beside ``path`` and then put in its place
+    (``os.replace``): an export that fails leaves no file and the old one as it was, and never
+    writes into the file a symbolic link points to (a ``path`` that is a link is refused,
+    :class:`~cadrecore.io.folder.OutputPathError`; so is a folder). A file it replaces keeps
+    its permissions, and one this process may not write is not replaced (``PermissionError``).
+    The folders above ``path`` are made if missing.
     """
     target = Path(path)
-    workbook = Workbook(write_only=True)
-    _write_model_sheet(workbook, JURISDICTION_SHEET, Jurisdiction, [ledger.jurisdiction], unmask)
-    total = sum(ledger.counts().values())
-    done = 0
-    for kind in RECORD_KINDS:
-        records = ledger.records(kind.name)
-        if kind.name == "service_records":
-            _write_services(workbook, ledger, unmask)
-        else:
-            _write_model_sheet(workbook, kind.label.zh, kind.model, records, unmask)
-        done += len(records)
-        if progress:
-            progress("export", done, total)
-    _write_meta(workbook, ledger)
+    refuse_link(target)
+    if target.is_dir():
+        raise OutputPathError(
+            Text(
+                f"{target} 是目录：请给出工作簿的文件名，如 {target / 'ledger.xlsx'}",
+                f"{target} is a folder: give the workbook's file name, such as "
+                f"{target / 'ledger.xlsx'}",
+            )
+        )
+    if target.exists() and not os.access(target, os.W_OK):
+        # a file made read-only is not replaced, as writing into it would not have been
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(target)
+    # the new file first: a folder that cannot be written is known before any work is done
+    descriptor, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name[:60]}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            _write_workbook(ledger, handle, unmask, progress)
+        os.chmod(name, _mode_for(target))
+        os.replace(name, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(name)
+        raise
     return target
+
+
+def _write_workbook(
+    ledger: Ledger, handle: IO[bytes], unmask: bool, progress: Progress | None
+) -> None:
+    workbook = Workbook(write_only=True)
+    archive: ZipFile | None = None
+    try:
+        _write_model_sheet(
+            workbook, JURISDICTION_SHEET, Jurisdiction, [ledger.jurisdiction], unmask
+        )
+        total = sum(ledger.counts().values())
+        done = 0
+        for kind in RECORD_KINDS:
+            records = ledger.records(kind.name)
+            if kind.name == "service_records":
+                _write_services(workbook, ledger, unmask)
+            else:
+                _write_model_sheet(workbook, kind.label.zh, kind.model, records, unmask)
+            done += len(records)
+            if progress:
+                progress("export", done, total)
+        _write_meta(workbook, ledger)
+        # openpyxl's Workbook.save (save_workbook), with the archive in our hands: when writing
+        # fails it is closed here, not when collected later against a closed file
+        archive = ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True)
+        workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+        ExcelWriter(workbook, archive).save()
+    except BaseException:
+        # A write-only sheet streams its rows through a generator, and the archive writes its
+        # directory when closed: one left open is finished as the process ends, against a closed
+        # file, printing an "Exception ignored" traceback. Close them now; the file is dropped.
+        for sheet in workbook.worksheets:
+            with suppress(Exception):
+                sheet.close()
+        if archive is not None:
+            with suppress(Exception):
+                archive.close()
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions of the file ``target`` is replacing, else what the umask gives."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _masking(model: type[BaseModel], unmask: bool) -> dict[str, Sensitivity]:
@@ -173,7 +247,8 @@ def _title(name: str, taken: set[str]) -> str:
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
-    written = WriteOnlyCell(sheet, value=to_sheet_text(text))
+    # exactly as it is: a name beginning with U+FEFF comes back with it (see .cell_text)
+    written = WriteOnlyCell(sheet, value=exact_sheet_text(text))
     written.data_type = "s"  # never a formula, whatever the text
     return written
 
