@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def workbook(tmp_path: Path) -> Path:
-    return export_xlsx(small_ledger(2022), tmp_path / "ledger.xlsx")
+    return export_xlsx(small_ledger(2022), tmp_path / "ledger.xlsx", unmask=True)
 
 
 def roster(path: Path, *rows: list[object]) -> Path:
