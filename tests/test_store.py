@@ -134,7 +134,7 @@ def test_a_database_error_is_reported_and_nothing_written(store: Store, sample: 
     # the row after the units before it were written, and the whole save is undone.
     huge = sample.establishments[0].model_copy(update={"approved": 10**20})
     changed = changed_ledger(sample).replace(establishments=(huge, *sample.establishments[1:]))
-    with pytest.raises(StoreError, match="nothing was written"):
+    with pytest.raises(StoreError, match="未保存任何改动"):
         store.save(changed)
     assert store.load() == sample
     assert audit_count(store) == entries

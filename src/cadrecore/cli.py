@@ -605,6 +605,8 @@ def export(
     its place and then moved there: a failed export leaves nothing, and -o naming a symbolic
     link is refused (the file it points to is never written).
     """
+    import shutil
+
     from .errors import CadrecoreError
     from .i18n import default_lang
     from .io.folder import OutputPathError, save_ledger, why_unwritable
@@ -615,23 +617,25 @@ def export(
         try:
             loaded = opened.load(ledger, progress=progress, unit=unit)
             scope = {"unit": unit} if unit is not None else {}
-            if out.suffix.lower() == ".xlsx":
+            workbook = out.suffix.lower() == ".xlsx"
+            existed = out.exists()
+            if workbook:
                 written = export_xlsx(loaded, out, unmask=unmask, progress=progress)
-                if unmask:
-                    opened.log_event(
-                        loaded.jurisdiction.id,
-                        "export_unmasked",
-                        {"file": str(written.resolve()), **scope},
-                        actor=actor,
-                    )
             else:
                 written = save_ledger(loaded, out)
-                opened.log_event(
-                    loaded.jurisdiction.id,
-                    "export_unmasked",
-                    {"folder": str(written.resolve()), **scope},
-                    actor=actor,
-                )
+            if unmask or not workbook:
+                where = {"file" if workbook else "folder": str(written.resolve())}
+                try:
+                    opened.log_event(
+                        loaded.jurisdiction.id, "export_unmasked", {**where, **scope}, actor=actor
+                    )
+                except BaseException:
+                    # data in clear never stays unaudited: what the trail refused is removed
+                    if workbook:
+                        written.unlink(missing_ok=True)
+                    elif not existed:
+                        shutil.rmtree(written, ignore_errors=True)
+                    raise
         except OutputPathError as exc:
             raise _fail(exc.text(language)) from None
         except CadrecoreError as exc:
@@ -645,7 +649,9 @@ def export(
             ) from None
     counts = {k: v for k, v in loaded.counts().items() if v}
     print(
-        f"已导出 / exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} 条记录 / records"
+        f"已导出 {loaded.jurisdiction.name} 到 {written}：{sum(counts.values())} 条记录"
+        if language == "zh"
+        else f"exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} records"
     )
     for name, count in counts.items():
         print(f"  {name}: {count}")
@@ -656,33 +662,185 @@ audit_app = typer.Typer(
 )
 app.add_typer(audit_app)
 
+AgainstOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--against",
+        help="与先前记下的检查点核对（可多次给出）/ a checkpoint noted earlier (audit "
+        "checkpoint) to verify against; may be given more than once",
+    ),
+]
+KeyFileOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--key-file",
+        help="另外的审计密钥文件（如轮换前的旧密钥）/ another audit key file (older keys, "
+        "from before a rotation); the current key comes from $CADRECORE_AUDIT_KEY_FILE",
+    ),
+]
+RecordsOption = Annotated[
+    bool,
+    typer.Option("--records/--no-records", help="同时核对每条记录与其审计记录 / check records too"),
+]
+AuditLangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="zh or en (default: $CADRECORE_LANG, else zh)")
+]
+
+
+def _audit_inputs(against: list[Path] | None, key_files: list[Path] | None) -> tuple[Any, Any]:
+    """The checkpoints and the audit keys (the environment's, and the files given)."""
+    from .errors import CadrecoreError
+    from .store.audit_keys import AuditKeys
+    from .store.checkpoints import AuditCheckpoint
+
+    try:
+        checkpoints = [AuditCheckpoint.read(path) for path in against or ()]
+        keys = AuditKeys.from_env()
+        for path in key_files or ():
+            keys = keys.with_older(AuditKeys.read(path))
+    except CadrecoreError as exc:
+        raise _fail(str(exc)) from None
+    return checkpoints, keys
+
+
+def _open_store_as_found(target: str | None) -> Any:
+    """The store as it is, damaged or not (``audit`` reports the damage other commands refuse)."""
+    from .errors import CadrecoreError
+    from .store import open_store
+
+    try:
+        return open_store(target, create=False, check_schema=False)
+    except CadrecoreError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
+
+
+def _print_verification(url: str, result: Any, language: str) -> None:
+    print(
+        f"{url}: {result.entries} 条审计记录 / audit entries, "
+        f"{result.records_checked} 条记录已核对 / records checked"
+    )
+    print(f"  最新 / head: #{result.head_seq} {result.head_hash}")
+    for statement in result.statements:
+        print(f"  {statement(language)}")
+
 
 @audit_app.command("verify")
 def audit_verify(
     store: StoreOption = None,
-    records: Annotated[
-        bool,
-        typer.Option(
-            "--records/--no-records", help="同时核对每条记录与其审计记录 / check records too"
-        ),
-    ] = True,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
+    records: RecordsOption = True,
+    against: AgainstOption = None,
+    key_files: KeyFileOption = None,
+    lang: AuditLangOption = None,
 ) -> None:
-    """核验审计记录是否被改动或删除 / Verify the audit trail. Exit 1 if it was tampered with."""
+    """核验审计记录是否被改动、删除或损坏 / Verify the audit trail. Exit 1 if it was tampered
+    with or the store is damaged (naming table, row and column), 2 if it cannot be opened.
+
+    Signed entries are checked with the audit key ($CADRECORE_AUDIT_KEY_FILE, or
+    $CADRECORE_AUDIT_KEY, and --key-file for older keys); --against checks that nothing up to a
+    checkpoint was removed or rewritten. What cannot be checked without them is said.
+    """
+    from .i18n import default_lang
     from .store import verify_audit
 
-    with _open_store(store) as opened:
-        result = verify_audit(opened, check_records=records)
-    print(
-        f"{opened.url}: {result.entries} 条审计记录 / audit entries, "
-        f"{result.records_checked} 条记录已核对 / records checked"
-    )
-    print(f"  最新 / head: #{result.head_seq} {result.head_hash}")
+    language = lang.value if lang is not None else default_lang()
+    checkpoints, keys = _audit_inputs(against, key_files)
+    with _open_store_as_found(store) as opened:
+        result = verify_audit(opened, check_records=records, keys=keys, against=checkpoints)
+    _print_verification(opened.url, result, language)
     if result.ok:
         print("完好 / intact")
         return
-    _print_problems("被改动 / tampered", result.problems, lang.value)
+    _print_problems("被改动或损坏 / tampered or damaged", result.problems, language)
     raise typer.Exit(EXIT_FINDINGS)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    store: StoreOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="写入此新文件（JSON；不覆盖已有文件）/ write it to this new file (JSON; an "
+            "existing file is never replaced)",
+        ),
+    ] = None,
+    records: RecordsOption = True,
+    against: AgainstOption = None,
+    key_files: KeyFileOption = None,
+    lang: AuditLangOption = None,
+) -> None:
+    """记下审计记录的末条，供日后核对 / Note the head of the audit trail (seq, hash, time), to
+    keep outside the store and verify against later (audit verify --against).
+
+    The trail is verified first: a checkpoint is written only for an intact trail (exit 1
+    otherwise). It prints the checkpoint as one line, for the minutes of a meeting; -o also
+    writes it to a small JSON file.
+    """
+    from .errors import CadrecoreError
+    from .i18n import default_lang
+    from .store import verify_audit
+
+    language = lang.value if lang is not None else default_lang()
+    checkpoints, keys = _audit_inputs(against, key_files)
+    with _open_store_as_found(store) as opened:
+        head = opened.audit_checkpoint()
+        result = verify_audit(
+            opened, check_records=records, keys=keys, against=[*checkpoints, head]
+        )
+    _print_verification(opened.url, result, language)
+    if not result.ok:
+        _print_problems("被改动或损坏 / tampered or damaged", result.problems, language)
+        print("未记下检查点 / no checkpoint noted: the trail is not intact")
+        raise typer.Exit(EXIT_FINDINGS)
+    print(head.line())
+    if out is not None:
+        try:
+            written = head.write(out)
+        except CadrecoreError as exc:
+            raise _fail(str(exc)) from None
+        print(f"检查点已写入 / checkpoint written to {written}")
+
+
+@audit_app.command("new-key")
+def audit_new_key(
+    file: Annotated[
+        Path,
+        typer.Argument(help="审计密钥文件（没有则新建）/ the audit key file (created if missing)"),
+    ],
+    lang: AuditLangOption = None,
+) -> None:
+    """生成新的审计密钥，追加到密钥文件 / Add a new random audit key to a key file.
+
+    The new key signs every entry written from now on (set CADRECORE_AUDIT_KEY_FILE to the file
+    on every computer that writes to the store); the keys above it in the file still verify the
+    entries they signed, so adding a key to an existing file is a rotation. The file is created
+    readable by its owner only; the key itself is never printed.
+    """
+    from .errors import CadrecoreError
+    from .i18n import Text, default_lang
+    from .store.audit_keys import KEY_FILE_ENV, add_key
+
+    language = lang.value if lang is not None else default_lang()
+    existed = file.exists()
+    try:
+        key = add_key(file)
+    except CadrecoreError as exc:
+        raise _fail(str(exc)) from None
+    said = Text(
+        f"新的审计密钥（编号 {key.key_id}）已写入 {file}"
+        + ("；文件中原有的密钥保留，用于核验它们签过的记录" if existed else "")
+        + f"。请在每台写入数据库的电脑上设置 {KEY_FILE_ENV}={file}，"
+        "并把此文件保存在数据库之外（数据库管理员不应能读到）",
+        f"a new audit key (key id {key.key_id}) was added to {file}"
+        + ("; the keys already in it stay, to verify the entries they signed" if existed else "")
+        + f". Set {KEY_FILE_ENV}={file} on every computer that writes to the store, and keep the "
+        "file outside the database (out of reach of whoever administers the database)",
+    )
+    print(said(language))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,26 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def fields_with_nul(dumped: Mapping[str, Any]) -> list[str]:
+    """The fields of a record's JSON form holding a NUL character (``\\x00``) in their text,
+    nested text and keys included.
+
+    PostgreSQL cannot keep a NUL in text and SQLite can: a save refuses it on both, so that a
+    ledger saves (and moves between stores) the same way on either.
+    """
+    return [name for name, value in dumped.items() if _holds_nul(value)]
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 def _date_to_column(value: Any) -> Any:
     return None if value is None else date.fromisoformat(value)
 

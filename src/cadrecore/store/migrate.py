@@ -5,9 +5,12 @@ two processes opening a new store at once do not both create it). A store from b
 trail (revision 0001) gets a ``baseline`` audit entry for every record it already held, so that
 :func:`~cadrecore.store.verify_audit` can vouch for every record from then on.
 
-Opening a store already at :data:`~.reading.HEAD` only reads its version table: Alembic, which takes
-about as long to import as the rest of the store, is imported only when there is something to
-migrate.
+Opening a store already at :data:`~.reading.HEAD` only reads its version table and the list of its
+columns: Alembic, which takes about as long to import as the rest of the store, is imported only
+when there is something to migrate. A store whose columns differ from the schema (a column
+dropped, added or retyped by hand) or whose version table holds more than one row is refused
+(:class:`~.reading.SchemaMismatchError`, :class:`DamagedStoreError`), unless the caller is the
+audit check, which opens it as it is to report the damage.
 
 For developers: ``python -m cadrecore.store.migrate revision -m "what changed" [URL]`` writes a
 new revision with Alembic's autogenerate, against a scratch SQLite store at the current head;
@@ -19,13 +22,21 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, String, column, inspect, select, text
+from sqlalchemy import Connection, column, inspect, select, text
 from sqlalchemy import table as table_named
 
 from .codec import canonical_json
-from .reading import HEAD, VERSION_TABLE
+from .reading import (
+    HEAD,
+    VERSION_TABLE,
+    SchemaMismatchError,
+    StoreError,
+    columns_sql,
+    schema_differences,
+    stored_columns,
+)
 from .schema import LEDGERS, RECORD_TABLES
 
 if TYPE_CHECKING:
@@ -73,29 +84,64 @@ def current_revision(conn: Connection) -> str | None:
     return context.get_current_revision()
 
 
-def _at_head(conn: Connection) -> bool:
-    """Whether the store is at :data:`HEAD`, read without Alembic (one table, one row)."""
+class DamagedStoreError(StoreError):
+    """The store's schema version table does not hold exactly one revision: nothing is read
+    or written (``cadrecore audit verify`` opens it to say what is wrong)."""
+
+
+def version_rows(conn: Connection) -> list[Any] | None:
+    """The revisions the store's version table holds (one, normally), as the driver gives
+    them; None when there is no version table (an empty database)."""
     if not inspect(conn).has_table(VERSION_TABLE):
-        return False
-    versions = select(column("version_num", String)).select_from(table_named(VERSION_TABLE))
-    return list(conn.execute(versions).scalars()) == [HEAD]
+        return None
+    versions: Any = select(column("version_num")).select_from(table_named(VERSION_TABLE))
+    return list(conn.execute(versions).scalars())
 
 
-def upgrade(store: Store, target: str = "head") -> None:
-    """Migrate ``store`` to ``target`` (the newest revision by default)."""
-    from .reading import StoreError
+def _damaged_versions(store: Store, rows: list[Any]) -> DamagedStoreError:
+    listed = ", ".join(repr(str(row))[:20] for row in rows) or "-"
+    return DamagedStoreError(
+        f"the store {store.url} is damaged: its table {VERSION_TABLE} holds {len(rows)} rows "
+        f"({listed}), one expected, so nothing was read or written; `cadrecore audit verify` "
+        f"says what else is wrong / 数据库已损坏：表 {VERSION_TABLE} 有 {len(rows)} 行，应为 1 行，"
+        "未作任何读写；可用 `cadrecore audit verify` 查看"
+    )
 
+
+def check_columns(conn: Connection, url: str) -> None:
+    """Refuse a store whose tables differ from the schema (:class:`SchemaMismatchError`)."""
+    listed = conn.exec_driver_sql(columns_sql(conn.dialect.name))
+    differences = schema_differences(stored_columns(listed))
+    if differences:
+        raise SchemaMismatchError(url, differences)
+
+
+def upgrade(store: Store, target: str = "head", *, check_schema: bool = True) -> None:
+    """Migrate ``store`` to ``target`` (the newest revision by default).
+
+    At the newest revision, a store whose columns differ from the schema, or whose version
+    table is damaged, is refused unless ``check_schema`` is false (``audit verify``, which
+    reports the damage; a damaged version table is then left as it is, not migrated).
+    """
     if target == "head":
         # the common case, a store already at the head, only reads: opening a store must not
         # wait for (or hold up) someone's save
         with store.engine.connect() as conn, conn.begin():
-            if _at_head(conn):
+            rows = version_rows(conn)
+            if rows == [HEAD]:
+                if check_schema:
+                    check_columns(conn, store.url)
                 return
     with store.engine.connect() as conn:
         conn = conn.execution_options(cadrecore_write=True)
         with conn.begin():
             if store.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            rows = version_rows(conn)
+            if rows is not None and (len(rows) > 1 or (not rows and _holds_tables(conn))):
+                if check_schema:
+                    raise _damaged_versions(store, rows)
+                return
             before = current_revision(conn)
             known = {script.revision for script in scripts().walk_revisions()}
             if before is not None and before not in known:
@@ -105,23 +151,33 @@ def upgrade(store: Store, target: str = "head") -> None:
                     "/ 数据库由更新版本的 cadrecore 创建，请升级 cadrecore"
                 )
             if before == head() and target == "head":
+                if check_schema:
+                    check_columns(conn, store.url)
                 return
             from alembic import command
 
             command.upgrade(alembic_config(conn), target)
             after = current_revision(conn)
             if before in PRE_AUDIT and after not in PRE_AUDIT:
-                _baseline(conn)
+                _baseline(conn, keyed=after == head())
+            if check_schema and target == "head":
+                # (a store changed by hand before it was migrated: the migration is undone)
+                check_columns(conn, store.url)
 
 
-def _baseline(conn: Connection) -> None:
-    """An audit entry for every record that predates the audit trail."""
+def _holds_tables(conn: Connection) -> bool:
+    return bool(inspect(conn).has_table(LEDGERS.name))
+
+
+def _baseline(conn: Connection, *, keyed: bool) -> None:
+    """An audit entry for every record that predates the audit trail (signed when an audit key
+    is set and the schema has signed entries: ``keyed``)."""
     from datetime import UTC, datetime
 
     from .audit import AuditAppender
     from .codec import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND
 
-    audit = AuditAppender(conn, "cadrecore (migration 0002)", datetime.now(UTC))
+    audit = AuditAppender(conn, "cadrecore (migration 0002)", datetime.now(UTC), keyed_schema=keyed)
     for row in conn.execute(select(LEDGERS).order_by(LEDGERS.c.id)).mappings():
         after = canonical_json(JURISDICTION_CODEC.row_json(row))
         audit.append("baseline", row["id"], JURISDICTION_KIND, row["id"], None, after)

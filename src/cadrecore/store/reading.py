@@ -19,8 +19,9 @@ import os
 import queue
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -31,12 +32,13 @@ import orjson
 
 from .._gc import collector_paused
 from ..errors import CadrecoreError, Location, Problem
+from ..i18n import Text, default_lang
 from ..io.fields import FieldShape, field_shapes
 from ..models import KINDS_BY_NAME, Jurisdiction
 
 #: The store's schema revision this cadrecore reads and writes (``migrations/``; a test keeps
 #: it equal to the newest script's).
-HEAD = "0003"
+HEAD = "0004"
 #: Alembic's own bookkeeping table, named so that it cannot clash with another application's.
 VERSION_TABLE = "cadrecore_alembic_version"
 #: Columns every record table has besides the model's fields.
@@ -256,9 +258,10 @@ def at_head(conn: sqlite3.Connection) -> bool:
 
 
 def sqlite_file_at_head(path: Path) -> SqliteFile | None:
-    """A :class:`SqliteFile` on ``path`` if it is a store at :data:`HEAD`; None for anything
-    else (no file, not a store, an older or newer one), which :func:`~.store.open_store` then
-    opens, migrates or refuses with its reasons."""
+    """A :class:`SqliteFile` on ``path`` if it is a store at :data:`HEAD` whose tables are the
+    schema's; None for anything else (no file, not a store, an older or newer one, columns
+    changed by hand), which :func:`~.store.open_store` then opens, migrates or refuses with its
+    reasons."""
     if not path.is_file():
         return None
     source = SqliteFile(path)
@@ -266,9 +269,173 @@ def sqlite_file_at_head(path: Path) -> SqliteFile | None:
         with source.reading() as conn:
             if not at_head(conn):
                 return None
+            if schema_differences(stored_columns(conn.execute(columns_sql("sqlite")))):
+                return None
     except sqlite3.Error:
         return None
     return source
+
+
+# =============================================================================================
+# The tables a store must have (checked on opening: a store changed by hand is refused)
+# =============================================================================================
+
+#: The audit trail's table and its columns, each with the kind of value it holds.
+AUDIT_TABLE = "audit_log"
+AUDIT_COLUMNS: Mapping[str, str] = {
+    "seq": "int",
+    "at": "datetime",
+    "actor": "text",
+    "action": "text",
+    "ledger_id": "text",
+    "kind": "text",
+    "record_id": "text",
+    "before": "text",
+    "after": "text",
+    "prev_hash": "text",
+    "hash": "text",
+    "key_id": "text",
+}
+
+
+@cache
+def expected_columns() -> Mapping[str, Mapping[str, str]]:
+    """Every table of a store at :data:`HEAD`, with its columns, each with the kind of value it
+    holds (:func:`storage`'s names, and ``datetime``): what :mod:`.schema` builds, without
+    SQLAlchemy (a test compares the two)."""
+    tables: dict[str, Mapping[str, str]] = {}
+    for table in (LEDGERS, *KINDS_BY_NAME):
+        tables[table] = {
+            name: (
+                ("int" if name in ("position", "version") else "text")
+                if shape is None
+                else storage(shape)
+            )
+            for name, shape in table_shapes(table).items()
+        }
+    tables[AUDIT_TABLE] = dict(AUDIT_COLUMNS)
+    return tables
+
+
+def type_family(declared: str) -> str:
+    """The kind of value a column of this declared type holds (SQLite's declared type or
+    PostgreSQL's ``data_type``); an unknown type as itself."""
+    name = declared.strip().lower()
+    if name in ("text", "character varying") or name.startswith(("varchar", "character varying")):
+        return "text"
+    if name in ("bigint", "integer", "int"):
+        return "int"
+    if name == "boolean":
+        return "bool"
+    if name == "date":
+        return "date"
+    if name in ("datetime", "timestamp with time zone"):
+        return "datetime"
+    if name.startswith("numeric"):
+        return "decimal"
+    if name == "json":
+        return "json"
+    return name
+
+
+def columns_sql(dialect: str) -> str:
+    """SQL listing every column of every table of the store: ``(table, column, type)`` rows."""
+    if dialect == "postgresql":
+        return (
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
+    return (
+        "SELECT m.name, p.name, p.type FROM sqlite_master AS m "
+        "JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+    )
+
+
+def stored_columns(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, str]]:
+    """The ``(table, column, type)`` rows of :func:`columns_sql` as table -> column -> type."""
+    found: dict[str, dict[str, str]] = {}
+    for table, name, declared in rows:
+        found.setdefault(str(table), {})[str(name)] = str(declared or "")
+    return found
+
+
+@dataclass(frozen=True)
+class SchemaDifference:
+    """A table or column of the store that is not as the schema says: missing (``found`` is
+    None), not in the schema (``expected`` is None), or holding another kind of value."""
+
+    table: str
+    column: str | None
+    expected: str | None
+    found: str | None
+
+    @property
+    def message(self) -> Text:
+        table, column = self.table, self.column
+        if column is None:
+            return Text(f"缺少表 {table}", f"table {table} is missing")
+        if self.found is None:
+            return Text(
+                f"表 {table} 缺少列 {column}（被删除？）",
+                f"table {table} has no column {column} (dropped?)",
+            )
+        if self.expected is None:
+            return Text(
+                f"表 {table} 有不属于 cadrecore 数据结构的列 {column}",
+                f"table {table} has a column {column} that is not in cadrecore's schema",
+            )
+        return Text(
+            f"表 {table} 的列 {column} 类型为 {self.found}，应为 {self.expected}",
+            f"column {column} of table {table} is of type {self.found}, not {self.expected}",
+        )
+
+
+def schema_differences(stored: Mapping[str, Mapping[str, str]]) -> list[SchemaDifference]:
+    """How the store's tables (``stored``, from :func:`stored_columns`) differ from
+    :func:`expected_columns`: tables and columns missing, columns the schema lacks, columns of
+    another kind. Tables the schema does not know (another application's) are not looked at."""
+    differences: list[SchemaDifference] = []
+    for table, expected in expected_columns().items():
+        columns = stored.get(table)
+        if columns is None:
+            differences.append(SchemaDifference(table, None, None, None))
+            continue
+        for name, kind in expected.items():
+            if name not in columns:
+                differences.append(SchemaDifference(table, name, kind, None))
+            elif type_family(columns[name]) != kind:
+                differences.append(SchemaDifference(table, name, kind, columns[name] or "?"))
+        differences += [
+            SchemaDifference(table, name, None, declared)
+            for name, declared in columns.items()
+            if name not in expected
+        ]
+    return differences
+
+
+class SchemaMismatchError(StoreError):
+    """The store's tables differ from the schema (a column dropped, added or retyped by hand):
+    nothing is read or written until it is restored. ``differences`` lists each."""
+
+    def __init__(self, url: str, differences: Sequence[SchemaDifference]) -> None:
+        self.url = url
+        self.differences = tuple(differences)
+        super().__init__(self.render("en"))
+
+    def render(self, lang: Any = None) -> str:
+        shown = [d.message(lang) for d in self.differences[:5]]
+        more = len(self.differences) - len(shown)
+        listed = "; ".join(shown) + (f" (+{more})" if more else "")
+        return Text(
+            f"数据库 {self.url} 的表结构与 cadrecore 的不符，未作任何读写：{listed}。"
+            "它在 cadrecore 之外被改动过：用 `cadrecore audit verify` 查看损坏之处，并从备份恢复",
+            f"the store {self.url} has tables that differ from cadrecore's schema, so nothing "
+            f"was read or written: {listed}. It was changed outside cadrecore: "
+            "`cadrecore audit verify` lists the damage; restore it from a backup",
+        )(lang or default_lang())
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 # =============================================================================================

@@ -156,5 +156,7 @@ AUDIT_LOG = Table(
     Column("after", Text, nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # the id of the key that signed the entry (an HMAC in ``hash``); NULL: a plain SHA-256
+    Column("key_id", String(16), nullable=True),
     Index(None, "ledger_id", "kind", "record_id"),
 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,22 +32,30 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import LedgerError, Location, Problem
-from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
 from ..registry import Registry
 from ..scope import ScopedLedger, refuse_scoped_save
 from .audit import (
-    RECORD_ACTIONS,
     Action,
     AuditAppender,
     AuditEntry,
-    AuditProblem,
     AuditVerification,
     read_entries,
-    verify_chain,
+    read_head,
 )
-from .codec import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND, Codec, RowError, canonical_json
+from .audit_keys import AuditKeys
+from .checkpoints import AuditCheckpoint
+from .codec import (
+    CODECS,
+    JURISDICTION_CODEC,
+    JURISDICTION_KIND,
+    Codec,
+    RowError,
+    canonical_json,
+    fields_with_nul,
+)
+from .failures import StoreWriteError, WriteStep, detached, nul_problem, write_failure
 from .fastread import RawRows, driver_converters
 from .opened import open_on, resolve_ledger
 from .reading import (
@@ -181,6 +188,10 @@ class _Saving:
     #: by kind, the records the store holds after the save, for kinds that differ from the ledger
     merged: dict[str, list[Any]] = field(default_factory=dict)
     jurisdiction: Jurisdiction | None = None
+    #: text the store cannot keep (a NUL): the save checks every record, then refuses
+    refused: list[Problem] = field(default_factory=list)
+    #: what is being written, for the error if the database refuses it
+    step: WriteStep = field(default_factory=WriteStep)
 
 
 def default_actor() -> str:
@@ -266,7 +277,11 @@ def store_url(target: str | os.PathLike[str] | None = None) -> URL:
 
 
 def open_store(
-    target: str | os.PathLike[str] | None = None, *, create: bool = True, echo: bool = False
+    target: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    echo: bool = False,
+    check_schema: bool = True,
 ) -> Store:
     """Open the store at ``target`` and bring its schema up to date.
 
@@ -275,6 +290,11 @@ def open_store(
     ``cadrecore.sqlite`` in the working folder (or ``$CADRECORE_STORE``). A store made by an
     older cadrecore is migrated forward; one made by a newer cadrecore is refused. With
     ``create=False`` a SQLite file that does not exist is an error instead of a new store.
+
+    A store whose tables differ from the schema (a column dropped, added or retyped by hand:
+    :class:`~.reading.SchemaMismatchError`) or whose schema version table holds more than one
+    row is refused, unless ``check_schema`` is false: :func:`verify_audit` then reports the
+    damage (``cadrecore audit verify`` opens the store so).
     """
     url = store_url(target)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -288,7 +308,7 @@ def open_store(
     try:
         from .migrate import upgrade
 
-        upgrade(store)
+        upgrade(store, check_schema=check_schema)
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -302,8 +322,10 @@ def open_store(
 
 
 def _engine(url: URL, *, echo: bool) -> Engine:
+    """The store's engine. ``hide_parameters``: SQLAlchemy's errors and its log (``echo``)
+    leave out a statement's values, which are people's records (see :mod:`.failures`)."""
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -324,7 +346,7 @@ def _engine(url: URL, *, echo: bool) -> Engine:
         raise StoreError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql+psycopg"
         )
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 # =============================================================================================
@@ -337,6 +359,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: the audit keys writes are signed with and verifications check (None: the ones
+        #: ``CADRECORE_AUDIT_KEY`` or ``CADRECORE_AUDIT_KEY_FILE`` give, read at each use)
+        self.audit_keys: AuditKeys | None = None
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
@@ -371,12 +396,17 @@ class Store:
                 yield conn
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, step: WriteStep | None = None) -> Iterator[Connection]:
         """A connection in a write transaction: all of it is written, or none of it.
 
         Writers take the store's write lock first (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an
         exclusive lock on the audit table, which readers do not wait for), so that the audit
         chain never forks.
+
+        A database error is raised as :class:`~.failures.StoreWriteError`: the table, the
+        record ``step`` names and why, never the values (see :mod:`.failures`). The driver's
+        exception is its suppressed context here (a traceback does not show it); :meth:`save`
+        drops it altogether.
         """
         with self.engine.connect() as conn:
             conn = conn.execution_options(cadrecore_write=True)
@@ -385,10 +415,10 @@ class Store:
                     if self.dialect == "postgresql":
                         conn.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
                     yield conn
+                    if step is not None:
+                        step.committing = True
             except (SQLAlchemyError, OverflowError) as exc:  # OverflowError: sqlite3's "too large"
-                raise StoreError(
-                    f"the store refused the write, nothing was written / 写入失败，未作任何改动: {exc}"
-                ) from exc
+                raise write_failure(exc, source=self.url, step=step) from None
 
     # --- ledgers ------------------------------------------------------------------------------
 
@@ -588,6 +618,11 @@ class Store:
         and appends an audit entry for each; an updated record's ``version`` goes up by one.
         Nothing is written if anything fails.
 
+        Text holding a NUL character (``\x00``) is refused on every backend, naming each
+        record and field (PostgreSQL cannot keep it); a database error (a full disk, a check
+        added to the database) is a :class:`~.failures.StoreWriteError` that names the store,
+        the table and the record, never the values (see :mod:`.failures`).
+
         A ledger read from this store (``load()``, and its ``replace`` copies) knows the version
         of every record it read, and its save merges record by record with what others saved
         since (three-way: as read, as here, as stored now):
@@ -610,6 +645,20 @@ class Store:
         read from another store) makes the store's copy equal to it: the last writer wins. Give
         ``based_on`` (the ledger read from this store that it was built from) to merge instead.
         """
+        try:
+            return self._save(ledger, actor=actor, progress=progress, based_on=based_on)
+        except StoreError as exc:
+            failed = exc
+        raise detached(failed, SQLAlchemyError, OverflowError)  # (not chained: see .failures)
+
+    def _save(
+        self,
+        ledger: Ledger,
+        *,
+        actor: str | None,
+        progress: Progress | None,
+        based_on: Ledger | None,
+    ) -> SaveResult:
         refuse_scoped_save(ledger)  # a unit's view: saving it would delete the rest
         _refuse_opened(ledger)
         actor = actor or default_actor()
@@ -618,14 +667,16 @@ class Store:
         result = SaveResult(lid)
         total = sum(len(ledger.records(k.name)) for k in RECORD_KINDS)
         done = 0
-        with self.writing() as conn:
-            audit = AuditAppender(conn, actor, datetime.now(UTC))
+        with self.writing(saving.step) as conn:
+            audit = AuditAppender(conn, actor, datetime.now(UTC), self.audit_keys)
             self._save_jurisdiction(conn, ledger, audit, saving)
             for kind in RECORD_KINDS:
                 self._save_kind(conn, kind, lid, ledger, audit, result, saving)
                 done += len(ledger.records(kind.name))
                 if progress:
                     progress("save", done, total)
+            if saving.refused:
+                raise StoreWriteError(saving.refused, source=self.url)
             if saving.kept:
                 _check_merged(ledger, saving)
             audit.flush()
@@ -645,6 +696,13 @@ class Store:
             return None
         return origin
 
+    def _refuse_nul(self, saving: _Saving, kind: str, key: str, dumped: Mapping[str, Any]) -> bool:
+        """Whether the record ``dumped`` holds text the store cannot keep (a NUL): then each
+        such field is noted for the refusal, and the record is not written."""
+        found = fields_with_nul(dumped)
+        saving.refused += [nul_problem(self.url, kind, key, name) for name in found]
+        return bool(found)
+
     def _save_jurisdiction(
         self, conn: Connection, ledger: Ledger, audit: AuditAppender, saving: _Saving
     ) -> None:
@@ -656,16 +714,19 @@ class Store:
         versions = saving.versions.setdefault(JURISDICTION_KIND, {})
         dumped = codec.dump(jurisdiction)
         new_row = codec.row(dumped)
+        saving.step.at(JURISDICTION_KIND, key)
         old = conn.execute(select(LEDGERS).where(LEDGERS.c.id == key)).mappings().first()
         if old is None:
             if origin is not None:
                 _check_unseen(JURISDICTION_KIND, key, read, None)
+            if self._refuse_nul(saving, JURISDICTION_KIND, key, dumped):
+                return
             try:
                 conn.execute(LEDGERS.insert().values(**new_row, version=1))
-            except IntegrityError as exc:  # a writer outside this API came in between
+            except IntegrityError:  # a writer outside this API came in between
                 raise _conflict(
                     JURISDICTION_KIND, key, "was added by someone else", "已由他人新增"
-                ) from exc
+                ) from None
             versions[key] = 1
             audit.append("insert", key, JURISDICTION_KIND, key, None, canonical_json(dumped))
             return
@@ -686,6 +747,8 @@ class Store:
             return
         if origin is not None:
             _check_unseen(JURISDICTION_KIND, key, read, old)
+        if self._refuse_nul(saving, JURISDICTION_KIND, key, dumped):
+            return
         updated = conn.execute(
             LEDGERS.update()
             .where(LEDGERS.c.id == key, LEDGERS.c.version == old["version"])
@@ -715,6 +778,7 @@ class Store:
     ) -> None:
         table = RECORD_TABLES[kind.name]
         codec = CODECS[kind.name]
+        saving.step.at(kind.name)
         stored = conn.execute(select(table).where(table.c.ledger_id == lid))
         decode = codec.decoder(tuple(stored.keys()), ledger.registry)
         old_rows: dict[str, Any] = {}
@@ -773,6 +837,8 @@ class Store:
                     lambda: bool(old_records.get(key) == as_read.get(key)),  # noqa: B023
                 )
             dumped = codec.dump(record)
+            if self._refuse_nul(saving, kind.name, key, dumped):
+                continue
             row = codec.row(dumped)
             row.update(ledger_id=lid, id=key, position=position)
             if old is None:
@@ -799,17 +865,21 @@ class Store:
                     lambda: bool(old_records.get(key) == as_read.get(key)),  # noqa: B023
                 )
             deleted.append(old)
+        if saving.refused:  # nothing more is written: the save is refused after the checks
+            return
         if inserts:
+            saving.step.at(kind.name, inserts[0]["id"] if len(inserts) == 1 else None)
             try:
                 conn.execute(table.insert(), inserts)
-            except IntegrityError as exc:  # a writer outside this API came in between
+            except IntegrityError:  # a writer outside this API came in between
                 raise ConflictError(
                     f"{kind.name}: a record added here was added by someone else at the same "
                     "time: nothing was saved; load the ledger again and redo the change "
                     f"/ {kind.name}：此处新增的记录同时已由他人新增，未保存任何改动；请重新载入后再改",
                     kind=kind.name,
-                ) from exc
+                ) from None
         for previous, row, dumped in updates:
+            saving.step.at(kind.name, row["id"])
             changed = conn.execute(
                 table.update()
                 .where(
@@ -830,6 +900,7 @@ class Store:
                 canonical_json(dumped),
             )
         for gone_row in deleted:
+            saving.step.at(kind.name, gone_row["id"])
             gone = conn.execute(
                 table.delete().where(
                     table.c.ledger_id == lid,
@@ -850,6 +921,7 @@ class Store:
                 None,
             )
         if moves:
+            saving.step.at(kind.name)
             conn.execute(
                 table.update()
                 .where(table.c.ledger_id == lid, table.c.id == bindparam("b_id"))
@@ -885,7 +957,9 @@ class Store:
         ledger with its personal data in clear (``export_unmasked``), where to."""
         with self.writing() as conn:
             self._resolve(conn, ledger_id)
-            audit = AuditAppender(conn, actor or default_actor(), datetime.now(UTC))
+            audit = AuditAppender(
+                conn, actor or default_actor(), datetime.now(UTC), self.audit_keys
+            )
             audit.append(
                 action, ledger_id, "ledger", ledger_id, None, canonical_json(dict(details))
             )
@@ -912,9 +986,31 @@ class Store:
         with self.reading() as conn:
             return list(read_entries(conn, ledger_id=ledger_id, kind=kind, record_id=record_id))
 
-    def verify_audit(self, *, check_records: bool = True) -> AuditVerification:
-        """Check the audit trail's chain and, unless told not to, the records against it."""
-        return verify_audit(self, check_records=check_records)
+    def verify_audit(
+        self,
+        *,
+        check_records: bool = True,
+        keys: AuditKeys | None = None,
+        against: Sequence[AuditCheckpoint] = (),
+    ) -> AuditVerification:
+        """Check the audit trail's chain and, unless told not to, the records against it (see
+        :func:`verify_audit`)."""
+        return verify_audit(self, check_records=check_records, keys=keys, against=against)
+
+    def audit_checkpoint(self) -> AuditCheckpoint:
+        """The head of the audit trail now (its last entry's ``seq``, ``hash`` and time), to
+        keep outside the store: ``verify_audit(store, against=[checkpoint])`` later finds any
+        entry up to it removed or rewritten (see :class:`~.checkpoints.AuditCheckpoint`)."""
+        with self.reading() as conn:
+            head = read_head(conn)
+        return AuditCheckpoint(
+            head.seq,
+            head.hash,
+            at=head.at,
+            taken=datetime.now(UTC),
+            store=self.url,
+            key_id=head.key_id,
+        )
 
 
 def record_key(kind: RecordKind, record: Any, seen: set[str]) -> str:
@@ -974,108 +1070,33 @@ def _check_merged(ledger: Ledger, saving: _Saving) -> None:
 # =============================================================================================
 
 
-def verify_audit(store: Store, *, check_records: bool = True) -> AuditVerification:
-    """Check the store's audit trail: every entry's hash, the chain of ``prev_hash`` and ``seq``,
-    and (``check_records``) that every record equals what its last audit entry says it is.
+def verify_audit(
+    store: Store,
+    *,
+    check_records: bool = True,
+    keys: AuditKeys | None = None,
+    against: Sequence[AuditCheckpoint] = (),
+) -> AuditVerification:
+    """Check the store's audit trail and report any tampering or damage; never raises on what
+    the store holds.
 
-    The result lists each problem, the first one first: an entry edited (its ``seq``), entries
-    deleted (the missing ``seq`` numbers), a record changed outside the audit trail.
+    Checks every entry's hash (for an entry signed with an audit key, its HMAC, when ``keys``
+    holds that key; ``keys`` None: the keys of ``store.audit_keys``, else of the environment),
+    the ``seq`` numbers and ``prev_hash`` links, that no unsigned entry follows a signed one,
+    that each checkpoint's entry is still there with the hash it noted (``against``), and
+    (``check_records``) that every record equals what its last audit entry says it is. A value,
+    column, table or schema version row that cannot be what the schema says is reported as
+    ``damaged``, naming table, row and column.
+
+    The result lists each problem, the first one first, and :attr:`~.audit.AuditVerification.
+    statements` says what could not be checked (without a key, a rewrite with the chain
+    recomputed; without a checkpoint, entries cut off the end with the rows they wrote).
     """
-    last: dict[tuple[str, str, str], tuple[int, str | None]] = {}
+    from .verify import verify_store
 
-    def entries(conn: Connection) -> Iterator[AuditEntry]:
-        for entry in read_entries(conn):
-            if entry.action in RECORD_ACTIONS:
-                last[(entry.ledger_id, entry.kind, entry.record_id)] = (entry.seq, entry.after)
-            yield entry
-
-    with store.reading() as conn:
-        count, head_seq, head_hash, problems = verify_chain(entries(conn))
-        checked = 0
-        if check_records:
-            found: list[AuditProblem] = []
-            tables: list[tuple[str, Codec, Any]] = [
-                (JURISDICTION_KIND, JURISDICTION_CODEC, LEDGERS)
-            ]
-            tables += [(k.name, CODECS[k.name], RECORD_TABLES[k.name]) for k in RECORD_KINDS]
-            present: set[tuple[str, str, str]] = set()
-            for kind, codec, table in tables:
-                for row in conn.execute(select(table)).mappings():
-                    checked += 1
-                    lid = row["id"] if kind == JURISDICTION_KIND else row["ledger_id"]
-                    key = (lid, kind, row["id"])
-                    present.add(key)
-                    found += _check_record(codec, row, key, last.get(key))
-            for key, (seq, after) in last.items():
-                if after is not None and key not in present:
-                    found.append(
-                        AuditProblem(
-                            "record_missing",
-                            Text(
-                                f"{key[1]} {key[2]} 已从数据库中删除，但审计记录中没有删除记录"
-                                f"（最后一条：{seq}）",
-                                f"{key[1]} {key[2]} is gone from the store without an audit "
-                                f"entry saying so (its last entry is {seq})",
-                            ),
-                            seq=seq,
-                            kind=key[1],
-                            record_id=key[2],
-                            ledger_id=key[0],
-                        )
-                    )
-            problems += found
-    return AuditVerification(count, head_seq, head_hash, checked, tuple(problems))
-
-
-def _check_record(
-    codec: Codec,
-    row: Mapping[Any, Any],
-    key: tuple[str, str, str],
-    last: tuple[int, str | None] | None,
-) -> list[AuditProblem]:
-    lid, kind, record_id = key
-    if last is None or last[1] is None:
-        return [
-            AuditProblem(
-                "record_unaudited",
-                Text(
-                    f"{kind} {record_id} 没有对应的审计记录（在审计之外写入，或其审计记录已被删除）",
-                    f"{kind} {record_id} has no audit entry: it was written outside the API, "
-                    "or its entries were removed",
-                ),
-                kind=kind,
-                record_id=record_id,
-                ledger_id=lid,
-            )
-        ]
-    seq, after = last
-    expected = codec.row(json.loads(after or "{}"))
-    differing = sorted(
-        name for name, value in expected.items() if name in row and not _equal(row[name], value)
+    return verify_store(
+        store,
+        check_records=check_records,
+        keys=store.audit_keys if keys is None else keys,
+        against=against,
     )
-    if not differing:
-        return []
-    return [
-        AuditProblem(
-            "record_changed",
-            Text(
-                f"{kind} {record_id} 与其最后一条审计记录（{seq}）不符：{', '.join(differing)}",
-                f"{kind} {record_id} differs from its last audit entry ({seq}) in "
-                f"{', '.join(differing)}: changed outside the API, or later entries were removed",
-            ),
-            seq=seq,
-            kind=kind,
-            record_id=record_id,
-            ledger_id=lid,
-        )
-    ]
-
-
-def _equal(stored: Any, expected: Any) -> bool:
-    if stored == expected:
-        return True
-    # JSON columns may come back with a different key order or number form; compare as JSON.
-    try:
-        return bool(canonical_json(stored) == canonical_json(expected))
-    except (TypeError, ValueError):
-        return False
