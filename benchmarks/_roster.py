@@ -36,7 +36,7 @@ def rows(count: int) -> list[list[object]]:
     out: list[list[object]] = []
     for i in range(count):
         birth = date(1930 + i % 30, 1 + i % 12, 1)  # a month, as rosters often give it
-        first17 = f"140902{birth:%Y%m%d}{i % 1000:03d}"
+        first17 = f"{140000 + i // 1000:06d}{birth:%Y%m%d}{i % 1000:03d}"  # unique per row
         forms = i % 4
         born: object = (
             birth.strftime("%Y.%m")

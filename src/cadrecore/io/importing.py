@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._gc import collector_paused_during
 from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
@@ -37,6 +38,7 @@ from .spreadsheet import (
     JURISDICTION,
     REASON_HEADER,
     RowReader,
+    RowResult,
     SourceRow,
     TablePlan,
     data_rows,
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int | None], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Imported:
     """One record read from the files, and where it came from."""
 
@@ -72,7 +74,7 @@ class Imported:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejected:
     """A row kept out of the ledger, with every reason (``source`` None: not from a sheet)."""
 
@@ -169,6 +171,7 @@ class ImportOutcome:
 # =============================================================================================
 
 
+@collector_paused_during  # (the records are no garbage: see cadrecore._gc)
 def read_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -312,8 +315,12 @@ def _duplicate(item: Imported, context: _ReadContext) -> Problem | None:
     national_id = getattr(item.record, "national_id", None)
     if item.kind != "cadres" or not national_id:
         return None
-    shown = mask_value(Sensitivity.ID_NUMBER, national_id)
     first = context.national_ids.get(national_id)
+    held = context.held().get(national_id) if first is None else None
+    if first is None and (held is None or held.id == item.key):
+        context.national_ids[national_id] = item
+        return None
+    shown = mask_value(Sensitivity.ID_NUMBER, national_id)
     if first is not None:
         where = first.location
         place = " ".join(
@@ -331,21 +338,18 @@ def _duplicate(item: Imported, context: _ReadContext) -> Problem | None:
             item.key,
             code="duplicate.national_id",
         )
-    held = context.held().get(national_id)
-    if held is not None and held.id != item.key:
-        return Problem(
-            item.locate("national_id"),
-            Text(
-                f"公民身份号码 {shown} 已属于账册中的老干部 {held.id}，本行编号却是 {item.key}",
-                f"the ID number {shown} belongs to the ledger's cadre {held.id!r}, but this row "
-                f"is {item.key!r}",
-            ),
-            item.kind,
-            item.key,
-            code="duplicate.national_id",
-        )
-    context.national_ids[national_id] = item
-    return None
+    assert held is not None
+    return Problem(
+        item.locate("national_id"),
+        Text(
+            f"公民身份号码 {shown} 已属于账册中的老干部 {held.id}，本行编号却是 {item.key}",
+            f"the ID number {shown} belongs to the ledger's cadre {held.id!r}, but this row "
+            f"is {item.key!r}",
+        ),
+        item.kind,
+        item.key,
+        code="duplicate.national_id",
+    )
 
 
 def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
@@ -411,9 +415,67 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
         counties=context.counties if plan.target.name == "cadres" else None,
     )
     kind_of = KINDS_BY_NAME.get(plan.target.name)
-    number = heading_row
+    keyed = kind_of is not None and kind_of.keyed
     blanks: list[int] = []
     progress = context.progress
+
+    kind = plan.target.name
+    file, sheet = table.file, table.sheet
+    records, rejected = result.records, result.rejected
+    national_ids = context.national_ids
+    cadres = kind == "cadres"
+    held = context.held() if cadres else {}
+
+    def read(batch: list[tuple[int, list[Any]]]) -> None:
+        """Read the rows of ``batch`` into ``result``; a fault reading one is a :class:`_Fault`
+        at its row, once the rows above it are in."""
+        rows = reader.read_many(batch)
+        for number, _cells in batch:
+            try:
+                summary.rows += 1
+                result.rows += 1
+                take(number, next(rows))
+            except Exception as exc:
+                raise _Fault(number, exc) from exc
+
+    def take(number: int, row: RowResult) -> None:
+        record: Any = row.record
+        if record is None:
+            summary.rejected += 1
+            rejected.append(Rejected(row.problems, row.source))
+        else:
+            key = record.id if keyed else kind_of.key_of(record) if kind_of else str(record.id)
+            source = row.source
+            item = Imported(kind, key, record, Location(file, number, None, sheet), source, plan)
+            national_id = record.national_id if cadres else None
+            if (
+                national_id
+                and national_id not in national_ids
+                and ((other := held.get(national_id)) is None or other.id == key)
+            ):  # (the common case of _duplicate: an ID number seen first, no one else's)
+                national_ids[national_id] = item
+                records.append(item)
+            elif (duplicate := _duplicate(item, context)) is not None:
+                summary.rejected += 1
+                rejected.append(Rejected([duplicate], source))
+            else:
+                records.append(item)
+        if progress and summary.rows % 1000 == 0:
+            progress("read", result.rows, None)
+
+    def fault(exc: Exception, after: int) -> None:
+        if isinstance(exc, TableError):
+            where = Location(table.file, None, None, table.sheet)
+            result.problems.append(Problem(where, exc.message))
+        else:
+            result.problems.append(_unreadable(table, after, exc))
+
+    # The rows are read a batch at a time (a column at a time within it: see RowReader.
+    # read_many), into the same records, problems and notes, in the same order, as one at a
+    # time; a fault (a malformed CSV line, a bug) ends the sheet where it happened, after the
+    # rows above it.
+    number = heading_row
+    batch: list[tuple[int, list[Any]]] = []
     try:
         for number, cells, skipped in data_rows(plan, table.rows, head):
             if skipped is None and reader.is_repeated_header(cells):
@@ -421,41 +483,43 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
             if skipped == "row.blank":
                 blanks.append(number)  # noted only when a row follows: not the sheet's tail
                 continue
-            if skipped is not None:
+            if blanks:
                 result.notes += [_skipped(plan, n, "row.blank") for n in blanks]
                 blanks = []
+            if skipped is not None:
                 result.notes.append(_skipped(plan, number, skipped))
                 continue
-            result.notes += [_skipped(plan, n, "row.blank") for n in blanks]
-            blanks = []
-            summary.rows += 1
-            result.rows += 1
-            row = reader.read(number, cells)
-            if row.record is None:
-                summary.rejected += 1
-                result.rejected.append(Rejected(row.problems, row.source))
-            else:
-                record: Any = row.record
-                key = kind_of.key_of(record) if kind_of else str(record.id)
-                item = Imported(
-                    plan.target.name, key, row.record, row.source.location, row.source, plan
-                )
-                duplicate = _duplicate(item, context)
-                if duplicate is not None:
-                    summary.rejected += 1
-                    result.rejected.append(Rejected([duplicate], row.source))
-                else:
-                    result.records.append(item)
-            if progress and summary.rows % 1000 == 0:
-                progress("read", result.rows, None)
-    except TableError as exc:
-        result.problems.append(Problem(Location(table.file, None, None, table.sheet), exc.message))
-    except Exception as exc:
-        result.problems.append(_unreadable(table, number, exc))
+            batch.append((number, cells))
+            if len(batch) == READ_BATCH:
+                read(batch)
+                batch = []
+        read(batch)
+    except _Fault as row_fault:
+        fault(row_fault.exc, row_fault.number)
+    except Exception as exc:  # reading the table, or telling what a row is
+        try:
+            read(batch)  # the rows above it first
+        except _Fault as row_fault:
+            fault(row_fault.exc, row_fault.number)
+        else:
+            fault(exc, number)
     context.birth_from_id += reader.birth_from_id
     if progress:
         progress("read", result.rows, None)
     return 1
+
+
+#: How many rows are read at once (see :meth:`RowReader.read_many`).
+READ_BATCH = 1024
+
+
+class _Fault(Exception):
+    """A row whose reading raised ``exc`` (not a problem of the row: a fault)."""
+
+    def __init__(self, number: int, exc: Exception) -> None:
+        super().__init__(number, exc)
+        self.number = number
+        self.exc = exc
 
 
 def _skipped(plan: TablePlan, number: int, code: str) -> Problem:
@@ -570,6 +634,7 @@ def _read_with_plugin(path: Path, name: str, registry: Registry, result: ReadRes
 # =============================================================================================
 
 
+@collector_paused_during  # (the records are no garbage: see cadrecore._gc)
 def merge(
     read: ReadResult,
     base: Ledger | None,
@@ -613,7 +678,7 @@ def merge(
             jurisdiction = None
         elif scope is not None and jurisdiction is not None:
             jurisdiction = scope.keep_jurisdiction(jurisdiction, accepted, outcome)
-    index = {(i.kind, i.key): i for i in accepted}
+    index: dict[tuple[str, str], Imported] = {}  # (made when a cross-check fails)
     excluded: set[tuple[str, str]] = set()
     ledger: Ledger | None = None
     while jurisdiction is not None:
@@ -630,6 +695,7 @@ def merge(
                     continue
             break
         except LedgerError as exc:
+            index = index or {(i.kind, i.key): i for i in accepted}
             blamed: dict[tuple[str, str], list[Problem]] = {}
             others: list[Problem] = []
             for problem in exc.problems:
@@ -681,7 +747,7 @@ def merge(
         return outcome
     outcome.ledger = ledger
     for item in accepted:
-        if (item.kind, item.key) in excluded or item.kind == JURISDICTION:
+        if item.kind == JURISDICTION or (excluded and (item.kind, item.key) in excluded):
             continue
         outcome.accepted += 1
         outcome.imported.append(item)
@@ -908,11 +974,11 @@ def _combine(
 ) -> dict[str, tuple[Any, ...]]:
     imported: dict[str, dict[str, Any]] = {k.name: {} for k in kinds}
     for item in accepted:
-        if item.kind != JURISDICTION and (item.kind, item.key) not in excluded:
+        if item.kind != JURISDICTION and not (excluded and (item.kind, item.key) in excluded):
             imported[item.kind][item.key] = item.record
     data: dict[str, tuple[Any, ...]] = {}
     for kind in kinds:
-        mine = dict(imported[kind.name])
+        mine = imported[kind.name]  # (what is left of it once the base's are replaced: new)
         records = []
         for record in base.records(kind.name) if base else ():
             key = kind.key_of(record)
@@ -961,6 +1027,7 @@ def _count_tables(outcome: ImportOutcome) -> None:
         summary.accepted = summary.rows - summary.rejected
 
 
+@collector_paused_during  # (the collector's pass over the records made once, after)
 def import_files(
     paths: Iterable[str | os.PathLike[str]],
     *,

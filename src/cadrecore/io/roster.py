@@ -154,29 +154,56 @@ SKIPPED: dict[str, Text] = {
 }
 
 
-def _filled(cells: Iterable[Any]) -> list[str]:
-    return [normalize_word(c) for c in cells if c is not None and str(c).strip()]
+#: What the cells that begin a 合计 row or a 填表人 line begin with (once normalized).
+_SKIP_STARTS = frozenset("合总小共填审制负单联备说注")
 
 
 def skipped_row(cells: list[Any]) -> str | None:
     """Why a row under the heading is no record (a code of :data:`SKIPPED`), or None."""
-    filled = _filled(cells)
+    filled: list[Any] = []
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        filled.append(cell)
+        if len(filled) == 3:
+            break
     if not filled:
         return "row.blank"
-    if any(_TOTAL.match(text) for text in filled[:3]):
+    # A cell begins none of those words if it is a number, or text that begins with an ASCII
+    # character or with an ideograph other than theirs (NFKC leaves both as they are and
+    # composes no ideograph with what follows): then it needs no normalizing.
+    for cell in filled:
+        if type(cell) is str:
+            first = cell.lstrip()[0]
+            if first.isascii() or ("\u4e00" <= first <= "\u9fff" and first not in _SKIP_STARTS):
+                continue
+        elif isinstance(cell, int | float):
+            continue
+        break
+    else:
+        return None  # (most rows: no cell needs a closer look)
+    words = [normalize_word(c) for c in filled]
+    if any(_TOTAL.match(word) for word in words):
         return "row.total"
-    if _SIGNATURE.match(filled[0]):
+    if _SIGNATURE.match(words[0]):
         return "row.signature"
     return None
 
 
 def is_column_numbers(cells: list[Any]) -> bool:
     """A row under the heading that numbers the columns: 1, 2, 3 … (or (1), ①…)."""
-    numbers = []
+    numbers: list[int] = []
     for cell in cells:
+        if type(cell) is str and cell.isdigit() and cell.isascii():
+            numbers.append(int(cell))  # (digits as they are: what normalizing them gives)
+            continue
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             continue
-        text = normalize_word(cell).strip("()")
+        if type(cell) is str and cell.isascii():
+            # what normalize_word gives ASCII text, but in lower case (no digit has a case)
+            text = "".join(cell.split()).strip("()")
+        else:
+            text = normalize_word(cell).strip("()")
         if isinstance(cell, float) and cell.is_integer():
             text = str(int(cell))
         if not text.isdigit():

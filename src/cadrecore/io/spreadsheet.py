@@ -17,10 +17,12 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -30,7 +32,7 @@ from ..i18n import Text
 from ..models import KINDS_BY_NAME
 from ..models.cadres import national_id_birth_date, national_id_check_char, national_id_gender
 from ..models.common import Sensitivity, sensitive_fields
-from ..privacy import is_masked, mask_value
+from ..privacy import MASK, is_masked, mask_value
 from ..registry import Registry
 from .cells import normalize_bool_cell
 from .dates import CellError, cell_date, is_month_only, short
@@ -62,6 +64,8 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NUMBER_JUNK = re.compile(r"[\s,，]")
 _OMIT = object()
+#: What a masked value holds (see :func:`cadrecore.privacy.is_masked`).
+_MASKED = MASK * 2
 
 
 # =============================================================================================
@@ -107,6 +111,8 @@ def _as_text(value: Any) -> Any:
 
 def _code(value: Any) -> Any:
     """An id or code: full-width letters and digits as ASCII, no spaces at all."""
+    if type(value) is str and value.isascii() and " " not in value and value.isprintable():
+        return value  # the common case: nothing to clean (no space at all, nothing to fold)
     text = _nfkc(_as_text(value))
     return text if " " not in text and text.isprintable() else "".join(text.split())
 
@@ -127,6 +133,14 @@ def _as_number_error() -> CellError:
 
 def _check_national_id(value: Any) -> Any:
     """An ID number cell, checked; messages show it only masked, as every output does."""
+    if (
+        type(value) is str
+        and len(value) == 18
+        and value.isascii()
+        and value[:17].isdigit()
+        and value[17] == national_id_check_char(value[:17])
+    ):
+        return value  # the common case: 17 digits and their check character, as written
     if isinstance(value, float | Decimal) or (
         isinstance(value, int) and not isinstance(value, bool)
     ):
@@ -136,6 +150,8 @@ def _check_national_id(value: Any) -> Any:
         return _OMIT
     if _AS_NUMBER.match(text):
         raise _as_number_error()
+    if len(text) == 18 and text[:17].isdigit() and text[17] == national_id_check_char(text[:17]):
+        return text  # right once cleaned (full-width digits, spaces, a lower-case x)
     shown = mask_value(Sensitivity.ID_NUMBER, text)
     if len(text) == 15 and text.isdigit():
         raise CellError(
@@ -171,6 +187,8 @@ def _refusing_masked(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A personal-data cell as a masked export wrote it (``139****5678``) is no value to import."""
 
     def read(value: Any) -> Any:
+        if type(value) is str and _MASKED not in value:
+            return clean(value)
         if is_masked(value):
             raise CellError(
                 Text(
@@ -212,6 +230,7 @@ def _cleaner(shape: FieldShape, epoch: datetime) -> Callable[[Any], Any]:
 
     if name == "national_id":
         return lambda v: _OMIT if empty(v) else _check_national_id(v)
+    plain_code = kind == "str" and (name == "id" or name.endswith("_id") or name == "phone")
     if kind == "date":
 
         def as_date(value: Any) -> Any:
@@ -224,6 +243,15 @@ def _cleaner(shape: FieldShape, epoch: datetime) -> Callable[[Any], Any]:
         is_name = name == "name"
 
         def as_str(value: Any) -> Any:
+            if (
+                plain_code
+                and type(value) is str
+                and value.isascii()
+                and " " not in value
+                and value.isprintable()
+                and value
+            ):
+                return value  # (what _code gives such text, not empty: itself)
             if empty(value):
                 return "" if empty_is_blank_text else _OMIT
             if is_code:
@@ -306,7 +334,7 @@ def _cleaner(shape: FieldShape, epoch: datetime) -> Callable[[Any], Any]:
 # =============================================================================================
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRow:
     """A data row and where it came from, kept to report it or to write it back for fixing."""
 
@@ -319,7 +347,7 @@ class SourceRow:
         return Location(self.plan.table.file, self.number, None, self.plan.table.sheet)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     """A row read: its record, or the problems that keep it out."""
 
@@ -351,9 +379,17 @@ class RowReader:
         self.registry = registry
         self.context = {"registry": registry}
         self.cadres = plan.target.name == "cadres"
+        self.services = plan.target.name == SERVICE_RECORDS
+        #: The model's validation, of values under the fields' own names (as a row's are: the
+        #: aliases, each looked for in turn, would only cost time; the errors are the same).
+        self.validate = partial(
+            plan.target.model.model_validate, context=self.context, by_alias=False, by_name=True
+        )
         shapes = {s.name: s for s in field_shapes(plan.target.model)}
-        self.fields: list[tuple[Column, str, Callable[[Any], Any], bool]] = []
+        self.fields: list[tuple[Column, str, _Remembered, bool]] = []
         self.parts: list[Column] = []
+        #: The fields a vocabulary's word sets (政治面貌: party_status and other_party).
+        self.vocabulary_fields: set[str] = set()
         for c in plan.columns:
             if c.field is None:
                 continue
@@ -362,12 +398,15 @@ class RowReader:
                 continue
             vocabulary = VOCABULARIES.get(c.field) if self.cadres else None
             if vocabulary is not None:
-                self.fields.append((c, c.field, _vocabulary_reader(vocabulary), True))
+                self.fields.append((c, c.field, _Remembered(_vocabulary_reader(vocabulary)), True))
+                self.vocabulary_fields.update(*vocabulary.words.values())
             else:
-                self.fields.append((c, c.field, self._cell_reader(shapes[c.field], names), False))
+                read = self._cell_reader(shapes[c.field], names)
+                self.fields.append((c, c.field, _Remembered(read), False))
         has_id = any(c.field == "id" for c in plan.columns)
         self.ids = ids if not has_id and ids is not None and ids.kind == plan.target.name else None
         self.existing = _existing(names.ledger if names is not None else None, plan.target.name)
+        self.kind = KINDS_BY_NAME.get(plan.target.name)
         self.details = [c for c in plan.columns if c.detail is not None]
         self.header_names = {
             normalize_header(c.header) for c in plan.columns if c.field is not None
@@ -377,6 +416,10 @@ class RowReader:
         self.counties = counties if "county_id" not in self.columns_by_field else None
         #: Rows whose month-only birth date the ID number completed.
         self.birth_from_id = 0
+        #: Whether a date cell gives a month only, remembered for each distinct cell.
+        self.month_only = _Remembered(is_month_only)
+        self.birth_column = self.columns_by_field.get("birth_date")
+        self.gender_from_id = "gender" not in self.columns_by_field
 
     def _cell_reader(self, shape: FieldShape, names: Names | None) -> Callable[[Any], Any]:
         clean = _cleaner(shape, self.plan.table.epoch)
@@ -405,16 +448,19 @@ class RowReader:
 
     def is_repeated_header(self, cells: list[Any]) -> bool:
         """A header row repeated further down (sheets printed across pages repeat it)."""
-        names = {normalize_header(c) for c in cells if isinstance(c, str)}
-        if len(names & self.header_names) < max(2, len(self.header_names) // 2):
-            return False
         first = self.fields[0][0] if self.fields else None
         if first is None or first.index >= len(cells) or not isinstance(cells[first.index], str):
             return False
-        return normalize_header(cells[first.index]) in self.header_names
+        cell = cells[first.index]
+        # (what normalize_header gives letters and digits: the cell in lower case)
+        word = cell.lower() if cell.isascii() and cell.isalnum() else normalize_header(cell)
+        if word not in self.header_names:
+            return False  # the cheap test first: most rows are data
+        names = {normalize_header(c) for c in cells if isinstance(c, str)}
+        return len(names & self.header_names) >= max(2, len(self.header_names) // 2)
 
     def read(self, number: int, cells: list[Any]) -> RowResult:
-        source = SourceRow(self.plan, number, cells)
+        """One data row as a record, or the problems that keep it out."""
         problems: list[Problem] = []
         data: dict[str, Any] = {}
         failed: set[str] = set()
@@ -432,11 +478,96 @@ class RowReader:
                 data.update(cleaned)
             else:
                 data[name] = cleaned
+        return self._finish(number, cells, data, problems, failed)
+
+    def read_many(self, rows: Sequence[tuple[int, list[Any]]]) -> Iterator[RowResult]:
+        """:meth:`read` of each row, in order, with the same results: but a column at a time,
+        each distinct cell of a column read once (a roster repeats most of its cells).
+
+        A generator: a row whose reading raises (not a problem of the row: a fault) raises when
+        its turn comes, after the rows above it were given, as :meth:`read` row by row would.
+        """
+        try:
+            columns = self._read_columns([cells for _number, cells in rows])
+        except Exception:  # a fault in a cell's reading: row by row, it raises at its own row
+            for number, cells in rows:
+                yield self.read(number, cells)
+            return
+        fields = [
+            (column, name, many, results)
+            for (column, name, _clean, many), results in zip(self.fields, columns, strict=True)
+        ]
+        # the rows with a cell refused, read as read() reads them (each refusal in its turn)
+        refused: set[int] = set()
+        for (_column, _name, clean, _many), results in zip(self.fields, columns, strict=True):
+            if clean.refusals:
+                refused.update(i for i, value in enumerate(results) if type(value) is _Refused)
+        # the other rows: their values at once, and a vocabulary's (政治面貌: two fields) after
+        # them, unless a vocabulary sets a field that has its own column (then in column order)
+        names = [name for _column, name, many, _results in fields if not many]
+        singles = [results for _column, _name, many, results in fields if not many]
+        several = [results for _column, _name, many, results in fields if many]
+        if self.vocabulary_fields & set(names):
+            refused = set(range(len(rows)))
+        finish = self._finish
+        by_row = zip(*singles, strict=True) if singles else itertools.repeat((), len(rows))
+        for i, ((number, cells), values) in enumerate(zip(rows, by_row, strict=True)):
+            problems: list[Problem] = []
+            failed: set[str] = set()
+            if i not in refused:
+                data = {
+                    name: value
+                    for name, value in zip(names, values, strict=True)
+                    if value is not _OMIT
+                }
+                for results in several:
+                    if results[i] is not _OMIT:
+                        data.update(results[i])
+                yield finish(number, cells, data, problems, failed)
+                continue
+            data = {}
+            for column, name, many, results in fields:
+                cleaned = results[i]
+                if cleaned is _OMIT:
+                    continue
+                if type(cleaned) is _Refused:
+                    problems.append(
+                        Problem(self._at(number, column), cleaned.message, code=cleaned.code)
+                    )
+                    failed.add(name)
+                elif many:
+                    data.update(cleaned)
+                else:
+                    data[name] = cleaned
+            yield finish(number, cells, data, problems, failed)
+
+    def _read_columns(self, rows: list[list[Any]]) -> list[list[Any]]:
+        """Each field's cells of ``rows`` read: a value, ``_OMIT``, or a :class:`_Refused`."""
+        width = min(map(len, rows), default=0)
+        columns: list[list[Any]] = []
+        for column, _name, clean, _many in self.fields:
+            index = column.index
+            if index < width:
+                columns.append(clean.column(list(map(itemgetter(index), rows))))
+            else:  # (a row too short for the column: an empty cell)
+                cells = [row[index] if index < len(row) else None for row in rows]
+                columns.append(clean.column(cells))
+        return columns
+
+    def _finish(
+        self,
+        number: int,
+        cells: list[Any],
+        data: dict[str, Any],
+        problems: list[Problem],
+        failed: set[str],
+    ) -> RowResult:
+        """A row whose cells are read: what is left to work out, then the record validated."""
         if self.parts:
             self._date_from_parts(number, cells, data, problems, failed)
         if self.cadres:
             self._cadre(number, cells, data, problems, failed)
-        if self.plan.target.name == SERVICE_RECORDS:
+        if self.services:
             self._service_details(number, cells, data, problems, failed)
         if self.ids is not None:
             if problems:
@@ -446,8 +577,9 @@ class RowReader:
         if self.cadres:
             self._county(number, data, problems, failed)
         data = self._over_existing(data)
+        source = SourceRow(self.plan, number, cells)
         try:
-            record = self.plan.target.model.model_validate(data, context=self.context)
+            record = self.validate(data)
         except ValidationError as exc:
             problems += self._validation_problems(number, exc, failed)
             return RowResult(source, None, problems)
@@ -523,41 +655,27 @@ class RowReader:
     ) -> None:
         """What a roster row of a cadre leaves to be worked out: the birth date and sex from the
         ID number, the start of work from the revolution date, and the county."""
-        month_only = data.pop(_MONTH_ONLY_KEY + "birth_date", False)
-        birth_column = self.columns_by_field.get("birth_date")
-        if birth_column is not None and "birth_date" in data:
-            value = cells[birth_column.index] if birth_column.index < len(cells) else None
-            month_only = month_only or is_month_only(value)
+        month_only = data.pop(_MONTH_ONLY_BIRTH, False)
         national_id = data.get("national_id") if "national_id" not in failed else None
         if isinstance(national_id, str) and len(national_id) == 18:
-            born = national_id_birth_date(national_id)
-            if born is not None and "birth_date" not in failed:
+            if "birth_date" not in failed:
                 given = data.get("birth_date")
+                birth_column = self.birth_column
                 if given is None and birth_column is None and not self.parts:
-                    data["birth_date"] = born
-                elif month_only and isinstance(given, date):
-                    if (given.year, given.month) == (born.year, born.month):
+                    born = national_id_birth_date(national_id)
+                    if born is not None:
+                        data["birth_date"] = born
+                elif isinstance(given, date) and (
+                    month_only or (birth_column is not None and self._month_only(cells))
+                ):
+                    born = national_id_birth_date(national_id)
+                    if born is not None and (given.year, given.month) == (born.year, born.month):
                         data["birth_date"] = born
                         self.birth_from_id += 1
-                    else:
-                        where = self._at(number, birth_column) if birth_column else None
-                        id_column = self.columns_by_field["national_id"]
-                        part = "年份" if given.year != born.year else "月份"
-                        problems.append(
-                            Problem(
-                                where or self.plan.location(number, "birth_date"),
-                                Text(
-                                    f"“{where.field if where else '出生年月'}”与“{id_column.header}”"
-                                    f"中的出生年月不符（{part}不同）：请核对两者",
-                                    f"{(where.field if where else 'birth date')!r} and the birth "
-                                    f"date in {id_column.header!r} disagree (the "
-                                    f"{'year' if part == '年份' else 'month'} differs): check both",
-                                ),
-                                code="birth.id_mismatch",
-                            )
-                        )
+                    elif born is not None:
+                        self._birth_mismatch(number, given, born, problems)
                         failed.add("birth_date")
-            if "gender" not in self.columns_by_field:
+            if self.gender_from_id:
                 data["gender"] = national_id_gender(national_id)
         if (
             "joined_work" not in data
@@ -565,6 +683,37 @@ class RowReader:
             and "joined_revolution" in data
         ):
             data["joined_work"] = data["joined_revolution"]
+
+    def _month_only(self, cells: list[Any]) -> bool:
+        """Whether the row's birth date cell gives a month only."""
+        assert self.birth_column is not None
+        index = self.birth_column.index
+        cell = cells[index] if index < len(cells) else None
+        known = self.month_only
+        if len(known) >= REMEMBERED:
+            known.restart()
+        return bool(known[cell] if type(cell) is str else known(cell))
+
+    def _birth_mismatch(
+        self, number: int, given: date, born: date, problems: list[Problem]
+    ) -> None:
+        birth_column = self.birth_column
+        where = self._at(number, birth_column) if birth_column else None
+        id_column = self.columns_by_field["national_id"]
+        part = "年份" if given.year != born.year else "月份"
+        problems.append(
+            Problem(
+                where or self.plan.location(number, "birth_date"),
+                Text(
+                    f"“{where.field if where else '出生年月'}”与“{id_column.header}”"
+                    f"中的出生年月不符（{part}不同）：请核对两者",
+                    f"{(where.field if where else 'birth date')!r} and the birth "
+                    f"date in {id_column.header!r} disagree (the "
+                    f"{'year' if part == '年份' else 'month'} differs): check both",
+                ),
+                code="birth.id_mismatch",
+            )
+        )
 
     def _county(
         self, number: int, data: dict[str, Any], problems: list[Problem], failed: set[str]
@@ -611,11 +760,15 @@ class RowReader:
         """
         if self.existing is None:
             return data
-        kind = KINDS_BY_NAME.get(self.plan.target.name)
-        try:
-            key = kind.key_of(_KeyView(data)) if kind is not None else data.get("id")  # type: ignore[arg-type]
-        except AttributeError:
-            return data
+        kind = self.kind
+        if kind is not None and kind.keyed:  # (what key_of gives, without a view of the row)
+            key: Any = data.get("id")
+            key = "" if key is None else str(key)
+        else:
+            try:
+                key = kind.key_of(_KeyView(data)) if kind is not None else data.get("id")  # type: ignore[arg-type]
+            except AttributeError:
+                return data
         record = self.existing.get(str(key)) if key is not None else None
         if record is None:
             return data
@@ -698,6 +851,111 @@ class RowReader:
 
 #: The key under which a row's values note that a date had no day (taken out before validation).
 _MONTH_ONLY_KEY = "\x00month-only:"
+_MONTH_ONLY_BIRTH = _MONTH_ONLY_KEY + "birth_date"
+
+
+#: How many distinct cells of one column a reader remembers the reading of (more, and it
+#: starts again: a column of ID numbers has no cell twice).
+REMEMBERED = 4096
+
+
+class _Remembered(dict[Any, Any]):
+    """A cell reader (``read``) that remembers what each distinct cell read as, or why it could
+    not be read (a :class:`_Refused`).
+
+    A roster repeats most of its cells: 男 and 女, 退休, the county, the same months. Reading
+    one is pure (the cell alone decides), so a large roster reads each distinct cell once.
+    """
+
+    def __init__(self, read: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.read = read
+        #: Cells refused so far: while there are none, no column read holds a refusal.
+        self.refusals = 0
+        #: Whether the column has shown no cell twice (ID numbers, phone numbers): then
+        #: remembering costs more than it saves, and its cells are read as they come.
+        self.distinct = False
+
+    def __missing__(self, key: Any) -> Any:
+        try:
+            found = self.read(key[-1] if type(key) is tuple else key)
+        except CellError as exc:
+            found = _Refused(exc.message, exc.code)
+            self.refusals += 1
+        self[key] = found
+        return found
+
+    def __call__(self, value: Any) -> Any:
+        """The cell ``value`` read; :class:`CellError` if it cannot be."""
+        if len(self) >= REMEMBERED:
+            self.restart()
+        try:
+            found = self[_cell_key(value)]
+        except TypeError:  # an unhashable cell: read it every time
+            return self.read(value)
+        if type(found) is _Refused:
+            raise CellError(found.message, found.code)
+        return found
+
+    def column(self, cells: list[Any]) -> list[Any]:
+        """Every cell of ``cells`` read: its value, or a :class:`_Refused`."""
+        if self.distinct:
+            try:
+                return list(map(self.read, cells))
+            except CellError:  # (then cell by cell: each refusal at its own cell)
+                return [self._refusing(value) for value in cells]
+        if len(self) >= REMEMBERED:
+            self.restart()
+        before = len(self)
+        if set(map(type, cells)) <= {str}:  # (a CSV file's: under themselves)
+            out = list(map(self.__getitem__, cells))
+        else:
+            out = []
+            for value in cells:
+                try:
+                    out.append(self[_cell_key(value)])
+                except TypeError:  # an unhashable cell
+                    out.append(self._refusing(value))
+        if len(cells) >= DISTINCT_AFTER and len(self) - before == len(cells):
+            self.distinct = True
+            self.restart()
+        return out
+
+    def restart(self) -> None:
+        """Forget every cell read (keeping count of the refusals given since)."""
+        self.clear()
+
+    def _refusing(self, value: Any) -> Any:
+        try:
+            return self.read(value)
+        except CellError as exc:
+            self.refusals += 1
+            return _Refused(exc.message, exc.code)
+
+
+#: How many cells of a column, each new, make it a column without repeats (see
+#: :attr:`_Remembered.distinct`).
+DISTINCT_AFTER = 512
+
+
+def _cell_key(value: Any) -> Any:
+    """What a cell is remembered under: text under itself, anything else with its type (``1``,
+    ``1.0`` and ``True`` are equal in Python, not in a cell) and, but for whole numbers, its
+    repr (``-0.0`` equals ``0.0``, and two times of day in two time zones may be equal)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or kind is bool or value is None:
+        return (kind, value)
+    return (kind, repr(value), value)
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A cell that could not be read, remembered."""
+
+    message: Text
+    code: str
 
 
 def _vocabulary_reader(vocabulary: Vocabulary) -> Callable[[Any], Any]:
@@ -739,7 +997,10 @@ def data_rows(
     for number, cells in itertools.chain(head, rows):
         if number <= last_header:
             continue
-        if all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells):
+        for cell in cells:
+            if cell is not None and (not isinstance(cell, str) or clean_text(cell)):
+                break
+        else:
             yield number, cells, "row.blank"
             continue
         skipped = skipped_row(cells)

@@ -26,7 +26,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
 from ..i18n import Text
-from .cell_text import from_sheet_text, unprotect
+from .cell_text import QUOTE, from_sheet_text, unprotect
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Excel 97-2003 workbooks, still common in bureaus: read with xlrd.
@@ -287,17 +287,15 @@ def _csv_table(path: Path, name: str) -> RawTable:
 def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     number = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise TableError(
-                Text(
-                    f"第 {number + 1} 行之后无法读取：CSV 格式错误（{exc}）",
-                    f"cannot read past row {number + 1}: malformed CSV ({exc})",
-                )
-            ) from None
-        number += 1
-        yield number, [unprotect(c) for c in cells]
+    try:
+        for cells in reader:
+            number += 1
+            # (a cell that begins with an apostrophe is rare: most rows are given as read)
+            yield number, [unprotect(c) for c in cells] if QUOTE in "".join(cells) else cells
+    except csv.Error as exc:
+        raise TableError(
+            Text(
+                f"第 {number + 1} 行之后无法读取：CSV 格式错误（{exc}）",
+                f"cannot read past row {number + 1}: malformed CSV ({exc})",
+            )
+        ) from None
