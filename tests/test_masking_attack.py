@@ -133,9 +133,7 @@ def test_import_messages_and_rejects_leave_no_id_to_rebuild(
     path = roster.build(tmp_path)
     outcome = import_files([path], base=xinzhou, keep_good=True)
     (rejects,) = write_rejects(outcome, tmp_path / "out")
-    reasons = [
-        str(row[-1]) for row in load_workbook(rejects).active.iter_rows(values_only=True)
-    ]
+    reasons = [str(row[-1]) for row in load_workbook(rejects).active.iter_rows(values_only=True)]
     said = [p.message.zh for p in [*outcome.problems, *outcome.notes]]
     said += [p.message.en for p in [*outcome.problems, *outcome.notes]]
     said += [p.render("zh") for p in outcome.problems] + reasons

@@ -430,9 +430,7 @@ def two_level(
         under_fields = any(
             low[i]
             and normalize_header(up[i]) in index
-            and not any(
-                key in index or key in DATE_PARTS for key in _lookups((up[i], low[i]))
-            )
+            and not any(key in index or key in DATE_PARTS for key in _lookups((up[i], low[i])))
             for i in range(width)
         )
         if known_alone < 2 or under_fields:
