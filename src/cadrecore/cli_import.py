@@ -97,6 +97,15 @@ def print_import(outcome: Any, lang: Lang, *, url: str, columns: bool = False) -
         )
     if outcome.saved is not None:
         saved = outcome.saved
+        if saved.changes == 0 and counts["inserted"] + counts["updated"]:
+            # what the files change, worked out against the store as read, was all there when
+            # it was saved: someone else saved the same records in between
+            print(
+                "未写入任何记录：文件中的记录在读取数据库后已由他人以相同内容写入"
+                if lang == "zh"
+                else "nothing written: someone else saved these same records after the store "
+                "was read"
+            )
         print(
             f"已写入 {url}：{saved.changes} 处变更，{saved.audit_entries} 条审计记录"
             if lang == "zh"

@@ -550,6 +550,10 @@ def _apply_service_order(records: list[Imported], first: int, order: list[str]) 
 
 
 def _unreadable(table: Any, after: int | None, exc: Exception) -> Problem:
+    if isinstance(exc, TableError):  # the reader's own words: a limit, a malformed line
+        return Problem(
+            Location(table.file, None, None, table.sheet), exc.message, code="table.unreadable"
+        )
     where = f"（第 {after} 行之后）" if after else ""
     where_en = f" after row {after}" if after else ""
     return Problem(
@@ -1347,7 +1351,10 @@ def import_into_store(
     if outcome.ledger is not None and (
         outcome.accepted or base is None or outcome.ledger.jurisdiction != base.jurisdiction
     ):
-        # based on the ledger read before the files were merged in: what someone else saved
-        # meanwhile is kept, or the import is refused as a conflict, never overwritten
-        outcome.saved = store.save(outcome.ledger, actor=actor, progress=progress, based_on=base)
+        # based on the ledger read before the files were merged in (or on its absence, for a
+        # new one): what someone else saved meanwhile is kept, or the import is refused as a
+        # conflict, never overwritten
+        outcome.saved = store.save(
+            outcome.ledger, actor=actor, progress=progress, based_on=base, as_new=base is None
+        )
     return outcome

@@ -34,6 +34,7 @@ from ..models.cadres import national_id_birth_date, national_id_check_char, nati
 from ..models.common import Sensitivity, sensitive_fields
 from ..privacy import MASK, is_masked, mask_value
 from ..registry import Registry
+from .cell_text import ZERO_WIDTH, ExactText
 from .cells import normalize_bool_cell
 from .dates import CellError, cell_date, is_month_only, short
 from .fields import FieldShape, field_shapes
@@ -60,7 +61,7 @@ from .messages import validation_problems
 from .roster import VOCABULARIES, Counties, Vocabulary, is_column_numbers, skipped_row
 from .tables import RawTable, Row, TableError
 
-_ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
+_ZERO_WIDTH = ZERO_WIDTH
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NUMBER_JUNK = re.compile(r"[\s,，]")
 _OMIT = object()
@@ -74,7 +75,10 @@ _MASKED = MASK * 2
 
 
 def clean_text(value: str) -> str:
-    """Spaces (ASCII, full-width, non-breaking) and zero-width characters off both ends."""
+    """Spaces (ASCII, full-width, non-breaking) and zero-width characters off both ends; text
+    a ledger's export wrote to come back exactly (:class:`~.cell_text.ExactText`) as it is."""
+    if type(value) is ExactText:
+        return str(value)
     text = value.strip()
     if text and (text[0] in _ZERO_WIDTH or text[-1] in _ZERO_WIDTH):
         return text.strip(_ZERO_WIDTH).strip()

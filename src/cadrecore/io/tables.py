@@ -27,13 +27,23 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
 from ..i18n import Text
 from .cell_text import QUOTE, from_sheet_text, unprotect
+from .limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_CSV_BYTES,
+    MAX_XLS_BYTES,
+    LimitError,
+    check_file_size,
+    check_merges,
+    check_row,
+    check_workbook_parts,
+)
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Excel 97-2003 workbooks, still common in bureaus: read with xlrd.
 XLS_SUFFIXES = (".xls",)
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: The largest CSV file read whole into memory.
-MAX_CSV_BYTES = 1024 * 1024 * 1024
 
 Row = tuple[int, list[Any]]
 
@@ -90,6 +100,13 @@ def _xlsx_tables(path: Path, name: str) -> Iterator[RawTable]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(path) as parts:
+            check_workbook_parts(parts)  # before openpyxl reads the shared strings whole
+    except LimitError as exc:
+        raise TableError(exc.message) from None
+    except (zipfile.BadZipFile, OSError):
+        pass  # openpyxl says what is wrong with the file, below
+    try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise TableError(
@@ -101,6 +118,15 @@ def _xlsx_tables(path: Path, name: str) -> Iterator[RawTable]:
         archive = None
     for sheet in workbook.worksheets:
         merges = _merged_ranges(archive, getattr(sheet, "_worksheet_path", None))
+        try:
+            check_merges(merges)
+        except LimitError as exc:
+            raise TableError(
+                Text(
+                    f"工作表“{sheet.title}”：{exc.message.zh}",
+                    f"sheet {sheet.title!r}: {exc.message.en}",
+                )
+            ) from None
         yield RawTable(
             file=name,
             sheet=sheet.title,
@@ -114,9 +140,24 @@ def _sheet_rows(sheet: Any, merges: list[tuple[int, int, int, int]]) -> Iterator
     sheet.reset_dimensions()  # a workbook's stated dimensions may be wrong; read what is there
     rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
     return _unmerged(
-        ([from_sheet_text(v) if isinstance(v, str) else v for v in values] for values in rows),
+        _bounded(
+            [from_sheet_text(v) if isinstance(v, str) else v for v in values] for values in rows
+        ),
         merges,
     )
+
+
+def _bounded(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """Rows as read, refusing (:class:`TableError`) one too wide or a cell too long."""
+    for number, cells in enumerate(rows, 1):
+        if len(cells) > MAX_COLUMNS or any(
+            type(c) is str and len(c) > MAX_CELL_CHARS for c in cells
+        ):
+            try:
+                check_row(number, cells)
+            except LimitError as exc:
+                raise TableError(exc.message) from None
+        yield cells
 
 
 def _unmerged(rows: Iterator[list[Any]], merges: list[tuple[int, int, int, int]]) -> Iterator[Row]:
@@ -185,6 +226,12 @@ def _xls_tables(path: Path, name: str) -> Iterator[RawTable]:
     import xlrd
     from xlrd.biffh import XLRDError
 
+    try:
+        check_file_size(path.stat().st_size, MAX_XLS_BYTES)
+    except LimitError as exc:
+        raise TableError(exc.message) from None
+    except OSError:
+        pass  # xlrd says what is wrong with the file, below
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except (XLRDError, OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
@@ -260,7 +307,10 @@ def _csv_table(path: Path, name: str) -> RawTable:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise TableError(
-            Text(f"文件超过 {MAX_CSV_BYTES} 字节", f"the file is larger than {MAX_CSV_BYTES} bytes")
+            Text(
+                f"文件有 {size:,} 字节，超过上限 {MAX_CSV_BYTES:,} 字节，拒绝读取",
+                f"the file is {size:,} bytes, over the limit of {MAX_CSV_BYTES:,}: refused",
+            )
         )
     data = path.read_bytes()
     encoding = sniff_encoding(data)

@@ -610,6 +610,7 @@ class Store:
         actor: str | None = None,
         progress: Progress | None = None,
         based_on: Ledger | None = None,
+        as_new: bool = False,
     ) -> SaveResult:
         """Make the store's copy of ``ledger``'s jurisdiction equal to ``ledger``, without
         overwriting unseen what others saved since it was read.
@@ -643,10 +644,16 @@ class Store:
 
         A ledger that was not read from this store (built from a folder, an import, in code, or
         read from another store) makes the store's copy equal to it: the last writer wins. Give
-        ``based_on`` (the ledger read from this store that it was built from) to merge instead.
+        ``based_on`` (the ledger read from this store that it was built from) to merge instead,
+        or ``as_new`` when the store held no such ledger when it was looked for (the import of a
+        new ledger): the save then merges as if it had read an empty ledger, so what someone
+        else saved since is kept, and a record of theirs that differs from this one is a
+        :class:`ConflictError`, never overwritten.
         """
         try:
-            return self._save(ledger, actor=actor, progress=progress, based_on=based_on)
+            return self._save(
+                ledger, actor=actor, progress=progress, based_on=based_on, as_new=as_new
+            )
         except StoreError as exc:
             failed = exc
         raise detached(failed, SQLAlchemyError, OverflowError)  # (not chained: see .failures)
@@ -658,12 +665,16 @@ class Store:
         actor: str | None,
         progress: Progress | None,
         based_on: Ledger | None,
+        as_new: bool = False,
     ) -> SaveResult:
         refuse_scoped_save(ledger)  # a unit's view: saving it would delete the rest
         _refuse_opened(ledger)
         actor = actor or default_actor()
         lid = ledger.jurisdiction.id
-        saving = _Saving(self._origin_for(ledger, based_on))
+        origin = self._origin_for(ledger, based_on)
+        if origin is None and as_new:  # read while the store held no such ledger
+            origin = StoreOrigin(self.url, lid, {}, {})
+        saving = _Saving(origin)
         result = SaveResult(lid)
         total = sum(len(ledger.records(k.name)) for k in RECORD_KINDS)
         done = 0
