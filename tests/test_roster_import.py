@@ -280,6 +280,33 @@ def test_english_runs_say_everything_in_english(
     assert "total:" in done.output
 
 
+def test_the_rejects_file_speaks_the_run_s_language(store: Path, tmp_path: Path) -> None:
+    roster = next(make() for make in ROSTERS if make.__name__ == "xinfu_bad_values")
+    path = roster.build(tmp_path)
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app,
+        [
+            "import",
+            str(path),
+            "--store",
+            str(store),
+            "--keep-good",
+            "--rejects",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    (rejects,) = out.iterdir()
+    sheet = load_workbook(rejects).active
+    assert sheet is not None
+    reasons = [str(r[-1]) for r in sheet.iter_rows(min_row=5, values_only=True) if r[-1]]
+    assert any("is not understood: expected" in r for r in reasons)
+    assert not any(word in r for r in reasons for word in ("不能识别", "缺少", "不符", "重复"))
+
+
 def test_chinese_is_the_default(store: Path, tmp_path: Path) -> None:
     roster = next(make() for make in ROSTERS if make.__name__ == "xinfu_bad_values")
     path = roster.build(tmp_path)

@@ -476,6 +476,7 @@ def import_(
                 progress=progress,
                 unit=unit,
                 mapping=mapping,
+                lang=language,
             )
         except CadrecoreError as exc:
             raise _fail(str(exc)) from None

@@ -42,7 +42,8 @@ def _columns(outcome: Any, lang: Lang) -> None:
                 continue
             if column.field is not None:
                 name = column.field + (f"#{column.part}" if column.part else "")
-                label = zh_label(column.field) or column.field
+                person = plan.target.name in ("cadres", "staff")
+                label = zh_label(column.field, person=person) or column.field
                 target = f"{name}（{label}）" if lang == "zh" else f"{name} ({label})"
             elif column.index in unknown:
                 target = "未识别" if lang == "zh" else "not understood"

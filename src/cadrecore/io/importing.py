@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._gc import collector_paused_during
 from ..errors import CadrecoreError, LedgerError, Location, Problem
-from ..i18n import Text
+from ..i18n import Lang, Text
 from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..models.common import Sensitivity
@@ -1067,16 +1067,20 @@ def import_files(
 # =============================================================================================
 
 
-def _reason(rejected: Rejected) -> str:
+def _reason(rejected: Rejected, lang: Lang | None = None) -> str:
     parts = []
     for problem in rejected.problems:
         where = " ".join(x for x in (problem.location.column, problem.location.field) if x)
-        parts.append(f"{where}: {problem.message()}" if where else problem.message())
+        said = problem.message(lang)
+        parts.append(f"{where}: {said}" if where else said)
     return "; ".join(parts)
 
 
 def write_rejects(
-    outcome: ImportOutcome, target: str | os.PathLike[str] | None = None
+    outcome: ImportOutcome,
+    target: str | os.PathLike[str] | None = None,
+    *,
+    lang: Lang | None = None,
 ) -> list[Path]:
     """Write the rejected rows for fixing: their original columns and a reason column.
 
@@ -1098,10 +1102,10 @@ def write_rejects(
     if out is not None and out.suffix.lower() in (".xlsx", ".csv"):
         tables = [t for by_table in groups.values() for t in by_table.values()]
         if out.suffix.lower() == ".csv" and len(tables) == 1:
-            _write_csv_rejects(out, *tables[0])
+            _write_csv_rejects(out, *tables[0], lang)
         else:
             out = out.with_suffix(".xlsx")
-            _write_xlsx_rejects(out, tables)
+            _write_xlsx_rejects(out, tables, lang)
         return [out]
     for file, by_table in groups.items():
         source = Path(file)
@@ -1110,10 +1114,10 @@ def write_rejects(
         tables = list(by_table.values())
         if source.suffix.lower() in CSV_SUFFIXES and len(tables) == 1:
             path = folder / f"{source.stem}.rejects.csv"
-            _write_csv_rejects(path, *tables[0])
+            _write_csv_rejects(path, *tables[0], lang)
         else:
             path = folder / f"{source.stem}.rejects.xlsx"
-            _write_xlsx_rejects(path, tables)
+            _write_xlsx_rejects(path, tables, lang)
         written.append(path)
     return written
 
@@ -1145,7 +1149,9 @@ def _runs(cells: list[Any]) -> list[tuple[int, int, Any]]:
     return runs
 
 
-def _write_csv_rejects(path: Path, plan: TablePlan, rows: list[Rejected]) -> None:
+def _write_csv_rejects(
+    path: Path, plan: TablePlan, rows: list[Rejected], lang: Lang | None = None
+) -> None:
     headings = _heading_rows(plan)
     width = len(headings[0])
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -1160,7 +1166,7 @@ def _write_csv_rejects(path: Path, plan: TablePlan, rows: list[Rejected]) -> Non
             cells = list(rejected.source.cells[:width]) + [None] * (
                 width - len(rejected.source.cells)
             )
-            writer.writerow([_csv_cell(c) for c in cells] + [protect(_reason(rejected))])
+            writer.writerow([_csv_cell(c) for c in cells] + [protect(_reason(rejected, lang))])
 
 
 def _csv_cell(value: Any) -> str:
@@ -1174,7 +1180,9 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_xlsx_rejects(path: Path, tables: list[tuple[TablePlan, list[Rejected]]]) -> None:
+def _write_xlsx_rejects(
+    path: Path, tables: list[tuple[TablePlan, list[Rejected]]], lang: Lang | None = None
+) -> None:
     """The rejected rows under the lines above the heading and the heading itself, both levels,
     merged as the file had them, so that the file imports as the original did once fixed."""
     from openpyxl import Workbook
@@ -1237,7 +1245,7 @@ def _write_xlsx_rejects(path: Path, tables: list[tuple[TablePlan, list[Rejected]
             cells = list(rejected.source.cells[:width]) + [None] * (
                 width - len(rejected.source.cells)
             )
-            for column, value in enumerate([*cells, _reason(rejected)], start=1):
+            for column, value in enumerate([*cells, _reason(rejected, lang)], start=1):
                 _set(sheet, row, column, value)
             row += 1
     workbook.save(path)
@@ -1289,6 +1297,7 @@ def import_into_store(
     progress: Progress | None = None,
     unit: str | None = None,
     mapping: ColumnMapping | None = None,
+    lang: Lang | None = None,
 ) -> ImportOutcome:
     """Import ``paths`` into the store's ledger, in one transaction (nothing on failure).
 
@@ -1299,6 +1308,7 @@ def import_into_store(
     holds (a county's bureau importing into the city's store): a row that would add or change a
     record that is not the unit's own is rejected (see :func:`merge`); a roster without a
     county column is that unit's county's. ``mapping``: a bureau's own reading of its headings.
+    ``lang``: the language of the reasons a rejects file gives (else ``CADRECORE_LANG``'s).
     """
     from ..plugins import get_registry
 
@@ -1306,22 +1316,9 @@ def import_into_store(
     paths = list(paths)
     held = store.ledger_ids()
     target = ledger_id or (held[0] if len(held) == 1 else None)
-    base = store.load(target, registry=registry) if target in held else None
-    read = read_files(
-        paths,
-        base=base,
-        registry=registry,
-        kind=kind,
-        progress=progress,
-        unit=unit,
-        mapping=mapping,
-    )
-    named = read.jurisdiction.key if read.jurisdiction else None
-    if ledger_id is None and named is not None and named != target:
-        # The files are another jurisdiction's ledger: import into that one (new, or held).
-        target = named
-        base = store.load(target, registry=registry) if target in held else None
-        read = read_files(
+
+    def read_into(base: Ledger | None) -> ReadResult:
+        return read_files(
             paths,
             base=base,
             registry=registry,
@@ -1330,6 +1327,15 @@ def import_into_store(
             unit=unit,
             mapping=mapping,
         )
+
+    base = store.load(target, registry=registry) if target in held else None
+    read = read_into(base)
+    named = read.jurisdiction.key if read.jurisdiction else None
+    if ledger_id is None and named is not None and named != target:
+        # The files are another jurisdiction's ledger: import into that one (new, or held).
+        target = named
+        base = store.load(target, registry=registry) if target in held else None
+        read = read_into(base)
     if target is None and len(held) > 1:
         outcome = ImportOutcome(None, keep_good, rows=read.rows, tables=read.tables)
         outcome.problems.append(
@@ -1347,7 +1353,7 @@ def import_into_store(
     if dry_run:
         return outcome
     if keep_good and outcome.rejected:
-        outcome.rejects_files = write_rejects(outcome, rejects)
+        outcome.rejects_files = write_rejects(outcome, rejects, lang=lang)
     if outcome.ledger is not None and (
         outcome.accepted or base is None or outcome.ledger.jurisdiction != base.jurisdiction
     ):

@@ -135,7 +135,8 @@ def mapping_text(plans: list[TablePlan]) -> str:
                 continue
             seen.add(heading)
             if name:
-                label = zh_label(name.partition("#")[0]) or name
+                person = plan.target.name in ("cadres", "staff")
+                label = zh_label(name.partition("#")[0], person=person) or name
             else:
                 label = "未识别 / not understood" if heading in unknown else "不导入 / not imported"
             key = yaml.safe_dump(heading, allow_unicode=True).strip().removesuffix("\n...")

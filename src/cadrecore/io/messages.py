@@ -127,7 +127,7 @@ def validation_problems(
                 problems.append(Problem(locate(found.fields[0]), found.message, code=found.code))
             continue
         name = str(err["loc"][-1]) if err["loc"] else ""
-        label = zh_label(name) or name
+        label = zh_label(name, person="birth_date" in model.model_fields) or name
         wording = WORDING.get(err["type"])
         if wording is not None:
             code, zh, en = wording

@@ -151,8 +151,15 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
 }
 
 
-def zh_label(field: str) -> str | None:
-    """The Chinese column name written on export (the first of a field's Chinese names)."""
+#: A person's fields, where their Chinese name differs from a thing's (a cadre's name is 姓名).
+PERSON_LABELS = {"name": "姓名"}
+
+
+def zh_label(field: str, *, person: bool = False) -> str | None:
+    """The Chinese column name written on export (the first of a field's Chinese names); of a
+    person's field (``person``), the name a roster gives it (姓名, not 名称)."""
+    if person and field in PERSON_LABELS:
+        return PERSON_LABELS[field]
     label = ZH_LABELS.get(field)
     if isinstance(label, tuple):
         return label[0]
