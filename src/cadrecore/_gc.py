@@ -27,6 +27,11 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What the block made waits in the youngest generation, which the next pass would
+            # walk whole (at a 100,000-row import, 1.5 µs a row for nothing): aged at once to
+            # the oldest instead, still collected by a full pass like anything else.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

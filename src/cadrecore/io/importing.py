@@ -55,23 +55,66 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int | None], None]
 
 
-@dataclass(slots=True)
 class Imported:
-    """One record read from the files, and where it came from."""
+    """One record read from the files, and where it came from.
 
-    kind: str
-    key: str
-    record: Any
-    location: Location
-    source: SourceRow | None = None
-    plan: TablePlan | None = None
+    ``location`` is given, or (a row of a sheet: ``source`` and ``plan``) worked out when first
+    asked for: most rows' never is.
+    """
+
+    __slots__ = ("_location", "key", "kind", "plan", "record", "source")
+
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        record: Any,
+        location: Location | None = None,
+        source: SourceRow | None = None,
+        plan: TablePlan | None = None,
+    ) -> None:
+        self.kind = kind
+        self.key = key
+        self.record = record
+        self._location = location
+        self.source = source
+        self.plan = plan
+
+    @property
+    def location(self) -> Location:
+        location = self._location
+        if location is None:
+            source, plan = self.source, self.plan
+            if source is None or plan is None:
+                location = Location()
+            else:
+                table = plan.table
+                location = Location(table.file, source.number, None, table.sheet)
+            self._location = location
+        return location
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.kind, self.key, self.record, self.location, self.source, self.plan)
+
+    def __eq__(self, other: object) -> bool:  # (as the dataclass it was compared)
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Imported)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Imported(kind={self.kind!r}, key={self.key!r}, record={self.record!r}, "
+            f"location={self.location!r}, source={self.source!r}, plan={self.plan!r})"
+        )
 
     def locate(self, field_name: str | None) -> Location:
         if self.plan is not None and self.source is not None:
             return self.plan.location(self.source.number, field_name)
-        return Location(
-            self.location.file, self.location.row, field_name, self.location.sheet, None
-        )
+        location = self.location
+        return Location(location.file, location.row, field_name, location.sheet, None)
 
 
 @dataclass(slots=True)
@@ -420,7 +463,6 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
     progress = context.progress
 
     kind = plan.target.name
-    file, sheet = table.file, table.sheet
     records, rejected = result.records, result.rejected
     national_ids = context.national_ids
     cadres = kind == "cadres"
@@ -430,38 +472,44 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
         """Read the rows of ``batch`` into ``result``; a fault reading one is a :class:`_Fault`
         at its row, once the rows above it are in."""
         rows = reader.read_many(batch)
-        for number, _cells in batch:
-            try:
+        number = 0
+        try:
+            for number, _cells in batch:  # noqa: B007 (the row a fault is at, after)
                 summary.rows += 1
                 result.rows += 1
-                take(number, next(rows))
-            except Exception as exc:
-                raise _Fault(number, exc) from exc
-
-    def take(number: int, row: RowResult) -> None:
-        record: Any = row.record
-        if record is None:
-            summary.rejected += 1
-            rejected.append(Rejected(row.problems, row.source))
-        else:
-            key = record.id if keyed else kind_of.key_of(record) if kind_of else str(record.id)
-            source = row.source
-            item = Imported(kind, key, record, Location(file, number, None, sheet), source, plan)
-            national_id = record.national_id if cadres else None
-            if (
-                national_id
-                and national_id not in national_ids
-                and ((other := held.get(national_id)) is None or other.id == key)
-            ):  # (the common case of _duplicate: an ID number seen first, no one else's)
-                national_ids[national_id] = item
-                records.append(item)
-            elif (duplicate := _duplicate(item, context)) is not None:
-                summary.rejected += 1
-                rejected.append(Rejected([duplicate], source))
-            else:
-                records.append(item)
-        if progress and summary.rows % 1000 == 0:
-            progress("read", result.rows, None)
+                row: RowResult = next(rows)
+                record: Any = row.record
+                if record is None:
+                    summary.rejected += 1
+                    rejected.append(Rejected(row.problems, row.source))
+                else:
+                    key = (
+                        record.id
+                        if keyed
+                        else kind_of.key_of(record)
+                        if kind_of
+                        else str(record.id)
+                    )
+                    source = row.source
+                    # (its location: worked out when asked for)
+                    item = Imported(kind, key, record, None, source, plan)
+                    national_id = record.national_id if cadres else None
+                    if (
+                        national_id
+                        and national_id not in national_ids
+                        and ((other := held.get(national_id)) is None or other.id == key)
+                    ):  # (the common case of _duplicate: an ID number seen first, no one else's)
+                        national_ids[national_id] = item
+                        records.append(item)
+                    elif (duplicate := _duplicate(item, context)) is not None:
+                        summary.rejected += 1
+                        rejected.append(Rejected([duplicate], source))
+                    else:
+                        records.append(item)
+                if progress and summary.rows % 1000 == 0:
+                    progress("read", result.rows, None)
+        except Exception as exc:
+            raise _Fault(number, exc) from exc
 
     def fault(exc: Exception, after: int) -> None:
         if isinstance(exc, TableError):
@@ -476,10 +524,21 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
     # rows above it.
     number = heading_row
     batch: list[tuple[int, list[Any]]] = []
+    first = reader.fields[0][0].index if reader.fields else -1
+    header_names = reader.header_names
     try:
         for number, cells, skipped in data_rows(plan, table.rows, head):
-            if skipped is None and reader.is_repeated_header(cells):
-                skipped = "row.repeated_header"
+            if skipped is None:
+                # (the first field's cell, letters and digits that are no heading's: plainly no
+                # repeated heading, as is_repeated_header would say, without asking it)
+                cell = cells[first] if -1 < first < len(cells) else None
+                if not (
+                    type(cell) is str
+                    and cell.isascii()
+                    and cell.isalnum()
+                    and cell.lower() not in header_names
+                ) and reader.is_repeated_header(cells):
+                    skipped = "row.repeated_header"
             if skipped == "row.blank":
                 blanks.append(number)  # noted only when a row follows: not the sheet's tail
                 continue
@@ -750,20 +809,18 @@ def merge(
         outcome.ledger = None
         return outcome
     outcome.ledger = ledger
+    imported = outcome.imported
+    before = len(imported)
+    inserted, unchanged, updated = outcome.inserted, outcome.unchanged, outcome.updated
     for item in accepted:
-        if item.kind == JURISDICTION or (excluded and (item.kind, item.key) in excluded):
+        kind = item.kind
+        if kind == JURISDICTION or (excluded and (kind, item.key) in excluded):
             continue
-        outcome.accepted += 1
-        outcome.imported.append(item)
-        old = base_keys[item.kind].get(item.key)
-        counter = (
-            outcome.inserted
-            if old is None
-            else outcome.unchanged
-            if old == item.record
-            else outcome.updated
-        )
-        counter[item.kind] = counter.get(item.kind, 0) + 1
+        imported.append(item)
+        old = base_keys[kind].get(item.key)
+        counter = inserted if old is None else unchanged if old == item.record else updated
+        counter[kind] = counter.get(kind, 0) + 1
+    outcome.accepted += len(imported) - before
     return outcome
 
 

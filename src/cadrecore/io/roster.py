@@ -190,6 +190,37 @@ def skipped_row(cells: list[Any]) -> str | None:
     return None
 
 
+def plainly_data(cells: list[Any]) -> bool:
+    """True if a row under the heading is plainly data: not blank, no row :func:`skipped_row`
+    names, and no row :func:`is_column_numbers` finds (False says "look closer", not "no data").
+
+    The common case, a row of text (a CSV file's) whose first filled cells begin with an ASCII
+    character or an ideograph that begins no 合计 or 填表人 word, and one of them with a letter or
+    an ideograph (no number then): the checks' own answers for such a row, in one pass.
+    """
+    filled = 0
+    numbered = True  # (until a cell begins with a letter or an ideograph)
+    for cell in cells:
+        if type(cell) is not str:
+            return False
+        if not cell:
+            continue
+        first = cell[0]
+        if first.isascii():
+            if first.isspace():
+                return False
+            if numbered and first.isalpha():
+                numbered = False
+        elif "\u4e00" <= first <= "\u9fff" and first not in _SKIP_STARTS:
+            numbered = False
+        else:
+            return False
+        filled += 1
+        if filled == 3:
+            break
+    return not numbered
+
+
 def is_column_numbers(cells: list[Any]) -> bool:
     """A row under the heading that numbers the columns: 1, 2, 3 … (or (1), ①…)."""
     numbers: list[int] = []
@@ -294,6 +325,7 @@ __all__ = [
     "filer_text",
     "is_column_numbers",
     "normalize_word",
+    "plainly_data",
     "skipped_row",
     "title_text",
 ]

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -30,7 +29,12 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Location, Problem
 from ..i18n import Text
 from ..models import KINDS_BY_NAME
-from ..models.cadres import national_id_birth_date, national_id_check_char, national_id_gender
+from ..models.cadres import (
+    _ID_CHECK,
+    national_id_birth_date,
+    national_id_check_char,
+    national_id_gender,
+)
 from ..models.common import Sensitivity, sensitive_fields
 from ..privacy import MASK, is_masked, mask_value
 from ..registry import Registry
@@ -58,7 +62,14 @@ from .headings import (
 )
 from .matching import IdGiver, Names, reference_resolver, vocabulary_resolver
 from .messages import validation_problems
-from .roster import VOCABULARIES, Counties, Vocabulary, is_column_numbers, skipped_row
+from .roster import (
+    VOCABULARIES,
+    Counties,
+    Vocabulary,
+    is_column_numbers,
+    plainly_data,
+    skipped_row,
+)
 from .tables import RawTable, Row, TableError
 
 _ZERO_WIDTH = ZERO_WIDTH
@@ -185,6 +196,25 @@ def _check_national_id(value: Any) -> Any:
             "id.check_char",
         )
     return text
+
+
+def _id_number_first(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``read`` (an ID number cell's reader), but an ID number as written, 17 digits and their
+    right check character, given back at once: what ``read`` gives it (no mask, nothing to
+    clean, no name to resolve), without its calls."""
+
+    def first(value: Any) -> Any:
+        if (
+            type(value) is str
+            and len(value) == 18
+            and value.isascii()
+            and value[:17].isdigit()
+            and value[17] == _ID_CHECK[2 * int(value[:17], 13) % 11]
+        ):
+            return value
+        return read(value)
+
+    return first
 
 
 def _refusing_masked(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -384,11 +414,12 @@ class RowReader:
         self.context = {"registry": registry}
         self.cadres = plan.target.name == "cadres"
         self.services = plan.target.name == SERVICE_RECORDS
-        #: The model's validation, of values under the fields' own names (as a row's are: the
-        #: aliases, each looked for in turn, would only cost time; the errors are the same).
-        self.validate = partial(
-            plan.target.model.model_validate, context=self.context, by_alias=False, by_name=True
-        )
+        #: The model's validation (pydantic's validator itself: what ``model_validate`` calls,
+        #: without its frame; a model whose build was deferred is built as it is looked up), of
+        #: values under the fields' own names (``by_name``, not ``by_alias``, as :meth:`_finish`
+        #: calls it: the aliases, each looked for in turn, would only cost time; the errors are
+        #: the same).
+        self.validate_python = plan.target.model.__pydantic_validator__.validate_python
         shapes = {s.name: s for s in field_shapes(plan.target.model)}
         self.fields: list[tuple[Column, str, _Remembered, bool]] = []
         self.parts: list[Column] = []
@@ -411,6 +442,7 @@ class RowReader:
         self.ids = ids if not has_id and ids is not None and ids.kind == plan.target.name else None
         self.existing = _existing(names.ledger if names is not None else None, plan.target.name)
         self.kind = KINDS_BY_NAME.get(plan.target.name)
+        self.keyed = self.kind is not None and self.kind.keyed
         self.details = [c for c in plan.columns if c.detail is not None]
         self.header_names = {
             normalize_header(c.header) for c in plan.columns if c.field is not None
@@ -439,7 +471,7 @@ class RowReader:
             if found is not None:
                 resolvers.append(found)
         if not resolvers:
-            return clean
+            return _id_number_first(clean) if shape.name == "national_id" else clean
 
         def read(value: Any) -> Any:
             result = clean(value)
@@ -492,7 +524,10 @@ class RowReader:
         its turn comes, after the rows above it were given, as :meth:`read` row by row would.
         """
         try:
-            columns = self._read_columns([cells for _number, cells in rows])
+            every = [cells for _number, cells in rows]
+            columns = self._read_columns(every)
+            # whether each row's birth date cell gives a month only, should the row ask
+            months = self._months_only(every) if self.cadres else None
         except Exception:  # a fault in a cell's reading: row by row, it raises at its own row
             for number, cells in rows:
                 yield self.read(number, cells)
@@ -527,7 +562,7 @@ class RowReader:
                 for results in several:
                     if results[i] is not _OMIT:
                         data.update(results[i])
-                yield finish(number, cells, data, problems, failed)
+                yield finish(number, cells, data, problems, failed, months[i] if months else None)
                 continue
             data = {}
             for column, name, many, results in fields:
@@ -543,7 +578,16 @@ class RowReader:
                     data.update(cleaned)
                 else:
                     data[name] = cleaned
-            yield finish(number, cells, data, problems, failed)
+            yield finish(number, cells, data, problems, failed, months[i] if months else None)
+
+    def _months_only(self, rows: list[list[Any]]) -> list[Any] | None:
+        """Whether each row's birth date cell gives a month only (:meth:`_month_only` of each
+        row), or None without a birth date column."""
+        if self.birth_column is None:
+            return None
+        index = self.birth_column.index
+        known = self.month_only
+        return known.column([row[index] if index < len(row) else None for row in rows])
 
     def _read_columns(self, rows: list[list[Any]]) -> list[list[Any]]:
         """Each field's cells of ``rows`` read: a value, ``_OMIT``, or a :class:`_Refused`."""
@@ -565,12 +609,14 @@ class RowReader:
         data: dict[str, Any],
         problems: list[Problem],
         failed: set[str],
+        month_only: bool | None = None,
     ) -> RowResult:
-        """A row whose cells are read: what is left to work out, then the record validated."""
+        """A row whose cells are read: what is left to work out, then the record validated.
+        ``month_only``: whether its birth date cell gives a month only, if known."""
         if self.parts:
             self._date_from_parts(number, cells, data, problems, failed)
         if self.cadres:
-            self._cadre(number, cells, data, problems, failed)
+            self._cadre(number, cells, data, problems, failed, month_only)
         if self.services:
             self._service_details(number, cells, data, problems, failed)
         if self.ids is not None:
@@ -578,18 +624,25 @@ class RowReader:
                 failed.add("id")  # given once the row is right; not a problem of its own
             else:
                 data["id"] = self.ids.id_for(data)
-        if self.cadres:
+        if self.cadres and "county_id" not in data and "county_id" not in failed:
             self._county(number, data, problems, failed)
-        data = self._over_existing(data)
+        existing = self.existing
+        if existing is not None:
+            if not self.keyed:
+                data = self._over_existing(data)
+            else:  # (the record of the same id, as _over_existing finds it, looked for here)
+                key = data.get("id")
+                if existing.get("" if key is None else str(key)) is not None:
+                    data = self._over_existing(data)
         source = SourceRow(self.plan, number, cells)
         try:
-            record = self.validate(data)
+            record = self.validate_python(data, context=self.context, by_alias=False, by_name=True)
         except ValidationError as exc:
             problems += self._validation_problems(number, exc, failed)
             return RowResult(source, None, problems)
         if problems:
             return RowResult(source, None, problems)
-        return RowResult(source, record, [])
+        return RowResult(source, record, problems)  # (empty: the list made for the row)
 
     # -- what a roster leaves to be worked out ------------------------------------------------
 
@@ -656,10 +709,12 @@ class RowReader:
         data: dict[str, Any],
         problems: list[Problem],
         failed: set[str],
+        month_only_cell: bool | None = None,
     ) -> None:
         """What a roster row of a cadre leaves to be worked out: the birth date and sex from the
-        ID number, the start of work from the revolution date, and the county."""
-        month_only = data.pop(_MONTH_ONLY_BIRTH, False)
+        ID number, the start of work from the revolution date, and the county.
+        ``month_only_cell``: :meth:`_month_only` of the row, if known."""
+        month_only = data.pop(_MONTH_ONLY_BIRTH, False) if self.parts else False
         national_id = data.get("national_id") if "national_id" not in failed else None
         if isinstance(national_id, str) and len(national_id) == 18:
             if "birth_date" not in failed:
@@ -670,7 +725,13 @@ class RowReader:
                     if born is not None:
                         data["birth_date"] = born
                 elif isinstance(given, date) and (
-                    month_only or (birth_column is not None and self._month_only(cells))
+                    month_only
+                    or (
+                        birth_column is not None
+                        and (
+                            self._month_only(cells) if month_only_cell is None else month_only_cell
+                        )
+                    )
                 ):
                     born = national_id_birth_date(national_id)
                     if born is not None and (given.year, given.month) == (born.year, born.month):
@@ -1000,6 +1061,9 @@ def data_rows(
     last_header = plan.header_rows[-1]
     for number, cells in itertools.chain(head, rows):
         if number <= last_header:
+            continue
+        if plainly_data(cells):  # (most rows: the checks below, at once)
+            yield number, cells, None
             continue
         for cell in cells:
             if cell is not None and (not isinstance(cell, str) or clean_text(cell)):

@@ -338,6 +338,10 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     number = 0
     try:
+        if QUOTE not in text:  # (most files: no cell to look at twice)
+            for number, cells in enumerate(reader, 1):
+                yield number, cells
+            return
         for cells in reader:
             number += 1
             # (a cell that begins with an apostrophe is rare: most rows are given as read)

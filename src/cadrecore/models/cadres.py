@@ -111,6 +111,8 @@ def national_id_birth_date(national_id: str) -> date | None:
     """The birth date digits 7 to 14 of an 18-digit ID number give (None if they are no date)."""
     try:
         digits = national_id[6:14]
+        if len(digits) == 8 and digits.isascii() and digits.isdigit():
+            return _DAY_OF(digits)  # (YYYYMMDD, read in C)
         if len(digits) == 8 and digits.isdecimal():
             day = int(digits)  # (one int() for the three)
             return date(day // 10000, day // 100 % 100, day % 100)
@@ -198,11 +200,12 @@ def _holds_together(cadre: Cadre) -> bool:
     False means "look closer", not "inconsistent": 离休 cadres are left to the full checks."""
     fields = cadre.__dict__  # (the values, read without looking through the classes first)
     birth = fields["birth_date"]
-    joined_work = fields["joined_work"]
     retired = fields["retirement_date"]
-    if not birth < joined_work <= retired:  # (so retired > birth too)
-        return False
-    if fields["retirement_kind"] is not RetirementKind.TUIXIU or fields["revolution_period"]:
+    if (
+        not birth < fields["joined_work"] <= retired  # (so retired > birth too)
+        or fields["retirement_kind"] is not _TUIXIU
+        or fields["revolution_period"]
+    ):
         return False
     revolution = fields["joined_revolution"]
     if revolution is not None and revolution <= birth:
@@ -218,17 +221,27 @@ def _holds_together(cadre: Cadre) -> bool:
     national_id = fields["national_id"]
     if national_id:
         first17 = national_id[:17]
-        if (
-            len(national_id) != 18
-            or not first17.isdecimal()
-            or national_id[17] != _ID_CHECK[2 * int(first17, 13) % 11]
-            or int(national_id[6:14]) != birth.year * 10000 + birth.month * 100 + birth.day
-        ):
+        try:
+            if (
+                len(national_id) != 18
+                or not first17.isdecimal()
+                or national_id[17] != _ID_CHECK[2 * int(first17, 13) % 11]
+                # (digits 7 to 14 as a day: YYYYMMDD, which fromisoformat reads, in C)
+                or _DAY_OF(national_id[6:14]) != birth
+            ):
+                return False
+        except ValueError:  # (no day, or digits it does not read: the full checks say)
             return False
         gender = fields["gender"]
-        if gender in ("男", "女") and ("男" if int(national_id[16]) % 2 else "女") != gender:
+        if gender and gender in _SEXES and _SEXES[int(national_id[16]) % 2] != gender:
             return False
     return True
+
+
+_TUIXIU = RetirementKind.TUIXIU
+_DAY_OF = date.fromisoformat
+#: 男 and 女 by the parity of an ID number's 17th digit (odd: 男).
+_SEXES = ("女", "男")
 
 
 def inconsistencies(cadre: Cadre) -> list[Inconsistency]:
