@@ -30,7 +30,7 @@ from ..models.common import Sensitivity
 from ..models.labels import zh_label
 from ..privacy import mask_value
 from ..registry import Registry
-from .cell_text import protect, to_sheet_text
+from .cell_text import protect
 from .headings import ColumnMapping
 from .matching import ID_PREFIXES, REFERENCES, IdGiver, Names
 from .roster import SKIPPED, Counties, filer_text, title_text
@@ -47,6 +47,7 @@ from .spreadsheet import (
     unknown_columns,
 )
 from .tables import CSV_SUFFIXES, TableError, read_tables
+from .workbook import put
 from .xlsx import META_SHEET
 
 if TYPE_CHECKING:
@@ -1314,15 +1315,11 @@ def _set(sheet: Any, row: int, column: int, value: Any) -> None:
     value = _plain(value)
     if value is None:
         return
-    cell = sheet.cell(row, column)
-    if isinstance(value, str):
-        cell.value = to_sheet_text(value)
-        cell.data_type = "s"
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        cell.value = datetime(value.year, value.month, value.day)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        cell = put(sheet, row, column, datetime(value.year, value.month, value.day))
         cell.number_format = "yyyy-mm-dd"
     else:
-        cell.value = value
+        put(sheet, row, column, value)
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:

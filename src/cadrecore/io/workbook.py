@@ -17,7 +17,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .cell_text import to_sheet_text
+from .cell_text import exact_sheet_text, to_sheet_text
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
@@ -31,9 +31,10 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCel
     return cell
 
 
-def text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
-    """A write-only sheet's cell holding ``text`` as text, never a formula."""
-    cell = WriteOnlyCell(sheet, value=to_sheet_text(text))
+def text_cell(sheet: WriteOnlyWorksheet, text: str, *, exact: bool = False) -> Any:
+    """A write-only sheet's cell holding ``text`` as text, never a formula; ``exact``: read back
+    as it is, zero-width ends included (a ledger's export, see :func:`.cell_text.exact_sheet_text`)."""
+    cell = WriteOnlyCell(sheet, value=exact_sheet_text(text) if exact else to_sheet_text(text))
     cell.data_type = "s"
     return cell
 

@@ -42,9 +42,10 @@ from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
 from ..models.labels import zh_label
 from ..privacy import mask_value
 from ..store.codec import canonical_json
-from .cell_text import exact_sheet_text, to_sheet_text
+from .cell_text import to_sheet_text
 from .fields import FieldShape, field_shapes
 from .folder import OutputPathError, refuse_link
+from .workbook import text_cell
 
 FORMAT_VERSION = 1
 META_SHEET = "_cadrecore"
@@ -248,9 +249,7 @@ def _title(name: str, taken: set[str]) -> str:
 
 def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
     # exactly as it is: a name beginning with U+FEFF comes back with it (see .cell_text)
-    written = WriteOnlyCell(sheet, value=exact_sheet_text(text))
-    written.data_type = "s"  # never a formula, whatever the text
-    return written
+    return text_cell(sheet, text, exact=True)
 
 
 def _date_cell(sheet: WriteOnlyWorksheet, day: date) -> Any:
