@@ -59,7 +59,7 @@ def shown_ratio(ratio: float, places: int = PERCENT_PLACES) -> float:
     rounded: 0.9995 is 0.999 (99.9%), never 1.0 (100.0%) while something is missing. A
     workbook stores this value, so that its cell, formatted ``0.0%``, shows the very number
     the text does."""
-    scale = 10 ** (places + 2)
+    scale: int = 10 ** (places + 2)
     # (the small allowance keeps 0.29, which is 0.28999… in binary, at 29.0%)
     steps: int = math.floor(ratio * scale + 1e-9)
     if ratio < 1 and steps >= scale:
