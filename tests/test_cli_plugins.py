@@ -159,4 +159,4 @@ def test_a_plugin_whose_rules_fail_is_still_listed(monkeypatch: pytest.MonkeyPat
         )
         assert "no rules today" in failed["error"]
         text = runner.invoke(app, ["plugins"]).output
-        assert "broken: 加载失败 / failed to load: register_rules raised RuntimeError" in text
+        assert "broken：加载失败：register_rules raised RuntimeError" in text

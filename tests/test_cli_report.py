@@ -1,5 +1,4 @@
-"""``cadrecore report`` and ``cadrecore demo``, registered on an app the way the CLI does it
-(``app.command()(report)``), and :func:`cadrecore.demo.run_demo` on the Xinzhou example."""
+"""``cadrecore report`` and ``cadrecore demo`` through the CLI, and :func:`cadrecore.demo.run_demo` on the Xinzhou example."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from typer.testing import CliRunner
 
 import cadrecore
 import cadrecore.demo
-from cadrecore.cli_report import demo, report
 from cadrecore.demo import DemoError, check_plugins, install_hint, run_demo
 from cadrecore.plugins import PluginManager
 from cadrecore.sample import small_ledger
@@ -29,9 +27,8 @@ WHEN = "2023-01-05T09:00:00+08:00"
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    cli = typer.Typer(add_completion=False)
-    cli.command()(report)
-    cli.command()(demo)
+    from cadrecore.cli import app as cli
+
     return cli
 
 
@@ -60,7 +57,7 @@ def test_report_takes_the_format_from_the_file_name(
     result = runner.invoke(app, ["report", str(folder), "--year", "2022", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert "wrote" in result.stderr
+    assert "已写出" in result.stderr
 
 
 def test_report_with_a_fixed_time_writes_the_same_bytes(
@@ -86,7 +83,8 @@ def test_report_as_json_in_english(app: typer.Typer, runner: CliRunner, folder: 
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["lang"] == "en"
-    assert document["generated_at"] == "2023-01-05T00:00:00+00:00"
+    # (a time without a zone is the bureau's: Asia/Shanghai unless the settings say otherwise)
+    assert document["generated_at"] == "2023-01-05T00:00:00+08:00"
     assert document["sections"][0]["title"] == 'The "six ones" mechanism'
 
 
@@ -106,11 +104,11 @@ def test_report_reads_a_store(
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--format", "xlsx"], "-o FILE.xlsx"),
+        (["--format", "xlsx"], "请用 -o 指定文件"),
         (["--generated-at", "soon"], "--generated-at"),
-        (["--as-of", "2021-06-30"], "not in 2022"),
+        (["--as-of", "2021-06-30"], "不在报告年度 2022 年内"),
         (["--as-of", "June"], "--as-of"),
-        (["-o", "report.pdf"], "cannot tell the format"),
+        (["-o", "report.pdf"], "看出格式"),
     ],
 )
 def test_report_refuses_bad_input_with_exit_2(
@@ -136,7 +134,7 @@ def test_report_of_something_that_is_not_a_ledger(
     stray.write_text("hello", encoding="utf-8")
     result = runner.invoke(app, ["report", str(stray), "--year", "2022"])
     assert result.exit_code == 2
-    assert "not a ledger folder or a store" in result.stderr
+    assert "不是账册目录，也不是数据库" in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +174,7 @@ def test_the_demo_builds_stores_checks_and_reports(
     result = runner.invoke(app, ["demo", str(tmp_path), "--generated-at", WHEN])
     assert result.exit_code == 0, result.output
     report_path = tmp_path / "xinzhou-2022-report.html"
-    assert f"年度报告 / the annual report: {report_path}" in result.stdout
+    assert f"年度报告：{report_path}" in result.stdout
     assert report_path.resolve().as_uri() in result.stdout
     assert result.stdout.count("✓") == 5
     assert (tmp_path / "xinzhou" / "ledger.yaml").is_file()
@@ -185,7 +183,10 @@ def test_the_demo_builds_stores_checks_and_reports(
     assert "忻州市2022年度老干部工作报告" in page
     assert "生成于 2023-01-05T09:00:00+08:00" in page
 
-    assert "saved it into the store" in result.stdout
+    assert "✓ 存入数据库" in result.stdout and "saved it into the store" not in result.stdout
+    english = runner.invoke(app, ["demo", str(tmp_path / "en"), "--lang", "en", "--generated-at", WHEN])
+    assert english.exit_code == 0, english.output
+    assert "saved it into the store" in english.stdout and "存入数据库" not in english.stdout
 
     from cadrecore.store import open_store
 

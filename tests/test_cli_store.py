@@ -46,7 +46,7 @@ def test_init_import_export_check(tmp_path: Path, workbook: Path) -> None:
     store = tmp_path / "store.sqlite"
     created = runner.invoke(app, ["init", str(store)])
     assert created.exit_code == 0, created.output
-    assert store.is_file() and "schema 0004" in created.output
+    assert store.is_file() and "结构版本 0004" in created.output
 
     imported = runner.invoke(
         app, ["import", str(workbook), "--store", str(store), "--actor", "王科长"]

@@ -1,36 +1,82 @@
 """The ``cadrecore`` command: a thin shell over the public API (every command calls a public
 function and prints what it returns). Exit codes: 0 success, 1 error findings, 2 bad input or
-usage."""
+usage.
+
+One language a run (:mod:`cadrecore.cli_base`): every message, help text and summary in it.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
+from .cli_base import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    Command,
+    Group,
+    did_you_mean,
+    fail,
+    h,
+    lang,
+    ledger_choice,
+    say,
+    settings,
+    store_target,
+)
 from .cli_report import WorkersOption, ledger_from_store, workers_of
 from .cli_synth import is_store_target
 
 app = typer.Typer(
     name="cadrecore",
-    help="老干部工作台账：模型、规则与插件 / veteran cadre work: models, rules and plugins.",
+    cls=Group,
+    help=h(
+        "老干部工作台账：模型、规则与插件。",
+        "Veteran cadre work (老干部工作): models, rules and plugins.",
+    ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # plain click help: rich's help formatter costs a tenth of a second at every start
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_FINDINGS = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "app", "main"]
+
 #: The years a command judges or reports on (the models' own bounds): outside them, a usage error.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"cadrecore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help=h("显示版本并退出", "show the version and exit"),
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+) -> None:
+    """(the options every run has: see cadrecore.cli_base)"""
 
 
 class OutputFormat(StrEnum):
@@ -38,12 +84,47 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-def _fail(message: str) -> typer.Exit:
-    print(message, file=sys.stderr)
-    return typer.Exit(EXIT_BAD_INPUT)
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help=h("输出格式：text 或 json", "output: text or json")),
+]
+
+_fail = fail  # (the name the other CLI modules and tests know)
 
 
-def _load(path: str | Path, unit: str | None = None, *, for_reading: bool = False) -> Any:
+def _emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+
+
+def _os_problem(target: str | Path, exc: OSError) -> str:
+    return f"{target}: {exc.strerror or exc}"
+
+
+def _ledger_source(given: str | None) -> str:
+    """The ledger folder or store a reading command works on: the argument, else the store
+    of the settings (``--store``, ``$CADRECORE_STORE``, cadrecore.toml) when there is one."""
+    if given is not None:
+        return given
+    config = settings()
+    target = config.store
+    if config.store_given() or Path(target).exists():
+        return target
+    raise fail(
+        say(
+            f"请给出账册目录或数据库（当前目录中没有 {target}，也未在 cadrecore.toml 中设置 store）",
+            f"give a ledger folder or a store ({target} is not in the working folder, and no "
+            "store is set in cadrecore.toml or $CADRECORE_STORE)",
+        )
+    )
+
+
+def _load(
+    path: str | Path,
+    unit: str | None = None,
+    *,
+    for_reading: bool = False,
+    ledger_id: str | None = None,
+) -> Any:
     """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
     ``unit``, only that unit's view (in SQL for a store, in memory for a folder).
 
@@ -55,62 +136,123 @@ def _load(path: str | Path, unit: str | None = None, *, for_reading: bool = Fals
     text = str(path)
     try:
         if is_store_target(text):
-            return ledger_from_store(text, unit, for_reading=for_reading)
+            return ledger_from_store(
+                text, unit, for_reading=for_reading, ledger_id=ledger_choice(ledger_id)
+            )
+        if ledger_id is not None:
+            raise fail(
+                say(
+                    f"--ledger 只用于数据库；{text} 是账册目录",
+                    f"--ledger is for a store; {text} is a ledger folder",
+                )
+            )
         return load_ledger(path, unit=unit)
     except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
-        raise _fail(f"{text!r}: {exc.strerror or exc}") from None
+        raise fail(_os_problem(text, exc)) from None
 
 
 UnitOption = Annotated[
     str | None,
     typer.Option(
         "--unit",
-        help="只看此单位及其下级的记录，如 xz.hequ / only this unit's view: the unit, the units "
-        "below it and their records (another county's are never read)",
+        help=h(
+            "只看此单位及其下级的记录，如 xz.hequ（其他县区的记录不读取）",
+            "only this unit's view, such as xz.hequ: the unit, the units below it and their "
+            "records (another county's are never read)",
+        ),
+    ),
+]
+LedgerArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help=h(
+            "账册目录或数据库（默认：设置中的数据库）",
+            "a ledger folder or a store (default: the store of the settings)",
+        ),
+        show_default=False,
+    ),
+]
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help=h(
+            "账册（管辖）编号，数据库中有多个账册时必填（或在 cadrecore.toml 中设置 ledger）",
+            "the ledger (jurisdiction) id: needed when the store holds several (or set ledger "
+            "in cadrecore.toml)",
+        ),
     ),
 ]
 
 
-def _emit_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
-
-
-@app.command()
+@app.command(
+    cls=Command,
+    help=h(
+        "校验账册：载入、核对相互引用并统计记录数。",
+        "Load a ledger, check its cross-references and count its records.",
+    ),
+)
 def validate(
-    ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
+    ledger: LedgerArgument = None,
+    fmt: FormatOption = OutputFormat.TEXT,
     unit: UnitOption = None,
+    ledger_id: LedgerOption = None,
 ) -> None:
-    """校验账册并统计记录数 / Load a ledger, check its cross-references and count its records."""
-    loaded = _load(ledger, unit)
+    from .cli_base import elapsed, quiet
+    from .models import KINDS_BY_NAME
+
+    loaded = _load(_ledger_source(ledger), unit, ledger_id=ledger_id)
     counts = {k: v for k, v in loaded.counts().items() if v}
     if fmt is OutputFormat.JSON:
         _emit_json({"jurisdiction": loaded.jurisdiction.name, "valid": True, "counts": counts})
         return
-    from .models import KINDS_BY_NAME
-
-    print(f"{loaded.jurisdiction.name}: 账册有效 / ledger is valid")
+    print(say(f"{loaded.jurisdiction.name}：账册有效", f"{loaded.jurisdiction.name}: valid"))
     for name, count in counts.items():
-        label = KINDS_BY_NAME[name].label
-        print(f"  {label.zh} / {label.en}: {count}")
+        print(f"  {KINDS_BY_NAME[name].label()}: {count:,}")
+    if not quiet():
+        total = sum(counts.values())
+        print(
+            say(
+                f"已校验 {total:,} 条记录，用时 {elapsed():.1f} 秒",
+                f"validated {total:,} records in {elapsed():.1f} s",
+            ),
+            file=sys.stderr,
+        )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    help=h(
+        "输出账册文件的 JSON Schema（由模型生成）。",
+        "Print the JSON Schema of ledger files, generated from the models.",
+    ),
+)
 def schema(
-    kind: Annotated[str | None, typer.Argument(help="记录类别，如 cadres；省略则全部")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            help=h(
+                "记录类别，如 cadres；省略则全部", "a record kind, such as cadres; all if left out"
+            )
+        ),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="写入此目录，每类一个文件")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help=h("写入此目录，每类一个文件", "write to this folder, a file per kind"),
+        ),
     ] = None,
 ) -> None:
-    """输出账册文件的 JSON Schema / Print the JSON Schema of ledger files, generated from the models."""
+    from .models import KINDS_BY_NAME
     from .schema import all_schemas, record_schema
 
-    try:
-        schemas = {kind: record_schema(kind)} if kind else all_schemas()
-    except KeyError as exc:
-        raise _fail(str(exc.args[0])) from None
+    if kind is not None and kind not in KINDS_BY_NAME and kind != "jurisdiction":
+        raise fail(_unknown_kind(kind))
+    schemas = {kind: record_schema(kind)} if kind else all_schemas()
     if out is None:
         _emit_json(schemas[kind] if kind else schemas)
         return
@@ -121,15 +263,38 @@ def schema(
                 json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
     except OSError as exc:
-        raise _fail(f"--out {out}: cannot write there / 无法写入: {exc.strerror or exc}") from None
-    print(f"wrote {len(schemas)} schema file(s) to {out}")
+        raise fail(
+            say(
+                f"--out {out}：无法写入（{exc.strerror or exc}）",
+                f"--out {out}: cannot write there ({exc.strerror or exc})",
+            )
+        ) from None
+    print(
+        say(
+            f"已将 {len(schemas)} 个 schema 文件写入 {out}",
+            f"wrote {len(schemas)} schema file(s) to {out}",
+        )
+    )
 
 
-@app.command()
-def plugins(
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
-) -> None:
-    """列出插件及其注册内容 / List plugins, their versions and everything each registered."""
+def _unknown_kind(kind: str) -> str:
+    from .models import KINDS_BY_NAME
+
+    names = [*KINDS_BY_NAME, "jurisdiction"]
+    hint = did_you_mean(kind, names)
+    return say(
+        f"没有记录类别 {kind!r}。{hint}（可用：{', '.join(names)}）",
+        f"no record kind {kind!r}. {hint} (known: {', '.join(names)})",
+    )
+
+
+@app.command(
+    cls=Command,
+    help=h(
+        "列出插件、版本及各自注册的内容。", "List plugins, their versions and what each registered."
+    ),
+)
+def plugins(fmt: FormatOption = OutputFormat.TEXT) -> None:
     from .plugin_cache import ListingCache
 
     # A complete listing is kept (see cadrecore.plugin_cache) and shown again while nothing it
@@ -162,7 +327,10 @@ def _print_plugins(
         for vocabulary, keys in info["registered"].items():
             print(f"  {vocabulary}: {', '.join(keys)}")
     for failure in failed:
-        print(f"{failure['name']}: 加载失败 / failed to load: {failure['error']}")
+        print(
+            say(f"{failure['name']}：加载失败：", f"{failure['name']}: failed to load: ")
+            + failure["error"]
+        )
 
 
 #: The command lines ``cadrecore plugins`` is run with, and the format each asks for.
@@ -193,75 +361,178 @@ def _plugins_from_cache(args: Sequence[str]) -> bool:
     return True
 
 
-LangCode = Literal["zh", "en"]
-
-
-class Lang(StrEnum):
-    ZH = "zh"
-    EN = "en"
-
-
-def _parse_date(text: str) -> Any:
-    from datetime import date
+def parse_cli_date(option: str, text: str) -> Any:
+    """A date given on the command line, in any form the ledger files accept (2022-07-18,
+    2022/07/18, 2022.7.18, 2022年7月18日, 20220718)."""
+    from .models.common import parse_date
 
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"--as-of: expected a date such as 2022-07-18, got {text!r}") from None
+        day = parse_date(text.strip())
+    except (ValueError, TypeError):
+        day = None
+    if day is None or not hasattr(day, "year"):
+        raise fail(
+            say(
+                f"{option}：{text!r} 不是日期，应如 2022-07-18、2022/07/18 或 2022年7月18日",
+                f"{option}: {text!r} is not a date; expected one such as 2022-07-18, 2022/07/18 "
+                "or 2022年7月18日",
+            )
+        )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise _fail(f"--as-of: {text} is not between {FIRST_YEAR} and {LAST_YEAR}")
+        raise fail(
+            say(
+                f"{option}：{text} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间",
+                f"{option}: {text} is not between {FIRST_YEAR} and {LAST_YEAR}",
+            )
+        )
     return day
 
 
-@app.command()
+def _check_rule_patterns(patterns: Sequence[str]) -> None:
+    """A ``--rule`` that names no rule: said with the nearest rule ids, before any work."""
+    from .rules.engine import get_rulebook
+
+    from .errors import CadrecoreError
+
+    book = get_rulebook()
+    ids = sorted(book.rules)
+    for pattern in patterns:
+        with suppress(CadrecoreError, KeyError):
+            if book.select([pattern]):
+                continue
+        short = [rule_id.split("::", 1)[-1] for rule_id in ids]
+        near = did_you_mean(pattern, ids) or did_you_mean(pattern, short)
+        raise fail(
+            say(
+                f"--rule {pattern}：没有这条规则。{near}（cadrecore rules 列出全部规则）",
+                f"--rule {pattern}: no such rule. {near} (cadrecore rules lists them all)",
+            )
+        )
+
+
+def no_records_in(loaded: Any, year: int) -> str | None:
+    """What to say first when the ledger has activities, but none in ``year``: the years it
+    covers (a wrong ``--year`` would otherwise show as a flood of missing activities)."""
+    (dates,) = loaded.column_values("activities", "date")
+    if not dates:
+        return None
+    years = {day.year for day in dates}
+    if year in years:
+        return None
+    first, last = min(years), max(years)
+    span = str(first) if first == last else f"{first}–{last}"
+    return say(
+        f"{year} 年没有任何活动记录，账册覆盖 {span} 年：请检查 --year（要照样检查，加 --force）",
+        f"there are no activity records in {year}; the ledger covers {span}: check --year "
+        "(give --force to check it all the same)",
+    )
+
+
+@app.command(
+    cls=Command,
+    help=h(
+        "按当时有效的规则检查账册。有错误时以 1 退出。",
+        "Check a ledger against the rules in force. Exit 1 if any error finding.",
+    ),
+)
 def check(
-    ledger: Annotated[str, typer.Argument(help="账册目录或数据库 / a ledger folder or a store")],
+    ledger: LedgerArgument = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, help="评估年度（按 12 月 31 日）"),
+        typer.Option(
+            "--year",
+            min=FIRST_YEAR,
+            max=LAST_YEAR,
+            help=h("评估年度（按 12 月 31 日）", "the year judged (as at 31 December)"),
+        ),
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="评估日期，如 2022-07-18")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help=h(
+                "评估日期，如 2022-07-18 或 2022/07/18", "judge as at this day, such as 2022-07-18"
+            ),
+            metavar="DATE",
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.TEXT,
     min_severity: Annotated[
-        str, typer.Option("--min-severity", help="只显示此级别及以上：info / warning / error")
+        str,
+        typer.Option(
+            "--min-severity",
+            help=h(
+                "只显示此级别及以上：info、warning 或 error",
+                "show only this severity and above: info, warning or error",
+            ),
+        ),
     ] = "info",
     rule: Annotated[
-        list[str] | None, typer.Option("--rule", help="只运行这些规则（可重复，可用 *）")
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            help=h(
+                "只运行这些规则（可重复，可用 *）", "run only these rules (may repeat; * matches)"
+            ),
+        ),
     ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
     exit_zero: Annotated[
         bool,
         typer.Option(
-            "--exit-zero", help="有错误也以 0 退出（仅报告）/ report only: exit 0 even with errors"
+            "--exit-zero",
+            help=h("有错误也以 0 退出（仅报告）", "report only: exit 0 even with errors"),
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=h(
+                "该年度没有任何活动记录时也照样检查",
+                "check even a year in which there are no activity records",
+            ),
         ),
     ] = False,
     unit: UnitOption = None,
+    ledger_id: LedgerOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """按规则检查账册 / Check a ledger against the rules in force. Exit 1 if any error finding."""
     from .errors import CadrecoreError
     from .rules import Severity, evaluate
 
     try:
         threshold = Severity.parse(min_severity)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
+    except ValueError:
+        raise fail(
+            say(
+                f"--min-severity：{min_severity!r} 不是级别，应为 info、warning 或 error",
+                f"--min-severity: {min_severity!r} is not a severity; expected info, warning "
+                "or error",
+            )
+        ) from None
     if year is None and as_of is None:
-        raise _fail("give --year or --as-of / 请指定 --year 或 --as-of")
-    day = _parse_date(as_of) if as_of else None
+        raise fail(say("请指定 --year 或 --as-of", "give --year or --as-of"))
+    day = parse_cli_date("--as-of", as_of) if as_of else None
+    if rule:
+        _check_rule_patterns(rule)
     from ._gc import off_until_exit
 
     off_until_exit()  # (one check, then the process ends)
-    loaded = _load(ledger, unit, for_reading=True)
+    loaded = _load(_ledger_source(ledger), unit, for_reading=True, ledger_id=ledger_id)
+    judged = year if year is not None else day.year
+    hint = None if force else no_records_in(loaded, judged)
+    if hint is not None:
+        raise fail(hint)
+    language = lang()
     try:
         # (a unit's view is judged on its own records only: see cadrecore.scope)
         report = evaluate(
             loaded, year=year, as_of=day, rules=rule or None, workers=workers_of(workers)
         )
     except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if fmt is OutputFormat.JSON:
-        data = report.to_dict(lang.value)
+        data = report.to_dict(language)
         data["findings"] = [
             f for f in data["findings"] if Severity[f["severity"].upper()] >= threshold
         ]
@@ -269,33 +540,75 @@ def check(
     else:
         from .reports.text import render_check
 
-        print(render_check(report, lang=lang.value, min_severity=threshold))
+        print(render_check(report, lang=language, min_severity=threshold))
     if not report.success and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command()
-def rules(
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.TEXT,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
-) -> None:
-    """列出全部规则及其参数 / List every rule with its parameters, their dated values and sources."""
+@app.command(
+    cls=Command,
+    help=h(
+        "列出全部规则及其参数（各版本的值、生效日期与依据）。",
+        "List every rule with its parameters, their dated values and sources.",
+    ),
+)
+def rules(fmt: FormatOption = OutputFormat.TEXT) -> None:
     from .rules.catalog import rule_catalog
 
+    language = lang()
     catalog = rule_catalog()
     if fmt is OutputFormat.JSON:
         _emit_json(catalog)
         return
     for entry in catalog["rules"]:
-        print(f"{entry['id']}  [{entry['severity']}]  {entry['title'][lang.value]}")
+        print(f"{entry['id']}  [{entry['severity']}]  {entry['title'][language]}")
         for cite in entry["cites"]:
-            print(f"    依据 / cites: {cite}")
+            print(say(f"    依据：{cite}", f"    cites: {cite}"))
         for key in entry["parameters"]:
             parameter = catalog["parameters"][key]
             values = "; ".join(
-                f"{v['value']} (from {v['from']}, {v['status']})" for v in parameter["versions"]
+                say(
+                    f"{v['value']}（自 {v['from']} 起，{v['status']}）",
+                    f"{v['value']} (from {v['from']}, {v['status']})",
+                )
+                for v in parameter["versions"]
             )
             print(f"    {key} = {values}")
+
+
+@app.command(
+    "config",
+    cls=Command,
+    help=h(
+        "显示本次运行的设置及其来源（命令行选项 > 环境变量 > cadrecore.toml > 默认）。",
+        "Show the settings of a run and where each came from (option > environment > "
+        "cadrecore.toml > default).",
+    ),
+)
+def config_(fmt: FormatOption = OutputFormat.TEXT) -> None:
+    config = settings()
+    language = lang()
+    rows = config.rows(language)
+    if fmt is OutputFormat.JSON:
+        _emit_json(
+            {
+                "file": str(config.file) if config.file else None,
+                "settings": {
+                    name: {
+                        "value": config.values[name].value,
+                        "source": config.values[name].source,
+                        "where": config.values[name].where,
+                    }
+                    for name, _, _ in rows
+                },
+            }
+        )
+        return
+    where = str(config.file) if config.file else say("无", "none")
+    print(say(f"配置文件：{where}", f"config file: {where}"))
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"  {name:<{width}}  {value}  [{source}]")
 
 
 # =============================================================================================
@@ -307,12 +620,13 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         "-s",
-        help="数据库：SQLite 文件或 URL（默认 ./cadrecore.sqlite 或 $CADRECORE_STORE）"
-        " / the store: a SQLite file or a database URL",
+        help=h(
+            "数据库：SQLite 文件或 URL（默认按设置：$CADRECORE_STORE、cadrecore.toml，否则 "
+            "./cadrecore.sqlite）",
+            "the store: a SQLite file or a database URL (default: the settings' "
+            "$CADRECORE_STORE, cadrecore.toml, else ./cadrecore.sqlite)",
+        ),
     ),
-]
-LedgerOption = Annotated[
-    str | None, typer.Option("--ledger", help="账册（管辖）编号，数据库中有多个账册时必填")
 ]
 
 
@@ -320,528 +634,88 @@ def _open_store(target: str | None, *, create: bool = False) -> Any:
     from .errors import CadrecoreError
     from .store import open_store
 
+    chosen = store_target(target)
     try:
-        return open_store(target, create=create)
+        return open_store(chosen, create=create)
     except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:  # a name too long, a path through a file
-        raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
+        raise fail(_os_problem(f"--store {chosen}", exc)) from None
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
-    """A progress callback drawn as bars on a terminal (on standard error), silent otherwise."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield lambda task, done, total: None
-        return
-    labels = {
-        "read": "读取 / reading",
-        "load": "载入 / loading",
-        "save": "写入 / saving",
-        "export": "导出 / exporting",
-    }
-    tasks: dict[str, Any] = {}
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-    ) as bars:
-
-        def report(task: str, done: int, total: int | None) -> None:
-            if task not in tasks:
-                tasks[task] = bars.add_task(labels.get(task, task), total=total)
-            bars.update(tasks[task], completed=done, total=total)
-
-        yield report
+def several_ledgers(ids: Sequence[str], url: str) -> str:
+    """What a command says when a store holds several ledgers and none was chosen."""
+    listed = "、".join(ids)
+    return say(
+        f"数据库 {url} 中有 {len(ids)} 个账册：{listed}。请用 --ledger 指定其一，如 --ledger "
+        f'{ids[0]}（或在 cadrecore.toml 中设置 ledger = "{ids[0]}"）',
+        f"the store {url} holds {len(ids)} ledgers: {', '.join(ids)}. Choose one with "
+        f'--ledger, such as --ledger {ids[0]} (or set ledger = "{ids[0]}" in cadrecore.toml)',
+    )
 
 
-def _print_problems(title: str, problems: Sequence[Any], lang: str, limit: int = 50) -> None:
+def _chosen_ledger(store: Any, given: str | None) -> str | None:
+    """The ledger a store command works on: the one given or set, else the only one."""
+    chosen = ledger_choice(given)
+    if chosen is not None:
+        return chosen
+    ids = store.ledger_ids()
+    if len(ids) > 1:
+        raise fail(several_ledgers(ids, store.url))
+    return None
+
+
+def _print_problems(title: str, problems: Sequence[Any], limit: int = 50) -> None:
     if not problems:
         return
-    print(f"{title} ({len(problems)}):")
+    language = lang()
+    print(say(f"{title}（{len(problems)}）：", f"{title} ({len(problems)}):"))
     for problem in problems[:limit]:
-        print(f"  - {problem.render(lang)}")
+        print(f"  - {problem.render(language)}")
     if len(problems) > limit:
-        print(f"  ... (+{len(problems) - limit})")
+        more = len(problems) - limit
+        print(say(f"  ……另有 {more} 条", f"  ... and {more} more"))
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    help=h(
+        "建立数据库，或把已有数据库的结构升级到当前版本。",
+        "Create a store (or bring an existing one's schema up to date).",
+    ),
+)
 def init(
     url: Annotated[
         str | None,
-        typer.Argument(help="数据库文件或 URL（默认 ./cadrecore.sqlite）/ a SQLite file or a URL"),
+        typer.Argument(
+            help=h(
+                "数据库文件或 URL（默认按设置，否则 ./cadrecore.sqlite）",
+                "a SQLite file or a URL (default: the settings', else ./cadrecore.sqlite)",
+            )
+        ),
     ] = None,
 ) -> None:
-    """建立或升级数据库 / Create a store (or bring an existing one's schema up to date)."""
     from .store.migrate import head
 
     with _open_store(url, create=True) as store:
         ledgers = store.ledger_ids()
-        print(f"数据库已就绪 / store ready: {store.url} (schema {head()})")
-        print(f"  账册 / ledgers: {', '.join(ledgers) if ledgers else '-'}")
-
-
-@app.command("import")
-def import_(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="花名册、台账（.xlsx / .xls / .csv）或账册目录 / files to import"),
-    ],
-    store: StoreOption = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", help="只检查、显示每列对应的字段，不写入 / show the outcome only"
-        ),
-    ] = False,
-    keep_good: Annotated[
-        bool,
-        typer.Option("--keep-good", help="导入无误的行，错误行另存待改 / import the good rows"),
-    ] = False,
-    rejects: Annotated[
-        Path | None,
-        typer.Option("--rejects", help="错误行写入此文件或目录 / where rejected rows go"),
-    ] = None,
-    actor: Annotated[
-        str | None, typer.Option("--actor", help="操作人（记入审计）/ who is importing")
-    ] = None,
-    ledger: LedgerOption = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", help="强制记录类别，如 cadres / force the record kind")
-    ] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit",
-            help="填报的县区（或单位），如 xz.hequ：无“所在县区”列的花名册记入该县区，其他单位的行"
-            "作为错误行拒绝 / the county (or unit) filing: a roster without a county column is "
-            "its; a row adding or changing another unit's record is rejected",
-        ),
-    ] = None,
-    map_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--map",
-            help="列映射文件（YAML），每行“表头: 字段” / a saved column mapping (YAML)",
-        ),
-    ] = None,
-    save_map: Annotated[
-        Path | None,
-        typer.Option(
-            "--save-map",
-            help="把每列对应的字段写成映射文件，供修改后用 --map 导入 / write the column "
-            "mapping to this YAML file, to edit and give to --map",
-        ),
-    ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
-) -> None:
-    """导入花名册、台账 / Import spreadsheets (.xlsx, .xls, .csv), ledger folders into the store.
-
-    All or nothing unless --keep-good. Exit 0 when imported (or the dry run is clean), 2 when
-    nothing was imported because of problems. With --unit, a county's bureau imports into the
-    city's store without touching another unit's records.
-    """
-    from .cli_import import print_import
-    from .errors import CadrecoreError, LedgerError
-    from .io.importing import import_into_store
-    from .io.mapping import load_mapping, save_mapping
-    from .models import KINDS_BY_NAME
-
-    language: LangCode = "en" if lang is Lang.EN else "zh"
-    if kind is not None and kind not in KINDS_BY_NAME and kind != "jurisdiction":
-        raise _fail(f"--kind: unknown record kind {kind!r} ({', '.join(KINDS_BY_NAME)})")
-    mapping = None
-    if map_file is not None:
-        try:
-            mapping = load_mapping(map_file, kind=kind or "cadres")
-        except LedgerError as exc:
-            raise _fail("\n".join(p.render(language) for p in exc.problems)) from None
-    with _open_store(store, create=True) as opened, _progress() as progress:
-        try:
-            outcome = import_into_store(
-                opened,
-                files,
-                actor=actor,
-                dry_run=dry_run,
-                keep_good=keep_good,
-                rejects=rejects,
-                ledger_id=ledger,
-                kind=kind,
-                progress=progress,
-                unit=unit,
-                mapping=mapping,
-                lang=language,
+        print(
+            say(
+                f"数据库已就绪：{store.url}（结构版本 {head()}）",
+                f"store ready: {store.url} (schema {head()})",
             )
-        except CadrecoreError as exc:
-            raise _fail(str(exc)) from None
-        except OSError as exc:  # the rejects file or folder cannot be written: nothing saved
-            where = exc.filename if exc.filename is not None else rejects
-            raise _fail(
-                f"{where}: {exc.strerror or exc}; "
-                + ("未导入任何记录" if language == "zh" else "nothing imported")
-            ) from None
-    print_import(outcome, language, url=opened.url, columns=dry_run or save_map is not None)
-    if save_map is not None:
-        written = save_mapping(outcome.plans, save_map)
-        print(
-            f"列映射已写入 {written}：修改后导入时加 --map {written}"
-            if language == "zh"
-            else f"column mapping written to {written}: edit it, then import with --map {written}"
         )
-    if not outcome.ok:
-        print("未导入" if language == "zh" else "nothing imported", file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        listed = ", ".join(ledgers) if ledgers else "-"
+        print(say(f"  账册：{listed}", f"  ledgers: {listed}"))
 
 
-@app.command()
-def template(
-    out: Annotated[
-        Path, typer.Argument(help="要写入的工作簿，如 花名册.xlsx / the workbook to write")
-    ],
-    store: StoreOption = None,
-    ledger: LedgerOption = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")
-    ] = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.ZH,
-) -> None:
-    """生成空白花名册模板 / Write a blank roster workbook (花名册模板) for clerks to fill in.
+def _register_store_commands() -> None:
+    from .cli_store import audit_app, export, import_, template
 
-    A roster filled in from it imports with no column mapping. With a store (--store, else
-    ./cadrecore.sqlite or $CADRECORE_STORE if there is one), its 所在县区 column offers the
-    ledger's counties; without, it has no such column and is imported with --unit.
-    """
-    import os
-
-    from .errors import CadrecoreError
-    from .io.roster import Counties
-    from .io.template import write_template
-    from .store.reading import DEFAULT_FILE, STORE_ENV
-
-    zh = lang is not Lang.EN
-    if (out.exists() or out.is_symlink()) and not force:
-        raise _fail(
-            f"{out} 已存在，未覆盖：加 --force 覆盖 / {out} already exists and was left "
-            "untouched: give --force to overwrite it"
-        )
-    target = store or os.environ.get(STORE_ENV) or None
-    if target is None and Path(DEFAULT_FILE).exists():
-        target = DEFAULT_FILE
-    loaded = None
-    counties: dict[str, str] = {}
-    if target is not None:
-        from .store import open_ledger
-
-        try:
-            loaded = open_ledger(target, ledger)
-            counties = Counties(loaded).by_id
-        except CadrecoreError as exc:
-            raise _fail(str(exc)) from None
-        except OSError as exc:  # a name too long, a path through a file
-            raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
-    elif ledger is not None:
-        raise _fail(
-            f"--ledger {ledger}: 未找到数据库 ./{DEFAULT_FILE}，请用 --store 指定 / no store "
-            f"(./{DEFAULT_FILE} does not exist): give --store"
-        )
-    try:
-        written = write_template(out, ledger=loaded)
-    except OSError as exc:
-        raise _fail(f"{out}: 无法写入 / cannot write there: {exc.strerror or exc}") from None
-    print(f"花名册模板已写入 {written}" if zh else f"roster template written to {written}")
-    if loaded is None:
-        print(
-            f"未找到数据库 ./{DEFAULT_FILE}：模板没有“所在县区”列，导入时请用 --unit 指定县区"
-            if zh
-            else f"no store (./{DEFAULT_FILE} does not exist): the template has no 所在县区 "
-            "(county) column; import it with --unit"
-        )
-    elif counties:
-        name = loaded.jurisdiction.name
-        print(
-            f"“所在县区”下拉列表：账册 {name} 的 {len(counties)} 个县区"
-            if zh
-            else f"the 所在县区 (county) drop-down lists the {len(counties)} counties of {name}"
-        )
-    else:
-        name = loaded.jurisdiction.name
-        print(
-            f"账册 {name} 中没有县区：模板没有“所在县区”列，导入时请用 --unit 指定县区"
-            if zh
-            else f"the ledger {name} has no counties: the template has no 所在县区 (county) "
-            "column; import it with --unit"
-        )
-
-
-@app.command()
-def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="FILE.xlsx（工作簿）或目录（账册目录）")],
-    store: StoreOption = None,
-    ledger: LedgerOption = None,
-    unmask: Annotated[
-        bool,
-        typer.Option(
-            "--unmask",
-            help="工作簿中显示身份证号、电话等个人信息（记入审计）/ personal data in clear (audited)",
-        ),
-    ] = False,
-    actor: Annotated[
-        str | None, typer.Option("--actor", help="操作人（记入审计）/ who is exporting")
-    ] = None,
-    unit: UnitOption = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="zh or en（默认 $CADRECORE_LANG，否则 zh）")
-    ] = None,
-) -> None:
-    """导出账册 / Export a ledger from the store to an .xlsx workbook or a ledger folder.
-
-    A workbook masks personal data unless --unmask (which the audit trail records); a ledger
-    folder is the ledger itself, in clear, for keeping in git. The output is written beside
-    its place and then moved there: a failed export leaves nothing, and -o naming a symbolic
-    link is refused (the file it points to is never written).
-    """
-    import shutil
-
-    from .errors import CadrecoreError
-    from .i18n import default_lang
-    from .io.folder import OutputPathError, save_ledger, why_unwritable
-    from .io.xlsx import export_xlsx
-
-    language: LangCode = "en" if (lang.value if lang else default_lang()) == "en" else "zh"
-    with _open_store(store) as opened, _progress() as progress:
-        try:
-            loaded = opened.load(ledger, progress=progress, unit=unit)
-            scope = {"unit": unit} if unit is not None else {}
-            workbook = out.suffix.lower() == ".xlsx"
-            existed = out.exists()
-            if workbook:
-                written = export_xlsx(loaded, out, unmask=unmask, progress=progress)
-            else:
-                written = save_ledger(loaded, out)
-            if unmask or not workbook:
-                where = {"file" if workbook else "folder": str(written.resolve())}
-                try:
-                    opened.log_event(
-                        loaded.jurisdiction.id, "export_unmasked", {**where, **scope}, actor=actor
-                    )
-                except BaseException:
-                    # data in clear never stays unaudited: what the trail refused is removed
-                    if workbook:
-                        written.unlink(missing_ok=True)
-                    elif not existed:
-                        shutil.rmtree(written, ignore_errors=True)
-                    raise
-        except OutputPathError as exc:
-            raise _fail(exc.text(language)) from None
-        except CadrecoreError as exc:
-            raise _fail(str(exc)) from None
-        except OSError as exc:
-            reason = why_unwritable(out, exc)(language)
-            raise _fail(
-                f"{out}：无法写入（{reason}），未导出"
-                if language == "zh"
-                else f"{out}: cannot write there ({reason}); nothing exported"
-            ) from None
-    counts = {k: v for k, v in loaded.counts().items() if v}
-    print(
-        f"已导出 {loaded.jurisdiction.name} 到 {written}：{sum(counts.values())} 条记录"
-        if language == "zh"
-        else f"exported {loaded.jurisdiction.name} to {written}: {sum(counts.values())} records"
-    )
-    for name, count in counts.items():
-        print(f"  {name}: {count}")
-
-
-audit_app = typer.Typer(
-    name="audit", help="审计记录 / the store's audit trail", no_args_is_help=True
-)
-app.add_typer(audit_app)
-
-AgainstOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--against",
-        help="与先前记下的检查点核对（可多次给出）/ a checkpoint noted earlier (audit "
-        "checkpoint) to verify against; may be given more than once",
-    ),
-]
-KeyFileOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--key-file",
-        help="另外的审计密钥文件（如轮换前的旧密钥）/ another audit key file (older keys, "
-        "from before a rotation); the current key comes from $CADRECORE_AUDIT_KEY_FILE",
-    ),
-]
-RecordsOption = Annotated[
-    bool,
-    typer.Option("--records/--no-records", help="同时核对每条记录与其审计记录 / check records too"),
-]
-AuditLangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="zh or en (default: $CADRECORE_LANG, else zh)")
-]
-
-
-def _audit_inputs(against: list[Path] | None, key_files: list[Path] | None) -> tuple[Any, Any]:
-    """The checkpoints and the audit keys (the environment's, and the files given)."""
-    from .errors import CadrecoreError
-    from .store.audit_keys import AuditKeys
-    from .store.checkpoints import AuditCheckpoint
-
-    try:
-        checkpoints = [AuditCheckpoint.read(path) for path in against or ()]
-        keys = AuditKeys.from_env()
-        for path in key_files or ():
-            keys = keys.with_older(AuditKeys.read(path))
-    except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
-    return checkpoints, keys
-
-
-def _open_store_as_found(target: str | None) -> Any:
-    """The store as it is, damaged or not (``audit`` reports the damage other commands refuse)."""
-    from .errors import CadrecoreError
-    from .store import open_store
-
-    try:
-        return open_store(target, create=False, check_schema=False)
-    except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"--store {target!r}: {exc.strerror or exc}") from None
-
-
-def _print_verification(url: str, result: Any, language: str) -> None:
-    print(
-        f"{url}: {result.entries} 条审计记录 / audit entries, "
-        f"{result.records_checked} 条记录已核对 / records checked"
-    )
-    print(f"  最新 / head: #{result.head_seq} {result.head_hash}")
-    for statement in result.statements:
-        print(f"  {statement(language)}")
-
-
-@audit_app.command("verify")
-def audit_verify(
-    store: StoreOption = None,
-    records: RecordsOption = True,
-    against: AgainstOption = None,
-    key_files: KeyFileOption = None,
-    lang: AuditLangOption = None,
-) -> None:
-    """核验审计记录是否被改动、删除或损坏 / Verify the audit trail. Exit 1 if it was tampered
-    with or the store is damaged (naming table, row and column), 2 if it cannot be opened.
-
-    Signed entries are checked with the audit key ($CADRECORE_AUDIT_KEY_FILE, or
-    $CADRECORE_AUDIT_KEY, and --key-file for older keys); --against checks that nothing up to a
-    checkpoint was removed or rewritten. What cannot be checked without them is said.
-    """
-    from .i18n import default_lang
-    from .store import verify_audit
-
-    language = lang.value if lang is not None else default_lang()
-    checkpoints, keys = _audit_inputs(against, key_files)
-    with _open_store_as_found(store) as opened:
-        result = verify_audit(opened, check_records=records, keys=keys, against=checkpoints)
-    _print_verification(opened.url, result, language)
-    if result.ok:
-        print("完好 / intact")
-        return
-    _print_problems("被改动或损坏 / tampered or damaged", result.problems, language)
-    raise typer.Exit(EXIT_FINDINGS)
-
-
-@audit_app.command("checkpoint")
-def audit_checkpoint(
-    store: StoreOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="写入此新文件（JSON；不覆盖已有文件）/ write it to this new file (JSON; an "
-            "existing file is never replaced)",
-        ),
-    ] = None,
-    records: RecordsOption = True,
-    against: AgainstOption = None,
-    key_files: KeyFileOption = None,
-    lang: AuditLangOption = None,
-) -> None:
-    """记下审计记录的末条，供日后核对 / Note the head of the audit trail (seq, hash, time), to
-    keep outside the store and verify against later (audit verify --against).
-
-    The trail is verified first: a checkpoint is written only for an intact trail (exit 1
-    otherwise). It prints the checkpoint as one line, for the minutes of a meeting; -o also
-    writes it to a small JSON file.
-    """
-    from .errors import CadrecoreError
-    from .i18n import default_lang
-    from .store import verify_audit
-
-    language = lang.value if lang is not None else default_lang()
-    checkpoints, keys = _audit_inputs(against, key_files)
-    with _open_store_as_found(store) as opened:
-        head = opened.audit_checkpoint()
-        result = verify_audit(
-            opened, check_records=records, keys=keys, against=[*checkpoints, head]
-        )
-    _print_verification(opened.url, result, language)
-    if not result.ok:
-        _print_problems("被改动或损坏 / tampered or damaged", result.problems, language)
-        print("未记下检查点 / no checkpoint noted: the trail is not intact")
-        raise typer.Exit(EXIT_FINDINGS)
-    print(head.line())
-    if out is not None:
-        try:
-            written = head.write(out)
-        except CadrecoreError as exc:
-            raise _fail(str(exc)) from None
-        print(f"检查点已写入 / checkpoint written to {written}")
-
-
-@audit_app.command("new-key")
-def audit_new_key(
-    file: Annotated[
-        Path,
-        typer.Argument(help="审计密钥文件（没有则新建）/ the audit key file (created if missing)"),
-    ],
-    lang: AuditLangOption = None,
-) -> None:
-    """生成新的审计密钥，追加到密钥文件 / Add a new random audit key to a key file.
-
-    The new key signs every entry written from now on (set CADRECORE_AUDIT_KEY_FILE to the file
-    on every computer that writes to the store); the keys above it in the file still verify the
-    entries they signed, so adding a key to an existing file is a rotation. The file is created
-    readable by its owner only; the key itself is never printed.
-    """
-    from .errors import CadrecoreError
-    from .i18n import Text, default_lang
-    from .store.audit_keys import KEY_FILE_ENV, add_key
-
-    language = lang.value if lang is not None else default_lang()
-    existed = file.exists()
-    try:
-        key = add_key(file)
-    except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
-    said = Text(
-        f"新的审计密钥（编号 {key.key_id}）已写入 {file}"
-        + ("；文件中原有的密钥保留，用于核验它们签过的记录" if existed else "")
-        + f"。请在每台写入数据库的电脑上设置 {KEY_FILE_ENV}={file}，"
-        "并把此文件保存在数据库之外（数据库管理员不应能读到）",
-        f"a new audit key (key id {key.key_id}) was added to {file}"
-        + ("; the keys already in it stay, to verify the entries they signed" if existed else "")
-        + f". Set {KEY_FILE_ENV}={file} on every computer that writes to the store, and keep the "
-        "file outside the database (out of reach of whoever administers the database)",
-    )
-    print(said(language))
+    app.command("import", cls=Command, help=import_.cli_help)(import_)
+    app.command(cls=Command, help=template.cli_help)(template)
+    app.command(cls=Command, help=export.cli_help)(export)
+    app.add_typer(audit_app)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -853,11 +727,12 @@ def _register_more_commands() -> None:
     from .cli_report import demo, report
     from .cli_synth import synth
 
-    app.command()(report)
-    app.command()(demo)
-    app.command()(synth)
+    app.command(cls=Command, help=report.cli_help)(report)
+    app.command(cls=Command, help=demo.cli_help)(demo)
+    app.command(cls=Command, help=synth.cli_help)(synth)
 
 
+_register_store_commands()
 _register_more_commands()
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from .cli_base import fail, h, helps, lang, ledger_choice, quiet, say
 from .cli_synth import is_store_target
-
-EXIT_BAD_INPUT = 2
 
 
 class ReportFormat(StrEnum):
@@ -30,25 +29,24 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
-class ReportLang(StrEnum):
-    ZH = "zh"
-    EN = "en"
-
-
-def _fail(message: str) -> typer.Exit:
-    print(message, file=sys.stderr)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
 def _parse_moment(text: str) -> datetime:
-    """An ISO 8601 time (``2023-01-05T09:00:00+08:00``) or date; naive times are UTC."""
+    """An ISO 8601 time (``2023-01-05T09:00:00+08:00``) or date; naive times are in the
+    bureau's time zone (the settings' ``timezone``, Asia/Shanghai by default)."""
+    from .cli_base import settings
+
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise _fail(
-            f"--generated-at: expected an ISO 8601 time such as 2023-01-05T09:00:00+08:00, got {text!r}"
+        raise fail(
+            say(
+                f"--generated-at：{text!r} 不是时间，应如 2023-01-05T09:00:00+08:00",
+                f"--generated-at: expected an ISO 8601 time such as 2023-01-05T09:00:00+08:00, "
+                f"got {text!r}",
+            )
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings().timezone)
+    return moment
 
 
 WorkersOption = Annotated[
@@ -56,8 +54,11 @@ WorkersOption = Annotated[
     typer.Option(
         "--workers",
         min=0,
-        help="分几个进程检查（0：每个 CPU 一个；默认 $CADRECORE_WORKERS，否则 0）/ how many "
-        "processes share the rules out (0: one per CPU; default: $CADRECORE_WORKERS, else 0)",
+        help=h(
+            "分几个进程检查（0：每个 CPU 一个；默认 $CADRECORE_WORKERS，否则 0）",
+            "how many processes share the rules out (0: one per CPU; default: "
+            "$CADRECORE_WORKERS, else 0)",
+        ),
     ),
 ]
 
@@ -72,22 +73,51 @@ def workers_of(given: int | None) -> int | None:
     return None if os.environ.get("CADRECORE_WORKERS", "").strip() else 0
 
 
-def ledger_from_store(text: str, unit: str | None, *, for_reading: bool) -> Any:
-    """The ledger in the store ``text`` (a SQLite file or a database URL). ``for_reading``, the
-    whole ledger is opened (:func:`~cadrecore.store.open_ledger`: each kind read as used, the
-    bulk kinds by columns), for commands that only read it; else, or with ``unit`` (that unit's
-    view, selected in SQL), it is loaded."""
+def store_ledger_ids(text: str) -> tuple[str, ...]:
+    """The ledgers a store holds, read cheaply (a SQLite file through ``sqlite3``); ``()`` when
+    that cannot be told here (the opening then says why)."""
+    import sqlite3
+
+    if "://" in text:
+        from .store import open_store
+
+        with open_store(text, create=False) as store:
+            return tuple(store.ledger_ids())
+    path = Path(text).expanduser()
+    if not path.is_file():
+        return ()
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return tuple(row[0] for row in conn.execute("SELECT id FROM ledgers ORDER BY id"))
+    except sqlite3.Error:
+        return ()
+
+
+def ledger_from_store(
+    text: str, unit: str | None, *, for_reading: bool, ledger_id: str | None = None
+) -> Any:
+    """The ledger ``ledger_id`` (the only one, if None) in the store ``text`` (a SQLite file or
+    a database URL). ``for_reading``, the whole ledger is opened
+    (:func:`~cadrecore.store.open_ledger`: each kind read as used, the bulk kinds by columns),
+    for commands that only read it; else, or with ``unit`` (that unit's view, selected in SQL),
+    it is loaded. A store holding several ledgers, none chosen: a usage error naming them."""
+    if ledger_id is None:
+        ids = store_ledger_ids(text)
+        if len(ids) > 1:
+            from .cli import several_ledgers
+
+            raise fail(several_ledgers(ids, text))
     if for_reading and unit is None:
         from .store import open_ledger
 
-        return open_ledger(text)
+        return open_ledger(text, ledger_id)
     from .store import open_store
 
     with open_store(text, create=False) as store:
-        return store.load(unit=unit)
+        return store.load(ledger_id, unit=unit)
 
 
-def _load(text: str, unit: str | None = None) -> Any:
+def _load(text: str, unit: str | None = None, ledger_id: str | None = None) -> Any:
     """A ledger from a ledger folder, or from a store (:func:`ledger_from_store`, opened for
     reading); with ``unit``, only that unit's view."""
     from .errors import CadrecoreError
@@ -96,105 +126,179 @@ def _load(text: str, unit: str | None = None) -> Any:
     source = Path(text)  # a URL is kept as text: Path would fold its "//"
     try:
         if is_store_target(text):
-            return ledger_from_store(text, unit, for_reading=True)
+            return ledger_from_store(
+                text, unit, for_reading=True, ledger_id=ledger_choice(ledger_id)
+            )
         if source.is_dir():
             return load_ledger(source, unit=unit)
     except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
-        raise _fail(f"{text!r}: {exc.strerror or exc}") from None
-    raise _fail(f"{text}: not a ledger folder or a store (.sqlite) / 不是账册目录或数据库")
+        raise fail(f"{text}: {exc.strerror or exc}") from None
+    raise fail(
+        say(
+            f"{text}：不是账册目录，也不是数据库（.sqlite）",
+            f"{text}: not a ledger folder or a store (.sqlite)",
+        )
+    )
 
 
+@helps(
+    "年度报告：一年的老干部工作写成一份文件（文本、Markdown、HTML、Excel 或 JSON）。\n\n"
+    "无论检查结果如何都写出报告（要在有错误时失败，用 cadrecore check）。",
+    "The year's veteran cadre work in one document: text, Markdown, HTML, Excel or JSON.\n\n"
+    "A report is written whatever the findings (use cadrecore check to fail on them).",
+)
 def report(
     ledger: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            help="账册目录、数据库文件或 URL / a ledger folder, a store (.sqlite) or a database URL"
+            help=h(
+                "账册目录、数据库文件或 URL（默认：设置中的数据库）",
+                "a ledger folder, a store (.sqlite) or a database URL (default: the store of "
+                "the settings)",
+            ),
+            show_default=False,
         ),
-    ],
+    ] = None,
     year: Annotated[
-        int, typer.Option("--year", min=1900, max=2200, help="报告年度 / the year reported on")
-    ],
+        int | None,
+        typer.Option(
+            "--year",
+            min=1900,
+            max=2200,
+            help=h("报告年度（必填）", "the year reported on (required)"),
+        ),
+    ] = None,
     fmt: Annotated[
         ReportFormat | None,
-        typer.Option("--format", help="text, md, html, xlsx or json (default: from -o, else text)"),
+        typer.Option(
+            "--format",
+            help=h(
+                "text、md、html、xlsx 或 json（默认按 -o 的扩展名，否则 text）",
+                "text, md, html, xlsx or json (default: from -o, else text)",
+            ),
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="写入此文件 / write to this file")
+        Path | None,
+        typer.Option("--output", "-o", help=h("写入此文件", "write to this file")),
     ] = None,
-    lang: Annotated[ReportLang, typer.Option("--lang", help="zh or en")] = ReportLang.ZH,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="评估日期，默认 12 月 31 日 / judge as at this day"),
+        typer.Option(
+            "--as-of",
+            help=h("评估日期，默认 12 月 31 日", "judge as at this day (default: 31 December)"),
+        ),
     ] = None,
     generated_at: Annotated[
         str | None,
         typer.Option(
             "--generated-at",
-            help="报告生成时间（ISO 8601），固定后同一账册输出字节相同 / fix the time printed on the "
-            "report, for identical bytes (default: $SOURCE_DATE_EPOCH, else now)",
+            help=h(
+                "报告生成时间（ISO 8601），固定后同一账册输出字节相同（默认 $SOURCE_DATE_EPOCH，否则现在）",
+                "fix the time printed on the report, for identical bytes (default: "
+                "$SOURCE_DATE_EPOCH, else now)",
+            ),
         ),
     ] = None,
     unit: Annotated[
         str | None,
         typer.Option(
             "--unit",
-            help="只报告此单位及其下级，如 xz.hequ / report on this unit's view only (the unit "
-            "and the units below it)",
+            help=h(
+                "只报告此单位及其下级，如 xz.hequ",
+                "report on this unit's view only (the unit and the units below it)",
+            ),
         ),
     ] = None,
+    ledger_id: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger",
+            help=h(
+                "账册（管辖）编号，数据库中有多个账册时必填",
+                "the ledger (jurisdiction) id: needed when the store holds several",
+            ),
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=h(
+                "该年度没有任何活动记录时也照样生成",
+                "report even on a year in which there are no activity records",
+            ),
+        ),
+    ] = False,
     workers: WorkersOption = None,
 ) -> None:
-    """年度报告 / The year's veteran cadre work in one document: text, Markdown, HTML, Excel or JSON."""
-    from datetime import date
-
+    from .cli import _ledger_source, no_records_in, parse_cli_date
     from .errors import CadrecoreError
     from .reports.annual import build_annual_report, format_of, render_annual_report
 
+    if year is None:
+        raise fail(say("请用 --year 指定报告年度", "give the year reported on with --year"))
     if fmt is not None:
         chosen = fmt.value
     elif output is not None:
         found = format_of(output)
         if found is None:
-            raise _fail(
-                f"cannot tell the format of {output.name!r}: give --format "
-                "(text, md, html, xlsx or json) / 请用 --format 指定格式"
+            raise fail(
+                say(
+                    f"无法从 {output.name!r} 看出格式：请用 --format 指定（text、md、html、xlsx 或 json）",
+                    f"cannot tell the format of {output.name!r}: give --format (text, md, html, "
+                    "xlsx or json)",
+                )
             )
         chosen = found
     else:
         chosen = "text"
     if chosen == "xlsx" and output is None:
-        raise _fail("--format xlsx writes a file: give -o FILE.xlsx / Excel 格式须用 -o 指定文件")
+        raise fail(
+            say(
+                "Excel 格式写入文件：请用 -o 指定文件，如 -o 考核表.xlsx",
+                "--format xlsx writes a file: give -o FILE.xlsx",
+            )
+        )
     day = None
     if as_of:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise _fail(f"--as-of: expected a date such as 2022-12-31, got {as_of!r}") from None
+        day = parse_cli_date("--as-of", as_of)
         if day.year != year:
-            raise _fail(f"--as-of {as_of} is not in {year} / 评估日期不在报告年度内")
+            raise fail(
+                say(
+                    f"--as-of {as_of} 不在报告年度 {year} 年内",
+                    f"--as-of {as_of} is not in {year}",
+                )
+            )
     moment = _parse_moment(generated_at) if generated_at else None
     from ._gc import off_until_exit
 
     off_until_exit()  # (one report, then the process ends)
-    loaded = _load(ledger, unit)
+    loaded = _load(_ledger_source(ledger), unit, ledger_id)
+    hint = None if force else no_records_in(loaded, year)
+    if hint is not None:
+        raise fail(hint)
+    language = lang()
     try:
         annual = build_annual_report(
             loaded,
             year,
             as_of=day,
-            lang="en" if lang is ReportLang.EN else "zh",
+            lang=language,
             generated_at=moment,
             workers=workers_of(workers),
         )
         data = render_annual_report(annual, chosen)
     except CadrecoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     for failure in annual.failures:
         print(
-            f"插件 {failure.plugin} 的章节未能生成 / plugin {failure.plugin!r} section failed: "
-            f"{failure.error}",
+            say(
+                f"插件 {failure.plugin} 的章节未能生成：{failure.error}",
+                f"plugin {failure.plugin!r} section failed: {failure.error}",
+            ),
             file=sys.stderr,
         )
     if output is None:
@@ -204,39 +308,56 @@ def report(
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise _fail(f"{output}: cannot write there / 无法写入: {exc.strerror or exc}") from None
-    print(f"已写出 / wrote {output} ({chosen}, {len(data):,} bytes)", file=sys.stderr)
+        raise fail(
+            say(
+                f"{output}：无法写入（{exc.strerror or exc}）",
+                f"{output}: cannot write there ({exc.strerror or exc})",
+            )
+        ) from None
+    if not quiet():
+        from .cli_base import elapsed
+
+        print(
+            say(
+                f"已写出 {output}（{chosen}，{len(data):,} 字节），用时 {elapsed():.1f} 秒",
+                f"wrote {output} ({chosen}, {len(data):,} bytes) in {elapsed():.1f} s",
+            ),
+            file=sys.stderr,
+        )
 
 
+@helps(
+    "演示：把忻州示例建成数据库、检查，并生成 HTML 年度报告。\n\n只新建不覆盖：目录中已有示例的账册目录、"
+    "数据库或报告时，不作改动并停止（以 2 退出）；请在新目录中运行。",
+    "Build the Xinzhou example into a store, check it and write its HTML report.\n\nOnly "
+    "ever creates: a folder that already holds the example's ledger folder, store or report "
+    "is left untouched and the demo stops (exit 2); run it in a new folder.",
+)
 def demo(
     folder: Annotated[
         Path | None,
         typer.Argument(
-            help="写入此目录，默认 ./cadrecore-demo / where to build it (default: ./cadrecore-demo)"
+            help=h(
+                "写入此目录，默认 ./cadrecore-demo", "where to build it (default: ./cadrecore-demo)"
+            )
         ),
     ] = None,
     generated_at: Annotated[
         str | None,
-        typer.Option("--generated-at", help="报告生成时间（ISO 8601） / fix the report's time"),
-    ] = None,
-    lang: Annotated[
-        ReportLang | None,
-        typer.Option("--lang", help="zh or en（默认 $CADRECORE_LANG，否则 zh）"),
+        typer.Option(
+            "--generated-at",
+            help=h("报告生成时间（ISO 8601）", "fix the report's time (ISO 8601)"),
+        ),
     ] = None,
 ) -> None:
-    """演示：忻州示例建库、检查并生成 HTML 年度报告 / Build the Xinzhou example, check it, write its report.
-
-    Only ever creates: a folder that already holds the example's ledger folder, store or
-    report is left untouched and the demo stops (exit 2); run it in a new folder.
-    """
     from .demo import DemoError, run_demo
     from .errors import CadrecoreError
-    from .i18n import Text, default_lang
+    from .i18n import Text
 
-    language = lang.value if lang is not None else default_lang()
+    language = lang()
 
     def show(text: Text) -> None:
-        print(f"✓ {text.zh} / {text.en}")
+        print(f"✓ {text(language)}")
 
     target = folder or Path.cwd() / "cadrecore-demo"
     try:
@@ -247,15 +368,15 @@ def demo(
             on_step=show,
         )
     except DemoError as exc:
-        raise _fail(exc.text("en" if language == "en" else "zh")) from None
+        raise fail(exc.text(language)) from None
     except CadrecoreError as exc:
-        raise _fail(f"演示失败 / the demo failed: {exc}") from None
+        raise fail(say(f"演示失败：{exc}", f"the demo failed: {exc}")) from None
     except OSError as exc:
-        raise _fail(f"{target}: {exc}") from None
+        raise fail(f"{target}: {exc.strerror or exc}") from None
     print()
-    print(f"年度报告 / the annual report: {result.report_path}")
+    print(say(f"年度报告：{result.report_path}", f"the annual report: {result.report_path}"))
     print(f"    {result.report_path.resolve().as_uri()}")
-    print("下一步 / next:")
+    print(say("下一步：", "next:"))
     print(f"    cadrecore check {result.ledger_folder} --year {result.year}")
     print(
         f"    cadrecore report {result.ledger_folder} --year {result.year} --format xlsx "

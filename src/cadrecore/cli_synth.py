@@ -1,20 +1,21 @@
 """The ``synth`` command: a thin shell over :func:`cadrecore.synth.synthesize`.
 
-A plain function with typer annotations; the CLI registers it with ``app.command()(synth)``.
-It writes a ledger folder, or a store when ``out`` is a ``.sqlite``/``.db`` file or a
-database URL (``sqlite:///...``). ``out`` is a ``str``, not a ``Path``: a ``Path`` would turn
-``sqlite:///x.db`` into ``sqlite:/x.db``.
+A plain function with typer annotations; the CLI registers it. It writes a ledger folder, or a
+store when ``out`` is a ``.sqlite``/``.db`` file or a database URL (``sqlite:///...``). ``out``
+is a ``str``, not a ``Path``: a ``Path`` would turn ``sqlite:///x.db`` into ``sqlite:/x.db``.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-EXIT_BAD_INPUT = 2
+from .cli_base import elapsed, fail, h, helps, quiet, say
+
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
@@ -24,40 +25,100 @@ def is_store_target(out: str | Path) -> bool:
     return "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES
 
 
+@helps(
+    "合成任意规模的账册，比例同忻州示例（用于试用与性能测试）。",
+    "A synthetic jurisdiction of any size, in the Xinzhou example's proportions.",
+)
 def synth(
     cadres: Annotated[
         int,
-        typer.Option("--cadres", min=1, max=20_000_000, help="老干部人数 / how many cadres"),
+        typer.Option("--cadres", min=1, max=20_000_000, help=h("老干部人数", "how many cadres")),
     ],
     seed: Annotated[
-        int, typer.Option("--seed", help="随机种子，同种子同账册 / same seed, same ledger")
+        int,
+        typer.Option("--seed", help=h("随机种子，同种子同账册", "same seed, same ledger")),
     ],
     out: Annotated[
         str,
         typer.Option(
             "--out",
-            help="账册目录，或数据库（.sqlite/.db 或 sqlite:/// URL） / a ledger folder or a store",
+            help=h(
+                "账册目录，或数据库（.sqlite/.db 或 sqlite:/// URL）",
+                "a ledger folder or a store (.sqlite/.db or a sqlite:/// URL)",
+            ),
         ),
     ],
     year: Annotated[
-        int, typer.Option("--year", min=1950, max=2200, help="年度 / the year recorded")
+        int,
+        typer.Option("--year", min=1950, max=2200, help=h("记录的年度", "the year recorded")),
     ] = 2022,
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help=h(
+                "数据库中已有其他账册时，仍把合成的账册加入",
+                "add the synthetic ledger to a store that already holds other ledgers",
+            ),
+        ),
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help=h("输出格式：text 或 json", "output: text or json")),
+    ] = "text",
 ) -> None:
-    """合成账册 / A synthetic jurisdiction of any size, in the Xinzhou example's proportions."""
     from .errors import CadrecoreError
+    from .models import KINDS_BY_NAME
     from .synth import synthesize
 
+    if fmt not in ("text", "json"):
+        raise fail(
+            say(
+                f"--format：应为 text 或 json，而非 {fmt!r}",
+                f"--format: expected text or json, got {fmt!r}",
+            )
+        )
     try:
-        ledger = synthesize(cadres, seed, year=year)
         if is_store_target(out):
+            from .cli_report import store_ledger_ids
             from .store import open_store
 
+            held = store_ledger_ids(out)
+            ledger = synthesize(cadres, seed, year=year)
+            others = [i for i in held if i != ledger.jurisdiction.id]
+            if others and not add:
+                raise fail(
+                    say(
+                        f"{out} 中已有账册 {'、'.join(others)}：合成的账册未写入。要加入它，加 "
+                        "--add；或写入新的数据库",
+                        f"{out} already holds the ledger(s) {', '.join(others)}: the synthetic "
+                        "ledger was not written. Give --add to add it, or write a new store",
+                    )
+                )
             with open_store(out) as store:
                 store.save(ledger, actor="cadrecore synth")
         else:
+            ledger = synthesize(cadres, seed, year=year)
             ledger.save(Path(out))
     except (CadrecoreError, OSError) as exc:
-        print(f"{out}: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    counts = ", ".join(f"{k} {v:,}" for k, v in ledger.counts().items() if v)
-    print(f"已写出 / wrote {out}: {counts}", file=sys.stderr)
+        raise fail(f"{out}: {exc}") from None
+    counts = {k: v for k, v in ledger.counts().items() if v}
+    if fmt == "json":
+        print(
+            json.dumps(
+                {"out": out, "jurisdiction": ledger.jurisdiction.id, "counts": counts},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        listed = ", ".join(f"{KINDS_BY_NAME[k].label()} {v:,}" for k, v in counts.items())
+        print(say(f"已写出 {out}：{listed}", f"wrote {out}: {listed}"), file=sys.stderr)
+    if not quiet():
+        print(
+            say(
+                f"已合成 {cadres:,} 名老干部的账册，用时 {elapsed():.1f} 秒",
+                f"synthesized a ledger of {cadres:,} cadres in {elapsed():.1f} s",
+            ),
+            file=sys.stderr,
+        )
