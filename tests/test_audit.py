@@ -148,7 +148,7 @@ def test_the_cli_says_whether_the_trail_is_intact(store: Store, store_url: str) 
     runner = CliRunner()
     intact = runner.invoke(app, ["audit", "verify", "--store", store_url])
     assert intact.exit_code == 0, intact.output
-    assert "intact" in intact.output
+    assert "完好" in intact.output and "intact" not in intact.output
     with store.engine.begin() as conn:
         drop_triggers(conn, store.dialect)
         conn.execute(AUDIT_LOG.delete().where(AUDIT_LOG.c.seq == 3))

@@ -410,7 +410,7 @@ def test_a_listing_with_a_failed_registration_is_not_cached(
     write_plugin(site, "tmpplug_rules", body + "    raise RuntimeError('no rules today')\n")
     reinstalled("tmpplug_rules")
     for _ in range(2):
-        assert "tmpplug_rules: 加载失败 / failed to load: register_rules raised" in invoke()
+        assert "tmpplug_rules：加载失败：register_rules raised" in invoke()
     assert len(described) == 2
     assert cache_files(cache) == []
 

@@ -437,7 +437,9 @@ def test_the_command_writes_a_template_and_will_not_overwrite(workdir: Path) -> 
     path.write_bytes(b"a clerk's own roster")
     again = runner.invoke(app, ["template", "roster.xlsx"])
     assert again.exit_code == 2
-    assert "已存在" in again.output and "already exists" in again.output
+    assert "已存在" in again.output and "already exists" not in again.output
+    english = runner.invoke(app, ["template", "roster.xlsx", "--lang", "en"])
+    assert english.exit_code == 2 and "already exists" in english.output
     assert "--force" in again.output
     assert path.read_bytes() == b"a clerk's own roster"
 

@@ -94,15 +94,16 @@ def test_service_records_of_registered_plugins(
 def test_cli_writes_a_folder_and_a_store(tmp_path: Path) -> None:
     import typer
 
-    app = typer.Typer()
-    app.command()(synth)
+    from cadrecore.cli import app
+
     runner = CliRunner()
     folder = tmp_path / "ledger"
-    result = runner.invoke(app, ["--cadres", "150", "--seed", "1", "--out", str(folder)])
+    args = ["synth", "--cadres", "150", "--seed", "1", "--out"]
+    result = runner.invoke(app, [*args, str(folder)])
     assert result.exit_code == 0, result.output
     assert cadrecore.load_ledger(folder).counts()["cadres"] == 150
     db = tmp_path / "s.sqlite"
-    result = runner.invoke(app, ["--cadres", "150", "--seed", "1", "--out", f"sqlite:///{db}"])
+    result = runner.invoke(app, [*args, f"sqlite:///{db}"])
     assert result.exit_code == 0, result.output
     with cadrecore.open_store(db, create=False) as store:
         assert store.load().counts()["cadres"] == 150

@@ -35,9 +35,8 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    cli = typer.Typer(add_completion=False)
-    cli.command()(report)
-    cli.command()(demo)
+    from cadrecore.cli import app as cli
+
     return cli
 
 

@@ -398,18 +398,18 @@ class Group(TyperGroup):
         from typer._click import exceptions as errors
 
         given = list(sys.argv[1:] if args is None else args)
-        start_run(given)
-        if not standalone_mode:
-            return super().main(given, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            code = super().main(given, prog_name, complete_var, False, **extra)
-        except errors.ClickException as exc:
-            show_usage_error(exc)
-            sys.exit(exc.exit_code)
-        except typer.Abort:
-            print(say("已中止！", "Aborted!"), file=sys.stderr)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+        with run_settings(given):
+            if not standalone_mode:
+                return super().main(given, prog_name, complete_var, standalone_mode, **extra)
+            try:
+                code = super().main(given, prog_name, complete_var, False, **extra)
+            except errors.ClickException as exc:
+                show_usage_error(exc)
+                sys.exit(exc.exit_code)
+            except typer.Abort:
+                print(say("已中止！", "Aborted!"), file=sys.stderr)
+                sys.exit(1)
+            sys.exit(code if isinstance(code, int) else 0)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _in_run_language(self, ctx):
@@ -444,6 +444,22 @@ def _option_value(args: Sequence[str], name: str) -> str | None:
         if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
     return None
+
+
+@contextmanager
+def run_settings(args: Sequence[str]) -> Iterator[None]:
+    """The run's settings and language for the time of one command line (a program that runs
+    commands in its own process, as the tests do, finds its language as it was after)."""
+    from .i18n import _run_lang_now
+
+    before = _run_lang_now()
+    try:
+        start_run(args)
+        yield
+    finally:
+        set_lang(before)
+        RUN.config = None
+        RUN.quiet = False
 
 
 def start_run(args: Sequence[str]) -> None:

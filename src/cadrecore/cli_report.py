@@ -79,10 +79,14 @@ def store_ledger_ids(text: str) -> tuple[str, ...]:
     import sqlite3
 
     if "://" in text:
+        from .errors import CadrecoreError
         from .store import open_store
 
-        with open_store(text, create=False) as store:
-            return tuple(store.ledger_ids())
+        try:
+            with open_store(text, create=False) as store:
+                return tuple(store.ledger_ids())
+        except CadrecoreError:  # (no store there yet: the command's own opening says why)
+            return ()
     path = Path(text).expanduser()
     if not path.is_file():
         return ()

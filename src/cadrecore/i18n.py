@@ -42,6 +42,11 @@ def set_lang(lang: Lang | None) -> None:
     _run_lang = lang
 
 
+def _run_lang_now() -> Lang | None:
+    """The language :func:`set_lang` chose (None: none), to put back after a run."""
+    return _run_lang
+
+
 def default_lang() -> Lang:
     """The run's language: the one :func:`set_lang` chose, else ``CADRECORE_LANG`` (``zh``
     unless it says ``en``)."""
