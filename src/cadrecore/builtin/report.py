@@ -16,13 +16,13 @@ from datetime import date
 from itertools import compress
 from typing import Any
 
-from ..i18n import Lang, Text
+from ..i18n import Lang, Text, percent, shown_ratio
 from ..ledger import Ledger
 from ..models import Activity, PartyOrgKind, ServiceState, Tie
 from ..plugins import hookimpl
 from ..reports import figures as count
 from ..reports.assessment import OBLIGATION_COLUMNS, obligation_rows, rule_titles
-from ..reports.labels import NO_VALUE, ratio_text, status_label, subject_name
+from ..reports.labels import NO_VALUE, evidence_text, rate_cell, status_label, subject_name
 from ..reports.narrative import en_quantity, zh_quantity
 from ..reports.sections import Cell, Chart, ReportSection, Table
 from ..rules.findings import Finding, Occurrence, Report, Severity
@@ -103,8 +103,8 @@ def six_ones(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
                     due.isoformat(),
                     status_label(occurrence.status if occurrence else None)(lang),
                     _iso(occurrence.done_on if occurrence else None),
-                    activity.id if activity else NO_VALUE,
-                    activity.evidence or activity.title if activity else NO_VALUE,
+                    evidence_text(ledger, activity.id if activity else None, lang),
+                    (activity.evidence if activity else "") or NO_VALUE,
                     _leaders(activity, lang) if activity else "",
                     "；".join(f.message(lang) for f in problems),
                 )
@@ -191,7 +191,7 @@ def party_orgs(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
             c["branches"],
             c["party_members"],
             c["covered"],
-            ratio_text(c["covered"], c["party_members"]),
+            rate_cell(c["covered"], c["party_members"]),
         )
         for c in by_county
     ]
@@ -203,7 +203,7 @@ def party_orgs(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
             len(ledger.branches),
             total["party_members"],
             covered,
-            ratio_text(covered, total["party_members"]),
+            rate_cell(covered, total["party_members"]),
         )
     )
     tie_label = {t: T(t.zh, f"tie: {t.value}") for t in Tie}
@@ -219,7 +219,7 @@ def party_orgs(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
             "bar",
             tuple(c["name"] for c in by_county if c["party_members"]),
             tuple(
-                round(100 * c["covered"] / c["party_members"], 1)
+                round(100 * shown_ratio(c["covered"] / c["party_members"]), 1)
                 for c in by_county
                 if c["party_members"]
             ),
@@ -944,7 +944,7 @@ def findings(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
                 tuple((e.rule_id, e.plugin, e.error) for e in report.errored),
             )
         )
-    ratio = f"{compliance:.2%}" if compliance is not None else NO_VALUE
+    ratio = percent(compliance, none=NO_VALUE)
     verdict = T("通过", "pass") if report.success else T("未通过", "fail")
     return ReportSection(
         key="builtin.findings",

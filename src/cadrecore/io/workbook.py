@@ -10,6 +10,7 @@ whoever typed it run a formula on the machine of whoever opens the file.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -19,15 +20,29 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .cell_text import exact_sheet_text, to_sheet_text
 
+#: How a date cell shows: the ISO date every clerk's system reads, whatever Excel's locale.
+DATE_FORMAT = "yyyy-mm-dd"
+#: How a rate cell shows: a percentage with one decimal, the digits the text outputs print
+#: when the cell holds :func:`cadrecore.i18n.shown_ratio`'s value.
+PERCENT_FORMAT = "0.0%"
 
-def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
-    """Write ``value`` into ``sheet``'s cell (1-based) and return the cell."""
+
+def put(
+    sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None
+) -> Cell | MergedCell:
+    """Write ``value`` into ``sheet``'s cell (1-based) and return the cell. A date (not a
+    datetime) is a date cell shown as :data:`DATE_FORMAT` unless ``number_format`` says
+    otherwise; ``number_format`` is how a number shows (:data:`PERCENT_FORMAT` for a rate)."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = to_sheet_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
+        if number_format is not None:
+            cell.number_format = number_format
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            cell.number_format = DATE_FORMAT
     return cell
 
 
@@ -39,4 +54,4 @@ def text_cell(sheet: WriteOnlyWorksheet, text: str, *, exact: bool = False) -> A
     return cell
 
 
-__all__ = ["put", "text_cell"]
+__all__ = ["DATE_FORMAT", "PERCENT_FORMAT", "put", "text_cell"]

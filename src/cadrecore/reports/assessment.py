@@ -16,7 +16,7 @@ from datetime import date
 from ..i18n import Lang, Text
 from ..ledger import Ledger
 from ..rules.findings import Finding, Occurrence, Report
-from .labels import NO_VALUE, ratio_text, status_label
+from .labels import NO_VALUE, evidence_text, rate_cell, status_label
 from .sections import Cell, Table
 
 T = Text
@@ -30,8 +30,11 @@ class AssessmentRow:
     """One row of the assessment table, in the report's language.
 
     ``status`` is an occurrence status code (``done``, ``late``, ``overdue``, ``pending``…; None
-    when the rule that judges it did not run); ``findings`` are the messages of the findings
-    about this item, ``severity`` the highest of them (``error``, ``warning``, ``info``).
+    when the rule that judges it did not run); ``evidence_id`` is the id of the record that
+    evidences it, ``evidence_record`` that record as the table shows it (its title and date,
+    :func:`~cadrecore.reports.labels.evidence_text`), ``evidence`` the material it cites;
+    ``findings`` are the messages of the findings about this item, ``severity`` the highest of
+    them (``error``, ``warning``, ``info``).
     """
 
     category: str
@@ -43,6 +46,7 @@ class AssessmentRow:
     status_label: str
     done_on: date | None
     evidence_id: str | None
+    evidence_record: str
     evidence: str
     expected: int | None
     actual: int | None
@@ -60,7 +64,7 @@ class AssessmentRow:
             self.due.isoformat() if self.due else NO_VALUE,
             self.status_label,
             self.done_on.isoformat() if self.done_on else NO_VALUE,
-            self.evidence_id or NO_VALUE,
+            self.evidence_record or NO_VALUE,
             self.evidence or NO_VALUE,
             self.expected if self.expected is not None else NO_VALUE,
             self.actual if self.actual is not None else NO_VALUE,
@@ -145,7 +149,8 @@ def assessment_rows(
                     status_label=status_label(occurrence.status if occurrence else None)(lang),
                     done_on=occurrence.done_on if occurrence else None,
                     evidence_id=activity.id if activity else None,
-                    evidence=(activity.evidence or activity.title) if activity else "",
+                    evidence_record=evidence_text(ledger, activity.id if activity else None, lang),
+                    evidence=activity.evidence if activity else "",
                     expected=1,
                     actual=(1 if occurrence.satisfied else 0) if occurrence else None,
                     severity=severity,
@@ -179,6 +184,7 @@ def assessment_rows(
                     status_label=status_label(occurrence.status if occurrence else None)(lang),
                     done_on=None,
                     evidence_id=None,
+                    evidence_record=NO_VALUE,
                     evidence=T(
                         "branches.yaml 中本年建成记录", "this year's records in branches.yaml"
                     )(lang),
@@ -255,7 +261,7 @@ def obligation_rows(
                 c["overdue"],
                 c["invalid"],
                 c["pending"],
-                ratio_text(c["done"] + c["late"], judged),
+                rate_cell(c["done"] + c["late"], judged),
             )
         )
     return tuple(rows)

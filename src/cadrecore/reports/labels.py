@@ -1,8 +1,14 @@
-"""Words the report's parts share: statuses, severities, the names of what findings are about."""
+"""Words the report's parts share: statuses, severities, the names of what findings are about,
+rates (:class:`Rate`), the record that evidences an item, and times in the bureau's time zone."""
 
 from __future__ import annotations
 
-from ..i18n import Lang, Text
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..config import DEFAULT_TIMEZONE
+from ..i18n import Lang, Text, percent, shown_ratio
 from ..ledger import Ledger
 from ..rules.findings import Subject
 
@@ -57,9 +63,31 @@ def subject_name(ledger: Ledger, subject: Subject, lang: Lang = "zh") -> str:
     return str(name) if name else record_id
 
 
-def ratio_text(numerator: int, denominator: int) -> str:
-    """``covered/total`` as a percentage with one decimal (``—`` when there is no total)."""
-    return f"{numerator / denominator:.1%}" if denominator else NO_VALUE
+class Rate(str):
+    """A rate in a table cell: the text every output shows (``99.9%``, as
+    :func:`~cadrecore.i18n.percent` writes it: cut to one decimal, never 100% while something
+    is missing) that also carries ``value``, the number it shows
+    (:func:`~cadrecore.i18n.shown_ratio`, 0.999).
+
+    It is a ``str``, so the text formats and JSON write it as they write any text; the workbook
+    stores ``value`` as a number formatted ``0.0%``, and Excel shows the very same digits.
+    """
+
+    value: float
+
+    def __new__(cls, ratio: float) -> Rate:
+        rate = super().__new__(cls, percent(ratio))
+        rate.value = shown_ratio(ratio)
+        return rate
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rate, (self.value,))
+
+
+def rate_cell(numerator: int, denominator: int) -> Rate | str:
+    """``numerator/denominator`` as a table's rate cell, shown as every output shows a rate
+    (1999/2000 is ``99.9%``); ``—`` when there is no total."""
+    return Rate(numerator / denominator) if denominator else NO_VALUE
 
 
 def cell_text(cell: object) -> str:
@@ -83,3 +111,38 @@ def plugin_note(plugin: str) -> Text | None:
     if not plugin or plugin.startswith("cadrecore."):
         return None
     return Text(f"本节由插件 {plugin} 提供", f"contributed by the plugin {plugin}")
+
+
+def evidence_text(ledger: Ledger, activity_id: str | None, lang: Lang = "zh") -> str:
+    """The activity that evidences an item, as a clerk finds it in the files: its title (else
+    its kind's label) and its date, ``老干部工作情况通报会 2022-03-15``; its id only when the
+    ledger does not hold it; ``—`` when there is none."""
+    if not activity_id:
+        return NO_VALUE
+    try:
+        activity = ledger.get("activities", activity_id)
+    except KeyError:
+        return activity_id
+    name = activity.title
+    if not name and activity.activity_kind in ledger.registry.activity_kinds:
+        name = ledger.registry.activity_kinds.get(activity.activity_kind).label(lang)
+    return f"{name or activity_id} {activity.date.isoformat()}"
+
+
+def default_timezone() -> tzinfo:
+    """The bureau's time zone when none is given: :data:`~cadrecore.config.DEFAULT_TIMEZONE`
+    (Asia/Shanghai); where the system has no time zone database (Windows without the
+    ``tzdata`` package), its fixed offset, +08:00, which China has kept since 1991."""
+    try:
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone(timedelta(hours=8), DEFAULT_TIMEZONE)
+
+
+def shown_time(moment: datetime, tz: tzinfo | None = None) -> str:
+    """``moment`` as a report prints it, in ``tz`` (default: :func:`default_timezone`), to the
+    second with its offset: ``2023-01-05 17:00:00+08:00``. A time without a zone is taken as
+    UTC, as :func:`~cadrecore.reports.annual.resolve_generated_at` makes them."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz or default_timezone()).isoformat(sep=" ", timespec="seconds")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import tzinfo
 
 from ..i18n import Lang, Text
 from .annual import AnnualReport
 from .assessment import assessment_table
-from .labels import cell_text, plugin_note
+from .labels import cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 
 _ESCAPED = str.maketrans({"|": "\\|", "\\": "\\\\", "<": "&lt;", ">": "&gt;"})
@@ -48,16 +49,18 @@ def _chart(chart: Chart, lang: Lang) -> Iterator[str]:
     )
 
 
-def render_markdown(annual: AnnualReport) -> str:
-    """The whole report as one Markdown document."""
+def render_markdown(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
+    """The whole report as one Markdown document; its generation time in ``tz`` (default
+    Asia/Shanghai: :func:`~cadrecore.reports.labels.default_timezone`)."""
     lang = annual.lang
+    generated = shown_time(annual.generated_at, tz)
     t = Text
     lines = [
         f"# {md_text(annual.title(lang))}",
         "",
         t(
-            f"截至 {annual.as_of}；生成于 {annual.generated_text}",
-            f"As of {annual.as_of}; generated {annual.generated_text}",
+            f"截至 {annual.as_of}；生成于 {generated}",
+            f"As of {annual.as_of}; generated {generated}",
         )(lang),
         "",
         f"## {t('综述', 'Summary')(lang)}",

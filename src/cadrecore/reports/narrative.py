@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..i18n import Text
+from ..i18n import Text, percent
 from ..models import LeadingBody, ResultMetric, Tie
 from ..rules.findings import Report
 
@@ -33,10 +33,6 @@ def en_quantity(value: int, unit: str, at_least: bool = False) -> str:
     """The same quantity in English: ``over 500,000 yuan``, ``470 mu``, ``108``."""
     word = _EN_UNITS.get(unit, "")
     return f"{'over ' if at_least else ''}{value:,}{' ' + word if word else ''}"
-
-
-def _percent(ratio: float | None) -> str:
-    return "-" if ratio is None else f"{ratio:.1%}"
 
 
 def _zh_list(parts: list[str]) -> str:
@@ -338,8 +334,8 @@ def _assessment(evaluation: Report) -> Iterator[Text]:
     if evaluation.errored:
         zh += f"，{len(evaluation.errored)}条规则运行出错"
         en += f", {len(evaluation.errored)} rule(s) failed to run"
-    zh += f"；履职率{_percent(compliance)}。问题及整改建议见“问题清单”。"
-    en += f"; compliance {_percent(compliance)}. See the findings for what to fix."
+    zh += f"；履职率{percent(compliance)}。问题及整改建议见“问题清单”。"
+    en += f"; compliance {percent(compliance)}. See the findings for what to fix."
     yield Text(zh, en)
 
 

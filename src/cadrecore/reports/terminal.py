@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from datetime import tzinfo
 
 from ..i18n import Lang, Text
 from .annual import AnnualReport
-from .labels import cell_text, plugin_note
+from .assessment import assessment_table
+from .labels import Rate, cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 
 #: Longest cell drawn in a terminal table, in columns; longer ones end in an ellipsis.
@@ -46,7 +48,8 @@ def table_lines(table: Table, lang: Lang) -> Iterator[str]:
     heads = [shorten(c(lang)) for c in table.columns]
     rows = [[shorten(cell_text(c)) for c in row] for row in table.rows]
     numeric = [
-        all(isinstance(row[i], int | float) or row[i] is None for row in table.rows) and bool(rows)
+        all(isinstance(row[i], int | float | Rate) or row[i] is None for row in table.rows)
+        and bool(rows)
         for i in range(len(heads))
     ]
     widths = [
@@ -71,15 +74,18 @@ def chart_lines(chart: Chart, lang: Lang) -> Iterator[str]:
         yield f"{_pad(label, width, False)}  {bar} {cell_text(value)}"
 
 
-def render_text(annual: AnnualReport) -> str:
-    """The whole report as text."""
+def render_text(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
+    """The whole report as text, the assessment table and the obligations in an appendix; its
+    generation time in ``tz`` (default Asia/Shanghai:
+    :func:`~cadrecore.reports.labels.default_timezone`)."""
     lang = annual.lang
+    generated = shown_time(annual.generated_at, tz)
     t = Text
     lines = [
         f"═══ {annual.title(lang)} ═══",
         t(
-            f"截至 {annual.as_of} · 生成于 {annual.generated_text}",
-            f"as of {annual.as_of} · generated {annual.generated_text}",
+            f"截至 {annual.as_of} · 生成于 {generated}",
+            f"as of {annual.as_of} · generated {generated}",
         )(lang),
         "",
         t("综述", "Summary")(lang),
@@ -97,6 +103,16 @@ def render_text(annual: AnnualReport) -> str:
         for chart in section.charts:
             lines.append("")
             lines += chart_lines(chart, lang)
+    appendix = [assessment_table(annual.assessment, annual.year), annual.obligations]
+    if any(table.rows for table in appendix):
+        lines += [
+            "",
+            t("附录：考核表与履职情况", "Appendix: assessment table and obligations")(lang),
+        ]
+        for table in appendix:
+            if table.rows:
+                lines.append("")
+                lines += table_lines(table, lang)
     if annual.failures:
         lines += ["", t("未能生成的插件章节", "Plugin sections that failed")(lang)]
         lines += [f"  {f.plugin}: {f.error}" for f in annual.failures]

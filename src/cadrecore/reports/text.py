@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import Lang, Text
+from ..i18n import Lang, Text, percent
 from ..rules.findings import Report, Severity
 
 
@@ -53,7 +53,7 @@ def render_check(
             lines.append(f"[{e.rule_id}] plugin {e.plugin}: {e.error}")
     counts = report.counts
     compliance = report.compliance()
-    ratio = f"{compliance:.2%}" if compliance is not None else "-"
+    ratio = percent(compliance)
     lines.append("")
     lines.append(
         t(

@@ -1,6 +1,12 @@
 """The annual report as an Excel workbook: the assessment table (考核表) first, then the year's
 obligations rule by rule, the narrative, and a sheet for each section's tables and charts.
 
+Every sheet prints as a bureau files it: A4 landscape, one page wide (as many pages long as it
+takes), its heading row repeated on every page, the pages numbered. Dates are date cells shown
+``yyyy-mm-dd`` and rates are numbers shown ``0.0%``, holding the value the text outputs print
+(:class:`~cadrecore.reports.labels.Rate`), so a sheet sorts and sums them and still shows the
+same digits. The generation time is printed in the bureau's time zone (``tz``).
+
 The workbook is deterministic: the document properties carry the report's generation time
 (openpyxl would write the clock's), and every entry of the zip archive is dated the same.
 """
@@ -8,21 +14,24 @@ The workbook is deterministic: the document properties carry the report's genera
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..i18n import Lang, Text
-from ..io.workbook import put
+from ..io.workbook import PERCENT_FORMAT, put
 from .annual import AnnualReport
 from .assessment import assessment_table
-from .labels import cell_text, plugin_note
+from .labels import NO_VALUE, Rate, cell_text, plugin_note, shown_time
 from .sections import Cell, Chart, Table
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE3EA")
@@ -36,13 +45,35 @@ STATUS_FILLS = {
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+#: A cell with no value (``—``) sits in the middle of its column, apart from its neighbours.
+EMPTY = Alignment(wrap_text=True, vertical="top", horizontal="center")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The widest a column is made, in characters (a Chinese character counts two): a longer cell
+#: wraps, its row made as tall as its lines (fit to one page wide, a wider column would only
+#: shrink every other one).
+MAX_WIDTH = 28
+#: The height of a line of wrapped text, in points (11-point type, Chinese glyphs included).
+LINE_HEIGHT = 16
+MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+PAGE_FOOTER = Text("第 &P 页，共 &N 页", "Page &P of &N")
 #: Zip entries cannot be dated before 1980.
 _ZIP_EPOCH = datetime(1980, 1, 1)
 
 
-def _xlsx_value(cell: Cell) -> Cell:
-    return cell if cell is None or isinstance(cell, str | int | float) else cell_text(cell)
+def _xlsx_value(cell: Cell) -> tuple[Cell | date, str | None]:
+    """What a table cell is stored as, and its number format: a rate as its number shown
+    ``0.0%``; an ISO date (``2022-03-15``, as tables carry them) as a date cell."""
+    if isinstance(cell, Rate):
+        return cell.value, PERCENT_FORMAT
+    if isinstance(cell, str) and _ISO_DATE.fullmatch(cell):
+        try:
+            return date.fromisoformat(cell), None
+        except ValueError:  # 2022-02-30 stays the text it is
+            return cell, None
+    if cell is None or isinstance(cell, str | int | float):
+        return cell, None
+    return cell_text(cell), None
 
 
 def sheet_title(title: str, taken: set[str]) -> str:
@@ -75,8 +106,9 @@ def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, _xlsx_value(value))
-            cell.alignment = WRAP
+            stored, number_format = _xlsx_value(value)
+            cell = put(ws, row, col, stored, number_format=number_format)
+            cell.alignment = EMPTY if stored == NO_VALUE else WRAP
             widths[col] = max(widths.get(col, 0), _width(cell_text(value)))
     return row + 2
 
@@ -89,21 +121,58 @@ def _chart_table(chart: Chart, lang: Lang) -> Table:
     )
 
 
-def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = 60) -> None:
+def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = MAX_WIDTH) -> None:
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), cap)
 
 
-def _assessment_sheet(ws: Worksheet, annual: AnnualReport) -> None:
+def _fit_rows(ws: Worksheet) -> None:
+    """Make each row with wrapped text as tall as its longest cell's lines: neither Excel nor
+    LibreOffice sizes the rows of a file they did not lay out, and a cut cell prints cut."""
+    for number, cells in enumerate(ws.iter_rows(min_row=1), start=1):
+        lines = 1
+        for cell in cells:
+            if not (cell.alignment.wrap_text and isinstance(cell.value, str) and cell.value):
+                continue
+            letter = get_column_letter(cell.column)
+            room = max((ws.column_dimensions[letter].width or 8.43) - 1, 1)
+            lines = max(
+                lines,
+                sum(max(1, math.ceil(_width(part) / room)) for part in cell.value.split("\n")),
+            )
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines
+
+
+def _print_setup(ws: Worksheet, lang: Lang, title_rows: str | None = None) -> None:
+    """Print ``ws`` on A4 landscape, one page wide, ``title_rows`` (``"5:5"``) on every page;
+    its rows as tall as their wrapped text."""
+    _fit_rows(ws)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages long as it takes
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = MARGINS
+    ws.print_options.horizontalCentered = True
+    footer = ws.oddFooter
+    assert footer is not None  # (openpyxl makes every sheet's)
+    footer.center.text = PAGE_FOOTER(lang)
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+
+
+def _assessment_sheet(ws: Worksheet, annual: AnnualReport, tz: tzinfo | None) -> None:
     lang = annual.lang
+    generated = shown_time(annual.generated_at, tz)
     put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
     put(
         ws,
         2,
         1,
         Text(
-            f"截至 {annual.as_of}；生成于 {annual.generated_text}",
-            f"as of {annual.as_of}; generated {annual.generated_text}",
+            f"截至 {annual.as_of}；生成于 {generated}",
+            f"as of {annual.as_of}; generated {generated}",
         )(lang),
     )
     widths: dict[int, int] = {}
@@ -120,10 +189,12 @@ def _assessment_sheet(ws: Worksheet, annual: AnnualReport) -> None:
             f"A5:{get_column_letter(len(table.columns))}{5 + len(annual.assessment)}"
         )
     _set_widths(ws, widths)
+    _print_setup(ws, lang, "5:5")
 
 
-def render_xlsx(annual: AnnualReport) -> bytes:
-    """The workbook as the bytes of an .xlsx file."""
+def render_xlsx(annual: AnnualReport, *, tz: tzinfo | None = None) -> bytes:
+    """The workbook as the bytes of an .xlsx file; its generation time printed in ``tz``
+    (default Asia/Shanghai: :func:`~cadrecore.reports.labels.default_timezone`)."""
     lang = annual.lang
     t = Text
     wb = Workbook()
@@ -132,18 +203,20 @@ def render_xlsx(annual: AnnualReport) -> bytes:
     assert first is not None
     ws: Worksheet = first
     ws.title = sheet_title(t("考核表", "Assessment")(lang), taken)
-    _assessment_sheet(ws, annual)
+    _assessment_sheet(ws, annual, tz)
 
     ws = wb.create_sheet(sheet_title(t("履职情况", "Obligations")(lang), taken))
     widths: dict[int, int] = {}
     write_table(ws, 1, annual.obligations, lang, widths)
     _set_widths(ws, widths)
+    _print_setup(ws, lang, "2:2")
 
     ws = wb.create_sheet(sheet_title(t("综述", "Summary")(lang), taken))
     put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
     for n, paragraph in enumerate(annual.narrative, start=3):
         put(ws, n, 1, paragraph(lang)).alignment = WRAP
     ws.column_dimensions["A"].width = 120
+    _print_setup(ws, lang, "1:1")
 
     for number, section in enumerate(annual.sections, start=1):
         ws = wb.create_sheet(sheet_title(f"{number} {section.title(lang)}", taken))
@@ -161,6 +234,7 @@ def render_xlsx(annual: AnnualReport) -> bytes:
         for table in (*section.tables, *(_chart_table(c, lang) for c in section.charts)):
             row = write_table(ws, row, table, lang, widths)
         _set_widths(ws, widths)
+        _print_setup(ws, lang, "1:1")
 
     if annual.failures:
         ws = wb.create_sheet(sheet_title(t("未能生成的章节", "Failed sections")(lang), taken))
@@ -177,6 +251,7 @@ def render_xlsx(annual: AnnualReport) -> bytes:
             widths,
         )
         _set_widths(ws, widths)
+        _print_setup(ws, lang, "2:2")
     return _save(wb, annual.generated_at)
 
 
