@@ -3,8 +3,10 @@
 Chromium is driven over the DevTools protocol through a pipe (``--remote-debugging-pipe``:
 commands on file descriptor 3, replies on 4, each message JSON ending in a NUL byte), so no
 port is opened and no package beyond the standard library is needed. :func:`visit` loads a
-``file://`` page and returns every request it made, every request that failed, every script
-error and console error, what a small script says about the DOM, and screenshots.
+``file://`` page, with the page's own JavaScript on or off, and returns every request it made,
+every request that failed, every script error and console error, what a small script says
+about the DOM on screen and in print, the fonts that drew chosen elements, screenshots and a
+PDF print.
 """
 
 from __future__ import annotations
@@ -169,8 +171,10 @@ class Visit:
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     probe: Any = None
+    print_probe: Any = None
     fonts: dict[str, list[str]] = field(default_factory=dict)
     screenshots: dict[str, Path] = field(default_factory=dict)
+    pdf: Path | None = None
 
     @property
     def remote_requests(self) -> list[str]:
@@ -191,6 +195,9 @@ def visit(
     fonts: dict[str, str] | None = None,
     width: int = 1280,
     height: int = 900,
+    javascript: bool = True,
+    print_probe: str | None = None,
+    pdf: Path | None = None,
 ) -> Visit:
     """Open ``page`` (a file) in headless Chromium and report on it.
 
@@ -198,9 +205,15 @@ def visit(
     until the charts are drawn); ``probe`` an expression whose JSON value is returned. With
     ``screenshots``, ``<prefix>top.png`` (the first screen), ``<prefix>full.png`` (the page from
     the top, up to ``full_height`` pixels) and ``<name>.png`` for each CSS selector of ``clips``
-    (that element) are written there. ``fonts`` maps names to CSS selectors: for each, the fonts the platform actually
-    used to draw that element's text (as ``Family: glyphs``), which shows missing glyphs
-    ("tofu") that ``document.fonts.check`` cannot.
+    (that element) are written there. ``fonts`` maps names to CSS selectors: for each, the fonts
+    the platform actually used to draw the text of every element it matches (as
+    ``Family: glyphs``), which shows missing glyphs ("tofu") that ``document.fonts.check``
+    cannot.
+
+    With ``javascript=False`` the page's own scripts never run (``ready`` and the probes are
+    still evaluated, by the test's side of the protocol). ``print_probe`` is evaluated with the
+    print stylesheet in force; with ``pdf``, the page is printed to that file as Chromium's
+    "Save as PDF" does, on the paper its ``@page`` rule asks for.
     """
     result = Visit()
     with tempfile.TemporaryDirectory(prefix="cadrecore-chromium-") as scratch:
@@ -217,6 +230,8 @@ def visit(
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                 session,
             )
+            if not javascript:
+                browser.send("Emulation.setScriptExecutionDisabled", {"value": True}, session)
             browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
             browser.wait_for(
                 lambda e: e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session
@@ -233,15 +248,20 @@ def visit(
                 browser.send("CSS.enable", session=session)
                 root = browser.send("DOM.getDocument", {"depth": 0}, session)["root"]["nodeId"]
                 for name, selector in fonts.items():
-                    node = browser.send(
-                        "DOM.querySelector", {"nodeId": root, "selector": selector}, session
-                    )["nodeId"]
-                    if not node:
+                    nodes = browser.send(
+                        "DOM.querySelectorAll", {"nodeId": root, "selector": selector}, session
+                    )["nodeIds"]
+                    if not nodes:
                         raise BrowserError(f"no element matches {selector!r}")
-                    used = browser.send("CSS.getPlatformFontsForNode", {"nodeId": node}, session)
-                    result.fonts[name] = [
-                        f"{f['familyName']}: {f['glyphCount']}" for f in used["fonts"]
-                    ]
+                    glyphs: dict[str, int] = {}
+                    for node in nodes:
+                        used = browser.send(
+                            "CSS.getPlatformFontsForNode", {"nodeId": node}, session
+                        )
+                        for font in used["fonts"]:
+                            family = font["familyName"]
+                            glyphs[family] = glyphs.get(family, 0) + font["glyphCount"]
+                    result.fonts[name] = [f"{f}: {n}" for f, n in glyphs.items()]
             if screenshots is not None:
                 screenshots.mkdir(parents=True, exist_ok=True)
                 result.screenshots["top"] = _shoot(
@@ -267,6 +287,19 @@ def visit(
                     result.screenshots[name] = _shoot(
                         browser, session, screenshots / f"{name}.png", clip={**box, "scale": 1}
                     )
+            if print_probe is not None:
+                browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session)
+                result.print_probe = _evaluate(browser, session, print_probe)
+                browser.send("Emulation.setEmulatedMedia", {"media": ""}, session)
+            if pdf is not None:
+                printed = browser.send(
+                    "Page.printToPDF",
+                    {"preferCSSPageSize": True, "printBackground": True},
+                    session,
+                )
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                pdf.write_bytes(base64.b64decode(printed["data"]))
+                result.pdf = pdf
         finally:
             browser.close()
         urls: dict[str, str] = {}

@@ -1,10 +1,12 @@
 """The annual report as one self-contained HTML page that works offline.
 
-Government intranets have no internet: the page loads nothing. Its styles are inline, its
-charts are drawn by plotly.js embedded once in the page (no CDN), and its fonts are the
-reader's own: a font stack that finds Chinese fonts on Linux (Noto Sans CJK, Source Han Sans,
-WenQuanYi), Windows (Microsoft YaHei) and macOS (PingFang, Hiragino). The template is
-``templates/annual.html.j2``, shipped in the package, rendered by Jinja2 with autoescaping on.
+Government intranets have no internet: the page loads nothing and runs no script, so it reads
+and prints the same with JavaScript off. Its styles are inline (with a print stylesheet for
+A4), its charts are SVG drawings made by matplotlib on the server and inlined
+(:mod:`.charts`), and its fonts are the reader's own: a font stack that finds Chinese fonts on
+Linux (Noto Sans CJK, Source Han Sans, WenQuanYi), Windows (Microsoft YaHei) and macOS
+(PingFang, Hiragino). The template is ``templates/annual.html.j2``, shipped in the package,
+rendered by Jinja2 with autoescaping on.
 
 The page is deterministic: chart ids are numbered in document order and nothing depends on the
 clock except the generation time the report carries.
@@ -12,30 +14,20 @@ clock except the generation time the report carries.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..i18n import Lang, Text
 from .annual import AnnualReport
 from .assessment import assessment_table
+from .charts import FONT_STACK, char_width, chart_svg
 from .labels import cell_text, plugin_note
 from .sections import Chart, Table
-
-#: The fonts the page and its charts ask for, in order: no remote font is ever loaded.
-FONT_STACK = (
-    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", '
-    '"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", '
-    'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
-)
-#: plotly.js options: no logo link and no "send to the cloud" button (both would go online);
-#: resize with the page.
-PLOTLY_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True}
-COLORS = ("#b3261e", "#1f5fa8", "#2e7d32", "#ef8f00", "#6a3d9a", "#00838f", "#8d6e63", "#c2185b")
 
 
 @cache
@@ -49,81 +41,24 @@ def _environment() -> jinja2.Environment:
     )
 
 
-@cache
-def plotly_js() -> str:
-    """The plotly.js bundle that ships with the plotly package (read once per process)."""
-    from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
+def chart_markup(chart: Chart, element_id: str, lang: Lang) -> Markup:
+    """``chart`` as an inline ``<svg>`` named by the caption ``<element_id>-title``.
 
-    return str(get_plotlyjs())
-
-
-def _script_safe(data: str) -> str:
-    """JSON that cannot end a ``<script>`` element or open a comment inside it."""
-    return (
-        data.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    The drawing's text was escaped by matplotlib's SVG writer, which is why it may be
+    markup here.
+    """
+    svg = chart_svg(chart, lang, salt=element_id)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-labelledby="{element_id}-title" ', 1))
 
 
-def chart_figure(chart: Chart, lang: Lang) -> Any:
-    """The plotly figure of a report chart: one series, the report's fonts, a white template."""
-    import plotly.graph_objects as go  # type: ignore[import-untyped]
-
-    labels, values = list(chart.labels), list(chart.values)
-    if chart.kind == "pie":
-        trace: Any = go.Pie(
-            labels=labels,
-            values=values,
-            sort=False,
-            hole=0.35,
-            textinfo="label+value",
-            marker={"colors": list(COLORS)},
-        )
-    elif chart.kind == "line":
-        trace = go.Scatter(
-            x=labels, y=values, mode="lines+markers", line={"color": COLORS[1], "width": 3}
-        )
-    else:
-        trace = go.Bar(
-            x=labels,
-            y=values,
-            marker={"color": COLORS[0]},
-            text=[cell_text(v) for v in values],
-            textposition="outside",
-            cliponaxis=False,
-        )
-    figure = go.Figure(trace)
-    figure.update_layout(
-        template="plotly_white",
-        title={"text": chart.title(lang), "x": 0.02, "font": {"size": 16}},
-        font={"family": FONT_STACK, "size": 13},
-        margin={"l": 48, "r": 16, "t": 56, "b": 64},
-        showlegend=chart.kind == "pie",
-        separators=".,",
-    )
-    if chart.kind != "pie":
-        figure.update_xaxes(type="category")
-    return figure
-
-
-def chart_script(chart: Chart, element_id: str, lang: Lang) -> Markup:
-    """The inline script that draws ``chart`` into the element ``element_id``."""
-    import plotly.io as pio  # type: ignore[import-untyped]
-
-    spec = pio.to_json(chart_figure(chart, lang), validate=False, pretty=False, engine="json")
-    config = json.dumps(PLOTLY_CONFIG)
-    return Markup(
-        f"(function(){{var f={_script_safe(spec)};"
-        f"Plotly.newPlot({json.dumps(element_id)},f.data,f.layout,{config});}})();"
-    )
-
-
-#: Cells up to this many characters (dates, statuses, short names) are kept on one line; cells
-#: over twice as long get room enough not to wrap after every few characters.
-SHORT_CELL = 12
+#: Cells up to this many ems wide (dates, statuses, short names) are kept on one line; cells
+#: over three times as wide get room enough not to wrap after every few characters. Anything
+#: else wraps, even inside a long record id, so that a table fits the page's width.
+SHORT_CELL = 7.0
+#: A code long enough to need breaking (a record id, a rule id, a plugin's name), and the
+#: places it may break: after its dots, underscores, slashes and colons.
+_CODE = re.compile(r"[A-Za-z0-9._/:-]{12,}")
+_BREAK = re.compile(r"(?<=[._/:])(?=[A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -135,9 +70,28 @@ class _Cell:
     def css(self) -> str:
         if self.numeric:
             return "num"
-        if len(self.text) <= SHORT_CELL:
+        width = char_width(self.text)
+        if width <= SHORT_CELL:
             return "short"
-        return "long" if len(self.text) > 2 * SHORT_CELL else ""
+        return "long" if width > 3 * SHORT_CELL else ""
+
+    @property
+    def markup(self) -> Markup:
+        """The text, escaped, with a line break allowed after each separator of a long code
+        (``xz.six_ones.2022.situation_briefing``), which browsers otherwise never break."""
+        pieces, last = [], 0
+        for code in _CODE.finditer(self.text):
+            pieces.append(escape(self.text[last : code.start()]))
+            pieces.append(Markup("<wbr>").join(escape(p) for p in _BREAK.split(code.group())))
+            last = code.end()
+        pieces.append(escape(self.text[last:]))
+        return Markup("").join(pieces)
+
+
+#: Tables up to this many rows are printed whole, on one page; longer ones break between rows,
+#: their headings repeated on each page. Tables of this many columns or more (the assessment
+#: table) are printed on landscape pages of their own.
+WHOLE_TABLE, WIDE_TABLE = 15, 12
 
 
 @dataclass(frozen=True)
@@ -145,6 +99,15 @@ class _Table:
     title: str
     columns: list[str]
     rows: list[list[_Cell]]
+
+    @property
+    def css(self) -> str:
+        classes = ["table-wrap"]
+        if len(self.rows) <= WHOLE_TABLE:
+            classes.append("whole")
+        if len(self.columns) >= WIDE_TABLE:
+            classes.append("wide")
+        return " ".join(classes)
 
 
 def _table(table: Table, lang: Lang) -> _Table:
@@ -179,7 +142,7 @@ def render_html(annual: AnnualReport) -> str:
                     "id": element_id,
                     "kind": chart.kind,
                     "title": chart.title(lang),
-                    "script": chart_script(chart, element_id, lang),
+                    "svg": chart_markup(chart, element_id, lang),
                 }
             )
         note = plugin_note(section.plugin)
@@ -208,7 +171,6 @@ def render_html(annual: AnnualReport) -> str:
         version=__version__,
         title=annual.title(lang),
         font_stack=Markup(FONT_STACK),
-        plotly_js=Markup(plotly_js()) if chart_number else "",
         meta=t(
             f"截至 {annual.as_of} · 生成于 {annual.generated_text} · 错误 {counts['error']} 项、"
             f"警告 {counts['warning']} 项、提示 {counts['info']} 项",
