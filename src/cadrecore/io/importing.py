@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..models.common import Sensitivity
 from ..models.labels import zh_label
 from ..privacy import mask_value
+from ..progress import Progress
 from ..registry import Registry
 from .cell_text import protect
 from .headings import ColumnMapping
@@ -52,8 +53,6 @@ from .xlsx import META_SHEET
 
 if TYPE_CHECKING:
     from ..store import SaveResult, Store
-
-Progress = Callable[[str, int, int | None], None]
 
 
 class Imported:
