@@ -285,3 +285,20 @@ def test_verify_of_a_damaged_store_still_ends_at_its_total(store: Store) -> None
     result = verify_audit(store, progress=recording)
     assert not result.ok
     recording.check("verify")
+
+
+def test_import_read_reports_the_rows_of_the_file(tmp_path: Path) -> None:
+    from cadrecore.io.importing import read_files
+
+    example = (
+        Path(__file__).resolve().parent.parent / "examples" / "rosters" / "静乐县离退休干部.csv"
+    )
+    head, *rows = example.read_bytes().splitlines(keepends=True)
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(head + b"".join(rows * 60))  # (repeated rows are read, and rejected)
+    recording = Recording()
+    result = read_files([roster], progress=recording)
+    calls = recording.check("read")
+    assert result.rows == len(rows) * 60
+    assert calls[0] == (1000, len(rows) * 60)  # the file's lines but its heading
+    assert calls[-1] == (result.rows, result.rows)
