@@ -59,6 +59,7 @@ from .models import (
     Unit,
 )
 from .models.cadres import PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
+from .progress import Progress
 from .registry import Registry, ServiceType
 
 #: Branches per cadre in the Xinzhou example (213 for 4,338 cadres).
@@ -112,6 +113,9 @@ SCHEDULE = (
 _SURNAMES = "王李张刘赵郭杨梁高武任贾韩田段阎薛侯郝范霍乔白温康冯杜史吕牛孙胡马周陈许邢秦"
 _GIVEN = "建国明华文武志永树德保福生春林平军勇忠学海宝贵成秀英兰芳桂玉珍凤琴梅丽霞萍云香"
 _INTERESTS = ("书法", "绘画", "摄影", "太极", "合唱", "读书", "园艺", "象棋", "门球", "剪纸")
+#: Cadres (and branches) made between two progress reports.
+CADRES_PER_REPORT = 2000
+BRANCHES_PER_REPORT = 100
 
 
 def county_count(cadres: int) -> int:
@@ -125,8 +129,11 @@ def branch_count(cadres: int) -> int:
 
 
 class _Synth:
-    def __init__(self, cadres: int, seed: int, year: int, registry: Registry) -> None:
+    def __init__(
+        self, cadres: int, seed: int, year: int, registry: Registry, progress: Progress | None
+    ) -> None:
         self.n = cadres
+        self.progress = progress
         self.rng = random.Random(seed)
         self.year = year
         self.registry = registry
@@ -273,7 +280,10 @@ class _Synth:
             cum.append(total)
         for bid, _, _ in plan:
             self.members[bid] = []
+        progress = self.progress
         for i in range(self.n):
+            if progress and not i % CADRES_PER_REPORT:
+                progress("synth", i, 2 * self.n)
             party = r.random() < PARTY_SHARE
             lixiu = r.random() < LIXIU_SHARE
             if party:
@@ -360,7 +370,11 @@ class _Synth:
         year_period = Period.year(self.year)
         periods = {freq: list(periods_in(freq, year_period)) for _, freq in SCHEDULE}
         periods["monthly"] = list(periods_in("monthly", year_period))
-        for branch in self.branches:
+        progress, count = self.progress, len(self.branches)
+        for done, branch in enumerate(self.branches):
+            if progress and not done % BRANCHES_PER_REPORT:
+                # (a branch's year of meetings costs about as much as 20 cadres: see synthesize)
+                progress("synth", self.n + self.n * done // count, 2 * self.n)
             members = self.members[branch.id]
             able = [c.id for c in members if not c.health_exempt]
             kinds = list(SCHEDULE) + (
@@ -549,15 +563,28 @@ class _Synth:
 
 
 def synthesize(
-    cadres: int, seed: int, *, year: int = 2022, registry: Registry | None = None
+    cadres: int,
+    seed: int,
+    *,
+    year: int = 2022,
+    registry: Registry | None = None,
+    progress: Progress | None = None,
 ) -> Ledger:
     """A consistent, realistic ledger of ``cadres`` retired cadres for ``year``, the same for the
-    same ``seed``: the Xinzhou example's proportions at any size (see the module docstring)."""
+    same ``seed``: the Xinzhou example's proportions at any size (see the module docstring).
+
+    ``progress`` is called ``("synth", done, 2 * cadres)``: the cadres count the first half, the
+    branches' year of organizational life (which takes about as long) the second, scaled to
+    as many; it reaches the total once the ledger is built and checked.
+    """
     from .plugins import get_registry
 
     if cadres < 1:
         raise ValueError("cadres must be at least 1")
-    return _Synth(cadres, seed, year, registry or get_registry()).build()
+    ledger = _Synth(cadres, seed, year, registry or get_registry(), progress).build()
+    if progress:
+        progress("synth", 2 * cadres, 2 * cadres)
+    return ledger
 
 
 _CANDIDATES: tuple[Any, ...] = ("S1", 1, 2, 12, True, False, (), "A-1")

@@ -42,6 +42,7 @@ from ..errors import CadrecoreError, LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind, ServiceRecord
+from ..progress import Progress
 from ..registry import Registry
 from ..scope import ScopedLedger, ScopeError, scope_ledger, scope_of
 from .cells import header_map, normalize_bool_cell, to_cell
@@ -67,13 +68,20 @@ _SERVICE_COMMON = [
 
 
 def load_ledger(
-    path: str | os.PathLike[str], *, registry: Registry | None = None, unit: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    registry: Registry | None = None,
+    unit: str | None = None,
+    progress: Progress | None = None,
 ) -> Ledger:
     """Load the ledger folder at ``path``; raise :class:`LedgerError` naming every problem.
 
     With ``unit``, that unit's view (:func:`cadrecore.scope.scope_ledger`): the folder is local
     files, so it is read and checked whole, then filtered in memory. :class:`ScopeError` if the
     ledger has no such unit.
+
+    ``progress`` is called ``("load", bytes read, bytes of the record files)`` after each file,
+    and at the total once the records are cross-checked.
     """
     from ..plugins import get_registry
 
@@ -91,7 +99,7 @@ def load_ledger(
                 )
             ]
         )
-    reader = _FolderReader(root, registry)
+    reader = _FolderReader(root, registry, progress)
     data = reader.read()
     if reader.problems:
         raise LedgerError(reader.problems, source=_shown(root))
@@ -102,12 +110,18 @@ def load_ledger(
             ledger = Ledger(registry=registry, **data)
     except LedgerError as exc:
         raise LedgerError([reader.locate(p) for p in exc.problems], source=_shown(root)) from None
+    if progress:
+        progress("load", reader.total, reader.total)
     return ledger if unit is None else scope_ledger(ledger, unit)
 
 
 class _FolderReader:
-    def __init__(self, root: Path, registry: Registry) -> None:
+    def __init__(self, root: Path, registry: Registry, progress: Progress | None = None) -> None:
         self.root = root
+        self.progress = progress
+        #: the bytes of the record files, and of those read (for ``progress``)
+        self.total = 0
+        self.done = 0
         self.registry = registry
         self.context = {"registry": registry}
         self.problems: list[Problem] = []
@@ -134,7 +148,10 @@ class _FolderReader:
                     "未知文件；账册目录只接受：" + "、".join(sorted(known)),
                     "unknown file; a ledger folder holds only: " + ", ".join(sorted(known)),
                 )
+        sizes = self._sizes() if self.progress else {}
+        self.total = sum(sizes.values())
         for kind in RECORD_KINDS:
+            self._advanced(sizes.get(kind.name, 0))
             if kind is _SERVICE_KIND:
                 data[kind.name] = tuple(self._read_services())
                 continue
@@ -148,7 +165,26 @@ class _FolderReader:
                     else self._csv_rows(file, kind.model)
                 )
                 data[kind.name] = tuple(self._records(kind, file, rows))
+        self._advanced(0)
         return data
+
+    def _sizes(self) -> dict[str, int]:
+        """The bytes of each kind's file (of the services folder's files), for ``progress``."""
+        sizes: dict[str, int] = {}
+        for kind in RECORD_KINDS:
+            path = self.root / (SERVICES_DIR if kind is _SERVICE_KIND else kind.filename)
+            try:
+                files = sorted(path.iterdir()) if path.is_dir() else [path]
+                sizes[kind.name] = sum(f.stat().st_size for f in files if f.is_file())
+            except OSError:  # (said when the file is read)
+                sizes[kind.name] = 0
+        return sizes
+
+    def _advanced(self, size: int) -> None:
+        """Report the files read so far; ``size``: the next one's, about to be read."""
+        if self.progress:
+            self.progress("load", self.done, self.total)
+        self.done += size
 
     # --- one file --------------------------------------------------------------------------
 

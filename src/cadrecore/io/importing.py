@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..models.common import Sensitivity
 from ..models.labels import zh_label
 from ..privacy import mask_value
+from ..progress import Progress
 from ..registry import Registry
 from .cell_text import protect
 from .headings import ColumnMapping
@@ -52,8 +53,6 @@ from .xlsx import META_SHEET
 
 if TYPE_CHECKING:
     from ..store import SaveResult, Store
-
-Progress = Callable[[str, int, int | None], None]
 
 
 class Imported:
@@ -462,6 +461,8 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
     keyed = kind_of is not None and kind_of.keyed
     blanks: list[int] = []
     progress = context.progress
+    # the rows to read, as far as the table says before they are read (for progress only)
+    expected = result.rows + max(0, (getattr(table, "lines", None) or 0) - heading_row)
 
     kind = plan.target.name
     records, rejected = result.records, result.rejected
@@ -508,7 +509,7 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
                     else:
                         records.append(item)
                 if progress and summary.rows % 1000 == 0:
-                    progress("read", result.rows, None)
+                    progress("read", result.rows, max(expected, result.rows))
         except Exception as exc:
             raise _Fault(number, exc) from exc
 
@@ -564,8 +565,8 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
         else:
             fault(exc, number)
     context.birth_from_id += reader.birth_from_id
-    if progress:
-        progress("read", result.rows, None)
+    if progress:  # (the table's rows are read: blank and skipped ones were counted too)
+        progress("read", result.rows, result.rows)
     return 1
 
 

@@ -61,7 +61,9 @@ class RawTable:
     """One sheet (or a CSV file): its rows as ``(row number, cells)``, merged cells filled.
 
     ``rows`` is an iterator, consumed once; ``epoch`` is the workbook's date system, for
-    serial numbers; ``hidden`` marks a sheet hidden in the workbook.
+    serial numbers; ``hidden`` marks a sheet hidden in the workbook. ``lines`` is how many
+    rows it has as far as is known before reading them (a CSV file's lines, an .xls sheet's
+    rows, the dimension an .xlsx sheet states), for progress only.
     """
 
     file: str
@@ -71,6 +73,7 @@ class RawTable:
     hidden: bool = False
     encoding: str | None = None
     notes: list[Text] = field(default_factory=list)
+    lines: int | None = None
 
 
 def read_tables(path: Path, display: str | None = None) -> list[RawTable]:
@@ -127,12 +130,14 @@ def _xlsx_tables(path: Path, name: str) -> Iterator[RawTable]:
                     f"sheet {sheet.title!r}: {exc.message.en}",
                 )
             ) from None
+        stated = sheet.max_row  # (before _sheet_rows lets go of the stated dimension)
         yield RawTable(
             file=name,
             sheet=sheet.title,
             rows=_sheet_rows(sheet, merges),
             epoch=workbook.epoch,
             hidden=sheet.sheet_state != "visible",
+            lines=stated if isinstance(stated, int) else None,
         )
 
 
@@ -248,6 +253,7 @@ def _xls_tables(path: Path, name: str) -> Iterator[RawTable]:
             rows=_unmerged(_xls_rows(sheet, 1 if book.datemode else 0), merges),
             epoch=epoch,
             hidden=getattr(sheet, "visibility", 0) != 0,
+            lines=sheet.nrows,
         )
 
 
@@ -331,6 +337,7 @@ def _csv_table(path: Path, name: str) -> RawTable:
         sheet=None,
         rows=_csv_rows(text, delimiter),
         encoding="gbk" if encoding == "gb18030" else encoding,
+        lines=text.count("\n") + (not text.endswith("\n")),
     )
 
 

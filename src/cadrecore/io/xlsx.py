@@ -20,7 +20,6 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -41,6 +40,7 @@ from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
 from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
 from ..models.labels import zh_label
 from ..privacy import mask_value
+from ..progress import Progress
 from ..store.codec import canonical_json
 from .cell_text import to_sheet_text
 from .fields import FieldShape, field_shapes
@@ -53,8 +53,6 @@ JURISDICTION_SHEET = "管辖"
 SERVICE_SHEET_PREFIX = "服务记录-"
 #: Integers beyond this lose digits in a spreadsheet's floating-point numbers: written as text.
 _EXACT_INT = 2**53
-
-Progress = Callable[[str, int, int | None], None]
 
 
 def header_of(name: str) -> str:

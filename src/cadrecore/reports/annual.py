@@ -26,6 +26,7 @@ from ..errors import CadrecoreError
 from ..i18n import Lang, Text
 from ..ledger import Ledger
 from ..plugins import HookFailure, Hooks, get_plugin_manager
+from ..progress import Progress
 from ..rules.engine import evaluate
 from ..rules.findings import Report
 from ..scope import view_title
@@ -44,6 +45,9 @@ FORMATS: dict[str, str] = {
     "json": ".json",
 }
 CHART_KINDS = frozenset({"bar", "pie", "line"})
+#: The stages :func:`build_annual_report` reports as its progress: the rules' check, the
+#: figures, the plugins' sections, the narrative and the assessment tables.
+REPORT_STAGES = 4
 #: The environment variable of reproducible builds: a Unix time to use as the generation time.
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
@@ -173,6 +177,7 @@ def build_annual_report(
     evaluation: Report | None = None,
     timeout: float | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> AnnualReport:
     """The annual report of ``ledger`` for ``year``, judged as at ``as_of`` (31 December).
 
@@ -183,7 +188,15 @@ def build_annual_report(
     ``timeout`` is the time budget in seconds of each rule and each plugin's
     ``report_sections`` (default: ``$CADRECORE_PLUGIN_TIMEOUT``, else 30 s; 0: none).
     ``workers`` is how many processes share the rules out (see :func:`~cadrecore.rules.evaluate`).
+    ``progress`` is called ``("report", stages done, REPORT_STAGES)`` as each stage ends (the
+    check of the rules, the first, takes the most time).
     """
+
+    def stage(done: int) -> None:
+        if progress:
+            progress("report", done, REPORT_STAGES)
+
+    stage(0)
     if pm is None:
         hooks_of_ledger = ledger.registry.hooks
         pm = hooks_of_ledger.pm if hooks_of_ledger is not None else get_plugin_manager()
@@ -196,9 +209,12 @@ def build_annual_report(
         raise CadrecoreError(
             f"the evaluation given is of {evaluation.year}, the report is of {year}"
         )
+    stage(1)
     counted = figures(ledger, year)
+    stage(2)
     sections, failures = collect_sections(Hooks(pm, timeout=timeout), ledger, evaluation, lang)
-    return AnnualReport(
+    stage(3)
+    annual = AnnualReport(
         jurisdiction=view_title(ledger),
         year=year,
         as_of=evaluation.as_of,
@@ -212,6 +228,8 @@ def build_annual_report(
         obligations=obligations_table(ledger, evaluation, lang),
         figures=counted,
     )
+    stage(REPORT_STAGES)
+    return annual
 
 
 def render_annual_report(annual: AnnualReport, fmt: str) -> bytes:

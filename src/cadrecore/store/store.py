@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
     select,
     text,
 )
@@ -34,6 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..errors import LedgerError, Location, Problem
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
+from ..progress import Progress
 from ..registry import Registry
 from ..scope import ScopedLedger, refuse_scoped_save
 from .audit import (
@@ -69,9 +71,6 @@ from .reading import (
 )
 from .schema import LEDGERS, RECORD_TABLES
 from .scope import scoped_queries as _scoped_queries
-
-Progress = Callable[[str, int, int | None], None]
-"""A progress callback: ``(task, done, total)``; the CLI draws it as a bar."""
 
 
 class ConflictError(StoreError):
@@ -449,6 +448,9 @@ class Store:
         With ``unit``, only that unit's view (:mod:`cadrecore.scope`): the queries select the
         rows in view, so no other unit's row is read. The view is a
         :class:`~cadrecore.scope.ScopedLedger`, which :meth:`save` refuses.
+
+        ``progress`` is called ``("load", records read, records to read)`` after each kind,
+        the total counted first (one ``COUNT`` a kind, only when ``progress`` is given).
         """
         from ..plugins import get_registry
 
@@ -468,16 +470,26 @@ class Store:
             versions: dict[str, dict[str, int]] = {}
             if unit is None:
                 versions[JURISDICTION_KIND] = {lid: row["version"]}
-            for kind in RECORD_KINDS:
-                table = RECORD_TABLES[kind.name]
-                codec = CODECS[kind.name]
-                query = (
-                    scoped[kind.name]
-                    if scoped is not None
-                    else select(table)
-                    .where(table.c.ledger_id == lid)
-                    .order_by(table.c.position, table.c.id)
+            queries = {
+                kind.name: scoped[kind.name]
+                if scoped is not None
+                else select(RECORD_TABLES[kind.name])
+                .where(RECORD_TABLES[kind.name].c.ledger_id == lid)
+                .order_by(RECORD_TABLES[kind.name].c.position, RECORD_TABLES[kind.name].c.id)
+                for kind in RECORD_KINDS
+            }
+            total = 0
+            if progress:
+                total = sum(
+                    conn.execute(
+                        select(func.count()).select_from(query.order_by(None).subquery())
+                    ).scalar_one()
+                    for query in queries.values()
                 )
+                progress("load", 0, total)
+            for kind in RECORD_KINDS:
+                codec = CODECS[kind.name]
+                query = queries[kind.name]
                 if unit is None:
                     versions[kind.name] = {}
                 records = self._decode_all(
@@ -493,7 +505,9 @@ class Store:
                 data[kind.name] = tuple(records)
                 loaded += len(records)
                 if progress:
-                    progress("load", loaded, None)
+                    progress("load", loaded, max(total, loaded))
+            if progress and loaded != total:  # (a row that is no record: it ends where it is)
+                progress("load", loaded, loaded)
         if problems:
             raise LedgerError(problems, source=self.url)
         try:
@@ -642,6 +656,9 @@ class Store:
         store's write lock from its start (SQLite ``BEGIN IMMEDIATE``; PostgreSQL writers lock
         the audit table first), so no other save comes in between.
 
+        ``progress`` is called ``("save", records done, records in the ledger)``: at the start,
+        then after each kind is written.
+
         A ledger that was not read from this store (built from a folder, an import, in code, or
         read from another store) makes the store's copy equal to it: the last writer wins. Give
         ``based_on`` (the ledger read from this store that it was built from) to merge instead,
@@ -678,6 +695,8 @@ class Store:
         result = SaveResult(lid)
         total = sum(len(ledger.records(k.name)) for k in RECORD_KINDS)
         done = 0
+        if progress:
+            progress("save", 0, total)
         with self.writing(saving.step) as conn:
             audit = AuditAppender(conn, actor, datetime.now(UTC), self.audit_keys)
             self._save_jurisdiction(conn, ledger, audit, saving)
@@ -1003,10 +1022,13 @@ class Store:
         check_records: bool = True,
         keys: AuditKeys | None = None,
         against: Sequence[AuditCheckpoint] = (),
+        progress: Progress | None = None,
     ) -> AuditVerification:
         """Check the audit trail's chain and, unless told not to, the records against it (see
         :func:`verify_audit`)."""
-        return verify_audit(self, check_records=check_records, keys=keys, against=against)
+        return verify_audit(
+            self, check_records=check_records, keys=keys, against=against, progress=progress
+        )
 
     def audit_checkpoint(self) -> AuditCheckpoint:
         """The head of the audit trail now (its last entry's ``seq``, ``hash`` and time), to
@@ -1087,6 +1109,7 @@ def verify_audit(
     check_records: bool = True,
     keys: AuditKeys | None = None,
     against: Sequence[AuditCheckpoint] = (),
+    progress: Progress | None = None,
 ) -> AuditVerification:
     """Check the store's audit trail and report any tampering or damage; never raises on what
     the store holds.
@@ -1102,6 +1125,9 @@ def verify_audit(
     The result lists each problem, the first one first, and :attr:`~.audit.AuditVerification.
     statements` says what could not be checked (without a key, a rewrite with the chain
     recomputed; without a checkpoint, entries cut off the end with the rows they wrote).
+
+    ``progress`` is called ``("verify", rows checked, rows to check)``: the audit entries, then
+    (``check_records``) the records, counted first; every few thousand rows, and at the end.
     """
     from .verify import verify_store
 
@@ -1110,4 +1136,5 @@ def verify_audit(
         check_records=check_records,
         keys=store.audit_keys if keys is None else keys,
         against=against,
+        progress=progress,
     )

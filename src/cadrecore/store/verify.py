@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..i18n import Text
 from ..models import RECORD_KINDS
+from ..progress import Progress
 from .audit import GENESIS_HASH, RECORD_ACTIONS, AuditEntry, AuditProblem, AuditVerification
 from .audit_keys import AuditKeys
 from .checkpoints import AuditCheckpoint
@@ -59,6 +60,8 @@ HASHED = ("seq", "at", "actor", "action", "ledger_id", "kind", "record_id", "bef
 _REQUIRED = frozenset(AUDIT_COLUMNS) - {"before", "after", "key_id"}
 #: An entry's ``after`` that could not be read (the damage is reported once, where it is).
 UNREADABLE: Any = object()
+#: How many rows are checked between two progress reports.
+PROGRESS_EVERY = 5000
 
 
 def verify_store(
@@ -67,15 +70,19 @@ def verify_store(
     check_records: bool = True,
     keys: AuditKeys | None = None,
     against: Sequence[AuditCheckpoint] = (),
+    progress: Progress | None = None,
 ) -> AuditVerification:
     """See :func:`cadrecore.store.verify_audit`."""
     run = _Run(store.dialect, AuditKeys.from_env() if keys is None else keys, tuple(against))
+    run.progress = progress
     try:
         with store.reading() as conn, tolerant_text(conn):
             run.conn = conn
             run.read_columns()
             run.versions()
             run.schema()
+            if progress:
+                run.count_rows(check_records)
             if AUDIT_TABLE in run.stored:
                 run.chain()
                 run.against_checkpoints()
@@ -83,6 +90,8 @@ def verify_store(
                     run.records()
     except SQLAlchemyError as exc:  # a store the driver cannot read further (a corrupt file)
         run.unreadable(exc)
+    if progress:  # (also when a table was not read, or cut short: the step ends where it is)
+        progress("verify", run.done, run.done)
     return run.result()
 
 
@@ -118,6 +127,10 @@ class _Run:
     #: seq -> hash, for the entries the checkpoints name
     noted: dict[int, str | None] = field(default_factory=dict)
     reading: str = ""
+    progress: Progress | None = None
+    #: rows to check (counted first, only for ``progress``), and rows checked
+    total: int = 0
+    done: int = 0
 
     def rows(self, table: str, columns: Sequence[str], order: str | None = None) -> Any:
         self.reading = table
@@ -155,6 +168,26 @@ class _Run:
                 table=table,
             )
         )
+
+    def count_rows(self, check_records: bool) -> None:
+        """The rows the chain and (``check_records``) the records read, for ``progress``."""
+        tables = [AUDIT_TABLE] if "seq" in self.stored.get(AUDIT_TABLE, {}) else []
+        if check_records:
+            tables += [LEDGERS, *(k.name for k in RECORD_KINDS)]
+        for table in tables:
+            if table in self.stored:
+                self.reading = table
+                sql = f"SELECT COUNT(*) FROM {quoted(table)}"
+                self.total += int(self.conn.exec_driver_sql(sql).scalar_one())
+        assert self.progress is not None
+        self.progress("verify", 0, self.total)
+
+    def advanced(self, rows: int) -> None:
+        """``rows`` more rows checked (called every :data:`PROGRESS_EVERY` rows, and at the
+        end of a table)."""
+        self.done += rows
+        if self.progress:
+            self.progress("verify", self.done, max(self.total, self.done))
 
     # --- the schema ---------------------------------------------------------------------------
 
@@ -230,7 +263,10 @@ class _Run:
         converters = {name: _audit_converter(name, self.dialect) for name in columns}
         watched = {c.seq for c in self.against}
         state = _Chain()
+        number = 0
         for number, raw in enumerate(self.rows(AUDIT_TABLE, columns, "seq"), 1):
+            if not number % PROGRESS_EVERY:
+                self.advanced(PROGRESS_EVERY)
             values = dict(zip(columns, raw, strict=True))
             try:
                 seq = whole(values["seq"])
@@ -258,6 +294,7 @@ class _Run:
             if seq in watched:
                 self.noted[seq] = parsed.get("hash")
             self.link(state, parsed, checkable=hashable and not damaged)
+        self.advanced(number % PROGRESS_EVERY)
         if state.unsigned_from is not None:
             self.chained.append(_unsigned_after_signed(state))
         if self.keys and self.count and not self.signed:
@@ -455,7 +492,10 @@ class _Run:
                 unread.add(kind)
                 continue
             converters = table_converters(table, self.dialect, self.stored[table])
-            for raw in self.rows(table, columns):
+            number = 0
+            for number, raw in enumerate(self.rows(table, columns), 1):
+                if not number % PROGRESS_EVERY:
+                    self.advanced(PROGRESS_EVERY)
                 values = dict(zip(columns, raw, strict=True))
                 ids = [values[name] for name in keys]
                 if not all(type(value) is str for value in ids):
@@ -487,6 +527,7 @@ class _Run:
                 ):
                     continue  # (its entry is damaged, and said so)
                 self.found += _check_record(codec, row, record, last)
+            self.advanced(number % PROGRESS_EVERY)
         for record, (seq, after) in self.last.items():
             if (
                 after is not None
