@@ -25,6 +25,7 @@ from .cli_base import (
     did_you_mean,
     fail,
     h,
+    help_of,
     lang,
     ledger_choice,
     say,
@@ -124,6 +125,7 @@ def _load(
     *,
     for_reading: bool = False,
     ledger_id: str | None = None,
+    progress: Any = None,
 ) -> Any:
     """A ledger from a ledger folder, or from a store (a database URL or a SQLite file); with
     ``unit``, only that unit's view (in SQL for a store, in memory for a folder).
@@ -137,7 +139,11 @@ def _load(
     try:
         if is_store_target(text):
             return ledger_from_store(
-                text, unit, for_reading=for_reading, ledger_id=ledger_choice(ledger_id)
+                text,
+                unit,
+                for_reading=for_reading,
+                ledger_id=ledger_choice(ledger_id),
+                progress=progress,
             )
         if ledger_id is not None:
             raise fail(
@@ -146,7 +152,7 @@ def _load(
                     f"--ledger is for a store; {text} is a ledger folder",
                 )
             )
-        return load_ledger(path, unit=unit)
+        return load_ledger(path, unit=unit, progress=progress)
     except CadrecoreError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
@@ -200,26 +206,20 @@ def validate(
     unit: UnitOption = None,
     ledger_id: LedgerOption = None,
 ) -> None:
-    from .cli_base import elapsed, quiet
+    from .cli_base import finished, progress
     from .models import KINDS_BY_NAME
 
-    loaded = _load(_ledger_source(ledger), unit, ledger_id=ledger_id)
+    with progress() as report:
+        loaded = _load(_ledger_source(ledger), unit, ledger_id=ledger_id, progress=report)
     counts = {k: v for k, v in loaded.counts().items() if v}
+    total = sum(counts.values())
     if fmt is OutputFormat.JSON:
         _emit_json({"jurisdiction": loaded.jurisdiction.name, "valid": True, "counts": counts})
-        return
-    print(say(f"{loaded.jurisdiction.name}：账册有效", f"{loaded.jurisdiction.name}: valid"))
-    for name, count in counts.items():
-        print(f"  {KINDS_BY_NAME[name].label()}: {count:,}")
-    if not quiet():
-        total = sum(counts.values())
-        print(
-            say(
-                f"已校验 {total:,} 条记录，用时 {elapsed():.1f} 秒",
-                f"validated {total:,} records in {elapsed():.1f} s",
-            ),
-            file=sys.stderr,
-        )
+    else:
+        print(say(f"{loaded.jurisdiction.name}：账册有效", f"{loaded.jurisdiction.name}: valid"))
+        for name, count in counts.items():
+            print(f"  {KINDS_BY_NAME[name].label()}: {count:,}")
+    finished(f"已校验 {total:,} 条记录", f"validated {total:,} records")
 
 
 @app.command(
@@ -390,9 +390,8 @@ def parse_cli_date(option: str, text: str) -> Any:
 
 def _check_rule_patterns(patterns: Sequence[str]) -> None:
     """A ``--rule`` that names no rule: said with the nearest rule ids, before any work."""
-    from .rules.engine import get_rulebook
-
     from .errors import CadrecoreError
+    from .rules.engine import get_rulebook
 
     book = get_rulebook()
     ids = sorted(book.rules)
@@ -530,7 +529,7 @@ def check(
 
     off_until_exit()  # (one check, then the process ends)
     loaded = _load(_ledger_source(ledger), unit, for_reading=True, ledger_id=ledger_id)
-    judged = year if year is not None else day.year
+    judged = year if year is not None else day.year  # type: ignore[union-attr]
     hint = None if force else no_records_in(loaded, judged)
     if hint is not None:
         raise fail(hint)
@@ -724,9 +723,9 @@ def init(
 def _register_store_commands() -> None:
     from .cli_store import audit_app, export, import_, template
 
-    app.command("import", cls=Command, help=import_.cli_help)(import_)
-    app.command(cls=Command, help=template.cli_help)(template)
-    app.command(cls=Command, help=export.cli_help)(export)
+    app.command("import", cls=Command, help=help_of(import_))(import_)
+    app.command(cls=Command, help=help_of(template))(template)
+    app.command(cls=Command, help=help_of(export))(export)
     app.add_typer(audit_app)
 
 
@@ -739,9 +738,9 @@ def _register_more_commands() -> None:
     from .cli_report import demo, report
     from .cli_synth import synth
 
-    app.command(cls=Command, help=report.cli_help)(report)
-    app.command(cls=Command, help=demo.cli_help)(demo)
-    app.command(cls=Command, help=synth.cli_help)(synth)
+    app.command(cls=Command, help=help_of(report))(report)
+    app.command(cls=Command, help=help_of(demo))(demo)
+    app.command(cls=Command, help=help_of(synth))(synth)
 
 
 _register_store_commands()

@@ -62,6 +62,13 @@ def helps(zh: str, en: str) -> Callable[[F], F]:
     return give
 
 
+def help_of(function: Callable[..., Any]) -> str:
+    """The help :func:`helps` gave ``function``."""
+    found = getattr(function, "cli_help", None)
+    assert isinstance(found, str), f"{function.__name__} has no @helps"
+    return found
+
+
 def say(zh: str, en: str) -> str:
     """The text in the run's language."""
     return en if default_lang() == "en" else zh
@@ -202,11 +209,10 @@ def usage_problem(exc: click.ClickException) -> str:
         )
         return f"缺少{kind} {hint}".rstrip() + "。"
     if isinstance(exc, errors.BadParameter):
-        hint = exc.param_hint or (exc.param.get_error_hint() if exc.param is not None else None)
-        if isinstance(hint, (list, tuple)):
-            hint = " / ".join(hint)
+        given = exc.param_hint or (exc.param.get_error_hint() if exc.param is not None else None)
+        named = given if given is None or isinstance(given, str) else " / ".join(given)
         problem = _value_problem(exc.message)
-        return f"{hint} 的值无效：{problem}" if hint else f"值无效：{problem}"
+        return f"{named} 的值无效：{problem}" if named else f"值无效：{problem}"
     message = exc.message
     found = re.match(r"^Option '?(.+?)'? requires (?:an argument|(\d+) arguments)\.$", message)
     if found:
@@ -499,3 +505,20 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 def elapsed() -> float:
     """Seconds since the run started."""
     return time.perf_counter() - RUN.started
+
+
+@contextmanager
+def progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    """Progress bars for a long step: on a terminal only, none with ``--quiet``."""
+    from .progress import progress_bars
+
+    with progress_bars(quiet=RUN.quiet) as report:
+        yield report
+
+
+def finished(zh: str, en: str) -> None:
+    """The one line that ends a long command: what was done and the time taken since the run
+    started (on standard error; not with ``--quiet``)."""
+    from .progress import finished as summary
+
+    summary(Text(zh, en), elapsed(), quiet=RUN.quiet)

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_base import fail, h, helps, lang, ledger_choice, quiet, say
+from .cli_base import fail, finished, h, helps, lang, ledger_choice, progress, say, settings
 from .cli_synth import is_store_target
 
 
@@ -98,7 +98,12 @@ def store_ledger_ids(text: str) -> tuple[str, ...]:
 
 
 def ledger_from_store(
-    text: str, unit: str | None, *, for_reading: bool, ledger_id: str | None = None
+    text: str,
+    unit: str | None,
+    *,
+    for_reading: bool,
+    ledger_id: str | None = None,
+    progress: Any = None,
 ) -> Any:
     """The ledger ``ledger_id`` (the only one, if None) in the store ``text`` (a SQLite file or
     a database URL). ``for_reading``, the whole ledger is opened
@@ -118,7 +123,7 @@ def ledger_from_store(
     from .store import open_store
 
     with open_store(text, create=False) as store:
-        return store.load(ledger_id, unit=unit)
+        return store.load(ledger_id, unit=unit, progress=progress)
 
 
 def _load(text: str, unit: str | None = None, ledger_id: str | None = None) -> Any:
@@ -286,15 +291,17 @@ def report(
         raise fail(hint)
     language = lang()
     try:
-        annual = build_annual_report(
-            loaded,
-            year,
-            as_of=day,
-            lang=language,
-            generated_at=moment,
-            workers=workers_of(workers),
-        )
-        data = render_annual_report(annual, chosen)
+        with progress() as report:
+            annual = build_annual_report(
+                loaded,
+                year,
+                as_of=day,
+                lang=language,
+                generated_at=moment,
+                workers=workers_of(workers),
+                progress=report,
+            )
+        data = render_annual_report(annual, chosen, tz=settings().timezone)
     except CadrecoreError as exc:
         raise fail(str(exc)) from None
     for failure in annual.failures:
@@ -318,16 +325,10 @@ def report(
                 f"{output}: cannot write there ({exc.strerror or exc})",
             )
         ) from None
-    if not quiet():
-        from .cli_base import elapsed
-
-        print(
-            say(
-                f"已写出 {output}（{chosen}，{len(data):,} 字节），用时 {elapsed():.1f} 秒",
-                f"wrote {output} ({chosen}, {len(data):,} bytes) in {elapsed():.1f} s",
-            ),
-            file=sys.stderr,
-        )
+    finished(
+        f"已写出 {output}（{chosen}，{len(data):,} 字节）",
+        f"wrote {output} ({chosen}, {len(data):,} bytes)",
+    )
 
 
 @helps(

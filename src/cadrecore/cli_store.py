@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,56 +26,15 @@ from .cli_base import (
     EXIT_FINDINGS,
     Command,
     Group,
-    elapsed,
     fail,
+    finished,
     h,
     helps,
     lang,
-    quiet,
+    progress,
     say,
     settings,
 )
-
-
-@contextmanager
-def progress_bars() -> Iterator[Callable[[str, int, int | None], None]]:
-    """A progress callback drawn as bars on a terminal (on standard error), silent otherwise
-    and with ``--quiet``."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(stderr=True)
-    if quiet() or not console.is_terminal:
-        yield lambda task, done, total: None
-        return
-    labels = {
-        "read": say("读取", "reading"),
-        "load": say("载入", "loading"),
-        "save": say("写入", "saving"),
-        "export": say("导出", "exporting"),
-    }
-    tasks: dict[str, Any] = {}
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-    ) as bars:
-
-        def report(task: str, done: int, total: int | None) -> None:
-            if task not in tasks:
-                tasks[task] = bars.add_task(labels.get(task, task), total=total)
-            bars.update(tasks[task], completed=done, total=total)
-
-        yield report
-
-
-def _finished(zh: str, en: str) -> None:
-    """The one-line summary of a long step, with the time taken (not with ``--quiet``)."""
-    if not quiet():
-        seconds = elapsed()
-        print(say(f"{zh}，用时 {seconds:.1f} 秒", f"{en} in {seconds:.1f} s"), file=sys.stderr)
 
 
 def _problem_json(problem: Any) -> dict[str, Any]:
@@ -229,7 +186,7 @@ def import_(
             raise fail("\n".join(p.render(language) for p in exc.problems)) from None
     with _open_store(store, create=True) as opened:
         chosen = _chosen_ledger(opened, ledger)
-        with progress_bars() as progress:
+        with progress() as report:
             try:
                 outcome = import_into_store(
                     opened,
@@ -240,7 +197,7 @@ def import_(
                     rejects=rejects,
                     ledger_id=chosen,
                     kind=kind,
-                    progress=progress,
+                    progress=report,
                     unit=unit,
                     mapping=mapping,
                     lang=language,
@@ -272,7 +229,7 @@ def import_(
         print(say("未导入", "nothing imported"), file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
     counts = outcome.summary()
-    _finished(f"已读 {counts['rows']:,} 行", f"read {counts['rows']:,} rows")
+    finished(f"已读 {counts['rows']:,} 行", f"read {counts['rows']:,} rows")
 
 
 @helps(
@@ -417,14 +374,14 @@ def export(
     language = lang()
     with _open_store(store) as opened:
         chosen = _chosen_ledger(opened, ledger)
-        with progress_bars() as progress:
+        with progress() as report:
             try:
-                loaded = opened.load(chosen, progress=progress, unit=unit)
+                loaded = opened.load(chosen, progress=report, unit=unit)
                 scope = {"unit": unit} if unit is not None else {}
                 workbook = out.suffix.lower() == ".xlsx"
                 existed = out.exists()
                 if workbook:
-                    written = export_xlsx(loaded, out, unmask=unmask, progress=progress)
+                    written = export_xlsx(loaded, out, unmask=unmask, progress=report)
                 else:
                     written = save_ledger(loaded, out)
                 if unmask or not workbook:
@@ -479,7 +436,7 @@ def export(
         )
         for kind, count in counts.items():
             print(f"  {KINDS_BY_NAME[kind].label()}: {count:,}")
-    _finished(f"已导出 {total:,} 条记录", f"exported {total:,} records")
+    finished(f"已导出 {total:,} 条记录", f"exported {total:,} records")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,12 +555,14 @@ def audit_verify(
     from .store import verify_audit
 
     checkpoints, keys = _audit_inputs(against, key_files)
-    with _open_store_as_found(store) as opened:
-        result = verify_audit(opened, check_records=records, keys=keys, against=checkpoints)
+    with _open_store_as_found(store) as opened, progress() as report:
+        result = verify_audit(
+            opened, check_records=records, keys=keys, against=checkpoints, progress=report
+        )
     _print_verification(opened.url, result)
     if result.ok:
         print(say("完好", "intact"))
-        _finished(
+        finished(
             f"已核验 {result.entries:,} 条审计记录", f"verified {result.entries:,} audit entries"
         )
         return

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_base import elapsed, fail, h, helps, quiet, say
+from .cli_base import fail, finished, h, helps, progress, say
 
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
@@ -84,7 +84,8 @@ def synth(
             from .store import open_store
 
             held = store_ledger_ids(out)
-            ledger = synthesize(cadres, seed, year=year)
+            with progress() as report:
+                ledger = synthesize(cadres, seed, year=year, progress=report)
             others = [i for i in held if i != ledger.jurisdiction.id]
             if others and not add:
                 raise fail(
@@ -95,10 +96,11 @@ def synth(
                         "ledger was not written. Give --add to add it, or write a new store",
                     )
                 )
-            with open_store(out) as store:
-                store.save(ledger, actor="cadrecore synth")
+            with open_store(out) as store, progress() as report:
+                store.save(ledger, actor="cadrecore synth", progress=report)
         else:
-            ledger = synthesize(cadres, seed, year=year)
+            with progress() as report:
+                ledger = synthesize(cadres, seed, year=year, progress=report)
             ledger.save(Path(out))
     except (CadrecoreError, OSError) as exc:
         raise fail(f"{out}: {exc}") from None
@@ -114,11 +116,4 @@ def synth(
     else:
         listed = ", ".join(f"{KINDS_BY_NAME[k].label()} {v:,}" for k, v in counts.items())
         print(say(f"已写出 {out}：{listed}", f"wrote {out}: {listed}"), file=sys.stderr)
-    if not quiet():
-        print(
-            say(
-                f"已合成 {cadres:,} 名老干部的账册，用时 {elapsed():.1f} 秒",
-                f"synthesized a ledger of {cadres:,} cadres in {elapsed():.1f} s",
-            ),
-            file=sys.stderr,
-        )
+    finished(f"已合成 {cadres:,} 名老干部的账册", f"synthesized a ledger of {cadres:,} cadres")

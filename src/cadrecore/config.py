@@ -172,9 +172,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            Text(
-                f"配置文件 {path} 不是有效的 TOML：{exc}", f"{path} is not valid TOML: {exc}"
-            )()
+            Text(f"配置文件 {path} 不是有效的 TOML：{exc}", f"{path} is not valid TOML: {exc}")()
         ) from None
     except OSError as exc:
         raise ConfigError(
@@ -193,8 +191,10 @@ def _file_value(name: str, raw: object, path: Path) -> str:
         if name == "store" and "://" not in raw and not Path(raw).is_absolute():
             return str(path.parent / raw)  # a relative store is relative to the file
         return raw
-    expected = Text("插件名列表", "a list of plugin names") if name == "plugins" else Text(
-        "文字", "a string"
+    expected = (
+        Text("插件名列表", "a list of plugin names")
+        if name == "plugins"
+        else Text("文字", "a string")
     )
     raise ConfigError(
         Text(
@@ -272,5 +272,10 @@ def _check(config: Config) -> None:
 
 
 def _said(value: Value) -> str:
-    names = {"option": "命令行选项", "environment": "环境变量", "file": "配置文件", "default": "默认"}
+    names = {
+        "option": "命令行选项",
+        "environment": "环境变量",
+        "file": "配置文件",
+        "default": "默认",
+    }
     return names[value.source] + (f" {value.where}" if value.where else "")

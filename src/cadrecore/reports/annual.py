@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
@@ -232,25 +232,26 @@ def build_annual_report(
     return annual
 
 
-def render_annual_report(annual: AnnualReport, fmt: str) -> bytes:
+def render_annual_report(annual: AnnualReport, fmt: str, *, tz: tzinfo | None = None) -> bytes:
     """The report in ``fmt`` (``text``, ``md``, ``html``, ``xlsx``, ``json``) as bytes (UTF-8
-    for the text formats)."""
+    for the text formats), its generation time shown in ``tz`` (the bureau's time zone; default
+    Asia/Shanghai; the JSON document keeps the time with its own offset)."""
     if fmt == "text":
         from .terminal import render_text
 
-        return render_text(annual).encode("utf-8")
+        return render_text(annual, tz=tz).encode("utf-8")
     if fmt == "md":
         from .markdown import render_markdown
 
-        return render_markdown(annual).encode("utf-8")
+        return render_markdown(annual, tz=tz).encode("utf-8")
     if fmt == "html":
         from .html import render_html
 
-        return render_html(annual).encode("utf-8")
+        return render_html(annual, tz=tz).encode("utf-8")
     if fmt == "xlsx":
         from .xlsx import render_xlsx
 
-        return render_xlsx(annual)
+        return render_xlsx(annual, tz=tz)
     if fmt == "json":
         from .jsondoc import render_json
 
@@ -268,14 +269,19 @@ def format_of(path: str | os.PathLike[str]) -> str | None:
 
 
 def write_annual_report(
-    annual: AnnualReport, path: str | os.PathLike[str], fmt: str | None = None
+    annual: AnnualReport,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    tz: tzinfo | None = None,
 ) -> Path:
-    """Write the report to ``path`` in ``fmt`` (default: from the file's suffix)."""
+    """Write the report to ``path`` in ``fmt`` (default: from the file's suffix), its
+    generation time shown in ``tz`` (default Asia/Shanghai)."""
     target = Path(path)
     chosen = fmt or format_of(target)
     if chosen is None:
         raise CadrecoreError(
             f"cannot tell the format of {target.name!r}: give one of {', '.join(FORMATS)}"
         )
-    target.write_bytes(render_annual_report(annual, chosen))
+    target.write_bytes(render_annual_report(annual, chosen, tz=tz))
     return target

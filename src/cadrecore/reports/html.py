@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import cache
 from typing import Any
 
@@ -26,7 +27,7 @@ from ..i18n import Lang, Text
 from .annual import AnnualReport
 from .assessment import assessment_table
 from .charts import FONT_STACK, char_width, chart_svg
-from .labels import cell_text, plugin_note
+from .labels import cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 
 
@@ -124,8 +125,9 @@ def _table(table: Table, lang: Lang) -> _Table:
     )
 
 
-def render_html(annual: AnnualReport) -> str:
-    """The whole report as one HTML page."""
+def render_html(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
+    """The whole report as one HTML page; its generation time in ``tz`` (default Asia/Shanghai:
+    :func:`~cadrecore.reports.labels.default_timezone`)."""
     from .. import __version__
 
     lang = annual.lang
@@ -172,9 +174,9 @@ def render_html(annual: AnnualReport) -> str:
         title=annual.title(lang),
         font_stack=Markup(FONT_STACK),
         meta=t(
-            f"截至 {annual.as_of} · 生成于 {annual.generated_text} · 错误 {counts['error']} 项、"
+            f"截至 {annual.as_of} · 生成于 {shown_time(annual.generated_at, tz)} · 错误 {counts['error']} 项、"
             f"警告 {counts['warning']} 项、提示 {counts['info']} 项",
-            f"As of {annual.as_of} · generated {annual.generated_text} · {counts['error']} "
+            f"As of {annual.as_of} · generated {shown_time(annual.generated_at, tz)} · {counts['error']} "
             f"error(s), {counts['warning']} warning(s), {counts['info']} info",
         )(lang),
         success=evaluation.success,
