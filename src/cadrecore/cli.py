@@ -40,7 +40,7 @@ app = typer.Typer(
     cls=Group,
     help=h(
         "老干部工作台账：模型、规则与插件。",
-        "Veteran cadre work (老干部工作): models, rules and plugins.",
+        "Veteran cadre work: models, rules and plugins.",
     ),
     no_args_is_help=True,
     add_completion=True,
@@ -761,7 +761,7 @@ def main() -> None:
 
     ENDING.after_output = False
     try:
-        app()
+        app(prog_name="cadrecore")
     except SystemExit as exc:
         # a check or report, its output written: the process ends without freeing the
         # province it read, object by object (see cadrecore._gc.end_now)

@@ -235,16 +235,16 @@ def import_(
 @helps(
     "生成空白花名册模板，供各单位填写。\n\n按模板填写的花名册无需列映射即可导入。有数据库时（--store，"
     "或设置中的数据库），其“所在县区”列提供账册中的县区下拉选项；没有时不含此列，导入时用 --unit。",
-    "Write a blank roster workbook (花名册模板) for clerks to fill in.\n\nA roster filled in "
-    "from it imports with no column mapping. With a store (--store, else the settings' store "
-    "if there is one), its 所在县区 column offers the ledger's counties; without, it has no "
-    "such column and is imported with --unit.",
+    "Write a blank roster workbook for clerks to fill in.\n\nA roster filled in from it "
+    "imports with no column mapping. With a store (--store, else the settings' store if there "
+    "is one), its county column offers the ledger's counties; without, it has no such column "
+    "and is imported with --unit.",
 )
 def template(
     out: Annotated[
         Path,
         typer.Argument(
-            help=h("要写入的工作簿，如 花名册.xlsx", "the workbook to write, such as 花名册.xlsx")
+            help=h("要写入的工作簿，如 花名册.xlsx", "the workbook to write, such as roster.xlsx")
         ),
     ],
     store: StoreOption = None,
@@ -272,10 +272,15 @@ def template(
     loaded = None
     counties: dict[str, str] = {}
     if target is not None:
+        from .cli import several_ledgers
+        from .cli_report import store_ledger_ids
         from .store import open_ledger
 
+        chosen = ledger or config.ledger
+        if chosen is None and len(held := store_ledger_ids(target)) > 1:
+            raise fail(several_ledgers(held, target))
         try:
-            loaded = open_ledger(target, ledger or config.ledger)
+            loaded = open_ledger(target, chosen)
             counties = Counties(loaded).by_id
         except CadrecoreError as exc:
             raise fail(str(exc)) from None
