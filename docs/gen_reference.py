@@ -20,6 +20,7 @@ import typer.main
 ROOT = Path(__file__).resolve().parent.parent
 RULES_PAGE = ROOT / "docs" / "reference" / "rules.md"
 CLI_PAGE = ROOT / "docs" / "reference" / "cli.md"
+CLI_PAGE_ZH = ROOT / "docs" / "zh" / "reference" / "cli.md"
 
 # The department plugins bundled in plugins/ (entry point name, module). The reference shows
 # them with the built-ins, whatever else happens to be installed.
@@ -128,60 +129,133 @@ def _commands(command: Any, path: list[str], parent: Any) -> list[tuple[list[str
     return found
 
 
-def cli_reference() -> str:
-    """The CLI reference page, from the click command tree of ``cadrecore.cli.app``."""
+#: What the CLI reference says before the commands, in each language.
+CLI_PREAMBLE = {
+    "en": [
+        "# Command line reference",
+        "",
+        "Every `cadrecore` command with its usage, help and options, as `cadrecore COMMAND -h`",
+        "prints them (in English with `--lang en`). Exit codes: 0 success, 1 error findings (or a",
+        "tampered audit trail), 2 bad input or usage.",
+        "",
+        "## Settings",
+        "",
+        "A run's settings each come from the first of: the command-line option, the environment,",
+        "the config file, the default. The config file is `cadrecore.toml` in the working folder",
+        "or the nearest folder above it, else the `[tool.cadrecore]` table of the nearest",
+        "`pyproject.toml` that has one. `cadrecore config` shows each setting and where it came from.",
+        "",
+        "| setting | option | environment | what it is | default |",
+        "|---|---|---|---|---|",
+        "| `store` | `--store` | `CADRECORE_STORE` | the store: a SQLite file (relative to the file) or a database URL | `cadrecore.sqlite` |",
+        "| `ledger` | `--ledger` | `CADRECORE_LEDGER` | the ledger read when the store holds several | the only one |",
+        "| `lang` | `--lang` | `CADRECORE_LANG` | the language of everything a run says: `zh` or `en` | `zh` |",
+        "| `plugins` | | `CADRECORE_LOAD_PLUGINS` | the installed plugins to load (a list) | all |",
+        "| `timezone` | | `CADRECORE_TIMEZONE` | the time zone of times in reports | `Asia/Shanghai` |",
+        "",
+        "```toml",
+        "# cadrecore.toml",
+        'store = "data/xinzhou.sqlite"',
+        'ledger = "xz"',
+        'lang = "zh"',
+        'plugins = ["supply_coop", "coal_bureau"]',
+        'timezone = "Asia/Shanghai"',
+        "```",
+        "",
+        "Every command also takes `-h` (help), `--lang` and `-q`/`--quiet` (no progress bars, no",
+        "summary line). `cadrecore --version` prints the version; `cadrecore --install-completion`",
+        "installs shell completion. Dates on the command line are written as in the ledger files",
+        "(2022-07-18, 2022/07/18, 2022.7.18, 2022年7月18日).",
+        "",
+    ],
+    "zh": [
+        "# 命令行参考",
+        "",
+        "`cadrecore` 的每条命令及其用法、说明和选项，与 `cadrecore 命令 -h` 显示的相同（加",
+        "`--lang en` 为英文）。退出码：0 成功；1 有错误级问题（或审计记录被改动）；2 输入或用法有误。",
+        "",
+        "## 设置",
+        "",
+        "每项设置依次取：命令行选项、环境变量、配置文件、默认值，取到即止。配置文件是当前目录或其上最近一级",
+        "目录中的 `cadrecore.toml`；没有时，取最近的含 `[tool.cadrecore]` 表的 `pyproject.toml`。",
+        "`cadrecore config` 列出每项设置的值及其来源。",
+        "",
+        "| 设置 | 选项 | 环境变量 | 含义 | 默认 |",
+        "|---|---|---|---|---|",
+        "| `store` | `--store` | `CADRECORE_STORE` | 数据库：SQLite 文件（相对于配置文件）或数据库地址 | `cadrecore.sqlite` |",
+        "| `ledger` | `--ledger` | `CADRECORE_LEDGER` | 数据库中有多个账册时读哪一个 | 唯一的那个 |",
+        "| `lang` | `--lang` | `CADRECORE_LANG` | 一次运行所用的语言：`zh` 或 `en` | `zh` |",
+        "| `plugins` | | `CADRECORE_LOAD_PLUGINS` | 加载哪些已安装的插件（列表） | 全部 |",
+        "| `timezone` | | `CADRECORE_TIMEZONE` | 报告中时间所用的时区 | `Asia/Shanghai` |",
+        "",
+        "```toml",
+        "# cadrecore.toml",
+        'store = "data/忻州.sqlite"',
+        'ledger = "xz"',
+        'lang = "zh"',
+        'plugins = ["supply_coop", "coal_bureau"]',
+        'timezone = "Asia/Shanghai"',
+        "```",
+        "",
+        "每条命令都有 `-h`（帮助）、`--lang` 和 `-q`/`--quiet`（不显示进度条和小结）。`cadrecore --version`",
+        "显示版本；`cadrecore --install-completion` 安装命令补全。命令行中的日期可按账册文件的写法",
+        "（2022-07-18、2022/07/18、2022.7.18、2022年7月18日）。",
+        "",
+    ],
+}
+
+
+def cli_reference(lang: str = "en") -> str:
+    """The CLI reference page in ``lang``, from the click command tree of ``cadrecore.cli.app``,
+    each command's help as ``-h`` shows it in that language."""
     from cadrecore.cli import app
+    from cadrecore.cli_base import _in_run_language
+    from cadrecore.i18n import set_lang
 
     root = typer.main.get_command(app)
-    lines = [
-        GENERATED,
-        "",
-        "# Command line reference / 命令行参考",
-        "",
-        "Every `cadrecore` command with its usage, help and options, as `cadrecore COMMAND --help`",
-        "prints them. Exit codes: 0 success, 1 error findings (or a tampered audit trail),",
-        "2 bad input or usage.",
-        "",
-    ]
-    for path, command, ctx in _commands(root, ["cadrecore"], None):
-        name = " ".join(path)
-        usage = command.collect_usage_pieces(ctx)
-        lines += [
-            f"## `{name}`" if len(path) > 1 else "## `cadrecore`",
-            "",
-            "```text",
-            f"Usage: {name} {' '.join(usage)}".rstrip(),
-            "```",
-            "",
-        ]
-        help_text = (command.help or "").strip()
-        if help_text:
-            lines += [help_text, ""]
-        arguments = [p for p in command.params if p.param_type_name == "argument"]
-        options = [p for p in command.get_params(ctx) if p.param_type_name == "option"]
-        if arguments:
-            lines += ["| argument | required | help |", "|---|---|---|"]
-            for argument in arguments:
-                record = argument.get_help_record(ctx)
-                flags, text = record if record else (argument.name.upper(), "")
-                required = "yes" if argument.required else "no"
-                lines.append(f"| `{_cell(flags)}` | {required} | {_cell(text)} |")
-            lines.append("")
-        if options:
-            lines += ["| option | help |", "|---|---|"]
-            for option in options:
-                record = option.get_help_record(ctx)
-                if record is None:
-                    continue
-                flags, text = record
-                lines.append(f"| `{_cell(flags)}` | {_cell(text)} |")
-            lines.append("")
+    zh = lang == "zh"
+    lines = [GENERATED, "", *CLI_PREAMBLE[lang], "## 命令" if zh else "## Commands", ""]
+    set_lang("zh" if zh else "en")
+    try:
+        for path, command, ctx in _commands(root, ["cadrecore"], None):
+            name = " ".join(path)
+            with _in_run_language(command, ctx):
+                usage = command.collect_usage_pieces(ctx)
+                help_text = (command.help or "").strip()
+                arguments = [p for p in command.params if p.param_type_name == "argument"]
+                options = [p for p in command.get_params(ctx) if p.param_type_name == "option"]
+                argument_rows = [(a, a.get_help_record(ctx)) for a in arguments]
+                option_rows = [record for o in options if (record := o.get_help_record(ctx))]
+            prefix = "用法：" if zh else "Usage: "
+            lines += [f"### `{name}`", "", "```text", f"{prefix}{name} {' '.join(usage)}".rstrip()]
+            lines += ["```", ""]
+            if help_text:
+                lines += [help_text, ""]
+            if argument_rows:
+                head = "| 参数 | 必填 | 说明 |" if zh else "| argument | required | help |"
+                lines += [head, "|---|---|---|"]
+                for argument, record in argument_rows:
+                    flags, text = record if record else (str(argument.name).upper(), "")
+                    required = ("是" if zh else "yes") if argument.required else ("否" if zh else "no")
+                    lines.append(f"| `{_cell(flags)}` | {required} | {_cell(text)} |")
+                lines.append("")
+            if option_rows:
+                lines += ["| 选项 | 说明 |" if zh else "| option | help |", "|---|---|"]
+                for flags, text in option_rows:
+                    lines.append(f"| `{_cell(flags)}` | {_cell(text)} |")
+                lines.append("")
+    finally:
+        set_lang(None)
     return "\n".join(lines)
 
 
 def pages() -> dict[Path, str]:
     """Each generated page and its text."""
-    return {RULES_PAGE: rules_reference(), CLI_PAGE: cli_reference()}
+    return {
+        RULES_PAGE: rules_reference(),
+        CLI_PAGE: cli_reference("en"),
+        CLI_PAGE_ZH: cli_reference("zh"),
+    }
 
 
 def main() -> int:

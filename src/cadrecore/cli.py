@@ -452,7 +452,6 @@ def check(
             help=h(
                 "评估日期，如 2022-07-18 或 2022/07/18", "judge as at this day, such as 2022-07-18"
             ),
-            metavar="DATE",
         ),
     ] = None,
     fmt: FormatOption = OutputFormat.TEXT,

@@ -242,6 +242,8 @@ def show_usage_error(exc: click.ClickException) -> None:
     print(say("错误：", "Error: ") + usage_problem(exc), file=out)
 
 
+translate_typer()
+
 # ----------------------------------------------------------------------------------------------
 # Help in one language, and the options every command has
 # ----------------------------------------------------------------------------------------------
@@ -260,6 +262,8 @@ def _metavar(param: Any, language: Lang) -> str | None:
         return "{" + "|".join(str(getattr(c, "value", c)) for c in desc.choices or ()) + "}"
     if desc.is_path:
         word = "路径" if zh else "PATH"
+    elif "as_of" in str(param.name) or "date" in str(param.name):
+        word = "日期" if zh else "DATE"
     elif desc.is_ranged or "int" in str(desc.annotation):
         word = "整数" if zh else "N"
     else:
