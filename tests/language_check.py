@@ -3,7 +3,7 @@ message shown in Chinese holds no English sentence, data aside.
 
 Use them on whatever a run shows (a rendered problem, a finding's message, a command's output)::
 
-    from language_check import chinese_in, english_in, data_strings
+    from .language_check import chinese_in, data_strings, english_in   # (tests is a package)
 
     allowed = data_strings(ledger)                 # names, titles, places: the ledger's own words
     assert chinese_in(text_en, allowed) == []      # English: no CJK outside the data
@@ -40,8 +40,7 @@ ACRONYMS = frozenset(
 )  # fmt: skip
 
 _CJK = re.compile(
-    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019"
-    r"\u2014\u2026]+"
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d]+"
 )
 #: Things that are not words: URLs, options, rule ids, paths, dotted or snake_case names,
 #: words with digits, quoted keys, e-mail addresses.
@@ -69,21 +68,29 @@ _PARTS = re.compile(r"[;；、,，|:：=]")
 
 
 def _without(text: str, allowed: Iterable[str]) -> str:
-    for value in sorted({a for a in allowed if a}, key=len, reverse=True):
+    """``text`` with each allowed string in it taken out (the longest first)."""
+    for value in sorted({a for a in allowed if a and a in text}, key=len, reverse=True):
         text = text.replace(value, " \x00 ")
     return text
 
 
 def chinese_in(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """The runs of Chinese (CJK characters, full-width punctuation and Chinese quotes) in
-    ``text`` once the ``allowed`` strings (data values) are taken out."""
-    return _CJK.findall(_without(text, allowed))
+    """The runs of Chinese (CJK characters, full-width punctuation and the quotes “ ”) in
+    ``text`` once the ``allowed`` strings (data values) are taken out. (An ellipsis or a
+    dash is English too.)"""
+    found = _CJK.findall(text)
+    return _CJK.findall(_without(text, allowed)) if found and allowed else found
 
 
 def english_in(text: str, allowed: Iterable[str] = (), *, words: int = 3) -> list[str]:
     """The runs of ``words`` or more English words in ``text`` once the ``allowed`` strings
     and identifiers (see the module's docstring) are taken out."""
-    text = _IDENTIFIER.sub(" \x00 ", _without(text, allowed))
+    found = _english_runs(text, words)
+    return _english_runs(_without(text, allowed), words) if found and allowed else found
+
+
+def _english_runs(text: str, words: int) -> list[str]:
+    text = _IDENTIFIER.sub(" \x00 ", text)
     found: list[str] = []
     run: list[str] = []
     end = 0
