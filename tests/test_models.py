@@ -89,7 +89,10 @@ def test_a_valid_cadre_passes() -> None:
             "party_joined is not after birth_date",
         ),
         ({"away_since": date(2015, 1, 1)}, "away_since is set but living_away is false"),
-        ({"revolution_period": "抗日战争时期"}, "revolution_period applies only to 离休 cadres"),
+        (
+            {"revolution_period": "抗日战争时期"},
+            "revolution_period applies only to cadres of honourable retirement (lixiu)",
+        ),
     ],
 )
 def test_cadre_rules_fail(changes: dict[str, Any], message: str) -> None:
@@ -120,8 +123,10 @@ def test_lixiu_cutoff_is_1949_09_30() -> None:
     assert ok.retirement_kind is RetirementKind.LIXIU
     with pytest.raises(ValidationError) as exc:
         Cadre.model_validate(cadre_data(**lixiu, joined_work=date(1949, 10, 1)))
-    assert "离休" in error_text(exc)
+    assert "honourable retirement (lixiu)" in error_text(exc)
     assert "1949-09-30" in error_text(exc)
+    (found,) = exc.value.errors()[0]["ctx"]["problems"]
+    assert "离休干部须在 1949年09月30日 及以前参加革命工作" in found.message.zh
     # the same cadre as 退休 is fine: the cut-off binds 离休 only
     Cadre.model_validate(cadre_data(birth_date=date(1930, 1, 1), joined_work=date(1949, 10, 1)))
 
@@ -631,9 +636,9 @@ def service(registry: Registry, **changes: Any) -> ServiceRecord:
     ("changes", "message"),
     [
         ({"delivered": date(2022, 2, 28)}, "delivered is before requested"),
-        ({"state": "delivered"}, "needs a delivered date"),
+        ({"state": "delivered"}, "needs the delivered date"),
         ({"state": "rated", "delivered": date(2022, 3, 1)}, "needs a rating"),
-        ({"state": "delivered", "delivered": date(2022, 3, 1), "rating": 5}, "only a record"),
+        ({"state": "delivered", "delivered": date(2022, 3, 1), "rating": 5}, "only a 'rated'"),
         ({"state": "已取消"}, "needs a reason"),
         ({"state": "declined"}, "needs a reason"),
         ({"state": "rated", "delivered": date(2022, 3, 1), "rating": 6}, "rating"),

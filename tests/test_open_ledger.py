@@ -230,5 +230,5 @@ def test_a_ledger_among_others_in_one_store_reads_only_its_own(
             fields = tuple(KINDS_BY_NAME[kind].model.model_fields)
             assert opened.columns(kind, *fields) == ledger.columns(kind, *fields)
         assert opened.cadres == ledger.cadres
-    with pytest.raises(StoreError, match="changed since the ledger was opened"):
+    with pytest.raises(StoreError, match="已被修改"):
         alone.columns("cadres", "id")  # (opened alone; another ledger saved since)

@@ -275,9 +275,9 @@ def test_a_store_changed_after_opening_is_named_not_mixed_in(
     assert len(opened.units) == len(loaded.units)
     changed = loaded.cadres[0].model_copy(update={"phone": "13900000000"})
     example_store.save(loaded.replace(cadres=(changed, *loaded.cadres[1:])))
-    with pytest.raises(StoreError, match="changed since the ledger was opened"):
+    with pytest.raises(StoreError, match="已被修改"):
         opened.columns("cadres", "id", "phone")
-    with pytest.raises(StoreError, match="open it again"):
+    with pytest.raises(StoreError, match="请重新打开"):
         _ = opened.cadres
     assert example_store.open(registry=xinzhou.registry).cadre(changed.id).phone == "13900000000"
 

@@ -301,10 +301,13 @@ def test_a_view_written_to_a_folder_says_so_and_overwrites_no_ledger(
     save_ledger(again, out)  # the same view again: fine
     whole = tmp_path / "whole"
     shutil.copytree(XINZHOU, whole)
-    with pytest.raises(ScopeError, match="whole ledger"):
+    # (said in the run's language, Chinese by default; render("en") in English)
+    with pytest.raises(ScopeError, match="中已有整个账册") as exc:
         save_ledger(view, whole)
-    with pytest.raises(ScopeError, match="view of unit"):
+    assert "holds a whole ledger" in exc.value.render("en")
+    with pytest.raises(ScopeError, match=f"中已有单位 {A} 的视图") as exc:
         save_ledger(scope_ledger(again, f"{A}.vcb"), out)
+    assert f"holds the view of unit '{A}'" in exc.value.render("en")
     assert load_ledger(whole, registry=registry).counts()["cadres"] == 4338
 
 

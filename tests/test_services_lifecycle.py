@@ -126,14 +126,19 @@ def test_a_full_lifecycle_is_recorded_event_by_event(ledger: Ledger) -> None:
 
 def test_illegal_moves_change_nothing(ledger: Ledger) -> None:
     before = ledger
-    with pytest.raises(IllegalTransition, match="allowed next: accepted, declined, cancelled"):
+    # (said in the run's language, Chinese by default; render("en") says it in English)
+    with pytest.raises(IllegalTransition, match="可变为：已受理、已拒绝、已取消") as exc:
         transition(ledger, "sr1", "delivered", actor="x", role="provider", on=date(2022, 3, 2))
-    with pytest.raises(IllegalTransition, match="role 'cadre' may not"):
+    assert "allowed next: 'accepted', 'declined', 'cancelled'" in exc.value.render("en")
+    with pytest.raises(IllegalTransition, match="“老干部本人”无权") as exc:
         transition(ledger, "sr1", "accepted", actor="x", role="cadre", on=date(2022, 3, 2))
-    with pytest.raises(IllegalTransition, match="needs a reason"):
+    assert "'the cadre' may not" in exc.value.render("en")
+    with pytest.raises(IllegalTransition, match="须说明原因") as exc:
         transition(ledger, "sr1", "declined", actor="x", role="provider", on=date(2022, 3, 2))
-    with pytest.raises(IllegalTransition, match="before the record's last change"):
+    assert "needs a reason" in exc.value.render("en")
+    with pytest.raises(IllegalTransition, match="早于该记录上一次变更") as exc:
         transition(ledger, "sr1", "accepted", actor="x", role="provider", on=date(2022, 2, 1))
+    assert "before the record's last change" in exc.value.render("en")
     assert ledger == before and len(ledger.service_events) == 1
     declined = transition(
         ledger,
@@ -146,8 +151,9 @@ def test_illegal_moves_change_nothing(ledger: Ledger) -> None:
     )
     record = declined.get("service_records", "sr1")
     assert (record.state, record.reason) == (ServiceState.DECLINED, "名额已满")
-    with pytest.raises(IllegalTransition, match="final state"):
+    with pytest.raises(IllegalTransition, match="已是最终状态") as exc:
         transition(declined, "sr1", "accepted", actor="x", role="provider", on=date(2022, 3, 3))
+    assert "final state" in exc.value.render("en")
 
 
 def test_a_record_without_history_starts_one(registry: Registry) -> None:

@@ -147,14 +147,14 @@ def test_one_store_holds_several_jurisdictions(store: Store, sample: Ledger) -> 
     assert store.ledger_ids() == ("other", "sample")
     assert store.load("sample") == sample
     assert store.load("other") == other
-    with pytest.raises(StoreError, match="several ledgers"):
+    with pytest.raises(StoreError, match="数据库中有多个账册"):
         store.load()
-    with pytest.raises(StoreError, match="no ledger 'third'"):
+    with pytest.raises(StoreError, match="数据库中没有账册 third"):
         store.load("third")
 
 
 def test_an_empty_store_says_how_to_fill_it(store: Store) -> None:
-    with pytest.raises(StoreError, match="holds no ledger yet"):
+    with pytest.raises(StoreError, match="还没有账册：请先导入"):
         store.load()
 
 

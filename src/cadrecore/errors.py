@@ -87,7 +87,25 @@ class Problem:
 
 
 class CadrecoreError(Exception):
-    """Base of every error cadrecore raises on purpose."""
+    """Base of every error cadrecore raises on purpose.
+
+    Its message may be a :class:`~cadrecore.i18n.Text` (``raise ScopeError(Text(zh, en))``, or
+    a ``text`` attribute holding one): ``str(exc)`` then says it in the run's language *when it
+    is shown*, not when it was raised, and :meth:`render` in the language asked. A subclass
+    that words itself (:class:`LedgerError`) overrides :meth:`render`.
+    """
+
+    def render(self, lang: Lang | None = None) -> str:
+        """The message in ``lang`` (default: the run's language)."""
+        text = self.args[0] if len(self.args) == 1 else getattr(self, "text", None)
+        if not isinstance(text, Text):
+            text = getattr(self, "text", None)
+        if isinstance(text, Text):
+            return text(lang)
+        return super().__str__()
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class BilingualValueError(ValueError):

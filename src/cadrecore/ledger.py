@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ._gc import collector_paused
 from .calendar import Period
-from .errors import LedgerError, Location, Problem
+from .errors import BilingualValueError, LedgerError, Location, Problem
 from .i18n import Text
 from .models import (
     KINDS_BY_NAME,
@@ -54,11 +54,32 @@ from .models import (
     UnitLevel,
     Waiver,
 )
+from .models.labels import zh_label
 from .registry import Registry
 
 
 def _problem(kind: str, record_id: str | None, field: str | None, zh: str, en: str) -> Problem:
     return Problem(Location(field=field), Text(zh, en), kind, record_id)
+
+
+def _unknown_key_zh(what: str, key: str, vocabulary: Any) -> str:
+    """A key no plugin registered, in Chinese (the registry words it in English)."""
+    known = "、".join(sorted(entry.key for entry in vocabulary)) or "无"
+    return f"未登记的{what}“{key}”（已登记：{known}）"
+
+
+def _detail_problem_zh(service: str, err: Any) -> str:
+    """One error of a service record's details, in Chinese: the value error's own Chinese
+    when it gives one, else which field (pydantic words its errors in English)."""
+    field = ".".join(str(p) for p in err["loc"])
+    said = (err.get("ctx") or {}).get("error")
+    if isinstance(said, BilingualValueError):
+        return f"“{service}”的详情 {field}：{said.message.zh}"
+    if err["type"] == "missing":
+        return f"“{service}”的详情缺少必填项 {field}"
+    if err["type"] == "extra_forbidden":
+        return f"“{service}”的详情中没有 {field} 这一项"
+    return f"“{service}”的详情 {field} 不符合要求" if field else f"“{service}”的详情不符合要求"
 
 
 class Ledger(BaseModel):
@@ -290,8 +311,10 @@ class Ledger(BaseModel):
                         kind,
                         rid,
                         field,
-                        f"{field} 引用的 {value} 不存在于 {target}",
-                        f"{field} refers to {value!r}, which is not among the {target}",
+                        f"{zh_label(field) or field}引用的“{value}”不在"
+                        f"{KINDS_BY_NAME[target].label.zh}中",
+                        f"{field} refers to {value!r}, which is not among the "
+                        f"{KINDS_BY_NAME[target].label.en}",
                     )
                 )
 
@@ -335,20 +358,21 @@ class Ledger(BaseModel):
                         "activities",
                         act.id,
                         "activity_kind",
-                        activity_kinds.unknown_message(act.activity_kind),
+                        _unknown_key_zh("活动类型", act.activity_kind, activity_kinds),
                         activity_kinds.unknown_message(act.activity_kind),
                     )
                 )
                 continue
-            scope = activity_kinds.get(act.activity_kind).scope
+            held = activity_kinds.get(act.activity_kind)
+            scope = held.scope
             if scope == "branch" and act.branch_id is None:
                 problems.append(
                     _problem(
                         "activities",
                         act.id,
                         "branch_id",
-                        f"{act.activity_kind} 须由党支部开展",
-                        f"a {act.activity_kind!r} is held by a branch",
+                        f"“{held.label.zh}”须由党支部开展",
+                        f"a {held.label.en!r} is held by a branch",
                     )
                 )
             if scope == "unit" and act.owner_unit_id is None:
@@ -357,8 +381,8 @@ class Ledger(BaseModel):
                         "activities",
                         act.id,
                         "owner_unit_id",
-                        f"{act.activity_kind} 须由单位开展",
-                        f"a {act.activity_kind!r} is held by a unit",
+                        f"“{held.label.zh}”须由单位开展",
+                        f"a {held.label.en!r} is held by a unit",
                     )
                 )
         for cl in self.checklists:
@@ -554,8 +578,16 @@ class Ledger(BaseModel):
 
     def _check_service_details(self, record: ServiceRecord) -> list[Problem]:
         if record.service_type not in self._registry.service_types:
-            message = self._registry.service_types.unknown_message(record.service_type)
-            return [_problem("service_records", record.id, "service_type", message, message)]
+            types = self._registry.service_types
+            return [
+                _problem(
+                    "service_records",
+                    record.id,
+                    "service_type",
+                    _unknown_key_zh("服务类型", record.service_type, types),
+                    types.unknown_message(record.service_type),
+                )
+            ]
         service_type = self._registry.service_types.get(record.service_type)
         try:
             service_type.details.model_validate(record.details)
@@ -565,8 +597,8 @@ class Ledger(BaseModel):
                     "service_records",
                     record.id,
                     "details." + ".".join(str(p) for p in err["loc"]),
-                    f"{record.service_type} 详情不符：{err['msg']}",
-                    f"{record.service_type} details: {err['msg']}",
+                    _detail_problem_zh(service_type.label.zh, err),
+                    f"{service_type.label.en} details: {err['msg']}",
                 )
                 for err in exc.errors()
             ]

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .errors import CadrecoreError
+from pydantic import ValidationError
+
+from .errors import BilingualValueError, CadrecoreError
 from .i18n import Text
 from .models import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
 
@@ -31,7 +33,22 @@ R = ServiceRole
 
 
 class IllegalTransition(CadrecoreError):
-    """A move the service type's lifecycle does not allow (wrong state, role, date or reason)."""
+    """A move the service type's lifecycle does not allow (wrong state, role, date or reason);
+    ``str()`` says why in the run's language."""
+
+
+def _said(exc: ValueError) -> Text:
+    """What a model refused, in both languages: each :class:`BilingualValueError` of a
+    validation error, else the error's own (English) words with a Chinese summary."""
+    if isinstance(exc, ValidationError):
+        said = [
+            e["ctx"]["error"].message
+            for e in exc.errors(include_url=False)
+            if isinstance((e.get("ctx") or {}).get("error"), BilingualValueError)
+        ]
+        if said:
+            return Text("；".join(t.zh for t in said), "; ".join(t.en for t in said))
+    return Text("取值不符合要求", str(exc))
 
 
 @dataclass(frozen=True)
@@ -152,22 +169,22 @@ def history_problems(
             problems.append(
                 Text(
                     f"不允许从“{before.to_state.zh}”变为“{after.to_state.zh}”",
-                    f"{before.to_state.value} -> {after.to_state.value} is not allowed",
+                    f"{before.to_state.en!r} -> {after.to_state.en!r} is not allowed",
                 )
             )
         elif after.role not in step.roles and after.role is not R.SYSTEM:
             problems.append(
                 Text(
                     f"“{after.role.zh}”无权将记录变为“{after.to_state.zh}”",
-                    f"role {after.role.value!r} may not move a record to {after.to_state.value!r}",
+                    f"{after.role.en!r} may not move a record to {after.to_state.en!r}",
                 )
             )
     if ordered[-1].to_state is not record.state:
         problems.append(
             Text(
                 f"记录状态“{record.state.zh}”与最后一条流转“{ordered[-1].to_state.zh}”不符",
-                f"the record's state {record.state.value!r} differs from its last event's "
-                f"{ordered[-1].to_state.value!r}",
+                f"the record's state {record.state.en!r} differs from its last event's "
+                f"{ordered[-1].to_state.en!r}",
             )
         )
     return problems
@@ -198,26 +215,46 @@ def transition(
     lifecycle = service_type.lifecycle
     step = lifecycle.step(record.state, target)
     if step is None:
-        allowed = (
-            ", ".join(s.value for s in lifecycle.next_states(record.state)) or "none (final state)"
+        allowed = Text(
+            "、".join(s.zh for s in lifecycle.next_states(record.state)) or "无（已是最终状态）",
+            ", ".join(repr(s.en) for s in lifecycle.next_states(record.state))
+            or "none (final state)",
         )
         raise IllegalTransition(
-            f"service record {record_id!r} is {record.state.value!r}; it cannot become {target.value!r} "
-            f"(allowed next: {allowed})"
+            Text(
+                f"服务记录 {record_id} 当前为“{record.state.zh}”，不能变为“{target.zh}”"
+                f"（可变为：{allowed.zh}）",
+                f"service record {record_id!r} is {record.state.en!r}; it cannot become "
+                f"{target.en!r} (allowed next: {allowed.en})",
+            )
         )
     if actor_role not in step.roles:
         raise IllegalTransition(
-            f"role {actor_role.value!r} may not move {record_id!r} to {target.value!r}; "
-            f"allowed roles: {', '.join(sorted(r.value for r in step.roles))}"
+            Text(
+                f"“{actor_role.zh}”无权将 {record_id} 变为“{target.zh}”；可由："
+                + "、".join(sorted(r.zh for r in step.roles)),
+                f"{actor_role.en!r} may not move {record_id!r} to {target.en!r}; allowed roles: "
+                + ", ".join(sorted(repr(r.en) for r in step.roles)),
+            )
         )
     if step.needs_reason and not reason.strip():
-        raise IllegalTransition(f"moving {record_id!r} to {target.value!r} needs a reason")
+        raise IllegalTransition(
+            Text(
+                f"将 {record_id} 变为“{target.zh}”须说明原因",
+                f"moving {record_id!r} to {target.en!r} needs a reason",
+            )
+        )
     history = sorted(
         (e for e in ledger.service_events if e.record_id == record_id), key=lambda e: e.seq
     )
     last_day = history[-1].at if history else record.requested
     if on < last_day:
-        raise IllegalTransition(f"{on} is before the record's last change ({last_day})")
+        raise IllegalTransition(
+            Text(
+                f"{on} 早于该记录上一次变更的日期（{last_day}）",
+                f"{on} is before the record's last change ({last_day})",
+            )
+        )
     new_events: list[ServiceEvent] = []
     if not history:
         new_events.append(
@@ -247,7 +284,11 @@ def transition(
         changes["delivered"] = on
     if target is S.RATED:
         if rating is None:
-            raise IllegalTransition(f"rating {record_id!r} needs rating=1..5")
+            raise IllegalTransition(
+                Text(
+                    f"评价 {record_id} 须给出 1 至 5 分", f"rating {record_id!r} needs rating=1..5"
+                )
+            )
         changes["rating"] = rating
     if target in (S.CANCELLED, S.DECLINED):
         changes["reason"] = reason
@@ -256,7 +297,13 @@ def transition(
             {**record.model_dump(), **changes}, context={"registry": ledger.registry}
         )
     except ValueError as exc:
-        raise IllegalTransition(f"{record_id!r} cannot become {target.value!r}: {exc}") from None
+        said = _said(exc)
+        raise IllegalTransition(
+            Text(
+                f"{record_id} 不能变为“{target.zh}”：{said.zh}",
+                f"{record_id!r} cannot become {target.en!r}: {said.en}",
+            )
+        ) from None
     records = tuple(updated if r.id == record_id else r for r in ledger.service_records)
     new_ledger = ledger.replace(
         service_records=records, service_events=(*ledger.service_events, *new_events)
@@ -281,7 +328,10 @@ def request(
     """Add a new service record in state ``requested``, its first event recorded."""
     if record.state is not S.REQUESTED:
         raise IllegalTransition(
-            f"a new service record starts as 'requested', not {record.state.value!r}"
+            Text(
+                f"新的服务记录应从“{S.REQUESTED.zh}”开始，而不是“{record.state.zh}”",
+                f"a new service record starts as {S.REQUESTED.en!r}, not {record.state.en!r}",
+            )
         )
     event = ServiceEvent(
         record_id=record.id,

@@ -270,7 +270,8 @@ class _FolderReader:
             mark = getattr(exc, "problem_mark", None)
             self._problem(
                 Location(self._rel(file), mark.line + 1 if mark else None),
-                f"YAML 语法错误：{exc}",
+                "YAML 语法错误"
+                + (f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""),
                 f"YAML syntax error: {exc}",
             )
             return None
@@ -283,7 +284,7 @@ class _FolderReader:
         except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
             self._problem(
                 Location(self._rel(file)),
-                f"YAML 无法读取：{type(exc).__name__}",
+                "YAML 无法读取（数字过长或嵌套过深）",
                 f"YAML that cannot be read: {type(exc).__name__}: {exc}",
             )
             return None
@@ -301,8 +302,8 @@ class _FolderReader:
         except OSError as exc:  # a folder where a file should be, no permission
             self._problem(
                 Location(self._rel(file)),
-                f"无法读取：{exc.strerror}",
-                f"cannot be read: {exc.strerror}",
+                f"无法读取：{why_unreadable(exc).zh}",
+                f"cannot be read: {why_unreadable(exc).en}",
             )
             return None
         try:
@@ -379,7 +380,7 @@ class _FolderReader:
         except csv.Error as exc:
             self._problem(
                 Location(self._rel(file), reader.line_num),
-                f"CSV 格式错误：{exc}",
+                "CSV 格式错误（如引号未闭合、单元格内含 NUL 字符或过长）",
                 f"malformed CSV: {exc}",
             )
 
@@ -428,8 +429,8 @@ class _FolderReader:
         except OSError as exc:
             self._problem(
                 Location(self._rel(folder)),
-                f"无法读取：{exc.strerror}",
-                f"cannot be read: {exc.strerror}",
+                f"无法读取：{why_unreadable(exc).zh}",
+                f"cannot be read: {why_unreadable(exc).en}",
             )
             return
         for file in entries:
@@ -507,8 +508,8 @@ class _FolderReader:
         except OSError as exc:
             self._problem(
                 Location(self._rel(file)),
-                f"无法读取：{exc.strerror}",
-                f"cannot be read: {exc.strerror}",
+                f"无法读取：{why_unreadable(exc).zh}",
+                f"cannot be read: {why_unreadable(exc).en}",
             )
             return False
         if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
@@ -783,7 +784,7 @@ class OutputPathError(CadrecoreError):
 
     def __init__(self, message: str | Text) -> None:
         self.text = message if isinstance(message, Text) else Text(message, message)
-        super().__init__(self.text())
+        super().__init__(self.text)
 
 
 class FolderError(OutputPathError):
@@ -804,6 +805,26 @@ def refuse_link(target: Path) -> None:
                 "to is never replaced); give the real path",
             )
         )
+
+
+def why_unreadable(exc: OSError) -> Text:
+    """Why a file could not be read (``exc``), in both languages: the operating system's own
+    words are English, so the common causes are worded here and the rest named by errno."""
+    reasons = {
+        errno.EACCES: ("没有读取权限", "no permission to read it"),
+        errno.EPERM: ("没有读取权限", "no permission to read it"),
+        errno.EISDIR: ("是目录而不是文件", "it is a folder, not a file"),
+        errno.ENOENT: ("文件不存在", "no such file"),
+        errno.ELOOP: ("符号链接循环", "a loop of symbolic links"),
+        errno.ENAMETOOLONG: ("路径或名称过长", "a name in the path is too long"),
+        errno.EIO: ("磁盘读取错误", "an input/output error of the disk"),
+    }
+    if exc.errno in reasons:
+        return Text(*reasons[exc.errno])
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return Text(
+        f"系统错误 {name}".rstrip(), str(exc.strerror or exc) + (f" ({name})" if name else "")
+    )
 
 
 def why_unwritable(target: Path, exc: OSError) -> Text:
@@ -830,7 +851,10 @@ def why_unwritable(target: Path, exc: OSError) -> Text:
     }
     if code in reasons:
         return Text(*reasons[code])
-    return Text(str(exc.strerror or exc), str(exc.strerror or exc))
+    name = errno.errorcode.get(code or 0, "")
+    return Text(
+        f"系统错误 {name}".rstrip(), str(exc.strerror or exc) + (f" ({name})" if name else "")
+    )
 
 
 def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:
@@ -840,8 +864,10 @@ def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:
         return
     if not target.is_dir():
         raise FolderError(
-            f"{_shown(target)} is a file, not a ledger folder: refusing to replace it "
-            f"/ {_shown(target)} 是文件而不是账册目录，不予覆盖"
+            Text(
+                f"{_shown(target)} 是文件而不是账册目录，不予覆盖",
+                f"{_shown(target)} is a file, not a ledger folder: refusing to replace it",
+            )
         )
     if (target / LEDGER_FILE).is_file():
         return
@@ -852,10 +878,14 @@ def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:
     ]
     if foreign:
         shown = ", ".join(_shown(n) for n in sorted(foreign)[:5])
+        more = ", ..." if len(foreign) > 5 else ""
         raise FolderError(
-            f"{_shown(target)} is not a ledger folder (no {LEDGER_FILE}) and holds other files "
-            f"({shown}{', ...' if len(foreign) > 5 else ''}): refusing to replace it; write to "
-            f"a new or empty folder / {_shown(target)} 不是账册目录且含有其他文件，不予覆盖"
+            Text(
+                f"{_shown(target)} 不是账册目录（没有 {LEDGER_FILE}）且含有其他文件（{shown}{more}），"
+                "不予覆盖：请写入新的或空的目录",
+                f"{_shown(target)} is not a ledger folder (no {LEDGER_FILE}) and holds other "
+                f"files ({shown}{more}): refusing to replace it; write to a new or empty folder",
+            )
         )
 
 
@@ -872,12 +902,17 @@ def _refuse_overwriting_with_a_view(ledger: Ledger, target: Path) -> None:
     if held == scope:
         return
     what = (
-        f"the view of unit {held!r}" if isinstance(held, str) else "a whole ledger (or unreadable)"
+        Text(f"单位 {held} 的视图", f"the view of unit {held!r}")
+        if isinstance(held, str)
+        else Text("整个账册（或无法读取的账册）", "a whole ledger (or unreadable)")
     )
     raise ScopeError(
-        f"{_shown(target)} holds {what}: writing the view of unit {scope!r} over it would "
-        f"delete what is outside the view; write it to another folder "
-        f"/ {_shown(target)} 中已有账册，不能以单位 {scope} 的视图覆盖，请写入其他目录"
+        Text(
+            f"{_shown(target)} 中已有{what.zh}：以单位 {scope} 的视图覆盖会删去视图以外的内容，"
+            "请写入其他目录",
+            f"{_shown(target)} holds {what.en}: writing the view of unit {scope!r} over it "
+            "would delete what is outside the view; write it to another folder",
+        )
     )
 
 

@@ -63,7 +63,7 @@ WORDING: dict[str, tuple[str, str, str]] = {
     "int_parsing": ("value.invalid", "{label}应为整数", "{label} must be a whole number"),
     "int_from_float": ("value.invalid", "{label}应为整数", "{label} must be a whole number"),
     "decimal_parsing": ("value.invalid", "{label}应为数字", "{label} must be a number"),
-    "bool_parsing": ("value.invalid", "{label}应为 是 或 否", "{label} must be 是 or 否"),
+    "bool_parsing": ("value.invalid", "{label}应为 是 或 否", "{label} must be yes or no"),
     "greater_than_equal": (
         "value.out_of_range",
         "{label}不能小于 {ge}",
@@ -74,6 +74,25 @@ WORDING: dict[str, tuple[str, str, str]] = {
         "{label}不能大于 {le}",
         "{label} must be at most {le}",
     ),
+    "float_parsing": ("value.invalid", "{label}应为数字", "{label} must be a number"),
+    "float_type": ("value.invalid", "{label}应为数字", "{label} must be a number"),
+    "int_type": ("value.invalid", "{label}应为整数", "{label} must be a whole number"),
+    "bool_type": ("value.invalid", "{label}应为 是 或 否", "{label} must be yes or no"),
+    "string_type": ("value.invalid", "{label}应为文字", "{label} must be text"),
+    "dict_type": (
+        "value.invalid",
+        "{label}应为一组键和值",
+        "{label} must be a mapping of keys to values",
+    ),
+    "list_type": ("value.invalid", "{label}应为列表", "{label} must be a list"),
+    "tuple_type": ("value.invalid", "{label}应为列表", "{label} must be a list"),
+    "model_type": ("value.invalid", "{label}应为一组字段", "{label} must be a mapping of fields"),
+    "model_attributes_type": (
+        "value.invalid",
+        "{label}应为一组字段",
+        "{label} must be a mapping of fields",
+    ),
+    "extra_forbidden": ("field.unknown", "不认识的字段：{label}", "unknown field: {label}"),
     "greater_than": ("value.out_of_range", "{label}应大于 {gt}", "{label} must be above {gt}"),
     "less_than": ("value.out_of_range", "{label}应小于 {lt}", "{label} must be below {lt}"),
 }
@@ -86,8 +105,11 @@ def _enum_expected(model: type[BaseModel], name: str) -> tuple[str, str] | None:
         return None
     keys = [str(m.value) for m in enum]
     if issubclass(enum, LabelledEnum):
-        labels = enum.zh_labels()
-        return "、".join(labels[k] for k in keys), " or ".join(f"{labels[k]} ({k})" for k in keys)
+        zh = "、".join(enum(k).zh for k in keys)
+        en = [enum(k).en for k in keys]
+        return zh, " or ".join(
+            label if k in label else f"{label} ({k})" for k, label in zip(keys, en, strict=True)
+        )
     return "、".join(keys), " or ".join(keys)
 
 
@@ -146,11 +168,19 @@ def validation_problems(
         elif isinstance(context.get("error"), BilingualValueError):
             said: BilingualValueError = context["error"]
             code = said.code
-            text = Text(f"{label}：{said.message.zh}", f"{name or label}: {said.message.en}")
+            text = (
+                Text(f"{label}：{said.message.zh}", f"{name or label}: {said.message.en}")
+                if name
+                else said.message
+            )
         else:
+            # a type no wording covers: pydantic's English words stay out of the Chinese
             message = str(err["msg"]).removeprefix("Value error, ")
             code = "value.invalid"
-            text = Text(f"{label}：{message}", f"{name or label}: {message}")
+            text = Text(
+                f"{label}的值不符合要求" if name else "取值不符合要求",
+                f"{name}: {message}" if name else message,
+            )
         value = err.get("input")
         shown = _shown(value) if name not in sensitive and err["type"] != "missing" else None
         if shown is not None:

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_serializer, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, KeyOf, LeadingBody, Record, RecordId, split_cell
 
 
@@ -29,7 +31,13 @@ class LeaderPresence(Record):
         if isinstance(value, str):
             body, sep, name = value.replace("：", ":").partition(":")
             if not sep:
-                raise ValueError(f"expected 'body:name' such as '政府:郑连生', got {value!r}")
+                raise BilingualValueError(
+                    Text(
+                        "出席领导应写作“班子:姓名”，如“政府:郑连生”",
+                        "a leader is written 'body:name', such as 'government:Zheng Liansheng'",
+                    ),
+                    "value.invalid",
+                )
             return {"body": body.strip(), "name": name.strip()}
         return value
 
@@ -67,15 +75,29 @@ class Activity(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if (self.branch_id is None) == (self.owner_unit_id is None):
-            raise ValueError("exactly one of branch_id and owner_unit_id must be set")
+            raise BilingualValueError(
+                Text(
+                    "支部编号与责任单位编号须填且只填一个",
+                    "exactly one of branch_id and owner_unit_id must be set",
+                ),
+                "activity.holder",
+            )
         if len(set(self.attendee_ids)) != len(self.attendee_ids):
-            raise ValueError("attendee_ids lists a cadre twice")
+            raise BilingualValueError(
+                Text("参加人员编号中同一人列了两次", "attendee_ids lists a cadre twice"),
+                "value.repeated",
+            )
         if (
             self.headcount is not None
             and self.attendee_ids
             and self.headcount < len(self.attendee_ids)
         ):
-            raise ValueError("headcount is smaller than the attendees listed")
+            raise BilingualValueError(
+                Text(
+                    "参加人数少于列出的参加人员", "headcount is smaller than the attendees listed"
+                ),
+                "activity.headcount",
+            )
         return self
 
     @property

@@ -25,6 +25,13 @@ class RetirementKind(LabelledEnum):
     def zh_labels(cls) -> dict[str, str]:
         return {"lixiu": "离休", "tuixiu": "退休"}
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "lixiu": "honourable retirement (lixiu)",
+            "tuixiu": "ordinary retirement (tuixiu)",
+        }
+
 
 class RevolutionPeriod(LabelledEnum):
     """The revolution periods by which 离休 cadres are classed."""
@@ -43,6 +50,15 @@ class RevolutionPeriod(LabelledEnum):
             "liberation_war": "解放战争时期",
         }
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "first_civil_war": "First Revolutionary Civil War",
+            "second_civil_war": "Second Revolutionary Civil War",
+            "resistance_war": "War of Resistance against Japan",
+            "liberation_war": "War of Liberation",
+        }
+
 
 class PartyStatus(LabelledEnum):
     """Party membership: a full member (正式党员) or a probationary one (预备党员)."""
@@ -54,6 +70,13 @@ class PartyStatus(LabelledEnum):
     def zh_labels(cls) -> dict[str, str]:
         return {"full": "正式党员", "probationary": "预备党员"}
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "full": "full member",
+            "probationary": "probationary member",
+        }
+
 
 class ResidenceKind(LabelledEnum):
     URBAN = "urban"
@@ -62,6 +85,13 @@ class ResidenceKind(LabelledEnum):
     @classmethod
     def zh_labels(cls) -> dict[str, str]:
         return {"urban": "城镇社区", "rural": "农村"}
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "urban": "urban community",
+            "rural": "rural village",
+        }
 
 
 #: 18-digit resident ID: 17 digits and a check character (digit or X). Personal data.
@@ -305,15 +335,16 @@ def inconsistencies(cadre: Cadre) -> list[Inconsistency]:
             (field, "retirement_kind"),
             f"离休干部须在 {cutoff:%Y年%m月%d日} 及以前参加革命工作，此处为 "
             f"{revolution:%Y年%m月%d日}；否则应为退休",
-            f"a 离休 cadre must have joined revolutionary work on or before {cutoff}; "
-            f"{field} is {revolution}",
+            f"a cadre of {RetirementKind.LIXIU.en} must have joined revolutionary work on or "
+            f"before {cutoff}; {field} is {revolution}, else the kind is "
+            f"{RetirementKind.TUIXIU.en}",
         )
     if cadre.revolution_period and cadre.retirement_kind is not RetirementKind.LIXIU:
         add(
             "lixiu.period",
             ("revolution_period", "retirement_kind"),
             "革命时期只适用于离休干部",
-            "revolution_period applies only to 离休 cadres",
+            f"revolution_period applies only to cadres of {RetirementKind.LIXIU.en}",
         )
     if cadre.party_joined and not cadre.party_status:
         add(

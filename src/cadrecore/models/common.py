@@ -185,14 +185,24 @@ def _parse_month_day(value: Any) -> Any:
     if isinstance(value, str):
         m = re.match(r"^\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$", value)
         if not m:
-            raise ValueError(f"expected a month and day such as '06-30', got {value!r}")
+            raise BilingualValueError(
+                Text("应为月和日，如 06-30", "expected a month and day such as 06-30"),
+                "date.unreadable",
+            )
         value = (int(m.group(1)), int(m.group(2)))
     return value
 
 
 def _check_month_day(value: MonthDay) -> MonthDay:
-    date(2000, value.month, value.day)  # raises ValueError for 13-01 or 04-31
-    return MonthDay(value.month, value.day)
+    month, day = value
+    try:
+        date(2000, month, day)  # (a leap year: 02-29 is a day of the year)
+    except (TypeError, ValueError):
+        raise BilingualValueError(
+            Text(f"没有 {month} 月 {day} 日这一天", f"there is no day {month:02}-{day:02}"),
+            "date.unreadable",
+        ) from None
+    return MonthDay(month, day)
 
 
 MonthDayField = Annotated[
@@ -220,15 +230,32 @@ def split_cell(value: Any) -> Any:
 
 
 class LabelledEnum(StrEnum):
-    """A closed set whose members carry a Chinese label; input may use either."""
+    """A closed set whose members carry a label in each language; input may use the key or
+    either label. Messages show a member by its :attr:`label` in the run's language (退休,
+    ``ordinary retirement (tuixiu)``), never by its bare key."""
 
     @classmethod
     def zh_labels(cls) -> dict[str, str]:
         raise NotImplementedError
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        """English labels by key: the key in words (``public_institution``: ``public
+        institution``) unless a subclass says better (a pinyin key such as ``tuixiu``)."""
+        return {m.value: m.value.replace("_", " ") for m in cls}
+
     @property
     def zh(self) -> str:
         return self.zh_labels()[self.value]
+
+    @property
+    def en(self) -> str:
+        return self.en_labels().get(self.value) or self.value.replace("_", " ")
+
+    @property
+    def label(self) -> Text:
+        """The member's label in both languages (``label(lang)``: in one)."""
+        return Text(self.zh, self.en)
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -236,6 +263,9 @@ class LabelledEnum(StrEnum):
             text = value.strip()
             for key, label in cls.zh_labels().items():
                 if text in (label, key) or text.lower() == key:
+                    return cls(key)
+            for key, label in cls.en_labels().items():
+                if text.lower() == label.lower():
                     return cls(key)
         return None
 
@@ -255,6 +285,15 @@ class LeadingBody(LabelledEnum):
             "peoples_congress": "人大",
             "government": "政府",
             "cppcc": "政协",
+        }
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "party_committee": "party committee",
+            "peoples_congress": "people's congress",
+            "government": "government",
+            "cppcc": "CPPCC",
         }
 
 

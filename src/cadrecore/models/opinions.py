@@ -6,6 +6,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, Record, RecordId
 
 
@@ -29,9 +31,20 @@ class Opinion(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.answered and self.answered < self.raised:
-            raise ValueError("answered is before raised")
+            raise BilingualValueError(
+                Text("答复日期早于提出日期", "answered is before raised"), "dates.order"
+            )
         if self.answered and not self.answer:
-            raise ValueError("answered is set but the answer is empty")
+            raise BilingualValueError(
+                Text("填写了答复日期，但答复内容为空", "answered is set but the answer is empty"),
+                "value.needs_other",
+            )
         if self.satisfied is not None and not self.answered:
-            raise ValueError("satisfied is set but the opinion is not answered")
+            raise BilingualValueError(
+                Text(
+                    "填写了是否满意，但意见尚未答复",
+                    "satisfied is set but the opinion is not answered",
+                ),
+                "value.needs_other",
+            )
         return self

@@ -6,6 +6,8 @@ from typing import Annotated, Self
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, KeyOf, LabelledEnum, Name, Record, RecordId, split_cell
 
 
@@ -22,6 +24,14 @@ class PartyOrgKind(LabelledEnum):
             "party_working_committee": "老干部党工委",
             "primary_committee": "基层党委",
             "general_branch": "党总支",
+        }
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "party_working_committee": "veteran cadre party working committee",
+            "primary_committee": "primary party committee",
+            "general_branch": "general party branch",
         }
 
 
@@ -82,13 +92,31 @@ class Branch(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if len(set(self.committee_ids)) != len(self.committee_ids):
-            raise ValueError("committee_ids lists a member twice")
+            raise BilingualValueError(
+                Text("支委编号中同一人列了两次", "committee_ids lists a member twice"),
+                "value.repeated",
+            )
         if self.committee_ids and self.secretary_id and self.secretary_id not in self.committee_ids:
-            raise ValueError("the secretary must be on the committee when there is one")
+            raise BilingualValueError(
+                Text(
+                    "设支委会的，书记须是支委",
+                    "the secretary must be on the committee when there is one",
+                ),
+                "branch.secretary_not_on_committee",
+            )
         if self.deputy_secretary_id and self.deputy_secretary_id == self.secretary_id:
-            raise ValueError("the deputy secretary cannot be the secretary")
+            raise BilingualValueError(
+                Text("副书记与书记不能是同一人", "the deputy secretary cannot be the secretary"),
+                "branch.deputy_is_secretary",
+            )
         if self.venue_standardized_year and not self.venue:
-            raise ValueError("venue_standardized_year is set but the branch has no venue")
+            raise BilingualValueError(
+                Text(
+                    "填写了场所标准化年度，但支部没有活动场所",
+                    "venue_standardized_year is set but the branch has no venue",
+                ),
+                "value.needs_other",
+            )
         return self
 
     @property
@@ -111,5 +139,7 @@ class Membership(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.since and self.until and self.until < self.since:
-            raise ValueError("until is before since")
+            raise BilingualValueError(
+                Text("退出日期早于加入日期", "until is before since"), "dates.order"
+            )
         return self

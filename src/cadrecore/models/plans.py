@@ -6,6 +6,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import KeyOf, MonthDayField, Name, Record, RecordId
 
 Year = Annotated[int, Field(ge=1949, le=2200)]
@@ -37,9 +39,13 @@ class Checklist(Record):
     def _check(self) -> Self:
         keys = [entry.item for entry in self.items]
         if len(set(keys)) != len(keys):
-            raise ValueError("a checklist lists the same item twice")
+            raise BilingualValueError(
+                Text("同一事项列了两次", "a checklist lists the same item twice"), "value.repeated"
+            )
         if self.to_year is not None and self.to_year < self.from_year:
-            raise ValueError("to_year is before from_year")
+            raise BilingualValueError(
+                Text("截止年度早于起始年度", "to_year is before from_year"), "dates.order"
+            )
         return self
 
     def holds_in(self, year: int) -> bool:
@@ -71,10 +77,14 @@ class Plan(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.to_year < self.from_year:
-            raise ValueError("to_year is before from_year")
+            raise BilingualValueError(
+                Text("截止年度早于起始年度", "to_year is before from_year"), "dates.order"
+            )
         metrics = [t.metric for t in self.targets]
         if len(set(metrics)) != len(metrics):
-            raise ValueError("a plan sets the same metric twice")
+            raise BilingualValueError(
+                Text("同一指标设了两次", "a plan sets the same metric twice"), "value.repeated"
+            )
         return self
 
     def covers(self, year: int) -> bool:

@@ -6,6 +6,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, JsonValue, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, Record, RecordId
 
 
@@ -43,7 +45,12 @@ class Waiver(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise BilingualValueError(
+                Text("截止日期早于起始日期", "effective_to is before effective_from"), "dates.order"
+            )
         if self.subject_id and not self.subject_kind:
-            raise ValueError("subject_id needs subject_kind")
+            raise BilingualValueError(
+                Text("填写了对象编号，须同时填写对象类别", "subject_id needs subject_kind"),
+                "value.needs_other",
+            )
         return self

@@ -6,6 +6,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import LabelledEnum, Name, Record, RecordId
 
 Year = Annotated[int, Field(ge=1949, le=2200)]
@@ -95,10 +97,15 @@ class Project(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.to_year is not None and self.to_year < self.from_year:
-            raise ValueError("to_year is before from_year")
+            raise BilingualValueError(
+                Text("截止年度早于起始年度", "to_year is before from_year"), "dates.order"
+            )
         metrics = [r.metric for r in self.results]
         if len(set(metrics)) != len(metrics):
-            raise ValueError("a project reports the same metric twice")
+            raise BilingualValueError(
+                Text("同一指标填写了两次", "a project reports the same metric twice"),
+                "value.repeated",
+            )
         return self
 
     def result(self, metric: ResultMetric) -> ProjectResult | None:

@@ -6,6 +6,8 @@ from typing import Self
 
 from pydantic import model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, LabelledEnum, Name, Record, RecordId
 
 
@@ -22,6 +24,15 @@ class RecognitionKind(LabelledEnum):
             "onsite_meeting": "现场会",
             "media_coverage": "媒体报道",
             "instruction": "领导批示",
+        }
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "honour": "honour",
+            "onsite_meeting": "on-site meeting",
+            "media_coverage": "media coverage",
+            "instruction": "leader's instruction",
         }
 
 
@@ -50,5 +61,11 @@ class Recognition(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.recipient_unit_id and self.recipient_cadre_id:
-            raise ValueError("name a recipient unit or a recipient cadre, not both")
+            raise BilingualValueError(
+                Text(
+                    "获得单位与获得人只能填一个",
+                    "name a recipient unit or a recipient cadre, not both",
+                ),
+                "recognition.two_recipients",
+            )
         return self

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, JsonValue, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .common import Date, KeyOf, LabelledEnum, Record, RecordId
 
 
@@ -54,15 +56,40 @@ class ServiceRecord(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.delivered and self.delivered < self.requested:
-            raise ValueError("delivered is before requested")
+            raise BilingualValueError(
+                Text("服务日期早于申请日期", "delivered is before requested"), "dates.order"
+            )
+        state = self.state.label
         if self.state in (ServiceState.DELIVERED, ServiceState.RATED) and not self.delivered:
-            raise ValueError(f"a record in state {self.state.value!r} needs a delivered date")
+            raise BilingualValueError(
+                Text(
+                    f"状态为“{state.zh}”的记录须填写服务日期",
+                    f"a {state.en!r} record needs the delivered date",
+                ),
+                "service.needs_delivered",
+            )
         if self.rating is not None and self.state is not ServiceState.RATED:
-            raise ValueError("only a record in state 'rated' carries a rating")
+            raise BilingualValueError(
+                Text(
+                    f"只有“{ServiceState.RATED.zh}”的记录才有评分",
+                    f"only a {ServiceState.RATED.en!r} record carries a rating",
+                ),
+                "service.rating_not_rated",
+            )
         if self.state is ServiceState.RATED and self.rating is None:
-            raise ValueError("a record in state 'rated' needs a rating")
+            raise BilingualValueError(
+                Text(
+                    f"状态为“{state.zh}”的记录须填写评分", f"a {state.en!r} record needs a rating"
+                ),
+                "service.needs_rating",
+            )
         if self.state in (ServiceState.CANCELLED, ServiceState.DECLINED) and not self.reason:
-            raise ValueError(f"a record in state {self.state.value!r} needs a reason")
+            raise BilingualValueError(
+                Text(
+                    f"状态为“{state.zh}”的记录须填写原因", f"a {state.en!r} record needs a reason"
+                ),
+                "service.needs_reason",
+            )
         return self
 
 
@@ -86,6 +113,15 @@ class ServiceRole(LabelledEnum):
             "provider": "服务单位",
             "bureau": "老干部局",
             "system": "系统",
+        }
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "cadre": "the cadre",
+            "provider": "service provider",
+            "bureau": "veteran cadre bureau",
+            "system": "system",
         }
 
 

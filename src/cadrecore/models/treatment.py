@@ -8,6 +8,8 @@ from typing import Annotated, NamedTuple, Self
 
 from pydantic import Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .cadres import Cadre, RetirementKind
 from .common import Date, Name, Record, RecordId
 
@@ -35,7 +37,9 @@ class TreatmentStandard(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise BilingualValueError(
+                Text("截止日期早于起始日期", "effective_to is before effective_from"), "dates.order"
+            )
         return self
 
     def applies_to(self, cadre: Cadre | StandardTerms, day: date) -> bool:

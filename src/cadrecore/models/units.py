@@ -7,6 +7,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from ..errors import BilingualValueError
+from ..i18n import Text
 from .cadres import NationalId
 from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensitivity
 
@@ -63,9 +65,13 @@ class Unit(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         if self.established and self.abolished and self.abolished < self.established:
-            raise ValueError("abolished is before established")
+            raise BilingualValueError(
+                Text("撤销日期早于设立日期", "abolished is before established"), "dates.order"
+            )
         if self.parent_id == self.id:
-            raise ValueError("a unit cannot be its own parent")
+            raise BilingualValueError(
+                Text("单位不能是自己的上级", "a unit cannot be its own parent"), "unit.own_parent"
+            )
         return self
 
     def active_on(self, day: date) -> bool:
@@ -90,6 +96,14 @@ class EstablishmentKind(LabelledEnum):
             "political_legal": "政法专项编制",
         }
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "administrative": "administrative establishment",
+            "public_institution": "public institution establishment",
+            "political_legal": "political-legal establishment",
+        }
+
 
 class PostTier(LabelledEnum):
     """Tiers of leadership posts (领导职数)."""
@@ -102,6 +116,15 @@ class PostTier(LabelledEnum):
     @classmethod
     def zh_labels(cls) -> dict[str, str]:
         return {"section": "乡科级", "division": "县处级", "bureau": "厅局级", "ministry": "省部级"}
+
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "section": "township/section level",
+            "division": "county/division level",
+            "bureau": "department/bureau level",
+            "ministry": "province/ministry level",
+        }
 
 
 class PostGrade(LabelledEnum):
@@ -173,6 +196,15 @@ class AppointmentBasis(LabelledEnum):
             "election": "换届选举",
         }
 
+    @classmethod
+    def en_labels(cls) -> dict[str, str]:
+        return {
+            "ordinary": "ordinary appointment",
+            "demobilized_officer": "placement of a demobilized officer",
+            "institutional_reform": "institutional reform",
+            "election": "election",
+        }
+
 
 class StaffMember(Record):
     """A veteran cadre worker (老干部工作者): staff of a bureau or committee."""
@@ -209,7 +241,12 @@ class Assignment(Record):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.end and self.end < self.start:
-            raise ValueError("end is before start")
+            raise BilingualValueError(
+                Text("结束日期早于开始日期", "end is before start"), "dates.order"
+            )
         if self.grade and not self.tier:
-            raise ValueError("a grade needs a tier")
+            raise BilingualValueError(
+                Text("填写了正副职，须同时填写职级层次", "a grade needs a tier"),
+                "value.needs_other",
+            )
         return self

@@ -538,11 +538,19 @@ def workers_for(workers: int | None) -> int:
             workers = int(setting) if setting else 1
         except ValueError:
             raise CadrecoreError(
-                f"CADRECORE_WORKERS={setting!r}: expected a whole number of processes (0: one "
-                "per CPU) / 应为进程数（0 表示每个 CPU 一个）"
+                Text(
+                    f"CADRECORE_WORKERS={setting!r}：应为进程数（0 表示每个 CPU 一个）",
+                    f"CADRECORE_WORKERS={setting!r}: expected a whole number of processes "
+                    "(0: one per CPU)",
+                )
             ) from None
     if workers < 0:
-        raise CadrecoreError(f"workers={workers}: expected 0 (one per CPU) or more")
+        raise CadrecoreError(
+            Text(
+                f"workers={workers}：应为 0（每个 CPU 一个）或更多",
+                f"workers={workers}: expected 0 (one per CPU) or more",
+            )
+        )
     return usable_cpus() if workers == 0 else workers
 
 

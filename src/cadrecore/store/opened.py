@@ -260,8 +260,11 @@ class StoreLedger(Ledger):
 
     def replace(self, **changes: Any) -> Ledger:
         raise TypeError(
-            "a ledger opened on a store (store.open) is for reading: load it with store.load() "
-            "to change it / 以 store.open 打开的账册只读，如需修改请用 store.load() 载入"
+            Text(
+                "以 store.open 打开的账册只读：如需修改，请用 store.load() 载入",
+                "a ledger opened on a store (store.open) is for reading: load it with "
+                "store.load() to change it",
+            )()
         )
 
 
@@ -298,8 +301,11 @@ class _Opening:
     def check_unchanged(self, conn: Any) -> None:
         if store_mark(conn) != self.mark:
             raise StoreError(
-                f"the store {self.source.url} changed since the ledger was opened: open it again "
-                "(store.open) to read the new state / 账册打开后数据库已被修改，请重新打开"
+                Text(
+                    f"账册打开后数据库 {self.source.url} 已被修改：请重新打开（store.open）以读取新的内容",
+                    f"the store {self.source.url} changed since the ledger was opened: open it "
+                    "again (store.open) to read the new state",
+                )
             )
 
 
@@ -343,20 +349,27 @@ def resolve_ledger(ids: Sequence[str], ledger_id: str | None, url: str) -> str:
     if ledger_id is not None:
         if ledger_id not in ids:
             raise StoreError(
-                f"the store holds no ledger {ledger_id!r} (it holds: {', '.join(ids) or 'none'})"
-                f" / 数据库中没有账册 {ledger_id}"
+                Text(
+                    f"数据库中没有账册 {ledger_id}（现有：{'、'.join(ids) or '无'}）",
+                    f"the store holds no ledger {ledger_id!r} (it holds: {', '.join(ids) or 'none'})",
+                )
             )
         return ledger_id
     if not ids:
         raise StoreError(
-            f"the store {url} holds no ledger yet: import one first "
-            "(cadrecore import LEDGER_FOLDER or a workbook exported by cadrecore) "
-            "/ 数据库中还没有账册，请先导入"
+            Text(
+                f"数据库 {url} 中还没有账册：请先导入（cadrecore import 账册目录，"
+                "或 cadrecore 导出的工作簿）",
+                f"the store {url} holds no ledger yet: import one first "
+                "(cadrecore import LEDGER_FOLDER or a workbook exported by cadrecore)",
+            )
         )
     if len(ids) > 1:
         raise StoreError(
-            f"the store holds several ledgers ({', '.join(ids)}): say which one "
-            "/ 数据库中有多个账册，请指定其一"
+            Text(
+                f"数据库中有多个账册（{'、'.join(ids)}）：请指定其一",
+                f"the store holds several ledgers ({', '.join(ids)}): say which one",
+            )
         )
     return str(ids[0])
 

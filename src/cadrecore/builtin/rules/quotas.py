@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from ...i18n import Text
 from ...ledger import Ledger
-from ...models import Assignment, EstablishmentKind, UnitKind
+from ...models import Assignment, EstablishmentKind, PostGrade, PostTier, UnitKind
 from ...rules.engine import Outcome, Rule, RuleContext
 
 SOURCE = "中国共产党机构编制工作条例 (2019); 关于严格规范超职数配备干部问题的通知 (2014-01)"
@@ -83,7 +83,7 @@ def check_establishment(ctx: RuleContext) -> Iterator[Outcome]:
                 "over_establishment",
                 Text(
                     f"{unit.name}{kind.zh}核定 {limit} 名，实有 {count} 名，超编 {count - limit} 名",
-                    f"{unit.name}: {kind.value} establishment approved {limit}, occupied {count}, "
+                    f"{unit.name}: {kind.en} approved {limit}, occupied {count}, "
                     f"{count - limit} over",
                 ),
                 expected=limit,
@@ -109,13 +109,16 @@ def check_posts(ctx: RuleContext) -> Iterator[Outcome]:
         if count <= limit:
             continue
         unit = ledger.unit(unit_id)
-        label = f"{tier}/{grade}" if grade != "*" else tier
+        level = PostTier(tier).label
+        if grade != "*":
+            rank = PostGrade(grade).label
+            level = Text(f"{level.zh}{rank.zh}", f"{level.en}, {rank.en}")
         yield ctx.finding(
             ("units", unit_id),
             "over_posts",
             Text(
-                f"{unit.name} {label} 领导职数核定 {limit} 名，实配 {count} 名",
-                f"{unit.name}: {label} leadership posts approved {limit}, occupied {count}",
+                f"{unit.name}{level.zh}领导职数核定 {limit} 名，实配 {count} 名",
+                f"{unit.name}: leadership posts ({level.en}) approved {limit}, occupied {count}",
             ),
             expected=limit,
             actual=count,
@@ -194,8 +197,8 @@ def check_sub_units(ctx: RuleContext) -> Iterator[Outcome]:
                 "sub_units_exceed_parent",
                 Text(
                     f"{parent_unit.name} 内设机构占用{kind.zh} {total} 名，超过本单位核定 {own} 名",
-                    f"{parent_unit.name}: sub-units hold {total} {kind.value} posts out of the unit's, "
-                    f"more than its {own}",
+                    f"{parent_unit.name}: sub-units hold {total} posts of its {kind.en}, "
+                    f"more than the {own} approved to it",
                 ),
                 expected=own,
                 actual=total,

@@ -85,8 +85,10 @@ def check_deadlines(ctx: RuleContext) -> Iterator[Outcome]:
                     subject,
                     "overdue",
                     Text(
-                        f"{deadline.label.zh}为 {days} 个工作日，{entered} 起至今（{ctx.as_of}）仍为“{state}”",
-                        f"{deadline.label.en}: {days} working days from {entered}; still {state!r} on {ctx.as_of}",
+                        f"{deadline.label.zh}为 {days} 个工作日，{entered} 起至今（{ctx.as_of}）"
+                        f"仍为“{deadline.state.zh}”",
+                        f"{deadline.label.en}: {days} working days from {entered}; still "
+                        f"{deadline.state.en!r} on {ctx.as_of}",
                     ),
                     period=period,
                     expected=due.isoformat(),
