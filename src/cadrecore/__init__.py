@@ -17,6 +17,7 @@ from ._markers import hookimpl
 if TYPE_CHECKING:
     from .calendar import Period
     from .errors import (
+        BilingualValueError,
         CadrecoreError,
         LedgerError,
         Location,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 #: ``cadrecore --help`` start in a fraction of a second because of this).
 _LAZY = {
     "Period": "calendar",
+    "BilingualValueError": "errors",
     "CadrecoreError": "errors",
     "LedgerError": "errors",
     "Location": "errors",
@@ -91,6 +93,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ENTRY_POINT_GROUP",
     "ActivityKind",
+    "BilingualValueError",
     "BranchType",
     "CadrecoreError",
     "ChecklistItem",

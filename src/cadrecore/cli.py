@@ -283,7 +283,7 @@ def _unknown_kind(kind: str) -> str:
     names = [*KINDS_BY_NAME, "jurisdiction"]
     hint = did_you_mean(kind, names)
     return say(
-        f"没有记录类别 {kind!r}。{hint}（可用：{', '.join(names)}）",
+        f"没有记录类别 {kind!r}。{hint}（可用：{'、'.join(names)}）",
         f"no record kind {kind!r}. {hint} (known: {', '.join(names)})",
     )
 
@@ -375,7 +375,7 @@ def parse_cli_date(option: str, text: str) -> Any:
             say(
                 f"{option}：{text!r} 不是日期，应如 2022-07-18、2022/07/18 或 2022年7月18日",
                 f"{option}: {text!r} is not a date; expected one such as 2022-07-18, 2022/07/18 "
-                "or 2022年7月18日",
+                "or 2022.7.18",
             )
         )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:

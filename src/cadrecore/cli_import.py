@@ -44,15 +44,17 @@ def _columns(outcome: Any, lang: Lang) -> None:
                 name = column.field + (f"#{column.part}" if column.part else "")
                 person = plan.target.name in ("cadres", "staff")
                 label = zh_label(column.field, person=person) or column.field
-                target = f"{name}（{label}）" if lang == "zh" else f"{name} ({label})"
+                target = f"{name}（{label}）" if lang == "zh" else name
             elif column.index in unknown:
                 target = "未识别" if lang == "zh" else "not understood"
             else:
                 target = "不导入" if lang == "zh" else "not imported"
             print(f"  {column.letter} {column.header} → {target}")
         if plan.missing:
-            labels = "、".join(zh_label(n) or n for n in plan.missing)
-            print(f"  缺少列：{labels}" if lang == "zh" else f"  missing: {labels}")
+            if lang == "zh":
+                print(f"  缺少列：{'、'.join(zh_label(n) or n for n in plan.missing)}")
+            else:
+                print(f"  missing: {', '.join(plan.missing)}")
 
 
 def print_import(outcome: Any, lang: Lang, *, url: str, columns: bool = False) -> None:

@@ -55,6 +55,12 @@ def default_lang() -> Lang:
     return "en" if os.environ.get(LANG_ENV, "zh").lower().startswith("en") else "zh"
 
 
+def in_lang(value: str | Text, lang: Lang | None = None) -> str:
+    """``value`` in ``lang`` (default: the run's language): a :class:`Text` picks its language;
+    a plain string (a document's title, a name) is the same in both."""
+    return value(lang) if isinstance(value, Text) else value
+
+
 #: Places after the point of a percentage as shown.
 PERCENT_PLACES = 1
 

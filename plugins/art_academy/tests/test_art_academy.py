@@ -189,5 +189,5 @@ def test_a_folder_with_bad_details_names_the_file_row_and_field(
     csv_file.write_text(
         csv_file.read_text(encoding="utf-8").replace(",20\n", ",99\n"), encoding="utf-8"
     )
-    with pytest.raises(cadrecore.LedgerError, match=r"第 2 行.*exceeds sessions_planned"):
+    with pytest.raises(cadrecore.LedgerError, match=r"第 2 行.*出勤课次（99）多于计划课次（24）"):
         cadrecore.load_ledger(folder, registry=registry)

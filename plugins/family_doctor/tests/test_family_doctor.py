@@ -184,5 +184,5 @@ def test_a_folder_with_a_visit_outside_the_contract_names_the_row(
     csv_file.write_text(
         csv_file.read_text(encoding="utf-8").replace("2022-09-27", "2023-09-27"), encoding="utf-8"
     )
-    with pytest.raises(cadrecore.LedgerError, match=r"第 2 行.*fall outside the contract"):
+    with pytest.raises(cadrecore.LedgerError, match=r"第 2 行.*不在签约期"):
         cadrecore.load_ledger(folder, registry=registry)

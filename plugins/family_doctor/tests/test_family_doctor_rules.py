@@ -388,11 +388,11 @@ def test_the_report_section_shows_coverage_and_visits(base: cadrecore.Ledger) ->
     (section,) = plugin.report_sections(ledger, report, "zh")
     assert (section.key, section.order) == (KEY, 210)
     by_county, by_clinic = section.tables
-    assert by_county.rows == (("东县", 3, 2, 66.7, 1, 0), ("西县", 1, 0, 0.0, 0, None))
+    assert by_county.rows == (("东县", 3, 2, 66.6, 1, 0), ("西县", 1, 0, 0.0, 0, None))
     # both contracts run to 2022-12-31; c001's first visit (due 04-01) came late, on 04-20
     assert by_clinic.rows == (("东县社区卫生服务中心", 2, 6, 83.3),)
     (chart,) = section.charts
-    assert (chart.labels, chart.values) == (("东县",), (66.7,))
+    assert (chart.labels, chart.values) == (("东县",), (66.6,))
     assert "80 岁以上在世老干部 4 人" in section.paragraphs[0].zh
 
 

@@ -74,7 +74,7 @@ def test_valid_details_accept_a_key_or_its_chinese_label() -> None:
     [
         (
             {"menu_item": "massage"},
-            "'massage' is not on the menu; the menu offers: haircut \\(理发\\)",
+            "'massage' is not on the menu; the menu offers: haircut \\(haircut\\)",
         ),
         ({"menu_item": 3}, "menu_item"),
         ({"accepted": "2022-13-01"}, "accepted"),
@@ -173,5 +173,5 @@ def test_a_folder_with_an_item_off_the_menu_names_the_row(
     csv_file.write_text(
         csv_file.read_text(encoding="utf-8").replace("shopping", "massage"), encoding="utf-8"
     )
-    with pytest.raises(cadrecore.LedgerError, match=r"第 3 行 “menu_item”.*not on the menu"):
+    with pytest.raises(cadrecore.LedgerError, match=r"第 3 行 “menu_item”.*不在服务清单上"):
         cadrecore.load_ledger(folder, registry=registry)

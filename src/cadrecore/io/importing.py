@@ -441,9 +441,7 @@ def _read_table(table: Any, context: _ReadContext, result: ReadResult) -> int:
         result.problems.append(
             Problem(
                 Location(table.file, heading_row, None, table.sheet),
-                Text(
-                    f"缺少列：{labels}", f"missing column(s): {', '.join(plan.missing)} ({labels})"
-                ),
+                Text(f"缺少列：{labels}", f"missing column(s): {', '.join(plan.missing)}"),
                 code="column.missing",
             )
         )

@@ -55,7 +55,7 @@ def table_lines(table: Table, lang: Lang) -> Iterator[str]:
     widths = [
         max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(heads)
     ]
-    yield f"【{table.title(lang)}】"
+    yield f"【{table.title(lang)}】" if lang == "zh" else f"[{table.title(lang)}]"
     yield "  ".join(_pad(h, w, n) for h, w, n in zip(heads, widths, numeric, strict=True)).rstrip()
     yield "  ".join("-" * w for w in widths)
     for r in rows:
@@ -64,7 +64,7 @@ def table_lines(table: Table, lang: Lang) -> Iterator[str]:
 
 def chart_lines(chart: Chart, lang: Lang) -> Iterator[str]:
     """A chart as horizontal bars, one line per label, scaled to the largest value."""
-    yield f"〔{chart.title(lang)}〕"
+    yield f"〔{chart.title(lang)}〕" if lang == "zh" else f"({chart.title(lang)})"
     if not chart.labels:
         return
     top = max((abs(v) for v in chart.values), default=0) or 1

@@ -7,11 +7,17 @@ from typing import Any
 
 import pluggy
 
+from ..i18n import Lang, default_lang, in_lang
 from .engine import get_rulebook
 
 
-def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
-    """Rules (by id) and the parameters they read, with every dated version and its source."""
+def rule_catalog(
+    pm: pluggy.PluginManager | None = None, lang: Lang | None = None
+) -> dict[str, Any]:
+    """Rules (by id) and the parameters they read, with every dated version and its source;
+    citations and sources written in both languages are given in ``lang`` (default: the
+    run's)."""
+    lang = lang or default_lang()
     book = get_rulebook(pm)
     rules: list[dict[str, Any]] = []
     used: set[str] = set()
@@ -28,7 +34,7 @@ def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
                 if rule.description
                 else None,
                 "severity": rule.severity.name.lower(),
-                "cites": list(rule.cites),
+                "cites": [in_lang(cite, lang) for cite in rule.cites],
                 "parameters": list(rule.parameters),
             }
         )
@@ -44,7 +50,7 @@ def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
                 {
                     "value": v.value,
                     "from": v.effective_from.isoformat(),
-                    "source": v.source,
+                    "source": in_lang(v.source, lang),
                     "status": v.status,
                 }
                 for v in parameter.versions
@@ -54,7 +60,7 @@ def rule_catalog(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
                     "plugin": plugin,
                     "value": o.value,
                     "from": o.effective_from.isoformat(),
-                    "source": o.source,
+                    "source": in_lang(o.source, lang),
                 }
                 for o, plugin in book.parameters.overrides
                 if o.key == key

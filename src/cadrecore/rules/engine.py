@@ -73,7 +73,7 @@ class Rule:
     title: Text
     check: Callable[[RuleContext], Iterable[Outcome]]
     severity: Severity = Severity.ERROR
-    cites: tuple[str, ...] = ()
+    cites: tuple[str | Text, ...] = ()
     parameters: tuple[str, ...] = ()
     topic: str = ""
     description: Text | None = None

@@ -12,7 +12,7 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any
 
-from ..i18n import Lang, Text
+from ..i18n import Lang, Text, in_lang
 
 REPORT_FORMAT = 1
 Scalar = str | int | float | bool | None
@@ -207,7 +207,7 @@ class ResolvedParameter:
     value: Any
     origin: str
     effective_from: date | None
-    source: str
+    source: str | Text
     status: str
     unit_id: str | None = None
 
@@ -457,7 +457,7 @@ def _parameter_dict(p: ResolvedParameter, lang: Lang) -> dict[str, Any]:
         "value": p.value,
         "origin": p.origin,
         "effective_from": p.effective_from.isoformat() if p.effective_from else None,
-        "source": p.source,
+        "source": in_lang(p.source, lang),
         "status": p.status,
         "unit_id": p.unit_id,
     }

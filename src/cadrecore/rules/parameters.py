@@ -31,7 +31,9 @@ class ParameterVersion:
 
     value: Any
     effective_from: date
-    source: str
+    #: where the value comes from: a document's title and article (the same in both
+    #: languages), or a note in both languages (a :class:`~cadrecore.i18n.Text`)
+    source: str | Text
     status: Status = "confirmed"
 
 
@@ -69,7 +71,7 @@ class PluginOverride:
     key: str
     value: Any
     effective_from: date
-    source: str
+    source: str | Text
 
 
 @dataclass
@@ -202,6 +204,13 @@ def local_default(value: Any, source: str = LOCAL_DEFAULT_SOURCE) -> tuple[Param
     return (ParameterVersion(value, LOCAL_DEFAULTS_FROM, source, "local"),)
 
 
+def source_of(value: Any) -> str | Text:
+    """A version's source as the data gives it: a title (a string), or ``{zh: …, en: …}``."""
+    if isinstance(value, Mapping) and set(value) == {"zh", "en"}:
+        return Text(str(value["zh"]), str(value["en"]))
+    return str(value)
+
+
 def parameters_from_data(entries: Iterable[Mapping[str, Any]]) -> list[Parameter]:
     """Parameters from plain data (the built-in ``parameters.yaml``)."""
     result = []
@@ -210,7 +219,7 @@ def parameters_from_data(entries: Iterable[Mapping[str, Any]]) -> list[Parameter
             ParameterVersion(
                 value=v["value"],
                 effective_from=_as_date(v["from"]),
-                source=str(v["source"]),
+                source=source_of(v["source"]),
                 status=v.get("status", "confirmed"),
             )
             for v in entry["versions"]

@@ -14,6 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from cadrecore import Text
+from cadrecore.i18n import percent
 from cadrecore.ledger import Ledger
 from cadrecore.models import ServiceRecord, ServiceState
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
@@ -195,9 +196,9 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
                 "low_attendance",
                 Text(
                     f"{details.term}“{details.class_name}”学员出勤 {details.sessions_attended}/"
-                    f"{details.sessions_planned} 课次（{rate:.0%}），低于 {least:.0%}",
+                    f"{details.sessions_planned} 课次（{percent(rate, 0)}），低于 {percent(least, 0)}",
                     f"{details.term} {details.class_name!r}: attended {details.sessions_attended} "
-                    f"of {details.sessions_planned} sessions ({rate:.0%}), below {least:.0%}",
+                    f"of {details.sessions_planned} sessions ({percent(rate, 0)}), below {percent(least, 0)}",
                 ),
                 period=details.term,
                 expected=least,
@@ -267,7 +268,10 @@ def check_exhibitions(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 CITES = (
-    "市供销社创办画院忻州分院（原文） / the cooperative's art academy branch (source document)",
+    Text(
+        "《用责任和担当下好老干部工作“一盘棋”》（忻州市老干部局，2022-7-18）：市供销社创办画院忻州分院",
+        "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): the supply cooperative's art academy, Xinzhou branch",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from cadrecore import Text
+from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import Chart, ReportSection, Table
 from cadrecore.rules import Finding, Report
@@ -27,7 +28,8 @@ def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+    # cut, not rounded: 1999 of 2000 is 99.9, never 100.0 while one is missing
+    return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
 def art_academy_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:

@@ -6,7 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from cadrecore import ActivityKind, ServiceType, Text
+from cadrecore import ActivityKind, BilingualValueError, ServiceType, Text
 from cadrecore.models import ServiceState
 from cadrecore.models.common import LabelledEnum
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
@@ -69,9 +69,13 @@ class EnrolmentDetails(BaseModel):
     @model_validator(mode="after")
     def _attended_within_planned(self) -> Self:
         if self.sessions_attended > self.sessions_planned:
-            raise ValueError(
-                f"sessions_attended ({self.sessions_attended}) exceeds sessions_planned "
-                f"({self.sessions_planned}) / 出勤课次不能多于计划课次"
+            raise BilingualValueError(
+                Text(
+                    f"出勤课次（{self.sessions_attended}）多于计划课次（{self.sessions_planned}）",
+                    f"sessions_attended ({self.sessions_attended}) exceeds sessions_planned "
+                    f"({self.sessions_planned})",
+                ),
+                "art_academy.attended_over_planned",
             )
         return self
 

@@ -322,8 +322,10 @@ def check_renewals(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 CITES = (
-    "市委老干部局“关爱行动·健康进百家·家庭医生签约”（原文） / the city bureau's care action: "
-    "family-doctor contracts (source document)",
+    Text(
+        "《用责任和担当下好老干部工作“一盘棋”》（忻州市老干部局，2022-7-18）：市委老干部局“关爱行动·健康进百家·家庭医生签约”",
+        "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): the city bureau's care action: family-doctor contracts",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

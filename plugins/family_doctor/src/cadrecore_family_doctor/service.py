@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from cadrecore import ServiceType, Text
+from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Date, ServiceState
 from cadrecore.models.common import split_cell
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
@@ -30,7 +30,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 def _in_order(visits: tuple[date, ...]) -> tuple[date, ...]:
     if len(set(visits)) != len(visits):
-        raise ValueError("visits lists the same date twice / 随访日期重复")
+        raise BilingualValueError(
+            Text("随访日期重复", "visits lists the same date twice"), "family_doctor.visit_twice"
+        )
     return tuple(sorted(visits))
 
 
@@ -54,16 +56,24 @@ class ContractDetails(BaseModel):
     @model_validator(mode="after")
     def _within_contract(self) -> Self:
         if self.contract_end <= self.contract_start:
-            raise ValueError(
-                f"contract_end ({self.contract_end}) must be after contract_start "
-                f"({self.contract_start}) / 签约截止日期须晚于起始日期"
+            raise BilingualValueError(
+                Text(
+                    f"签约截止日期（{self.contract_end}）须晚于起始日期（{self.contract_start}）",
+                    f"contract_end ({self.contract_end}) must be after contract_start "
+                    f"({self.contract_start})",
+                ),
+                "dates.order",
             )
         outside = [v for v in self.visits if not self.contract_start <= v <= self.contract_end]
         if outside:
             shown = ", ".join(v.isoformat() for v in outside)
-            raise ValueError(
-                f"visits {shown} fall outside the contract {self.contract_start}..."
-                f"{self.contract_end} / 随访日期不在签约期内"
+            raise BilingualValueError(
+                Text(
+                    f"随访日期 {shown} 不在签约期 {self.contract_start}至{self.contract_end} 内",
+                    f"visits {shown} fall outside the contract {self.contract_start}..."
+                    f"{self.contract_end}",
+                ),
+                "family_doctor.visit_outside_contract",
             )
         return self
 

@@ -232,7 +232,10 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 CITES = (
-    "市煤炭局为老干部设置“急救药箱”（原文） / the coal bureau's first-aid kits (source document)",
+    Text(
+        "《用责任和担当下好老干部工作“一盘棋”》（忻州市老干部局，2022-7-18）：市煤炭局为老干部设置“急救药箱”",
+        "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): the coal bureau's first-aid medicine kits for retired cadres",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from cadrecore import ServiceType, Text
+from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Cadre, ServiceState
 from cadrecore.models.common import Date, split_cell
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
@@ -60,8 +60,12 @@ class Medicine(BaseModel):
         if isinstance(value, str):
             name, sep, expires = value.replace("：", ":").partition(":")
             if not sep:
-                raise ValueError(
-                    f"expected 'name:expiry date' such as '硝酸甘油:2023-05-31', got {value!r}"
+                raise BilingualValueError(
+                    Text(
+                        "应写作“药名:有效期”，如“硝酸甘油:2023-05-31”",
+                        "expected 'name:expiry date', such as 'nitroglycerin:2023-05-31'",
+                    ),
+                    "medicine_kits.medicine_form",
                 )
             return {"name": name.strip(), "expires": expires.strip()}
         return value
@@ -101,8 +105,12 @@ class KitDetails(BaseModel):
         names = [m.name for m in self.medicines]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise ValueError(
-                f"medicines lists {', '.join(twice)} more than once / 药品重复：{'、'.join(twice)}"
+            raise BilingualValueError(
+                Text(
+                    f"药品重复：{'、'.join(twice)}",
+                    f"medicines lists {', '.join(twice)} more than once",
+                ),
+                "value.repeated",
             )
         return self
 

@@ -228,7 +228,10 @@ def check_stuck(ctx: RuleContext) -> Iterator[Outcome]:
 
 
 CITES = (
-    "忻府区“您点单、我服务”直通车进家门（原文） / Xinfu's 'you order, we serve' (source document)",
+    Text(
+        "《用责任和担当下好老干部工作“一盘棋”》（忻州市老干部局，2022-7-18）：忻府区“您点单、我服务”直通车进家门",
+        "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): Xinfu district's 'you order, we serve' home service",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

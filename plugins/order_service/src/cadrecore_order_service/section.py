@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from cadrecore import Text
+from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import Chart, ReportSection, Table
 from cadrecore.rules import Finding, Report
@@ -41,7 +42,8 @@ def parameter_value(report: Report, key: str, day: date, unit_id: str | None = N
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+    # cut, not rounded: 1999 of 2000 is 99.9, never 100.0 while one is missing
+    return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
 def order_service_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:

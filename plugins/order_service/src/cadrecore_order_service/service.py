@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from cadrecore import ServiceType, Text
+from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Date, ServiceState
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
@@ -58,8 +58,15 @@ def menu_item(key: str) -> MenuItem:
     try:
         return _MENU_BY_KEY[key]
     except KeyError:
-        known = ", ".join(f"{item.key} ({item.label.zh})" for item in MENU)
-        raise ValueError(f"{key!r} is not on the menu; the menu offers: {known}") from None
+        raise BilingualValueError(
+            Text(
+                f"{key!r} 不在服务清单上；清单有："
+                + "、".join(f"{item.key}（{item.label.zh}）" for item in MENU),
+                f"{key!r} is not on the menu; the menu offers: "
+                + ", ".join(f"{item.key} ({item.label.en})" for item in MENU),
+            ),
+            "order_service.not_on_menu",
+        ) from None
 
 
 Area = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]

@@ -9,7 +9,10 @@ from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 
-SOURCE = "seed document: 当面听取意见建议; reply deadline per local practice"
+SOURCE = Text(
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18：当面听取意见建议；答复时限按地方惯例",
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18: hear opinions face to face; the answer's deadline as local practice sets it",
+)
 
 
 def check_answered(ctx: RuleContext) -> Iterator[Outcome]:

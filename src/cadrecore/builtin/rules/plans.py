@@ -11,7 +11,10 @@ from ...i18n import Text
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 
-SOURCE = "忻州市老干部党组织建设3年规划 (seed document)"
+SOURCE = Text(
+    "忻州市老干部党组织建设3年规划（忻州市老干部局）",
+    "忻州市老干部党组织建设3年规划 (the Xinzhou veteran cadre bureau's three-year plan)",
+)
 
 
 def check_targets(ctx: RuleContext) -> Iterator[Outcome]:

@@ -141,7 +141,7 @@ RULES = (
         key="services.deadlines",
         title=Text("服务按时限办理", "services moved on within their deadlines"),
         check=check_deadlines,
-        cites=("各服务类型的办理时限 / each service type's deadlines",),
+        cites=(Text("各服务类型的办理时限", "each service type's deadlines"),),
         topic="services",
     ),
     Rule(

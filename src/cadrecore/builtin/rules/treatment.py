@@ -17,7 +17,10 @@ from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ._common import values_by_id
 
-SOURCE = "seed document: 老干部待遇要就高不就低重点保障"
+SOURCE = Text(
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18：老干部待遇要就高不就低重点保障",
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18: a cadre's treatment follows the higher standard",
+)
 
 
 _Judged = tuple[list[TreatmentStandard], TreatmentStandard | None]
