@@ -377,3 +377,25 @@ def test_a_carriage_return_in_a_cell_round_trips(mini: Build, tmp_path: Path, lo
     )
     ledger = base.replace(cadres=cadres)
     assert load(_save_ledger(ledger, tmp_path / "cr")) == ledger
+
+
+@pytest.mark.parametrize("column", ["retirement_kind", "name"])
+def test_a_missing_required_column_is_one_message_for_the_file(
+    tmp_path: Path, column: str
+) -> None:
+    """A ledger folder's CSV without a column every record needs: one message naming the
+    column (not one per row), and none of its rows read."""
+    from cadrecore.sample import small_ledger
+
+    folder = small_ledger().save(tmp_path / "ledger")
+    rows = list(csv.reader((folder / "cadres.csv").open(encoding="utf-8")))
+    index = rows[0].index(column)
+    assert len(rows) > 3
+    with (folder / "cadres.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([row[:index] + row[index + 1 :] for row in rows])
+    with pytest.raises(LedgerError) as raised:
+        _load_ledger(folder)
+    (problem,) = raised.value.problems
+    assert problem.code == "column.missing"
+    assert problem.location.file == "ledger/cadres.csv" and problem.location.row == 1
+    assert column in problem.message("en") and "缺少必填列" in problem.message("zh")

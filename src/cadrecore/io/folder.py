@@ -352,6 +352,12 @@ class _FolderReader:
                 return
         if self._repeated_columns(file, header, columns, _detail_names(details_model)):
             return
+        # (a service record's type and details come from its file, not from columns)
+        present = {name for name, extra in columns if not extra} | (
+            {"service_type", extra_into} if extra_into is not None else set()
+        )
+        if self._missing_columns(file, model, present):
+            return
         bools = {name for name, info in model.model_fields.items() if _is_bool(info.annotation)}
         try:
             for cells in reader:
@@ -383,6 +389,33 @@ class _FolderReader:
                 "CSV 格式错误（如引号未闭合、单元格内含 NUL 字符或过长）",
                 f"malformed CSV: {exc}",
             )
+
+    def _missing_columns(self, file: Path, model: type[BaseModel], present: set[str]) -> bool:
+        """Say so, once for the file, when a column every record needs is missing from its
+        header (rather than once for each row), and read none of its rows."""
+        from ..models.labels import zh_label
+
+        missing = [
+            name
+            for name, info in model.model_fields.items()
+            if info.is_required() and name not in present
+        ]
+        if not missing:
+            return False
+        self.problems.append(
+            Problem(
+                Location(self._rel(file), 1),
+                Text(
+                    "缺少必填列："
+                    + "、".join(f"{zh_label(name) or name}（{name}）" for name in missing)
+                    + "；未读取此文件的任何行",
+                    f"missing required column(s): {', '.join(missing)}; no row of this file "
+                    "was read",
+                ),
+                code="column.missing",
+            )
+        )
+        return True
 
     def _repeated_columns(
         self,
