@@ -361,3 +361,12 @@ def test_import_json_names_each_problem_with_its_code_and_place(
     assert outcome["ok"] is False
     assert outcome["problems"] and all(p["code"] for p in outcome["problems"])
     assert all(p["where"].get("file") for p in outcome["problems"])
+
+
+def test_the_plugins_the_config_file_enables_are_the_ones_loaded(tmp_path: Path) -> None:
+    (tmp_path / "cadrecore.toml").write_text('plugins = ["art_academy"]\n', encoding="utf-8")
+    for _ in range(2):  # (the second listing may come from the cache: the same answer)
+        listed = cadrecore_cli("plugins", "--format", "json", cwd=tmp_path)
+        assert listed.returncode == 0, listed.stderr
+        names = {p["name"] for p in json.loads(listed.stdout)["plugins"]}
+        assert "art_academy" in names and "family_doctor" not in names

@@ -754,6 +754,9 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    from .cli_base import plugins_from_config
+
+    plugins_from_config()
     if _plugins_from_cache(sys.argv[1:]):
         return
     from ._gc import ENDING, end_now

@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Annotated, Any, TypeVar
@@ -491,10 +491,21 @@ def start_run(args: Sequence[str]) -> None:
     RUN.config = config
     if chosen is None:
         set_lang(config.lang)
+    _pass_on_plugins(config)
+
+
+def _pass_on_plugins(config: Config) -> None:
     plugins = config.values["plugins"]
     if plugins.source == "file" and plugins.value is not None:
         # (the plugin manager reads the environment: the file's choice is passed on there)
         os.environ["CADRECORE_LOAD_PLUGINS"] = plugins.value
+
+
+def plugins_from_config() -> None:
+    """The plugins the config file enables, passed on before anything loads plugins (a bad
+    file is said by the run itself, when it reads its settings)."""
+    with suppress(ConfigError):
+        _pass_on_plugins(load_config())
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
