@@ -181,7 +181,7 @@ def test_the_demo_builds_stores_checks_and_reports(
     assert (tmp_path / "cadrecore.sqlite").is_file()
     page = report_path.read_text(encoding="utf-8")
     assert "忻州市2022年度老干部工作报告" in page
-    assert "生成于 2023-01-05T09:00:00+08:00" in page
+    assert "生成于 2023-01-05 09:00:00+08:00" in page
 
     assert "✓ 存入数据库" in result.stdout and "saved it into the store" not in result.stdout
     english = runner.invoke(app, ["demo", str(tmp_path / "en"), "--lang", "en", "--generated-at", WHEN])

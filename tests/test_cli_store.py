@@ -123,7 +123,7 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite"
     runner.invoke(app, ["init", str(store)])
     result = runner.invoke(app, ["export", "--store", str(store), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 2 and "import one first" in result.output
+    assert result.exit_code == 2 and "请先导入" in result.output
 
 
 def test_an_unmasked_export_is_recorded_in_the_audit_trail(tmp_path: Path, workbook: Path) -> None:

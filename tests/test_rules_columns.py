@@ -429,6 +429,7 @@ def old_check_items(ctx: RuleContext) -> Iterator[Outcome]:
                     evidence=[first.id],
                 )
         elif ctx.as_of >= due:
+            kind = ctx.registry.activity_kinds.get(item.evidence_kind).label
             yield ctx.occurrence(subject, str(ctx.year), due, "overdue")
             yield ctx.finding(
                 subject,
@@ -440,8 +441,8 @@ def old_check_items(ctx: RuleContext) -> Iterator[Outcome]:
                 expected=1,
                 actual=0,
                 fix=Text(
-                    f"开展并记录一次“{label.zh}”（活动类型 {item.evidence_kind}，责任单位 {owner}）",
-                    f"hold and record a '{item.evidence_kind}' activity owned by {owner}",
+                    f"开展并记录一次“{label.zh}”（活动类型“{kind.zh}”，责任单位 {owner}）",
+                    f"hold and record a {kind.en!r} activity owned by {owner}",
                 ),
             )
         else:
@@ -463,7 +464,7 @@ def old_check_required_leaders(ctx: RuleContext) -> Iterator[Outcome]:
         best = max(records, key=lambda r: len(required & r.bodies_present))
         missing = sorted(required - best.bodies_present)
         names_zh = "、".join(b.zh for b in missing)
-        names_en = ", ".join(b.value for b in missing)
+        names_en = ", ".join(b.en for b in missing)
         yield ctx.finding(
             old_subject(checklist, entry),
             "leaders_absent",
