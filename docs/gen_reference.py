@@ -236,7 +236,9 @@ def cli_reference(lang: str = "en") -> str:
                 lines += [head, "|---|---|---|"]
                 for argument, record in argument_rows:
                     flags, text = record if record else (str(argument.name).upper(), "")
-                    required = ("是" if zh else "yes") if argument.required else ("否" if zh else "no")
+                    required = (
+                        ("是" if zh else "yes") if argument.required else ("否" if zh else "no")
+                    )
                     lines.append(f"| `{_cell(flags)}` | {required} | {_cell(text)} |")
                 lines.append("")
             if option_rows:

@@ -184,7 +184,9 @@ def test_the_demo_builds_stores_checks_and_reports(
     assert "生成于 2023-01-05 09:00:00+08:00" in page
 
     assert "✓ 存入数据库" in result.stdout and "saved it into the store" not in result.stdout
-    english = runner.invoke(app, ["demo", str(tmp_path / "en"), "--lang", "en", "--generated-at", WHEN])
+    english = runner.invoke(
+        app, ["demo", str(tmp_path / "en"), "--lang", "en", "--generated-at", WHEN]
+    )
     assert english.exit_code == 0, english.output
     assert "saved it into the store" in english.stdout and "存入数据库" not in english.stdout
 

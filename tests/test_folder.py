@@ -380,9 +380,7 @@ def test_a_carriage_return_in_a_cell_round_trips(mini: Build, tmp_path: Path, lo
 
 
 @pytest.mark.parametrize("column", ["retirement_kind", "name"])
-def test_a_missing_required_column_is_one_message_for_the_file(
-    tmp_path: Path, column: str
-) -> None:
+def test_a_missing_required_column_is_one_message_for_the_file(tmp_path: Path, column: str) -> None:
     """A ledger folder's CSV without a column every record needs: one message naming the
     column (not one per row), and none of its rows read."""
     from cadrecore.sample import small_ledger

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import cadrecore
 from cadrecore import Registry
-from cadrecore.cli_synth import is_store_target, synth
+from cadrecore.cli_synth import is_store_target
 from cadrecore.plugins import PluginManager
 from cadrecore.rules import evaluate
 from cadrecore.synth import BRANCH_TYPE_WEIGHTS, branch_count, county_count, synthesize
@@ -92,7 +92,6 @@ def test_service_records_of_registered_plugins(
 
 
 def test_cli_writes_a_folder_and_a_store(tmp_path: Path) -> None:
-    import typer
 
     from cadrecore.cli import app
 

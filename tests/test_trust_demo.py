@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 import cadrecore
 import cadrecore.demo
-from cadrecore.cli_report import demo, report
 from cadrecore.demo import DemoRefused, run_demo
 from cadrecore.models import Recognition
 from cadrecore.plugins import PluginManager
