@@ -370,3 +370,13 @@ def test_the_plugins_the_config_file_enables_are_the_ones_loaded(tmp_path: Path)
         assert listed.returncode == 0, listed.stderr
         names = {p["name"] for p in json.loads(listed.stdout)["plugins"]}
         assert "art_academy" in names and "family_doctor" not in names
+
+
+def test_a_unit_without_records_says_so_first(sample_folder: Path) -> None:
+    result = runner.invoke(
+        app, ["check", str(sample_folder), "--year", "2022", "--unit", "east.vcb"]
+    )
+    assert result.exit_code == 2
+    assert "单位 east.vcb 及其下级没有任何活动记录" in result.output
+    judged = runner.invoke(app, ["check", str(sample_folder), "--year", "2022", "--unit", "east"])
+    assert judged.exit_code == 0, judged.output

@@ -409,12 +409,19 @@ def _check_rule_patterns(patterns: Sequence[str]) -> None:
         )
 
 
-def no_records_in(loaded: Any, year: int) -> str | None:
-    """What to say first when the ledger has activities, but none in ``year``: the years it
-    covers (a wrong ``--year`` would otherwise show as a flood of missing activities)."""
+def no_records_in(loaded: Any, year: int, unit: str | None = None) -> str | None:
+    """What to say first when the ledger has activities, but none in ``year`` (the years it
+    covers), or a unit's view has none at all: a wrong ``--year`` or ``--unit`` would
+    otherwise show as a flood of missing activities."""
     (dates,) = loaded.column_values("activities", "date")
     if not dates:
-        return None
+        if unit is None:
+            return None  # (a ledger just begun: its rules say what is missing)
+        return say(
+            f"单位 {unit} 及其下级没有任何活动记录：请检查 --unit（要照样检查，加 --force）",
+            f"there are no activity records for the unit {unit} or the units below it: check "
+            "--unit (give --force to go on all the same)",
+        )
     years = {day.year for day in dates}
     if year in years:
         return None
@@ -529,7 +536,7 @@ def check(
     off_until_exit()  # (one check, then the process ends)
     loaded = _load(_ledger_source(ledger), unit, for_reading=True, ledger_id=ledger_id)
     judged = year if year is not None else day.year  # type: ignore[union-attr]
-    hint = None if force else no_records_in(loaded, judged)
+    hint = None if force else no_records_in(loaded, judged, unit)
     if hint is not None:
         raise fail(hint)
     language = lang()

@@ -286,7 +286,7 @@ def report(
 
     off_until_exit()  # (one report, then the process ends)
     loaded = _load(_ledger_source(ledger), unit, ledger_id)
-    hint = None if force else no_records_in(loaded, year)
+    hint = None if force else no_records_in(loaded, year, unit)
     if hint is not None:
         raise fail(hint)
     language = lang()
