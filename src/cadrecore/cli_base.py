@@ -371,31 +371,33 @@ def _with_common_params(params: list[click.Parameter]) -> None:
     params.extend(copy.copy(param) for param in _common_params())
 
 
-class Command(TyperCommand):
-    """A command with the shared options, its help in the run's language."""
+class _InRunLanguage:
+    """The shared options, and help and usage in the run's language (for a command or a group)."""
+
+    params: list[click.Parameter]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _with_common_params(self.params)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _in_run_language(self, ctx):
-            super().format_help(ctx, formatter)
+        with _in_run_language(self, ctx):  # type: ignore[arg-type]
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _in_run_language(self, ctx):
-            pieces = self.collect_usage_pieces(ctx)
+        with _in_run_language(self, ctx):  # type: ignore[arg-type]
+            pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=say("用法：", "Usage: "))
 
 
-class Group(TyperGroup):
+class Command(_InRunLanguage, TyperCommand):
+    """A command with the shared options, its help in the run's language."""
+
+
+class Group(_InRunLanguage, TyperGroup):
     """The ``cadrecore`` command (and ``cadrecore audit``): picks the run's language and settings
     before anything is parsed, says usage errors and a mistyped command's near names in that
     language."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _with_common_params(self.params)
 
     def main(  # type: ignore[override]
         self,
@@ -420,15 +422,6 @@ class Group(TyperGroup):
                 print(say("已中止！", "Aborted!"), file=sys.stderr)
                 sys.exit(1)
             sys.exit(code if isinstance(code, int) else 0)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _in_run_language(self, ctx):
-            super().format_help(ctx, formatter)
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _in_run_language(self, ctx):
-            pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=say("用法：", "Usage: "))
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
