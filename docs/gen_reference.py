@@ -1,10 +1,11 @@
-"""Write the generated references: docs/reference/rules.md and docs/reference/cli.md.
+"""Write the generated references: docs/reference/rules.md and docs/reference/cli.md, and
+their Chinese pages docs/zh/reference/rules.md and docs/zh/reference/cli.md.
 
 Run from the repository root after changing a rule, a parameter or a command:
 
     python docs/gen_reference.py
 
-tests/test_docs_reference.py regenerates both in memory and fails when the committed files
+tests/test_docs_reference.py regenerates them in memory and fails when the committed files
 differ, so the references cannot drift from the rule registry and the CLI.
 """
 
@@ -19,6 +20,7 @@ import typer.main
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_PAGE = ROOT / "docs" / "reference" / "rules.md"
+RULES_PAGE_ZH = ROOT / "docs" / "zh" / "reference" / "rules.md"
 CLI_PAGE = ROOT / "docs" / "reference" / "cli.md"
 CLI_PAGE_ZH = ROOT / "docs" / "zh" / "reference" / "cli.md"
 
@@ -39,26 +41,23 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _rule_catalog() -> dict[str, Any]:
+def _rule_catalog(lang: str) -> dict[str, Any]:
     import cadrecore
     from cadrecore.rules.catalog import rule_catalog
 
     pm = cadrecore.new_plugin_manager(load_installed=False)
     for name, module in BUNDLED_PLUGINS:
         pm.register(importlib.import_module(module), name=name)
-    return rule_catalog(pm)
+    return rule_catalog(pm, lang="zh" if lang == "zh" else "en")
 
 
-def rules_reference() -> str:
-    """The rules reference page, from the rule registry of the built-ins and bundled plugins."""
-    catalog = _rule_catalog()
-    rules, parameters = catalog["rules"], catalog["parameters"]
-    lines = [
-        GENERATED,
-        "",
+#: What the rules reference says before the rules, in each language ({rules} and
+#: {parameters} are the counts).
+RULES_PREAMBLE = {
+    "en": [
         "# Rules reference / 规则一览",
         "",
-        f"{len(rules)} rules and {len(parameters)} parameters, registered by cadrecore's built-in",
+        "{rules} rules and {parameters} parameters, registered by cadrecore's built-in",
         "plugins and the four department plugins bundled in `plugins/`. A parameter's value in",
         "force on a day is the latest version whose date is not after it; a ledger may set its own",
         "in `parameters.yaml` (see [Rules](../rules.md)). `cadrecore rules` prints the same.",
@@ -66,47 +65,95 @@ def rules_reference() -> str:
         "Status: `confirmed` (read from the cited regulation), `local` (local practice, a default),",
         "`unverified` (a reading still to be checked against the text).",
         "",
-        "## Rules",
+    ],
+    "zh": [
+        "# 规则一览",
         "",
-    ]
+        "共 {rules} 条规则、{parameters} 个参数，由 cadrecore 的内置插件和 `plugins/` 中随附的四个",
+        "部门插件登记。参数在某一天的取值，是生效日期不晚于当天的最新版本；账册可在 `parameters.yaml`",
+        "中设定本地的取值（见[规则](../rules.md)）。`cadrecore rules` 显示同样的内容。",
+        "",
+        "状态：`confirmed`（已对照所引文件确认）、`local`（本地做法，作为默认值）、`unverified`",
+        "（对条文的理解，尚待对照原文核实）。严重程度由轻到重：提示（`info`）、警告（`warning`）、",
+        "错误（`error`）。",
+        "",
+    ],
+}
+
+
+def rules_reference(lang: str = "en") -> str:
+    """The rules reference page in ``lang``, from the rule registry of the built-ins and
+    bundled plugins: citations and sources in that language where a rule gives both."""
+    from cadrecore.rules.findings import Severity
+
+    zh = lang == "zh"
+    catalog = _rule_catalog(lang)
+    rules, parameters = catalog["rules"], catalog["parameters"]
+    counts = {"rules": len(rules), "parameters": len(parameters)}
+    lines = [GENERATED, "", *(line.format(**counts) for line in RULES_PREAMBLE[lang])]
+    lines += ["## 规则" if zh else "## Rules", ""]
     for rule in rules:
-        lines += [
-            f"### `{rule['id']}`",
-            "",
-            f"**{rule['title']['zh']}** / {rule['title']['en']}",
-            "",
-            f"- plugin: `{rule['plugin']}`; topic: `{rule['topic']}`; severity: `{rule['severity']}`",
-        ]
+        lines += [f"### `{rule['id']}`", ""]
+        if zh:
+            severity = Severity.parse(rule["severity"]).label.zh
+            lines += [
+                f"**{rule['title']['zh']}**",
+                "",
+                f"- 插件：`{rule['plugin']}`；类别：`{rule['topic']}`；"
+                f"严重程度：{severity}（`{rule['severity']}`）",
+            ]
+        else:
+            lines += [
+                f"**{rule['title']['zh']}** / {rule['title']['en']}",
+                "",
+                f"- plugin: `{rule['plugin']}`; topic: `{rule['topic']}`; "
+                f"severity: `{rule['severity']}`",
+            ]
         if rule["description"]:
-            lines.append(f"- {rule['description']['zh']} / {rule['description']['en']}")
+            description = rule["description"]
+            lines.append(
+                f"- {description['zh']}" if zh else f"- {description['zh']} / {description['en']}"
+            )
         for cite in rule["cites"]:
-            lines.append(f"- cites: {cite}")
+            lines.append(f"- 依据：{cite}" if zh else f"- cites: {cite}")
         for key in rule["parameters"]:
-            lines.append(f"- parameter: [`{key}`](#{_anchor(key)})")
+            lines.append(f"- {'参数：' if zh else 'parameter: '}[`{key}`](#{_anchor(key)})")
         lines.append("")
-    lines += ["## Parameters", ""]
+    lines += ["## 参数" if zh else "## Parameters", ""]
     for key, parameter in parameters.items():
-        unit = f" ({parameter['unit']})" if parameter["unit"] else ""
-        used_by = ", ".join(f"`{r}`" for r in parameter["used_by"]) or "none"
-        lines += [
-            f"### `{key}` {{ #{_anchor(key)} }}",
-            "",
-            f"**{parameter['label']['zh']}** / {parameter['label']['en']}{unit}",
-            "",
-            f"Registered by `{parameter['plugin']}`; used by {used_by}.",
-            "",
-            "| value | from | status | source |",
-            "|---|---|---|---|",
-        ]
+        used_by = ("、" if zh else ", ").join(f"`{r}`" for r in parameter["used_by"])
+        lines += [f"### `{key}` {{ #{_anchor(key)} }}", ""]
+        if zh:
+            unit = f"（单位：{parameter['unit']}）" if parameter["unit"] else ""
+            lines += [
+                f"**{parameter['label']['zh']}**{unit}",
+                "",
+                f"由 `{parameter['plugin']}` 登记；"
+                + (f"用于 {used_by}。" if used_by else "没有规则使用。"),
+                "",
+                "| 取值 | 生效日期 | 状态 | 依据 |",
+                "|---|---|---|---|",
+            ]
+        else:
+            unit = f" ({parameter['unit']})" if parameter["unit"] else ""
+            lines += [
+                f"**{parameter['label']['zh']}** / {parameter['label']['en']}{unit}",
+                "",
+                f"Registered by `{parameter['plugin']}`; used by {used_by or 'none'}.",
+                "",
+                "| value | from | status | source |",
+                "|---|---|---|---|",
+            ]
         for version in parameter["versions"]:
             lines.append(
                 f"| `{_cell(version['value'])}` | {version['from']} | {version['status']} "
                 f"| {_cell(version['source'])} |"
             )
         for override in parameter["overrides"]:
+            by = f"由 `{override['plugin']}` 改定" if zh else f"override by `{override['plugin']}`"
             lines.append(
                 f"| `{_cell(override['value'])}` | {override['from']} "
-                f"| override by `{override['plugin']}` | {_cell(override['source'])} |"
+                f"| {by} | {_cell(override['source'])} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -254,7 +301,8 @@ def cli_reference(lang: str = "en") -> str:
 def pages() -> dict[Path, str]:
     """Each generated page and its text."""
     return {
-        RULES_PAGE: rules_reference(),
+        RULES_PAGE: rules_reference("en"),
+        RULES_PAGE_ZH: rules_reference("zh"),
         CLI_PAGE: cli_reference("en"),
         CLI_PAGE_ZH: cli_reference("zh"),
     }
