@@ -268,9 +268,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = os.environ.get("CADRECORE_DOCS_SITE")
     if built:
         return Path(built)
-    if importlib.util.find_spec("material") is None:
+    if (
+        importlib.util.find_spec("material") is None
+        or importlib.util.find_spec("mkdocstrings") is None
+    ):
         pytest.skip(
-            "building the site needs mkdocs-material (pip install mkdocs-material); "
+            "building the site needs mkdocs-material and mkdocstrings (pip install "
+            "mkdocs-material 'mkdocstrings[python]' jieba); "
             ".ci/docs-and-build runs these tests on the site it builds"
         )
     out = tmp_path_factory.mktemp("site")
