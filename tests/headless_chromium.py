@@ -350,3 +350,133 @@ def _shoot(browser: _Pipe, session: str, path: Path, clip: dict[str, Any] | None
     data = browser.send("Page.captureScreenshot", params, session)["data"]
     path.write_bytes(base64.b64decode(data))
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# A site opened from a folder: every page its links reach, in one browser
+# ---------------------------------------------------------------------------------------------
+
+#: Every link of the page, resolved by the browser (``a.href``).
+_LINKS = "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+
+
+@dataclass
+class Crawl:
+    """What following every link of a site from its first page found."""
+
+    pages: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    remote_requests: list[str] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
+
+
+def crawl(binary: str, start: Path, *, limit: int = 1000) -> Crawl:
+    """Open ``start`` (a file) in headless Chromium and follow every link to a file of its
+    folder, page by page, in one browser: which pages were reached, which links lead to no
+    file (``page -> link``), which requests failed or went off the machine, which scripts
+    raised. Links elsewhere (``https://...``) are collected in ``outside``, not followed."""
+    root = start.resolve().parent
+    result = Crawl()
+    queue_: list[Path] = [start.resolve()]
+    seen: set[Path] = set(queue_)
+    with tempfile.TemporaryDirectory(prefix="cadrecore-chromium-") as scratch:
+        browser = _Pipe(binary, Path(scratch) / "profile", Path(scratch) / "chromium.log")
+        try:
+            target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
+            for domain in ("Network", "Page", "Runtime", "Log"):
+                browser.send(f"{domain}.enable", session=session)
+            while queue_ and len(result.pages) < limit:
+                page = queue_.pop(0)
+                result.pages.append(page)
+                first = len(browser.events)
+                browser.send("Page.navigate", {"url": page.as_uri()}, session)
+                deadline = time.monotonic() + PATIENCE
+                while not any(
+                    e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session
+                    for e in browser.events[first:]
+                ):
+                    browser._pump(deadline)
+                links = _evaluate(browser, session, _LINKS) or []
+                for event in browser.events[first:]:
+                    _note(result, page, event, browser.events[first:])
+                for link in links:
+                    if not link.startswith("file://"):
+                        if not link.startswith(("javascript:", "mailto:", "data:")):
+                            result.outside.add(link)
+                        continue
+                    path = Path(_unquote(link.split("#", 1)[0].split("?", 1)[0][len("file://") :]))
+                    if not path.is_file():
+                        result.missing.append(f"{page.relative_to(root)} -> {link}")
+                    elif path.suffix == ".html" and path not in seen and root in path.parents:
+                        seen.add(path)
+                        queue_.append(path)
+        finally:
+            browser.close()
+    return result
+
+
+def _unquote(path: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(path)
+
+
+def _note(result: Crawl, page: Path, event: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    method, params = event.get("method"), event.get("params", {})
+    if method == "Network.requestWillBeSent":
+        url = params["request"]["url"]
+        if not url.startswith(("file://", "data:", "about:", "blob:")):
+            result.remote_requests.append(f"{page.name}: {url}")
+    elif method == "Network.loadingFailed":
+        url = next(
+            (
+                e["params"]["request"]["url"]
+                for e in events
+                if e.get("method") == "Network.requestWillBeSent"
+                and e["params"]["requestId"] == params["requestId"]
+            ),
+            params["requestId"],
+        )
+        result.failed.append(f"{page.name}: {url}: {params.get('errorText')}")
+    elif method == "Runtime.exceptionThrown":
+        details = params["exceptionDetails"]
+        text = details.get("exception", {}).get("description") or details.get("text")
+        result.errors.append(f"{page.name}: exception: {text}")
+    elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+        result.errors.append(f"{page.name}: log: {params['entry'].get('text')}")
+
+
+def search(binary: str, page: Path, query: str) -> list[str]:
+    """Type ``query`` into the search box of a mkdocs-material ``page`` opened from its file,
+    as a reader would, and return the addresses of the pages the results list (empty if the
+    search never answers within 20 seconds)."""
+    typed = f"""(() => {{
+      const box = document.querySelector("input[data-md-component=search-query]");
+      if (!box) return false;
+      document.querySelector("label[for=__search]")?.click();
+      box.focus();
+      box.value = {json.dumps(query)};
+      box.dispatchEvent(new Event("focus"));
+      box.dispatchEvent(new KeyboardEvent("keyup", {{key: "x"}}));
+      box.dispatchEvent(new Event("input", {{bubbles: true}}));
+      return true;
+    }})()"""
+    titles = (
+        "[...document.querySelectorAll('.md-search-result__item > a')]"
+        ".map(a => a.getAttribute('href'))"
+    )
+    seen = visit(
+        binary,
+        page,
+        ready=f"(window.__typed || (window.__typed = {typed})) && "
+        "(document.querySelectorAll('.md-search-result__item').length > 0"
+        " || performance.now() > 20000)",
+        probe=titles,
+    )
+    found: list[str] = seen.probe or []
+    return found

@@ -268,9 +268,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = os.environ.get("CADRECORE_DOCS_SITE")
     if built:
         return Path(built)
-    if importlib.util.find_spec("material") is None:
+    if (
+        importlib.util.find_spec("material") is None
+        or importlib.util.find_spec("mkdocstrings") is None
+    ):
         pytest.skip(
-            "building the site needs mkdocs-material (pip install mkdocs-material); "
+            "building the site needs mkdocs-material and mkdocstrings (pip install "
+            "mkdocs-material 'mkdocstrings[python]' jieba); "
             ".ci/docs-and-build runs these tests on the site it builds"
         )
     out = tmp_path_factory.mktemp("site")
@@ -305,9 +309,9 @@ def test_site_ships_mermaid_with_its_license(site: Path) -> None:
     notice = (site / "assets" / "javascripts" / "mermaid.LICENSE.txt").read_text(encoding="utf-8")
     assert f'version:"{MERMAID_VERSION}"' in mermaid.read_text(encoding="utf-8")
     assert f"Mermaid {MERMAID_VERSION}" in notice and "The MIT License" in notice
-    hooks = (site / "hooks" / "index.html").read_text(encoding="utf-8")
+    hooks = (site / "hooks.html").read_text(encoding="utf-8")
     assert 'class="mermaid"' in hooks
-    assert '<script src="../assets/javascripts/mermaid.min.js">' in hooks
+    assert '<script src="assets/javascripts/mermaid.min.js">' in hooks
 
 
 def test_site_draws_the_hooks_diagram_offline(site: Path, chromium: str) -> None:
@@ -318,7 +322,7 @@ def test_site_draws_the_hooks_diagram_offline(site: Path, chromium: str) -> None
     diagrams = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8").count("```mermaid")
     seen = visit(
         chromium,
-        site / "hooks" / "index.html",
+        site / "hooks.html",
         ready=f'document.querySelectorAll("div.mermaid").length >= {diagrams} '
         "|| performance.now() > 30000",
         probe=DIAGRAMS,
@@ -329,3 +333,53 @@ def test_site_draws_the_hooks_diagram_offline(site: Path, chromium: str) -> None
     assert seen.failed == [] and seen.errors == []
     assert seen.probe["drawn"] == diagrams >= 1 and seen.probe["undrawn"] == 0
     assert seen.probe["height"] > 100
+
+
+# ---------------------------------------------------------------------------------------------
+# The site works from a folder on a disk, with no server (an intranet copy): opened from
+# file://, every link of every page leads to a file that loads, and the search answers
+# ---------------------------------------------------------------------------------------------
+
+
+def test_site_links_end_in_html(site: Path) -> None:
+    """``use_directory_urls: false``: a link to a folder would need a server to find its
+    index.html."""
+    assert (site / "hooks.html").is_file() and not (site / "hooks").exists()
+    assert (site / "zh" / "reference" / "api" / "index.html").is_file()
+
+
+def test_site_works_from_a_folder(site: Path, chromium: str) -> None:
+    """From index.html, follow every link to a page of the site, in headless Chromium: every
+    page of the site is reached, every link's file exists, and no page fails a request, asks
+    the network for anything or raises."""
+    from .headless_chromium import crawl
+
+    seen = crawl(chromium, site / "index.html")
+    reached = {p.relative_to(site.resolve()).as_posix() for p in seen.pages}
+    built = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html"}
+    assert built - reached == set()
+    assert {"reference/api/rules.html", "zh/reference/api/rules.html"} <= reached
+    assert seen.missing == []
+    assert seen.failed == []
+    assert seen.remote_requests == []
+    assert seen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ledger", "ledger-format.html"),
+        ("RuleContext", "reference/api/rules.html"),
+        ("六个一", "zh/concepts.html"),
+        ("三会一课", "zh/reference/api/rules.html"),
+    ],
+)
+def test_site_search_works_offline(site: Path, chromium: str, query: str, expected: str) -> None:
+    """The search box, typed into on a page opened from its file, lists the pages that hold
+    the words, Chinese ones included: the offline plugin ships the index as a script that a
+    file:// page may load, and the site's own copy of iframe-worker runs the search there."""
+    from .headless_chromium import search
+
+    pages = search(chromium, site / "index.html", query)
+    assert pages, f"no results for {query!r}"
+    assert any(page.split("#")[0].endswith(expected) for page in pages), pages

@@ -89,6 +89,7 @@ _LAZY = {
 
 
 __version__ = "0.1.0"
+"""The version of cadrecore."""
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -9,3 +9,12 @@ import pluggy
 PROJECT = "cadrecore"
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a plugin's function as the implementation of a hook of the same name::
+
+    from cadrecore import hookimpl
+
+    @hookimpl
+    def register_service_types(register): ...
+
+The same marker as :data:`cadrecore.plugins.hookimpl`; importing it from ``cadrecore`` costs
+only pluggy."""

@@ -24,10 +24,13 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
+        """The calendar year ``year``, 1 January to 31 December."""
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
+        """Quarter ``quarter`` (1 to 4) of ``year``: the span a quarterly obligation (a branch's
+        general meeting in 三会一课) falls in."""
         if not 1 <= quarter <= 4:
             raise ValueError("quarter is 1 to 4")
         start = date(year, 3 * quarter - 2, 1)
@@ -35,6 +38,7 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
+        """Month ``month`` of ``year``, its first day to its last."""
         start = date(year, month, 1)
         return cls(start, start + relativedelta(months=1) - timedelta(days=1))
 
@@ -49,6 +53,7 @@ class Period:
 
     @property
     def days(self) -> int:
+        """How many days the period holds, both ends counted."""
         return (self.end - self.start).days + 1
 
     def __str__(self) -> str:

@@ -60,6 +60,7 @@ class Location:
         return " ".join(zh) if zh else "<输入>"
 
     def with_file(self, file: str | Path) -> Location:
+        """The same place in another file: a location read before its file name was known."""
         return Location(str(file), self.row, self.field, self.sheet, self.column)
 
 
@@ -75,6 +76,8 @@ class Problem:
     code: str | None = None
 
     def render(self, lang: Lang | None = None) -> str:
+        """The problem as one line in ``lang`` (default: the run's language): the place, the
+        record, then the message."""
         subject = ""
         if self.record_kind:
             subject = (

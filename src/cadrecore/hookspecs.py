@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .rules.parameters import Parameter, PluginOverride
 
 hookspec = pluggy.HookspecMarker("cadrecore")
+"""Marks a function of this module as a hook specification (for cadrecore itself; plugins
+use ``hookimpl``)."""
 
 # =============================================================================================
 # Vocabularies: called once each time a registry is built from the installed plugins.

@@ -623,12 +623,15 @@ class Ledger(BaseModel):
             raise KeyError(f"no {kind} record with id {record_id!r}") from None
 
     def unit(self, unit_id: str) -> Unit:
+        """The unit ``unit_id`` (a ``KeyError`` if the ledger has none)."""
         return self.get("units", unit_id)  # type: ignore[no-any-return]
 
     def cadre(self, cadre_id: str) -> Cadre:
+        """The cadre ``cadre_id`` (a ``KeyError`` if the ledger has none)."""
         return self.get("cadres", cadre_id)  # type: ignore[no-any-return]
 
     def branch(self, branch_id: str) -> Branch:
+        """The party branch (党支部) ``branch_id`` (a ``KeyError`` if the ledger has none)."""
         return self.get("branches", branch_id)  # type: ignore[no-any-return]
 
     # -----------------------------------------------------------------------------------------
@@ -663,6 +666,7 @@ class Ledger(BaseModel):
 
     @property
     def root(self) -> Unit:
+        """The unit at the top of the jurisdiction (the city, for a city's ledger)."""
         return self.unit(self.jurisdiction.root_unit_id)
 
     def counties(self) -> tuple[Unit, ...]:
@@ -739,9 +743,11 @@ class Ledger(BaseModel):
         return self.branch(latest.branch_id)
 
     def branches_of_county(self, county_id: str) -> tuple[Branch, ...]:
+        """The branches whose ``county_id`` is ``county_id``, in ledger order."""
         return tuple(b for b in self.branches if b.county_id == county_id)
 
     def branches_of_type(self, branch_type: str) -> tuple[Branch, ...]:
+        """The branches of one branch type (``team``, ``mobile``...), in ledger order."""
         return tuple(b for b in self.branches if b.branch_type == branch_type)
 
     # -----------------------------------------------------------------------------------------
@@ -811,6 +817,8 @@ class Ledger(BaseModel):
         return self._memberships_by_branch.get(branch_id, ())
 
     def service_records_of(self, service_type: str) -> tuple[ServiceRecord, ...]:
+        """The service records of one registered service type; an unknown type is an error,
+        not an empty answer (a misspelt key would otherwise read as "no services")."""
         self._registry.service_types.get(service_type)
         return tuple(s for s in self.service_records if s.service_type == service_type)
 

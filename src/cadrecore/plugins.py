@@ -52,23 +52,27 @@ if TYPE_CHECKING:
     from .rules.findings import Report
 
 PROJECT = "cadrecore"
+"""pluggy's project name: what ``hookimpl`` and ``hookspec`` mark."""
 ENTRY_POINT_GROUP = "cadrecore"
+"""The entry-point group installed plugins are found in (``[project.entry-points.cadrecore]``
+in a plugin's ``pyproject.toml``)."""
 
-#: The built-in plugins: registered like any other, after the installed ones.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "cadrecore.builtin.vocabulary",
     "cadrecore.builtin.parameters",
     "cadrecore.builtin.rules",
     "cadrecore.builtin.report",
 )
+"""The built-in plugins: registered like any other, after the installed ones."""
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a plugin's function as a hook implementation (also ``from cadrecore import hookimpl``)."""
 T = TypeVar("T")
 
 
-#: How a plugin's call went wrong: it raised, returned (or registered) the wrong type, or
-#: overran its time budget.
 Fault = Literal["raised", "wrong_type", "timed_out"]
+"""How a plugin's call went wrong: it raised, returned (or registered) the wrong type, or
+overran its time budget."""
 
 
 @dataclass(frozen=True)
@@ -176,11 +180,11 @@ def using_plugin_manager(pm: PluginManager) -> Iterator[PluginManager]:
 # A time budget for every plugin call
 # =============================================================================================
 
-#: The environment variable that sets the time budget of one plugin call, in seconds.
 TIMEOUT_VARIABLE = "CADRECORE_PLUGIN_TIMEOUT"
-#: The time budget of one plugin call when neither a ``timeout=`` keyword nor
-#: ``$CADRECORE_PLUGIN_TIMEOUT`` sets one: long enough for any honest hook or rule.
+"""The environment variable that sets the time budget of one plugin call, in seconds."""
 DEFAULT_TIMEOUT = 30.0
+"""The time budget of one plugin call when neither a ``timeout=`` keyword nor
+``$CADRECORE_PLUGIN_TIMEOUT`` sets one: long enough for any honest hook or rule."""
 
 
 def plugin_timeout(timeout: float | None = None) -> float | None:
@@ -657,6 +661,8 @@ class PluginSetCache(Generic[T]):
         ] = weakref.WeakKeyDictionary()
 
     def get(self, pm: pluggy.PluginManager) -> T:
+        """The value for ``pm``'s plugins as they are now: built again only when a plugin was
+        registered or unregistered since."""
         plugins = tuple(
             plugin for _, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0])
         )

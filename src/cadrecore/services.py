@@ -79,12 +79,25 @@ class Lifecycle:
     deadlines: tuple[Deadline, ...] = ()
 
     def step(self, source: ServiceState, target: ServiceState) -> Step | None:
+        """The step from ``source`` to ``target``, or None if the lifecycle has no such move."""
         return next((s for s in self.steps if s.source is source and s.target is target), None)
 
     def next_states(self, source: ServiceState) -> tuple[ServiceState, ...]:
+        """The states a record in ``source`` may move to."""
         return tuple(s.target for s in self.steps if s.source is source)
 
     def with_deadlines(self, *deadlines: Deadline) -> Lifecycle:
+        """The same steps with these deadlines instead (a department's own working days).
+
+        ```python
+        from cadrecore import Text
+        from cadrecore.models import ServiceState
+        from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
+
+        accept = Deadline(ServiceState.REQUESTED, 2, Text("受理时限", "time to accept"))
+        quick = DEFAULT_LIFECYCLE.with_deadlines(accept)
+        assert quick.steps == DEFAULT_LIFECYCLE.steps and quick.deadlines == (accept,)
+        ```"""
         return Lifecycle(self.steps, tuple(deadlines))
 
     def without(self, *states: ServiceState) -> Lifecycle:
@@ -129,8 +142,11 @@ DEFAULT_LIFECYCLE = Lifecycle(
         Step(S.DELIVERED, S.RATED, frozenset({R.CADRE, R.BUREAU})),
     ),
 )
+"""The lifecycle of a service type that gives none: requested, accepted (or declined),
+scheduled, delivered, rated, with cancelling on the way."""
 
 TERMINAL_STATES = frozenset({S.RATED, S.CANCELLED, S.DECLINED})
+"""The states a service record never leaves: rated, cancelled, declined."""
 
 
 def history_problems(

@@ -158,15 +158,16 @@ CJK = (
     "老干部局工委支党政府人大协社区农村流动团队网宣忻州市县区代岢岚原平张王李赵刘陈杨郑文翰"
     "建华俊明连生书法绘画家庭医生药箱关爱行动走访慰问学习人乐龄计划"
 )
-#: Characters of names and tags: CJK and ASCII letters and digits, no separators or spaces.
 NAME_ALPHABET = CJK + string.ascii_letters + string.digits
-#: Characters of free text (notes, addresses, answers): also spaces (the full-width one too),
-#: punctuation, tabs and line breaks, what CSV quoting and YAML escaping must get right.
+"""Characters of names and tags: CJK and ASCII letters and digits, no separators or spaces."""
 TEXT_ALPHABET = NAME_ALPHABET + " \u3000\t\r\n,，。、;；:：\"'-#()（）"
+"""Characters of free text (notes, addresses, answers): also spaces (the full-width one too),
+punctuation, tabs and line breaks, what CSV quoting and YAML escaping must get right."""
 
-#: The span of dates drawn unless a record needs others (a 离休 cadre's birth, say).
 FIRST_DAY = date(1990, 1, 1)
+"""The first day drawn unless a record needs others (a 离休 cadre's birth, say)."""
 LAST_DAY = date(2035, 12, 31)
+"""The last day drawn unless a record needs others."""
 
 # Strategy objects are built once per argument tuple and reused: hypothesis validates each
 # strategy object on its first draw, which costs more than drawing from it.

@@ -44,8 +44,8 @@ from .sample import small_ledger
 if TYPE_CHECKING:
     from .rules.findings import Report
 
-#: The kinds a province holds by the million: a rule reads them by ``Ledger.columns`` only.
 BULK_KINDS = ("cadres", "memberships", "activities", "treatment_grants")
+"""The kinds a province holds by the million: a rule reads them by ``Ledger.columns`` only."""
 
 
 @contextmanager

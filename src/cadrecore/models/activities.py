@@ -54,7 +54,9 @@ Leaders = Annotated[tuple[LeaderPresence, ...], BeforeValidator(split_cell)]
 
 
 class Activity(Record):
-    """One held activity: a branch meeting, the city committee's briefing, a visit round.
+    """One held activity: a branch meeting (of 三会一课), the city committee's briefing, a
+    visit round, a theme event. The rules count activities against what is due: a branch's
+    general meeting each quarter, the leaders' visits of the "six ones" (六个一).
 
     Exactly one of ``branch_id`` and ``owner_unit_id`` says who held it. Attendance is
     ``attendee_ids`` (cadres present) when known, else ``headcount``.
@@ -109,4 +111,5 @@ class Activity(Record):
 
     @property
     def bodies_present(self) -> frozenset[LeadingBody]:
+        """The leading bodies (四大班子) whose leaders attended, each once."""
         return frozenset(leader.body for leader in self.leaders)

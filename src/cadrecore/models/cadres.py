@@ -79,6 +79,8 @@ class PartyStatus(LabelledEnum):
 
 
 class ResidenceKind(LabelledEnum):
+    """Where a retired cadre lives: an urban community (城镇社区) or the countryside (农村)."""
+
     URBAN = "urban"
     RURAL = "rural"
 
@@ -213,9 +215,11 @@ class Cadre(Record):
 
     @property
     def is_party_member(self) -> bool:
+        """Whether the cadre is a party member (full or probationary)."""
         return self.party_status is not None
 
     def alive_on(self, day: date) -> bool:
+        """Whether the cadre was alive on ``day`` (the day of death itself counts as not)."""
         return self.deceased is None or day < self.deceased
 
     def age_on(self, day: date) -> int:

@@ -96,7 +96,6 @@ def sensitive_fields(model: type[BaseModel]) -> dict[str, Sensitivity]:
 # Ids and text
 # ---------------------------------------------------------------------------------------------
 
-#: A record's own stable id: letters, digits and ``_ . : -``; never a national ID number.
 RecordId = Annotated[
     str,
     StringConstraints(
@@ -106,6 +105,7 @@ RecordId = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
     ),
 ]
+"""A record's own stable id: letters, digits and ``_ . : -``; never a national ID number."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Count = Annotated[int, "non-negative"]
 
@@ -162,6 +162,8 @@ def _day(year: int, month: int, day: int) -> date:
 
 
 Date = Annotated[date, BeforeValidator(parse_date)]
+"""A ``datetime.date`` that also accepts the ways a ledger's cells write one (``2022-05-01``,
+``2022年5月1日``, ``2022/5/1``...)."""
 
 
 class MonthDay(NamedTuple):
@@ -236,6 +238,7 @@ class LabelledEnum(StrEnum):
 
     @classmethod
     def zh_labels(cls) -> dict[str, str]:
+        """Chinese labels by key (``tuixiu``: ``退休``); each subclass gives its own."""
         raise NotImplementedError
 
     @classmethod
@@ -246,10 +249,12 @@ class LabelledEnum(StrEnum):
 
     @property
     def zh(self) -> str:
+        """The member's Chinese label."""
         return self.zh_labels()[self.value]
 
     @property
     def en(self) -> str:
+        """The member's English label (the key in words if the subclass gives none)."""
         return self.en_labels().get(self.value) or self.value.replace("_", " ")
 
     @property

@@ -42,6 +42,7 @@ class RecordKind:
 
     @property
     def filename(self) -> str:
+        """The file of this kind in a ledger folder (``cadres.csv``, ``units.yaml``)."""
         return f"{self.name}.{self.storage}"
 
     def key_of(self, record: Record) -> str:
@@ -89,5 +90,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("parameters", ParameterOverride, "yaml", Text("参数调整", "parameter overrides")),
     RecordKind("waivers", Waiver, "yaml", Text("豁免", "waivers")),
 )
+"""Every kind of record a ledger holds, in the order of a ledger folder's files: its
+attribute, model, file format and label."""
 
 KINDS_BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}
+""":data:`RECORD_KINDS` by name (``cadres``, ``branches``...)."""

@@ -121,10 +121,12 @@ class Branch(Record):
 
     @property
     def is_joint(self) -> bool:
+        """Whether the branch is a joint branch (联合支部) covering several units."""
         return bool(self.covers_unit_ids)
 
     @property
     def has_committee(self) -> bool:
+        """Whether the branch has a branch committee (支部委员会), not only a secretary."""
         return bool(self.committee_ids)
 
 

@@ -49,6 +49,8 @@ class Checklist(Record):
         return self
 
     def holds_in(self, year: int) -> bool:
+        """Whether the checklist is in force in ``year`` (from ``from_year``, to ``to_year`` if
+        set)."""
         return self.from_year <= year and (self.to_year is None or year <= self.to_year)
 
 
@@ -88,6 +90,7 @@ class Plan(Record):
         return self
 
     def covers(self, year: int) -> bool:
+        """Whether ``year`` is one of the plan's years."""
         return self.from_year <= year <= self.to_year
 
 

@@ -109,4 +109,5 @@ class Project(Record):
         return self
 
     def result(self, metric: ResultMetric) -> ProjectResult | None:
+        """The project's result for ``metric``, or None if it reports none."""
         return next((r for r in self.results if r.metric is metric), None)

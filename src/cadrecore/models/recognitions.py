@@ -12,6 +12,9 @@ from .common import Date, LabelledEnum, Name, Record, RecordId
 
 
 class RecognitionKind(LabelledEnum):
+    """How a unit's or a cadre's work was recognized: an honour, an on-site meeting held
+    there, media coverage, or a leader's written instruction (批示)."""
+
     HONOUR = "honour"
     ONSITE_MEETING = "onsite_meeting"
     MEDIA_COVERAGE = "media_coverage"
@@ -37,6 +40,8 @@ class RecognitionKind(LabelledEnum):
 
 
 class RecognitionLevel(LabelledEnum):
+    """The level a recognition came from: national, provincial or city."""
+
     NATIONAL = "national"
     PROVINCIAL = "provincial"
     CITY = "city"

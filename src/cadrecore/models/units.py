@@ -14,6 +14,8 @@ from .common import Date, LabelledEnum, Name, Record, RecordId, Sensitive, Sensi
 
 
 class UnitLevel(LabelledEnum):
+    """The administrative level of a unit: province, city, county or township."""
+
     PROVINCE = "province"
     CITY = "city"
     COUNTY = "county"
@@ -128,6 +130,8 @@ class PostTier(LabelledEnum):
 
 
 class PostGrade(LabelledEnum):
+    """The grade of a leadership post: chief (正职) or deputy (副职)."""
+
     CHIEF = "chief"
     DEPUTY = "deputy"
 
@@ -156,6 +160,7 @@ class Establishment(Record):
     source: str = ""
 
     def holds_on(self, day: date) -> bool:
+        """Whether this establishment (编制) is in force on ``day``, both ends included."""
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
@@ -174,6 +179,7 @@ class LeadershipPost(Record):
     source: str = ""
 
     def holds_on(self, day: date) -> bool:
+        """Whether these leadership posts (职数) are in force on ``day``, both ends included."""
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
@@ -236,6 +242,8 @@ class Assignment(Record):
     appointment_basis: AppointmentBasis = AppointmentBasis.ORDINARY
 
     def holds_on(self, day: date) -> bool:
+        """Whether the staff member holds this place on ``day`` (from ``start``, until before
+        ``end``)."""
         return self.start <= day and (self.end is None or day < self.end)
 
     @model_validator(mode="after")

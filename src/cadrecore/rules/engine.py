@@ -124,6 +124,8 @@ class RuleBook:
     load_failures: tuple[LoadFailure, ...] = ()
 
     def add(self, rule: object, *, plugin: str) -> None:
+        """Add ``rule``, registered by ``plugin``, under its full id (``<plugin>::<key>``);
+        a rule that is not a :class:`Rule`, or whose id is taken, is a :class:`PluginError`."""
         if not isinstance(rule, Rule):
             raise PluginError(
                 f"plugin {plugin!r} registered {rule!r}; expected a cadrecore.rules.Rule"
@@ -156,6 +158,7 @@ class RuleBook:
         return [chosen[k] for k in sorted(chosen)]
 
     def check_parameters(self) -> None:
+        """Raise :class:`PluginError` if a rule reads a parameter no plugin registered."""
         for registered in self.rules.values():
             for key in registered.rule.parameters:
                 if key not in self.parameters.parameters:
@@ -181,7 +184,57 @@ def shared_with_ledger(ledger: Ledger, name: str, build: Callable[[Ledger], T]) 
 class RuleContext:
     """What a rule sees: the ledger, the year and date judged, and the parameters then in force.
 
-    ``period`` is the whole year; ``elapsed`` is the part of it up to ``as_of``.
+    ``period`` is the whole year; ``elapsed`` is the part of it up to ``as_of``. A rule's
+    ``check`` gets one and yields what it makes with it: :meth:`finding` for what is wrong,
+    :meth:`occurrence` for each instance of an obligation (met or not), :meth:`measure` for a
+    ratio; :meth:`param` reads a parameter as it stood on ``as_of``. Rules never do I/O.
+
+    A rule that a branch holds a general meeting each quarter (of 三会一课), and a measure of
+    the cadres who are in a branch:
+
+    ```python
+    from datetime import date
+
+    from cadrecore import Text, get_registry, hookimpl, new_plugin_manager
+    from cadrecore.rules import Rule, Severity, evaluate
+    from cadrecore.sample import small_ledger
+
+
+    def check(ctx):
+        for branch in ctx.ledger.branches:
+            held = {a.date.month for a in ctx.ledger.activities if a.branch_id == branch.id}
+            for quarter in range(1, 5):
+                months = set(range(3 * quarter - 2, 3 * quarter + 1))
+                yield ctx.occurrence(
+                    ("branches", branch.id),
+                    f"{ctx.year}-Q{quarter}",
+                    due=date(ctx.year, 3 * quarter, 28),
+                    status="done" if held & months else "overdue",
+                )
+        in_branches = {m.cadre_id for m in ctx.ledger.memberships if m.until is None}
+        yield ctx.measure(
+            "cadres_in_branches",
+            ("jurisdictions", ctx.ledger.jurisdiction.id),
+            numerator=len(in_branches),
+            denominator=len(ctx.ledger.cadres),
+        )
+
+
+    class QuarterlyMeetings:
+        @hookimpl
+        def register_rules(self, register):
+            title = Text("每季度召开党员大会", "a general meeting each quarter")
+            register(Rule(key="branch.quarterly", title=title, check=check, severity=Severity.WARNING))
+
+
+    pm = new_plugin_manager(load_installed=False)
+    pm.register(QuarterlyMeetings(), name="quarterly")
+    ledger = small_ledger(2022, registry=get_registry(pm))
+    report = evaluate(ledger, year=2022, rules=["quarterly::*"], pm=pm)
+    quarters = report.occurrences_of("quarterly::branch.quarterly")
+    assert len(quarters) == 4 * len(ledger.branches)
+    assert report.measures[0].name == "cadres_in_branches"
+    ```
     """
 
     def __init__(self, ledger: Ledger, year: int, as_of: date, params: ParameterResolver) -> None:
@@ -204,6 +257,7 @@ class RuleContext:
 
     @property
     def registry(self) -> Any:
+        """The vocabularies the ledger was checked against (branch types, activity kinds...)."""
         return self.ledger.registry
 
     def shared(self, name: str, build: Callable[[Ledger], T]) -> T:
@@ -215,7 +269,14 @@ class RuleContext:
         return shared_with_ledger(self.ledger, name, build)
 
     def param(self, key: str, unit_id: str | None = None) -> Any:
-        """The value of parameter ``key`` on ``as_of`` (for ``unit_id`` and the units above)."""
+        """The value of parameter ``key`` in force on ``as_of``: the ledger's own value for
+        ``unit_id`` (or the nearest unit above it that sets one), else the ledger's, else the
+        latest plugin override, else the registered version then in force. Name ``key`` in the
+        rule's ``parameters`` too, so that the rule's metadata says what it reads.
+
+        :param key: a registered parameter's key.
+        :param unit_id: the unit the value is for; None for the jurisdiction's value.
+        """
         return self.params(key, unit_id)
 
     def param_on(self, key: str, day: date, unit_id: str | None = None) -> Any:
@@ -270,6 +331,20 @@ class RuleContext:
         done_on: date | None = None,
         note: Text | None = None,
     ) -> Occurrence:
+        """An occurrence of the rule being run: one expected instance of an obligation
+        (``period``: ``2022-Q1``) of ``subject``, and whether it was met.
+
+        :param subject: a :class:`Subject`, or ``(kind, id)`` such as ``("branches", id)``.
+        :param period: which instance: ``2022``, ``2022-Q3``, ``2022-05``.
+        :param due: the day it falls due, if it has one.
+        :param status: ``done``, ``late``, ``pending``, ``overdue``, ``invalid`` or
+            ``not_applicable`` (see :class:`Occurrence`).
+        :param satisfied_by: the id of the record that met it (an activity).
+        :param done_on: the day it was met.
+        :param note: a word on it, in both languages.
+
+        A rule yields occurrences beside its findings, so that the report can count what was
+        due and what was done (the class's example shows one)."""
         if isinstance(subject, tuple):
             subject = Subject(*subject)
         return Occurrence(self.rule_id, subject, period, due, status, satisfied_by, done_on, note)
@@ -282,6 +357,14 @@ class RuleContext:
         denominator: int,
         label: Text | None = None,
     ) -> Measure:
+        """A measure of the rule being run: a ratio about ``subject`` (a county's share of
+        cadres in a branch), for the report's tables and charts.
+
+        :param name: what is measured, a key of the rule's own (``branch_coverage``).
+        :param subject: a :class:`Subject`, or ``(kind, id)``.
+        :param numerator: how many are counted (cadres in a branch).
+        :param denominator: out of how many (all cadres); 0 gives a ``ratio`` of None.
+        :param label: the measure's name as the report shows it, in both languages."""
         if isinstance(subject, tuple):
             subject = Subject(*subject)
         return Measure(self.rule_id, name, subject, numerator, denominator, label)

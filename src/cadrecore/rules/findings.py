@@ -27,6 +27,7 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> Text:
+        """The severity's name in both languages (错误 / error)."""
         return {
             Severity.INFO: Text("提示", "info"),
             Severity.WARNING: Text("警告", "warning"),
@@ -87,6 +88,8 @@ class Finding:
         return (Finding, _field_values(self))  # (see Occurrence.__reduce__)
 
     def sort_key(self) -> tuple[Any, ...]:
+        """The key that puts findings in the report's stable order: most severe first, then by
+        rule, subject, period and reason."""
         return (
             -self.severity,
             self.rule_id,
@@ -150,6 +153,7 @@ class Occurrence:
 
     @property
     def satisfied(self) -> bool:
+        """Whether the obligation was met: ``done``, or ``late`` (done after its due date)."""
         return self.status in ("done", "late")
 
 
@@ -181,6 +185,15 @@ class Measure:
 
     @property
     def ratio(self) -> float | None:
+        """``numerator / denominator``, or None when the denominator is 0 (nothing to count).
+
+        ```python
+        from cadrecore.rules import Measure, Subject
+
+        covered = Measure("r::coverage", "branch_coverage", Subject("units", "xz"), 17, 18)
+        assert round(covered.ratio, 3) == 0.944
+        assert Measure("r::coverage", "x", Subject("units", "xz"), 0, 0).ratio is None
+        ```"""
         return None if self.denominator == 0 else self.numerator / self.denominator
 
 
@@ -239,9 +252,25 @@ class Report:
         return not self.errored and all(f.severity < Severity.ERROR for f in self.findings)
 
     def findings_of(self, rule_id: str) -> tuple[Finding, ...]:
+        """The findings of one rule (its full id, ``builtin::branch.committee_required``)."""
         return tuple(f for f in self.findings if f.rule_id == rule_id)
 
     def occurrences_of(self, rule_id: str) -> tuple[Occurrence, ...]:
+        """The occurrences one rule checked (its full id), satisfied or not: each quarter's
+        general meeting of each branch, each item of each unit's checklist. What the annual
+        report counts ("held 46 of 48 general meetings") and what a department's own report
+        section lists.
+
+        ```python
+        from cadrecore.rules import evaluate
+        from cadrecore.sample import small_ledger
+
+        report = evaluate(small_ledger(2022), year=2022)
+        rule_id = report.occurrences[0].rule_id
+        mine = report.occurrences_of(rule_id)
+        assert mine and all(o.rule_id == rule_id for o in mine)
+        print(sum(o.satisfied for o in mine), "of", len(mine), "satisfied")
+        ```"""
         return tuple(o for o in self.occurrences if o.rule_id == rule_id)
 
     def compliance(self, rule_id: str | None = None) -> float | None:
@@ -257,6 +286,7 @@ class Report:
         return sum(1 for o in pool if o.satisfied) / len(pool)
 
     def at_least(self, severity: Severity) -> tuple[Finding, ...]:
+        """The findings of ``severity`` or worse (``Severity.WARNING``: warnings and errors)."""
         return tuple(f for f in self.findings if f.severity >= severity)
 
     def to_dict(

@@ -189,11 +189,11 @@ class ParameterResolver:
         yield None
 
 
-#: Where a plugin's own default comes from when no official text sets the value.
 LOCAL_DEFAULT_SOURCE = (
     "cadrecore 默认值（本地做法，可在账册 parameters.yaml 中调整） / "
     "cadrecore default (local practice; a ledger may set its own in parameters.yaml)"
 )
+"""Where a plugin's own default comes from when no official text sets the value."""
 #: The date from which plugins' local defaults hold.
 LOCAL_DEFAULTS_FROM = date(2018, 1, 1)
 

@@ -85,6 +85,7 @@ class AuditEntry:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> AuditEntry:
+        """An entry from a row of the audit table."""
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
     def expected_hash(self, key: bytes | None = None) -> str:
@@ -322,6 +323,7 @@ class AuditProblem:
     row: int | None = None
 
     def render(self, lang: Any = None) -> str:
+        """The problem as one line in ``lang`` (default: the run's language)."""
         return self.message(lang)
 
 
@@ -354,10 +356,12 @@ class AuditVerification:
 
     @property
     def ok(self) -> bool:
+        """Whether the audit trail is intact (no problem found)."""
         return not self.problems
 
     @property
     def first(self) -> AuditProblem | None:
+        """The first problem found, or None."""
         return self.problems[0] if self.problems else None
 
     @property

@@ -217,9 +217,11 @@ class SaveResult:
 
     @property
     def changes(self) -> int:
+        """How many records were inserted, updated or deleted."""
         return sum(self.inserted.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
     def summary(self) -> dict[str, int]:
+        """The counts for a log line or JSON: inserted, updated, deleted, unchanged, audit entries."""
         return {
             "inserted": sum(self.inserted.values()),
             "updated": sum(self.updated.values()),
@@ -378,9 +380,11 @@ class Store:
 
     @property
     def dialect(self) -> str:
+        """The database behind the store: ``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
     def close(self) -> None:
+        """Close the store's connections (the store cannot be used after)."""
         self.engine.dispose()
 
     # --- transactions -------------------------------------------------------------------------
