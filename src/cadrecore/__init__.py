@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .i18n import Text
     from .io.folder import load_ledger, save_ledger
     from .io.importing import import_files, import_into_store
-    from .io.xlsx import export_xlsx
+    from .io.xlsx import export_cadres, export_xlsx
     from .ledger import Ledger
     from .plugins import (
         ENTRY_POINT_GROUP,
@@ -85,6 +85,7 @@ _LAZY = {
     "import_files": "io.importing",
     "import_into_store": "io.importing",
     "export_xlsx": "io.xlsx",
+    "export_cadres": "io.xlsx",
 }
 
 
@@ -113,6 +114,7 @@ __all__ = [
     "__version__",
     "build_registry",
     "describe_plugins",
+    "export_cadres",
     "export_xlsx",
     "get_plugin_manager",
     "get_registry",

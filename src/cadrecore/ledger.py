@@ -163,6 +163,28 @@ class Ledger(BaseModel):
             copy.__dict__["_store_origin"] = self.__dict__["_store_origin"]
         return copy
 
+    def with_records(self, *records: Record) -> Ledger:
+        """A copy with ``records`` added, each to its kind (an :class:`Activity` to
+        ``activities``), checked anew as :meth:`replace` checks.
+
+        A record with the key of one the ledger holds (its ``id``; a membership's cadre,
+        branch and start) takes that one's place, so ``ledger.with_records(cadre.model_copy(
+        update={"phone": ...}))`` changes one cadre. New records come after the others of their
+        kind, in the order given. The ids are the caller's to choose: a readable one in the
+        ledger's own pattern (``xz.ningwu.b03.tpd.2022-08``); a record that breaks a
+        cross-reference raises :class:`~cadrecore.errors.LedgerError` naming it.
+        """
+        kinds = {kind.model: kind for kind in RECORD_KINDS}
+        added: dict[str, dict[str, Record]] = {}
+        for record in records:
+            kind = kinds.get(type(record))
+            if kind is None:
+                raise TypeError(f"a ledger holds no records of type {type(record).__name__}")
+            if kind.name not in added:
+                added[kind.name] = {kind.key_of(r): r for r in self.records(kind.name)}
+            added[kind.name][kind.key_of(record)] = record
+        return self.replace(**{name: tuple(held.values()) for name, held in added.items()})
+
     def __eq__(self, other: object) -> bool:
         """Equal when every kind holds the same records: the registry a ledger was checked
         against, its indexes and caches do not count."""

@@ -20,6 +20,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,7 +37,7 @@ from pydantic import AliasChoices, BaseModel
 
 from ..i18n import Text
 from ..ledger import Ledger
-from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
+from ..models import KINDS_BY_NAME, RECORD_KINDS, Cadre, Jurisdiction
 from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
 from ..models.labels import zh_label
 from ..privacy import mask_value
@@ -50,6 +51,8 @@ from .workbook import text_cell
 FORMAT_VERSION = 1
 META_SHEET = "_cadrecore"
 JURISDICTION_SHEET = "管辖"
+#: The sheet of cadres (:func:`export_cadres`; :func:`export_xlsx` names it the same).
+CADRES_SHEET = KINDS_BY_NAME["cadres"].label.zh
 SERVICE_SHEET_PREFIX = "服务记录-"
 #: Integers beyond this lose digits in a spreadsheet's floating-point numbers: written as text.
 _EXACT_INT = 2**53
@@ -92,6 +95,34 @@ def export_xlsx(
     The folders above ``path`` are made if missing.
     """
     target = Path(path)
+    _write_file(target, lambda handle: _write_workbook(ledger, handle, unmask, progress))
+    return target
+
+
+def export_cadres(
+    cadres: Iterable[Cadre], path: str | os.PathLike[str], *, unmask: bool = False
+) -> Path:
+    """Write ``cadres`` to the workbook ``path``: one sheet ``老干部`` with the columns and
+    cells of :func:`export_xlsx`'s sheet of cadres, for a list chosen in Python (a county's
+    cadres aged 80 or over: ``ledger.cadres_of_county(...)`` filtered by ``age_on``).
+
+    Personal data is masked unless ``unmask``, with the masks of :func:`export_xlsx`
+    (an ID number to its region code, a birth date to its year and month: see
+    :mod:`cadrecore.privacy`). The file is written as :func:`export_xlsx` writes it (a new
+    file put in place; a link or a folder refused).
+    """
+    target = Path(path)
+    chosen = list(cadres)
+
+    def write(handle: IO[bytes]) -> None:
+        _save(handle, lambda book: _write_model_sheet(book, CADRES_SHEET, Cadre, chosen, unmask))
+
+    _write_file(target, write)
+    return target
+
+
+def _write_file(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a new file with ``write`` and put it at ``target`` (see :func:`export_xlsx`)."""
     refuse_link(target)
     if target.is_dir():
         raise OutputPathError(
@@ -111,22 +142,19 @@ def export_xlsx(
     )
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            _write_workbook(ledger, handle, unmask, progress)
+            write(handle)
         os.chmod(name, _mode_for(target))
         os.replace(name, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(name)
         raise
-    return target
 
 
 def _write_workbook(
     ledger: Ledger, handle: IO[bytes], unmask: bool, progress: Progress | None
 ) -> None:
-    workbook = Workbook(write_only=True)
-    archive: ZipFile | None = None
-    try:
+    def fill(workbook: Workbook) -> None:
         _write_model_sheet(
             workbook, JURISDICTION_SHEET, Jurisdiction, [ledger.jurisdiction], unmask
         )
@@ -142,6 +170,16 @@ def _write_workbook(
             if progress:
                 progress("export", done, total)
         _write_meta(workbook, ledger)
+
+    _save(handle, fill)
+
+
+def _save(handle: IO[bytes], fill: Callable[[Workbook], None]) -> None:
+    """A write-only workbook that ``fill`` writes the sheets of, saved to ``handle``."""
+    workbook = Workbook(write_only=True)
+    archive: ZipFile | None = None
+    try:
+        fill(workbook)
         # openpyxl's Workbook.save (save_workbook), with the archive in our hands: when writing
         # fails it is closed here, not when collected later against a closed file
         archive = ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True)
