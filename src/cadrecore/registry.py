@@ -160,10 +160,21 @@ class Vocabulary(Generic[E]):
             raise UnknownKeyError(self.unknown_message(key)) from None
 
     def unknown_message(self, key: str) -> str:
-        close = difflib.get_close_matches(key, list(self._entries), n=3)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        known = ", ".join(sorted(self._entries)) or "none"
-        return f"unknown {self.name} {key!r} (registered: {known}){hint}"
+        """What to say of a key that is not registered, in English (see :meth:`unknown_text`)."""
+        return self.unknown_text(key).en
+
+    def unknown_text(self, key: str) -> Text:
+        """What to say of a key that is not registered, in both languages: the keys that are,
+        and the nearest ones."""
+        close = difflib.get_close_matches(str(key), list(self._entries), n=3)
+        known = sorted(self._entries)
+        name_zh = _VOCABULARY_ZH.get(self.name, self.name)
+        return Text(
+            f"未登记的{name_zh} {key!r}（已登记：{'、'.join(known) or '无'}）"
+            + (f"；是不是要 {'、'.join(close)}？" if close else ""),
+            f"unknown {self.name} {key!r} (registered: {', '.join(known) or 'none'})"
+            + (f"; did you mean {', '.join(map(repr, close))}?" if close else ""),
+        )
 
     def owner(self, key: str) -> str:
         """The name of the plugin that registered ``key``."""
@@ -182,6 +193,17 @@ class Vocabulary(Generic[E]):
     def keys_of(self, plugin: str) -> tuple[str, ...]:
         """The keys ``plugin`` registered, in registration order."""
         return tuple(key for key, owner in self._owners.items() if owner == plugin)
+
+
+#: Each vocabulary's name in Chinese, for messages.
+_VOCABULARY_ZH = {
+    "branch type": "支部类型",
+    "activity kind": "活动类型",
+    "checklist item": "清单事项",
+    "service type": "服务类型",
+    "plan metric": "规划指标",
+    "importer": "导入器",
+}
 
 
 @dataclass

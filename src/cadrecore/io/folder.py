@@ -476,7 +476,7 @@ class _FolderReader:
                 self._problem(
                     Location(self._rel(file)),
                     "文件名应为已注册的服务类型："
-                    + self.registry.service_types.unknown_message(key),
+                    + self.registry.service_types.unknown_text(key).zh,
                     "the file name must be a registered service type: "
                     + self.registry.service_types.unknown_message(key),
                 )

@@ -334,9 +334,8 @@ class KeyOf:
         registry = context.get("registry") or get_registry()
         vocab = registry.vocabulary(self.vocabulary)
         if value not in vocab:
-            known = "、".join(sorted(e.key for e in vocab)) or "无"
             raise BilingualValueError(
-                Text(f"未登记的“{value}”（已登记：{known}）", vocab.unknown_message(value)),
+                vocab.unknown_text(value),
                 "value.unknown_key",
             )
         return value

@@ -238,8 +238,7 @@ def _from_column(
     def checked(value: Any) -> Any:
         value = inner(value)
         if value not in vocabulary:
-            text = vocabulary.unknown_message(value)
-            raise RowError(shape.name, Text(text, text))
+            raise RowError(shape.name, vocabulary.unknown_text(value))
         return value
 
     return checked
