@@ -47,8 +47,8 @@ aged = [
 out = args.out or Path(f"{county.name}{args.min_age}岁及以上老干部（{day}）.xlsx")
 # Masked unless unmask=True, which only someone entitled to the clear values should pass.
 # Add no exact age column beside the masked birth date: in the birth month it would tell
-# whether the birthday had passed, which is part of the day the mask hides. Mind too that the
-# retirement date (离退休时间) is not masked, and is often the 60th or 55th birthday itself.
+# whether the birthday had passed, which is part of the day the mask hides. (The retirement
+# date is masked to its month as well: it is often the 60th or 55th birthday itself.)
 cadrecore.export_cadres(aged, out)
 print(
     Text(

@@ -143,3 +143,39 @@ def test_import_messages_and_rejects_leave_no_id_to_rebuild(
         assert not re.search(r"\d{7,}", text.replace("*", "")), text
         for national_id in ids:
             assert national_id[6:14] not in text and national_id[-4:] not in text, text
+
+
+def test_a_retirement_on_the_birthday_gives_no_birth_date_away(tmp_path: Path) -> None:
+    """Most cadres retire on their 60th (or 55th) birthday: a retirement date in clear beside
+    the birth date masked to its month would give the day, and with it most of the ID number.
+    The export masks the retirement date's day too."""
+    base = small_ledger(2022)
+    retiring = [
+        person.model_copy(
+            update={"retirement_date": person.birth_date.replace(year=person.birth_date.year + 60)}
+        )
+        for person in people(200)
+        if person.birth_date.month != 2 or person.birth_date.day != 29
+    ]
+    ledger = base.replace(cadres=(*base.cadres, *retiring))
+    path = export_xlsx(ledger, tmp_path / "masked.xlsx")
+    rows = load_workbook(path, read_only=True)["老干部"].iter_rows(values_only=True)
+    header = list(next(rows))
+    by_id = {p.id: p for p in retiring}
+    checked = 0
+    for row in rows:
+        person = by_id.get(str(row[0]))
+        if person is None:
+            continue
+        shown = [v.date() if hasattr(v, "date") else v for v in row]
+        days = {
+            (v.month, v.day) for v in shown if isinstance(v, date)
+        } | {
+            (int(t[5:7]), int(t[8:10]))
+            for t in shown
+            if isinstance(t, str) and len(t) == 10 and t[4] == t[7] == "-" and t[8:].isdigit()
+        }
+        assert (person.birth_date.month, person.birth_date.day) not in days, header
+        assert row[header.index("离退休时间")] == f"{person.retirement_date:%Y-%m}-**"
+        checked += 1
+    assert checked == len(retiring)

@@ -33,6 +33,7 @@ def test_the_sensitive_fields_are_tagged() -> None:
         "birth_date": Sensitivity.BIRTH_DATE,
         "national_id": Sensitivity.ID_NUMBER,
         "phone": Sensitivity.CONTACT,
+        "retirement_date": Sensitivity.RETIREMENT_DATE,
         "address": Sensitivity.ADDRESS,
         "exemption_reason": Sensitivity.HEALTH,
         "health": Sensitivity.HEALTH,

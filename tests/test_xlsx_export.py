@@ -204,10 +204,11 @@ def test_personal_data_is_masked_unless_asked_for(tmp_path: Path) -> None:
     assert row["身份证号"] == "140902" + "*" * 12  # the region code only (see privacy.py)
     assert row["出生日期"] == f"{first.birth_date:%Y-%m}-**"
     assert row["联系电话"] == "139****5678"
+    assert row["离退休时间"] == f"{first.retirement_date:%Y-%m}-**"  # (retired on a birthday?)
     # a masked workbook cannot be imported back over the clear values
     outcome = import_files([masked], base=ledger)
     assert not outcome.ok
-    headings = ("出生日期", "身份证号", "联系电话", "住址")
+    headings = ("出生日期", "身份证号", "联系电话", "住址", "离退休时间")
     letters = {get_column_letter(header.index(h) + 1) for h in headings}
     assert {p.location.column for p in outcome.problems} == letters
     assert all("masked" in p.message.en for p in outcome.problems)

@@ -14,6 +14,8 @@ birth date rebuilds it whole. So:
 - an ID number keeps only its region code (``140902************``), which the county beside it
   gives away anyway: the birth date, the sequence and the check character are hidden;
 - a birth date keeps its year and month (``1950-03-**``), so the day is one of 28 to 31;
+- so does a retirement date (``2010-03-**``): most cadres retire on their 55th or 60th
+  birthday, and the day of the one beside the month of the other is the birth date;
 - a phone keeps its first three and last four digits, an address its first six characters,
   health notes nothing.
 
@@ -43,7 +45,7 @@ def mask_value(kind: Sensitivity, value: Any) -> Any:
     stay empty."""
     if value is None or value == "" or isinstance(value, bool):
         return value
-    if kind is Sensitivity.BIRTH_DATE:
+    if kind in (Sensitivity.BIRTH_DATE, Sensitivity.RETIREMENT_DATE):
         if isinstance(value, date):
             return f"{value.year:04d}-{value.month:02d}-{MASK * 2}"
         text = str(value)

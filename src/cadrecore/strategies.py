@@ -1670,11 +1670,13 @@ def ledgers(
             continue  # not (yet) in a branch
         first = _membership(draw, cadre_id=cadre.id, branch_id=branch)
         membership_list.append(first)
-        if first.until is not None and draw(st.booleans()):
-            # moved to another branch on the day the first membership ended
+        others = [b for b in branch_ids if b != branch]
+        if first.until is not None and others and draw(st.booleans()):
+            # moved to another branch on the day the first membership ended (another branch:
+            # the same one from the same day would be the same membership twice)
             membership_list.append(
                 _membership(
-                    draw, cadre_id=cadre.id, branch_id=draw(_pick(branch_ids)), since=first.until
+                    draw, cadre_id=cadre.id, branch_id=draw(_pick(others)), since=first.until
                 )
             )
     members: dict[str, list[str]] = {b: [] for b in branch_ids}

@@ -176,7 +176,7 @@ class Cadre(Record):
     joined_work: Date
     joined_revolution: Date | None = None
     retirement_kind: RetirementKind
-    retirement_date: Date
+    retirement_date: Annotated[Date, Sensitive(Sensitivity.RETIREMENT_DATE)]
     revolution_period: RevolutionPeriod | None = None
     former_unit: str = ""
     former_rank: str = ""

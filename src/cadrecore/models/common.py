@@ -65,6 +65,9 @@ class Sensitivity(StrEnum):
 
     ID_NUMBER = "id_number"
     BIRTH_DATE = "birth_date"
+    #: A retirement date: most cadres retire on their 55th or 60th birthday, so its day, beside
+    #: a birth date masked to its month, gives the birth date (and most of the ID number) away.
+    RETIREMENT_DATE = "retirement_date"
     CONTACT = "contact"
     ADDRESS = "address"
     HEALTH = "health"
