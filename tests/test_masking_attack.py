@@ -168,9 +168,7 @@ def test_a_retirement_on_the_birthday_gives_no_birth_date_away(tmp_path: Path) -
         if person is None:
             continue
         shown = [v.date() if hasattr(v, "date") else v for v in row]
-        days = {
-            (v.month, v.day) for v in shown if isinstance(v, date)
-        } | {
+        days = {(v.month, v.day) for v in shown if isinstance(v, date)} | {
             (int(t[5:7]), int(t[8:10]))
             for t in shown
             if isinstance(t, str) and len(t) == 10 and t[4] == t[7] == "-" and t[8:].isdigit()
