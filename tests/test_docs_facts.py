@@ -212,36 +212,72 @@ def test_a_reelection_is_recorded_by_committee_elected() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Quorum: probationary members count, the health-exempt do not
+# Quorum: the members with a vote; probationary members have none, the health-exempt are left out
 # ---------------------------------------------------------------------------------------------
 
 
-def _west_general_meeting(present: int, probationary: int) -> list[tuple[str, str, str]]:
-    """b.west (4 members): its first general meeting attended by the first ``present`` members,
-    of whom the first ``probationary`` are probationary members."""
+def _west_general_meeting(
+    present: tuple[int, ...], probationary: tuple[int, ...] = (), exempt: tuple[int, ...] = ()
+) -> list[tuple[str, str, str]]:
+    """b.west (4 members): its first general meeting attended by the members at the indexes
+    ``present``, those at ``probationary`` probationary members, those at ``exempt`` excused
+    for health."""
     members = [m.cadre_id for m in LEDGER.memberships if m.branch_id == "b.west"]
     assert len(members) == 4
+    attending = [members[i] for i in present]
     ledger = changed(
         LEDGER,
         "activities",
-        lambda a: (
-            update(a, attendee_ids=members[:present]) if a.id == "b.west.general_meeting.0" else a
-        ),
+        lambda a: update(a, attendee_ids=attending) if a.id == "b.west.general_meeting.0" else a,
     )
+    on_probation = {members[i] for i in probationary}
+    frail = {members[i] for i in exempt}
     ledger = changed(
         ledger,
         "cadres",
-        lambda c: update(c, party_status="probationary") if c.id in members[:probationary] else c,
+        lambda c: (
+            update(c, party_status="probationary")
+            if c.id in on_probation
+            else update(c, health_exempt=True, exemption_reason="卧床")
+            if c.id in frail
+            else c
+        ),
     )
     return reasons(run(ledger, "org_life.general_meeting").findings)
 
 
-def test_probationary_members_count_towards_a_general_meetings_quorum() -> None:
-    # 3 of 4 present, 2 of them probationary: more than half, the meeting counts
-    assert _west_general_meeting(present=3, probationary=2) == []
-    # the absent count too: 2 of 4 present is no quorum, whoever is probationary
-    assert _west_general_meeting(present=2, probationary=0) == [("no_quorum", "branches", "b.west")]
-    assert _west_general_meeting(present=2, probationary=2) == [("no_quorum", "branches", "b.west")]
+NO_QUORUM = [("no_quorum", "branches", "b.west")]
+
+
+def test_probationary_members_have_no_vote_in_a_general_meetings_quorum() -> None:
+    # 3 of 4 present, 2 of them probationary: 1 of the 2 members with a vote, not more than half
+    assert _west_general_meeting(present=(0, 1, 2), probationary=(0, 1)) == NO_QUORUM
+    # all 3 full members present with the probationary one absent: 3 of 3 with a vote
+    assert _west_general_meeting(present=(0, 1, 2), probationary=(3,)) == []
+    # 2 of 4 present, a probationary member absent: 2 of the 3 with a vote, more than half
+    assert _west_general_meeting(present=(0, 1), probationary=(3,)) == []
+    # 2 of 4, all full members: half, no quorum
+    assert _west_general_meeting(present=(0, 1)) == NO_QUORUM
+    # a probationary member present does not make up for a full member absent
+    assert _west_general_meeting(present=(0, 3), probationary=(3,)) == NO_QUORUM
+
+
+def test_the_health_exempt_are_left_out_of_a_general_meetings_quorum() -> None:
+    # 2 of 4 present, one absent member excused for health: 2 of 3 with a vote
+    assert _west_general_meeting(present=(0, 1), exempt=(3,)) == []
+    # and with a probationary member too: 1 full member present of 2
+    assert _west_general_meeting(present=(0, 1), probationary=(0,), exempt=(3,)) == NO_QUORUM
+
+
+def test_the_general_meetings_quorum_is_a_dated_parameter_with_its_sources() -> None:
+    report = run(LEDGER, "org_life.general_meeting")
+    used = {p.key: p for p in report.parameters}
+    quorum = used["org_life.general_meeting_quorum"]
+    assert (quorum.value, quorum.effective_from) == (0.5, date(2018, 10, 28))
+    source = quorum.source if isinstance(quorum.source, str) else quorum.source.zh
+    assert "第十一条" in source and "第七条" in source and quorum.status == "confirmed"
+    for page in pages("rules.md"):
+        assert "org_life.general_meeting_quorum" in page.read_text(encoding="utf-8")
 
 
 def test_probationary_members_do_not_count_towards_forming_a_branch() -> None:

@@ -26,7 +26,7 @@ from cadrecore.builtin.rules import data_quality, org_life
 from cadrecore.builtin.rules._common import members_on
 from cadrecore.calendar import Period, period_label, periods_in
 from cadrecore.i18n import Text
-from cadrecore.models import Activity, Branch
+from cadrecore.models import Activity, Branch, PartyStatus
 from cadrecore.rules.engine import Outcome, RuleContext, get_rulebook
 from cadrecore.rules.findings import Severity
 from cadrecore.rules.parameters import ParameterResolver
@@ -50,11 +50,16 @@ def _ref_quorum(
 ) -> tuple[int, set[str]] | None:
     if ob.quorum is None:
         return None
-    share = ctx.param("org_life.quorum_share", branch.county_id)
+    assert ob.quorum_key is not None
+    share = ctx.param(ob.quorum_key, branch.county_id)
     if ob.quorum == "committee":
         eligible = set(branch.committee_ids)
-    else:
-        eligible = {c.id for c in members_on(ctx.ledger, branch, day) if not c.health_exempt}
+    else:  # the members with a vote: full members, not excused for health
+        eligible = {
+            c.id
+            for c in members_on(ctx.ledger, branch, day)
+            if not c.health_exempt and c.party_status is PartyStatus.FULL
+        }
     return int(len(eligible) * share), eligible
 
 

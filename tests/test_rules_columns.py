@@ -112,6 +112,7 @@ def old_check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
     covered_by_county: Counter[str] = Counter()
     total_by_county: Counter[str] = Counter()
     by_type: Counter[str] = Counter()
+    uncovered: list[str] = []
     for cadre in members:
         total_by_county[cadre.county_id] += 1
         branch = ledger.branch_of(cadre.id, on=day)
@@ -119,6 +120,7 @@ def old_check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
             covered_by_county[cadre.county_id] += 1
             by_type[branch.branch_type] += 1
             continue
+        uncovered.append(cadre.id)
         yield ctx.finding(
             ("cadres", cadre.id),
             "not_in_branch",
@@ -183,11 +185,16 @@ def old_check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
             ("units", ledger.jurisdiction.root_unit_id),
             "coverage_below_target",
             Text(
-                f"党组织覆盖率 {covered}/{total}，未达到目标 {target:.0%}",
-                f"coverage is {covered}/{total}, below the target {target:.0%}",
+                f"党组织覆盖率 {covered}/{total}，未达到目标 {target:.0%}：缺口即"
+                f" {len(uncovered)} 名未编入支部的党员，见其各自的问题（not_in_branch），不另计",
+                f"coverage is {covered}/{total}, below the target {target:.0%}: the gap is the "
+                f"{len(uncovered)} member(s) in no branch, each a finding of their own "
+                "(not_in_branch), not counted again",
             ),
+            severity=Severity.INFO,
             expected=target,
             actual=round(covered / total, 4),
+            evidence=uncovered[: coverage.EVIDENCE_SHOWN],
         )
 
 

@@ -5,6 +5,11 @@ records: the party members' ids and counties; each cadre's death
 (:func:`~._common.cadre_facts`); the memberships' cadre, branch and dates (the columns the
 branch rules read too), in one pass for who is covered on the day; the branches' formation and
 type. Names are read only for the cadres a finding names.
+
+One gap, one finding: a party member outside every branch is one error, on the member
+(``not_in_branch``). The coverage of the city and of each county is a measure of those same
+gaps, never a second error; below ``coverage.target_ratio`` the rule adds at most one *info*
+finding (``coverage_below_target``) that names the members found (its ``evidence``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from ...reports.figures import holding_on
 from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 from ._common import CADRE_FACTS_READS, MEMBER_SPANS_READS, cadre_facts, values_by_id
+
+EVIDENCE_SHOWN = 20
+"""How many of the members in no branch the coverage note names (the rest are counted)."""
 
 SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
 
@@ -158,15 +166,23 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
         )
     target = ctx.param("coverage.target_ratio")
     if total and covered / total < target:
+        # one gap, one finding: each member outside every branch is already an error of their
+        # own (not_in_branch); the shortfall they cause is the measures above, and this note
+        # points at those findings rather than counting the same gaps a second time
         yield ctx.finding(
             ("units", ledger.jurisdiction.root_unit_id),
             "coverage_below_target",
             Text(
-                f"党组织覆盖率 {covered}/{total}，未达到目标 {target:.0%}",
-                f"coverage is {covered}/{total}, below the target {target:.0%}",
+                f"党组织覆盖率 {covered}/{total}，未达到目标 {target:.0%}：缺口即"
+                f" {len(uncovered)} 名未编入支部的党员，见其各自的问题（not_in_branch），不另计",
+                f"coverage is {covered}/{total}, below the target {target:.0%}: the gap is the "
+                f"{len(uncovered)} member(s) in no branch, each a finding of their own "
+                "(not_in_branch), not counted again",
             ),
+            severity=Severity.INFO,
             expected=target,
             actual=round(covered / total, 4),
+            evidence=uncovered[:EVIDENCE_SHOWN],
         )
 
 

@@ -2,8 +2,14 @@
 
 Each obligation is one rule. For every branch, the rule lists each expected occurrence (each
 month, quarter or year of the part of the year the branch existed, up to the date judged) and
-the record that satisfied it. Members excused for health (``health_exempt``) do not count
-towards the quorum.
+the record that satisfied it.
+
+A general meeting (党员大会) is valid when more than ``org_life.general_meeting_quorum`` (half)
+of the members who have a vote are present: full members only (a probationary member, 预备党员,
+has no vote: 党章第七条), less those excused for health (``health_exempt``), who are left out of
+the count; the probationary members present do not count towards it either
+(中国共产党支部工作条例（试行）第十一条). A committee meeting (支委会) is valid when more than
+``org_life.quorum_share`` (half) of the committee is present.
 
 At a province's scale (issue #7) the activities are never read as records: the rules share one
 read of six columns of the activities held from the start of the year judged to the date
@@ -45,6 +51,12 @@ from ._common import (
 )
 
 REGULATION = "中国共产党支部工作条例（试行）第十八、十九条 (2018-10-28)"
+QUORUM_REGULATION = Text(
+    "中国共产党支部工作条例（试行）第十一条 (2018-10-28)：表决须有半数以上有表决权的党员到会；"
+    "中国共产党章程第七条：预备党员没有表决权",
+    "中国共产党支部工作条例（试行） article 11 (2018-10-28): more than half of the members with "
+    "a vote present; the party constitution, article 7: probationary members have no vote",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,6 +77,21 @@ class Obligation:
     @property
     def frequency_key(self) -> str:
         return f"org_life.{self.kind}.frequency"
+
+    @property
+    def quorum_key(self) -> str | None:
+        """The parameter giving the share present that must be exceeded: the voting members'
+        for a general meeting, the committee's for a committee meeting."""
+        if self.quorum == "members":
+            return GENERAL_MEETING_QUORUM
+        if self.quorum == "committee":
+            return "org_life.quorum_share"
+        return None
+
+
+GENERAL_MEETING_QUORUM = "org_life.general_meeting_quorum"
+"""More than this share of the members with a vote (full members, not excused for health) must
+be present at a general meeting."""
 
 
 OBLIGATIONS = (
@@ -132,9 +159,9 @@ def _schedule(frequency: str, window: Period, as_of: date) -> Schedule:
 
 
 class _MembersQuorum:
-    """A general meeting's quorum in a branch by day: the members that day, alive and not
-    excused for health (``members_on`` by columns, from the membership spans and cadre facts
-    of :mod:`._common`).
+    """A general meeting's quorum in a branch by day: the members that day with a vote, alive,
+    full members (not probationary: they have no vote) and not excused for health
+    (``members_on`` by columns, from the membership spans and cadre facts of :mod:`._common`).
 
     Who counts changes only on the days a member joins, leaves or dies: the quorum of a day is
     kept for the stretch of days around it in which none of those happens (a branch whose
@@ -188,6 +215,9 @@ class _MembersQuorum:
         exempt = self._facts.health_exempt
         if not exempt.isdisjoint(members):  # (tested in C, over the members)
             members -= exempt.intersection(members)
+        no_vote = self._facts.not_full  # (probationary members: no vote, not counted)
+        if not no_vote.isdisjoint(members):
+            members -= no_vote.intersection(members)
         if not died.keys().isdisjoint(members):
             members = {c for c in members if (death := died.get(c)) is None or day < death}
         found = (int(len(members) * self._share(self._branch.county_id)), members)
@@ -242,7 +272,7 @@ def _judge(ctx: RuleContext, ob: Obligation) -> list[Outcome]:
     as_of = ctx.as_of
     year_start, year_end = ctx.period.start, ctx.period.end
     frequency_of = _looked_up(ctx, ob.frequency_key)
-    share_of = _looked_up(ctx, "org_life.quorum_share")
+    share_of = _looked_up(ctx, ob.quorum_key) if ob.quorum_key is not None else None
     schedules: dict[tuple[str, date], Schedule] = {}
     quorum = ob.quorum
     committee_only = ob.committee_only
@@ -267,6 +297,7 @@ def _judge(ctx: RuleContext, ob: Obligation) -> list[Outcome]:
         if quorum is None:
             summary = _plain(out, ctx.rule_id, subject, schedule, records)
         else:
+            assert share_of is not None
             if quorum == "committee":  # the committee, whatever the day
                 committee = set(branch.committee_ids)
                 quorum_on = _always((int(len(committee) * share_of(branch.county_id)), committee))
@@ -456,9 +487,9 @@ RULES = tuple(
         title=Text(f"按期召开{ob.label.zh}", f"{ob.label.en} held as often as required"),
         check=_check(ob),
         severity=ob.severity,
-        cites=(REGULATION,),
-        parameters=(ob.frequency_key, "org_life.quorum_share")
-        if ob.quorum
+        cites=(REGULATION, QUORUM_REGULATION) if ob.quorum == "members" else (REGULATION,),
+        parameters=(ob.frequency_key, ob.quorum_key)
+        if ob.quorum_key is not None
         else (ob.frequency_key,),
         topic="organizational life",
         # the branches' columns, and for a general meeting's quorum who was a member that day

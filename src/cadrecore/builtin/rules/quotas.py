@@ -1,5 +1,12 @@
 """Staffing quotas (机构编制): occupied never above approved establishment or leadership posts,
-kinds never mixed, no appointment while over quota (from 2014), sub-units within the parent's."""
+kinds never mixed, no appointment while over quota (from 2014), sub-units within the parent's.
+
+One gap, one finding: a public-institution post used in a party or government organ is one
+error (``kind_mixed``), not a second one for exceeding the organ's public-institution
+establishment (none may be approved there); a tier's leadership posts over their number because
+a grade of that tier is over (正职 or 副职, each found) are the grade's error, and the tier's
+total is a measure (``leadership_post_use``) with at most an info finding pointing at them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from ...i18n import Text
 from ...ledger import Ledger
 from ...models import Assignment, EstablishmentKind, PostGrade, PostTier, UnitKind
 from ...rules.engine import Outcome, Rule, RuleContext
+from ...rules.findings import Severity
 
 SOURCE = "中国共产党机构编制工作条例 (2019); 关于严格规范超职数配备干部问题的通知 (2014-01)"
 ORGANS = {
@@ -74,10 +82,12 @@ def check_establishment(ctx: RuleContext) -> Iterator[Outcome]:
                     f"{unit.name} is a party or government organ and may not use public-institution "
                     f"establishment ({count} people)",
                 ),
+                expected=0,
                 actual=count,
             )
+        mixed = kind is EstablishmentKind.PUBLIC_INSTITUTION and unit.kind in ORGANS
         limit = approved.get((unit_id, kind), 0)
-        if count > limit:
+        if count > limit and not mixed:  # (mixed: the one error above, not a second)
             yield ctx.finding(
                 subject,
                 "over_establishment",
@@ -104,8 +114,24 @@ def check_posts(ctx: RuleContext) -> Iterator[Outcome]:
     for (unit_id, tier, grade), _count in occupied.items():
         if grade == "*" and (unit_id, tier) not in tiers_with_posts:
             checks[(unit_id, tier, grade)] = 0  # occupied with none approved
+    # the posts over at each grade of a unit's tier: a tier's total over by no more than its
+    # grades are is the same gap, found at the grade (one gap, one finding)
+    over_by_grade: Counter[tuple[str, str]] = Counter()
+    for (unit_id, tier, grade), limit in checks.items():
+        if grade != "*":
+            over_by_grade[(unit_id, tier)] += max(
+                0, occupied.get((unit_id, tier, grade), 0) - limit
+            )
     for (unit_id, tier, grade), limit in sorted(checks.items()):
         count = occupied.get((unit_id, tier, grade), 0)
+        if grade == "*":
+            yield ctx.measure(
+                "leadership_post_use",
+                ("units", f"{unit_id}:{tier}"),
+                count,
+                limit,
+                Text("领导职数使用", "leadership posts used"),
+            )
         if count <= limit:
             continue
         unit = ledger.unit(unit_id)
@@ -113,6 +139,22 @@ def check_posts(ctx: RuleContext) -> Iterator[Outcome]:
         if grade != "*":
             rank = PostGrade(grade).label
             level = Text(f"{level.zh}{rank.zh}", f"{level.en}, {rank.en}")
+        elif count - limit <= over_by_grade[(unit_id, tier)]:
+            yield ctx.finding(
+                ("units", unit_id),
+                "over_posts_by_grade",
+                Text(
+                    f"{unit.name}{level.zh}领导职数核定 {limit} 名，实配 {count} 名："
+                    "超出部分即正职或副职的超配，已按正副职报告，不另计",
+                    f"{unit.name}: leadership posts ({level.en}) approved {limit}, occupied "
+                    f"{count}: the excess is a grade's (chief or deputy), found there, not "
+                    "counted again",
+                ),
+                severity=Severity.INFO,
+                expected=limit,
+                actual=count,
+            )
+            continue
         yield ctx.finding(
             ("units", unit_id),
             "over_posts",
