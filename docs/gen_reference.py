@@ -95,19 +95,20 @@ def rules_reference(lang: str = "en") -> str:
     for rule in rules:
         lines += [f"### `{rule['id']}`", ""]
         if zh:
-            severity = Severity.parse(rule["severity"]).label.zh
+            severities = "、".join(
+                f"{Severity.parse(s).label.zh}（`{s}`）" for s in rule["severities"]
+            )
             lines += [
                 f"**{rule['title']['zh']}**",
                 "",
-                f"- 插件：`{rule['plugin']}`；类别：`{rule['topic']}`；"
-                f"严重程度：{severity}（`{rule['severity']}`）",
+                f"- 插件：`{rule['plugin']}`；类别：`{rule['topic']}`；严重程度：{severities}",
             ]
         else:
+            severities = ", ".join(f"`{s}`" for s in rule["severities"])
             lines += [
                 f"**{rule['title']['zh']}** / {rule['title']['en']}",
                 "",
-                f"- plugin: `{rule['plugin']}`; topic: `{rule['topic']}`; "
-                f"severity: `{rule['severity']}`",
+                f"- plugin: `{rule['plugin']}`; topic: `{rule['topic']}`; severities: {severities}",
             ]
         if rule["description"]:
             description = rule["description"]

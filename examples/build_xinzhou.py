@@ -1,7 +1,7 @@
-"""Build the Xinzhou example ledger (``examples/xinzhou``) from the source document.
+"""Build the Xinzhou example ledger (``examples/xinzhou``) from the Xinzhou bureau's account.
 
-The source document is Xinzhou's account of its veteran cadre work (忻州市老干部局, 2022-7-18,
-``seed/000_a91272de37b786cb.txt``). Everything it states (15 bureaus, 213 branches by type, the
+The account is 《用责任和担当下好老干部工作“一盘棋”》 (忻州市老干部局, 2022-7-18): Xinzhou's
+account of its veteran cadre work. Everything it states (15 bureaus, 213 branches by type, the
 plan's targets, the "six ones", four themes, three exemplars and their results, the services of
 four departments, promotions, recognitions) is built here as data; everything else (names, dates,
 sizes, who belongs where) is synthetic, drawn from one seeded random generator, so that running
@@ -64,7 +64,7 @@ from cadrecore.services import request, transition
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "xinzhou"
-SEED = 20220718  # the source document's date
+SEED = 20220718  # the account's date
 YEAR = 2022
 AS_OF = date(YEAR, 12, 31)
 SOURCE = "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18"
@@ -105,7 +105,7 @@ def example_registry() -> cadrecore.Registry:
 
 
 # =============================================================================================
-# What the source document states (the figures the example must reproduce)
+# What the account states (the figures the example must reproduce)
 # =============================================================================================
 
 
@@ -126,7 +126,7 @@ class County:
 
 BRANCH_TYPES = ("team", "mobile", "online_publicity", "community", "rural")
 
-#: The 14 county-level units. The branch counts add up to the source document's 62 team,
+#: The 14 county-level units. The branch counts add up to the account's 62 team,
 #: 27 mobile, 23 online-publicity, 53 community and 48 rural branches (213 in all); how they
 #: spread over the counties is synthetic.
 COUNTIES: tuple[County, ...] = (
@@ -2026,7 +2026,7 @@ class XinzhouBuilder:
 
 
 def build_ledger(registry: cadrecore.Registry | None = None, seed: int = SEED) -> cadrecore.Ledger:
-    """The Xinzhou example ledger, built from the source document and a seeded generator."""
+    """The Xinzhou example ledger, built from the account's figures and a seeded generator."""
     return XinzhouBuilder(registry or example_registry(), seed).build()
 
 

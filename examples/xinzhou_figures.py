@@ -1,4 +1,5 @@
-"""Print the source document's figures for Xinzhou, each one counted from the example ledger.
+"""Print the figures of 《用责任和担当下好老干部工作“一盘棋”》 (忻州市老干部局, 2022-7-18), the
+Xinzhou bureau's account of its work, each one counted from the example ledger.
 
 Nothing here knows the figures: :func:`cadrecore.reports.figures.figures` counts them from
 whatever ledger it is given (15 bureaus, 213 branches by type, the plan against its targets,
@@ -34,12 +35,15 @@ NEEDED = ("art_academy.enrolment", "medicine_kits.kit", "family_doctor.contract"
 
 
 def figures(ledger: cadrecore.Ledger, year: int = YEAR) -> dict[str, Any]:
-    """Every figure of the source document, counted from ``ledger`` as of the end of ``year``."""
+    """Every figure of the Xinzhou account, counted from ``ledger`` as of the end of ``year``."""
     return counting.figures(ledger, year, promotion_years=PROMOTION_YEARS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="忻州示例账册的原文数字 / the seed's figures")
+    parser = argparse.ArgumentParser(
+        description="忻州示例账册中《用责任和担当下好老干部工作“一盘棋”》的数字 / "
+        "the figures of the Xinzhou bureau's account, counted from the example ledger"
+    )
     parser.add_argument("ledger", nargs="?", type=Path, default=DEFAULT_LEDGER)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)

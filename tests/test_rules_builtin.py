@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from cadrecore import get_registry
+from cadrecore.i18n import Text
 from cadrecore.models import (
     Activity,
     Assignment,
@@ -107,18 +109,169 @@ def test_a_county_checklist_with_its_own_due_date() -> None:
     assert run(ledger, "checklist.items", year=2021).occurrences_of("builtin::checklist.items")
 
 
-def test_briefing_without_all_four_leading_bodies() -> None:
-    def drop_cppcc(a: Activity) -> Activity:
-        if a.activity_kind != "situation_briefing":
-            return a
-        return update(a, leaders=[str(x) for x in a.leaders if x.body.value != "cppcc"])
+def _drop_cppcc(a: Activity) -> Activity:
+    if a.activity_kind != "situation_briefing":
+        return a
+    return update(a, leaders=[str(x) for x in a.leaders if x.body.value != "cppcc"])
 
-    report = run(changed(LEDGER, "activities", drop_cppcc), "checklist.required_leaders")
-    assert reasons(report.findings) == [
-        ("leaders_absent", "checklist_items", "six_ones:six_ones.situation_briefing")
+
+BRIEFING = "six_ones:six_ones.situation_briefing"
+
+
+def test_a_briefing_without_the_cppcc_leader_does_not_close_the_item() -> None:
+    """The condition is the item's: a briefing without a leader of each of the four leading
+    bodies is held but not done; its status says what it lacks, in each language, and the gap
+    is one finding (no second one from another rule)."""
+    ledger = changed(LEDGER, "activities", _drop_cppcc)
+    report = evaluate(ledger, year=2022)
+    items = {o.subject.id: o for o in report.occurrences_of("builtin::checklist.items")}
+    briefing = items[BRIEFING]
+    assert briefing.status == "invalid" and not briefing.satisfied
+    assert briefing.satisfied_by == "six.2022.situation_briefing"  # the record that fell short
+    assert briefing.note is not None
+    assert briefing.note.zh == "缺：政协领导"
+    assert briefing.note.en == "missing: CPPCC leaders"
+    assert sum(o.satisfied for o in items.values()) == 5
+    about = [f for f in report.findings if f.subject.id == BRIEFING]
+    assert reasons(about) == [("leaders_absent", "checklist_items", BRIEFING)]
+    (finding,) = about
+    assert finding.rule_id == "builtin::checklist.items"
+    assert finding.severity is Severity.ERROR
+    assert (finding.expected, finding.actual) == (4, 3)
+    assert "政协" in finding.message.zh and "cppcc" not in finding.message.en
+    assert "CPPCC" in finding.message.en
+    assert finding.fix is not None and "四大班子" in finding.fix.zh
+    assert not report.success
+
+
+def test_before_its_due_date_a_short_briefing_leaves_the_item_pending_with_a_warning() -> None:
+    ledger = changed(LEDGER, "activities", _drop_cppcc)
+    report = run(ledger, "checklist.items", as_of=date(2022, 7, 18))
+    (briefing,) = [o for o in report.occurrences if o.subject.id == BRIEFING]
+    assert briefing.status == "pending"
+    assert briefing.note is not None and "缺：政协领导" in briefing.note.zh
+    assert [(f.reason, f.severity) for f in report.findings] == [
+        ("leaders_absent", Severity.WARNING)
     ]
-    assert (report.findings[0].expected, report.findings[0].actual) == (4, 3)
-    assert "政协" in report.findings[0].message.zh
+
+
+def test_a_second_briefing_with_all_four_closes_the_item() -> None:
+    ledger = changed(LEDGER, "activities", _drop_cppcc)
+    short = next(a for a in ledger.activities if a.activity_kind == "situation_briefing")
+    again = update(
+        short,
+        id="six.2022.situation_briefing.again",
+        date=date(2022, 12, 30),
+        leaders=[str(x) for x in LEDGER.get("activities", short.id).leaders],
+    )
+    report = run(ledger.replace(activities=(*ledger.activities, again)), "checklist.items")
+    (briefing,) = [o for o in report.occurrences if o.subject.id == BRIEFING]
+    assert (briefing.status, briefing.satisfied_by) == ("done", again.id)
+    assert report.findings == ()
+
+
+def test_the_six_ones_figure_and_section_count_only_items_that_meet_their_conditions() -> None:
+    from cadrecore.builtin.report import six_ones
+    from cadrecore.reports.figures import checklist
+
+    ledger = changed(LEDGER, "activities", _drop_cppcc)
+    figure = checklist(ledger, "six_ones", 2022)
+    assert (figure["done"], figure["total"]) == (5, 6)
+    assert figure["items"]["six_ones.situation_briefing"]["done"] is False
+    section = six_ones(ledger, evaluate(ledger, year=2022), "en")
+    assert section.paragraphs[0].en.endswith("5 of 6 items done in 2022.")
+    assert "6 of 6" not in section.paragraphs[0].en
+    whole = six_ones(LEDGER, evaluate(LEDGER, year=2022), "en")
+    assert whole.paragraphs[0].en.endswith("6 of 6 items done in 2022.")
+
+
+def test_a_plugin_item_declares_its_own_conditions() -> None:
+    """A plugin's item with a minimum attendance and two leading bodies: a record short of
+    either does not close it, and the item says what it lacks."""
+    from cadrecore import ChecklistItem, hookimpl, new_plugin_manager
+    from cadrecore.models import LeadingBody
+    from cadrecore.registry import LeadersPresent, MinimumAttendance
+
+    class Tea:
+        @hookimpl
+        def register_checklist_items(self, register):  # type: ignore[no-untyped-def]
+            register(
+                ChecklistItem(
+                    key="county.spring_tea",
+                    label=Text("新春茶话会", "spring tea party"),
+                    evidence_kind="theme_activity",
+                    conditions=(
+                        LeadersPresent((LeadingBody.PARTY_COMMITTEE, LeadingBody.GOVERNMENT)),
+                        MinimumAttendance(30),
+                    ),
+                )
+            )
+
+    pm = new_plugin_manager(load_installed=False)
+    pm.register(Tea(), name="tea")
+    registry = get_registry(pm)
+    tea_list = Checklist.model_validate(
+        {
+            "id": "tea.list",
+            "name": "茶话会",
+            "owner_unit_id": "city.pc",
+            "from_year": 2022,
+            "items": [{"item": "county.spring_tea"}],
+        },
+        context={"registry": registry},
+    )
+
+    def judged(**fields: object) -> tuple[str, str | None, list[str]]:
+        tea = Activity.model_validate(
+            {
+                "id": "tea.2022",
+                "activity_kind": "theme_activity",
+                "date": date(2022, 2, 1),
+                "owner_unit_id": "city.pc",
+                **fields,
+            },
+            context={"registry": registry},
+        )
+        ledger = small_ledger(2022, registry=registry)
+        ledger = ledger.replace(checklists=(tea_list,), activities=(*ledger.activities, tea))
+        report = evaluate(ledger, year=2022, pm=pm, rules=["builtin::checklist.items"])
+        (item,) = report.occurrences
+        return item.status, item.note.en if item.note else None, [f.reason for f in report.findings]
+
+    full = {"leaders": "党委:王书记;政府:张市长", "headcount": 40}
+    assert judged(**full) == ("done", None, [])
+    assert judged(**{**full, "headcount": 12}) == (
+        "invalid",
+        "missing: attendance (12 present; at least 30 needed)",
+        ["too_few_present"],
+    )
+    assert judged(leaders="党委:王书记", headcount=40) == (
+        "invalid",
+        "missing: government leaders",
+        ["leaders_absent"],
+    )
+    assert judged(leaders="党委:王书记") == (
+        "invalid",
+        "missing: government leaders; attendance (not recorded; at least 30 needed)",
+        ["leaders_absent"],
+    )
+
+
+def test_conditions_are_checked_when_the_item_is_made() -> None:
+    from cadrecore import ChecklistItem
+    from cadrecore.registry import LeadersPresent, MinimumAttendance
+
+    with pytest.raises(ValueError, match="ItemCondition"):
+        ChecklistItem(
+            key="x.y",
+            label=Text("x", "x"),
+            evidence_kind="training",
+            conditions=("cppcc",),  # type: ignore[arg-type]
+        )
+    with pytest.raises(ValueError, match="count"):
+        MinimumAttendance(0)
+    with pytest.raises(ValueError, match="LeadingBody"):
+        LeadersPresent(())
 
 
 # --- branches --------------------------------------------------------------------------------

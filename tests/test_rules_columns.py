@@ -195,6 +195,10 @@ def old_check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
             expected=target,
             actual=round(covered / total, 4),
             evidence=uncovered[: coverage.EVIDENCE_SHOWN],
+            fix=Text(
+                f"将未编入支部的 {total - covered} 名党员编入支部（memberships.csv）",
+                f"add the {total - covered} members in no branch to a branch (memberships.csv)",
+            ),
         )
 
 
@@ -297,6 +301,11 @@ def old_check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=f"{low}-{usual}",
                 actual=size,
+                fix=Text(
+                    f"召开党员大会增补或调整支部委员，使委员会为 {low}至{usual} 人",
+                    f"elect or stand down committee members at a general meeting to bring it to "
+                    f"{low} to {usual}",
+                ),
             )
         elif size > usual:
             yield ctx.finding(
@@ -309,6 +318,10 @@ def old_check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.INFO,
                 expected=f"{low}-{usual}",
                 actual=size,
+                fix=Text(
+                    f"下次换届时将委员会调整为 {low}至{usual} 人",
+                    f"at the next election, bring the committee to {low} to {usual}",
+                ),
             )
         full = full_members(members_on(ctx.ledger, branch, ctx.as_of))
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
@@ -324,6 +337,11 @@ def old_check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.INFO,
                 expected=trigger,
                 actual=len(full),
+                fix=Text(
+                    "下次换届时只选书记（必要时选副书记），不再设委员会",
+                    "at the next election, elect a secretary (and a deputy if needed) instead "
+                    "of a committee",
+                ),
             )
 
 
@@ -411,32 +429,44 @@ def old_subject(checklist: Checklist, entry: ChecklistEntry) -> Subject:
 
 
 def old_check_items(ctx: RuleContext) -> Iterator[Outcome]:
+    """The item rule on whole activity records: an ``Activity`` is itself a ``HeldRecord``
+    (its ``bodies_present`` and ``attendance``), so the conditions judge the record as the
+    rule judges the columns it reads."""
     for checklist, entry, item, owner in old_entries(ctx):
         due = (entry.due or item.default_due).in_year(ctx.year)
         subject = old_subject(checklist, entry)
         records = old_evidence(ctx, item, owner)
         label = item.label
-        if records:
-            first = records[0]
-            status = "done" if first.date <= due else "late"
+        good = next((a for a in records if not item.unmet(a)), None)
+        if good is not None:
+            status = "done" if good.date <= due else "late"
             yield ctx.occurrence(
-                subject, str(ctx.year), due, status, satisfied_by=first.id, done_on=first.date
+                subject, str(ctx.year), due, status, satisfied_by=good.id, done_on=good.date
             )
             if status == "late":
                 yield ctx.finding(
                     subject,
                     "done_late",
                     Text(
-                        f"“{label.zh}”于 {first.date} 完成，晚于时限 {due}",
-                        f"'{label.en}' was done on {first.date}, after its due date {due}",
+                        f"“{label.zh}”于 {good.date} 完成，晚于时限 {due}",
+                        f"'{label.en}' was done on {good.date}, after its due date {due}",
                     ),
                     severity=Severity.WARNING,
                     expected=due.isoformat(),
-                    actual=first.date.isoformat(),
-                    evidence=[first.id],
+                    actual=good.date.isoformat(),
+                    evidence=[good.id],
+                    fix=Text(
+                        f"下一年度在时限（{due.month} 月 {due.day} 日）前开展“{label.zh}”",
+                        f"next year, hold the '{label.en}' by its due date "
+                        f"({due.month:02d}-{due.day:02d})",
+                    ),
                 )
+        elif records:
+            nearest = checklists._nearest(item, records)  # type: ignore[arg-type]
+            yield from checklists._unmet(ctx, item, subject, due, nearest)
         elif ctx.as_of >= due:
             kind = ctx.registry.activity_kinds.get(item.evidence_kind).label
+            needing = checklists._needing(item)
             yield ctx.occurrence(subject, str(ctx.year), due, "overdue")
             yield ctx.finding(
                 subject,
@@ -448,45 +478,15 @@ def old_check_items(ctx: RuleContext) -> Iterator[Outcome]:
                 expected=1,
                 actual=0,
                 fix=Text(
-                    f"开展并记录一次“{label.zh}”（活动类型“{kind.zh}”，责任单位 {owner}）",
-                    f"hold and record a {kind.en!r} activity owned by {owner}",
+                    f"开展并记录一次“{label.zh}”（活动类型“{kind.zh}”，责任单位 {owner}）"
+                    + needing.zh,
+                    f"hold and record a {kind.en!r} activity owned by {owner}" + needing.en,
                 ),
             )
         else:
             yield ctx.occurrence(
                 subject, str(ctx.year), due, "pending", note=Text(f"时限 {due}", f"due {due}")
             )
-
-
-def old_check_required_leaders(ctx: RuleContext) -> Iterator[Outcome]:
-    for checklist, entry, item, owner in old_entries(ctx):
-        if not item.required_bodies:
-            continue
-        records = old_evidence(ctx, item, owner)
-        if not records:
-            continue  # the item rule reports it missing
-        required = set(item.required_bodies)
-        if any(required <= r.bodies_present for r in records):
-            continue
-        best = max(records, key=lambda r: len(required & r.bodies_present))
-        missing = sorted(required - best.bodies_present)
-        names_zh = "、".join(b.zh for b in missing)
-        names_en = ", ".join(b.en for b in missing)
-        yield ctx.finding(
-            old_subject(checklist, entry),
-            "leaders_absent",
-            Text(
-                f"“{item.label.zh}”须四大班子相关领导全部参加，缺：{names_zh}",
-                f"'{item.label.en}' needs leaders of all four leading bodies; missing: {names_en}",
-            ),
-            expected=len(required),
-            actual=len(required & best.bodies_present),
-            evidence=[best.id],
-            fix=Text(
-                "在活动记录的“出席领导”中补录各班子出席领导，或补开一次",
-                "record the leaders present for each body, or hold it again with all four",
-            ),
-        )
 
 
 def old_check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
@@ -517,6 +517,11 @@ def old_check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
                     "not apply to them",
                 ),
                 severity=Severity.WARNING,
+                fix=Text(
+                    "核对该老干部的离退休类型、职级和所在县（花名册）；无误的，改按适用的标准发放",
+                    "check the cadre's retirement kind, rank and county on the roster; if they "
+                    "are right, grant it by a standard that applies",
+                ),
             )
         if not applicable:
             continue
@@ -553,11 +558,6 @@ PAIRS: tuple[tuple[str, Check, Check], ...] = (
     ("builtin::branch.secretary", branches.check_secretary, old_check_secretary),
     ("builtin::branch.members_away", branches.check_members_away, old_check_members_away),
     ("builtin::checklist.items", checklists.check_items, old_check_items),
-    (
-        "builtin::checklist.required_leaders",
-        checklists.check_required_leaders,
-        old_check_required_leaders,
-    ),
     (
         "builtin::treatment.higher_standard",
         treatment.check_higher_standard,

@@ -565,11 +565,13 @@ def check(
 @app.command(
     cls=Command,
     help=h(
-        "列出全部规则及其参数（各版本的值、生效日期与依据）。",
-        "List every rule with its parameters, their dated values and sources.",
+        "列出全部规则（可能的严重程度、依据）及其参数（各版本的值、生效日期与依据）。",
+        "List every rule (its possible severities, what it cites) with its parameters, their "
+        "dated values and sources.",
     ),
 )
 def rules(fmt: FormatOption = OutputFormat.TEXT) -> None:
+    from .rules import Severity
     from .rules.catalog import rule_catalog
 
     language = lang()
@@ -578,7 +580,9 @@ def rules(fmt: FormatOption = OutputFormat.TEXT) -> None:
         _emit_json(catalog)
         return
     for entry in catalog["rules"]:
-        print(f"{entry['id']}  [{entry['severity']}]  {entry['title'][language]}")
+        severities = [Severity.parse(s).label(language) for s in entry["severities"]]
+        shown = say("、".join(severities), ", ".join(severities))
+        print(f"{entry['id']}  [{shown}]  {entry['title'][language]}")
         for cite in entry["cites"]:
             print(say(f"    依据：{cite}", f"    cites: {cite}"))
         for key in entry["parameters"]:

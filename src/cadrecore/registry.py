@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -65,19 +66,181 @@ class ActivityKind(Entry):
     organizational_life: bool = False
 
 
+class HeldRecord(Protocol):
+    """What an item's conditions see of a record that may close it (an activity of the item's
+    evidence kind): the leading bodies whose leaders were present, and how many attended
+    (``None``: not recorded)."""
+
+    @property
+    def bodies_present(self) -> frozenset[LeadingBody]: ...
+
+    @property
+    def attendance(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class ItemCondition(ABC):
+    """A condition a checklist item's record must meet for the item to be done.
+
+    Conditions are data on the item (:attr:`ChecklistItem.conditions`), so that a plugin's item
+    declares its own and the report can say what a record lacks. ``reason`` is the stable code
+    of the finding when no record meets it. A subclass says what a record lacks
+    (:meth:`missing`), how much is required (:meth:`expected`) and how much a record has
+    (:meth:`actual`), from the :class:`HeldRecord`'s fields alone.
+    """
+
+    reason: ClassVar[str] = "condition_unmet"
+
+    @abstractmethod
+    def missing(self, record: HeldRecord) -> Text | None:
+        """What ``record`` lacks to meet the condition (a short phrase in both languages, such
+        as "政协领导" / "CPPCC leaders"); None when it meets it."""
+        ...
+
+    @abstractmethod
+    def expected(self) -> int:
+        """How much the condition requires (bodies, people)."""
+        ...
+
+    @abstractmethod
+    def actual(self, record: HeldRecord) -> int | None:
+        """How much ``record`` has of it (None: not recorded)."""
+        ...
+
+    @abstractmethod
+    def required(self) -> Text:
+        """What the condition requires, as a phrase for messages and fixes."""
+        ...
+
+
+def bodies_text(bodies: Iterable[LeadingBody]) -> Text:
+    """The leading bodies' names in both languages, in their order (党委、政协 / party
+    committee and CPPCC): never the raw keys."""
+    chosen = list(bodies)
+    en = [b.en for b in chosen]
+    return Text(
+        "、".join(b.zh for b in chosen),
+        " and ".join(en) if len(en) <= 2 else ", ".join(en[:-1]) + " and " + en[-1],
+    )
+
+
+@dataclass(frozen=True)
+class LeadersPresent(ItemCondition):
+    """Leaders of each of ``bodies`` (of the four leading bodies, 四大班子) present, as listed
+    in the record's ``leaders``."""
+
+    bodies: tuple[LeadingBody, ...]
+    reason: ClassVar[str] = "leaders_absent"
+
+    def __post_init__(self) -> None:
+        if not self.bodies or not all(isinstance(b, LeadingBody) for b in self.bodies):
+            raise ValueError(f"LeadersPresent needs one or more LeadingBody, got {self.bodies!r}")
+
+    def absent(self, record: HeldRecord) -> tuple[LeadingBody, ...]:
+        """The bodies none of whose leaders ``record`` lists, in the condition's order."""
+        present = record.bodies_present
+        return tuple(b for b in self.bodies if b not in present)
+
+    def missing(self, record: HeldRecord) -> Text | None:
+        absent = self.absent(record)
+        if not absent:
+            return None
+        names = bodies_text(absent)
+        return Text(f"{names.zh}领导", f"{names.en} leaders")
+
+    def expected(self) -> int:
+        return len(self.bodies)
+
+    def actual(self, record: HeldRecord) -> int:
+        return len(self.bodies) - len(self.absent(record))
+
+    def required(self) -> Text:
+        if set(self.bodies) == set(LeadingBody):
+            return Text("四大班子相关领导全部出席", "leaders of all four leading bodies present")
+        names = bodies_text(self.bodies)
+        return Text(f"{names.zh}领导出席", f"leaders of the {names.en} present")
+
+
+@dataclass(frozen=True)
+class MinimumAttendance(ItemCondition):
+    """At least ``count`` people present (the record's ``headcount``, else its
+    ``attendee_ids``); a record that does not say how many attended does not meet it."""
+
+    count: int
+    reason: ClassVar[str] = "too_few_present"
+
+    def __post_init__(self) -> None:
+        if type(self.count) is not int or self.count < 1:
+            raise ValueError(f"MinimumAttendance needs a count of 1 or more, got {self.count!r}")
+
+    def missing(self, record: HeldRecord) -> Text | None:
+        present = record.attendance
+        if present is None:
+            return Text(
+                f"出席人数（未记录，应至少 {self.count} 人）",
+                f"attendance (not recorded; at least {self.count} needed)",
+            )
+        if present >= self.count:
+            return None
+        return Text(
+            f"出席人数（{present} 人，应至少 {self.count} 人）",
+            f"attendance ({present} present; at least {self.count} needed)",
+        )
+
+    def expected(self) -> int:
+        return self.count
+
+    def actual(self, record: HeldRecord) -> int | None:
+        return record.attendance
+
+    def required(self) -> Text:
+        return Text(f"至少 {self.count} 人出席", f"at least {self.count} present")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ChecklistItem(Entry):
     """An item of a yearly checklist, such as one of the "six ones" (六个一).
 
     It is closed by an activity record of ``evidence_kind`` held by the checklist's owner within
-    the year; ``required_bodies`` are the leading bodies whose leaders must be present.
-    ``default_due`` is the (month, day) by which it is due unless a ledger says otherwise.
+    the year that meets the item's conditions: leaders of each of ``required_bodies`` present
+    (a :class:`LeadersPresent`), and every one of ``conditions`` (such as a
+    :class:`MinimumAttendance`). A record that fails one does not close the item, and the
+    item's status says what it lacks. ``default_due`` is the (month, day) by which it is due
+    unless a ledger says otherwise.
     """
 
     evidence_kind: str
     default_due: MonthDay = MonthDay(12, 31)
     required_bodies: tuple[LeadingBody, ...] = ()
+    conditions: tuple[ItemCondition, ...] = ()
     owner_role: Text = Text("市委", "city party committee")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for condition in self.conditions:
+            if not isinstance(condition, ItemCondition):
+                raise ValueError(
+                    f"checklist item {self.key!r}: condition {condition!r} is not a "
+                    "cadrecore.registry.ItemCondition (such as LeadersPresent or MinimumAttendance)"
+                )
+
+    @property
+    def all_conditions(self) -> tuple[ItemCondition, ...]:
+        """Every condition a record must meet: the leaders of ``required_bodies`` first, then
+        ``conditions``."""
+        if not self.required_bodies:
+            return self.conditions
+        return (LeadersPresent(tuple(self.required_bodies)), *self.conditions)
+
+    def unmet(self, record: HeldRecord) -> tuple[tuple[ItemCondition, Text], ...]:
+        """The conditions ``record`` does not meet, each with what it lacks (none: the record
+        closes the item)."""
+        found = []
+        for condition in self.all_conditions:
+            lacking = condition.missing(record)
+            if lacking is not None:
+                found.append((condition, lacking))
+        return tuple(found)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -69,7 +69,7 @@ def _leaders(activity: Activity, lang: Lang) -> str:
     if not activity.leaders:
         return ""
     if lang == "en":
-        return "; ".join(f"{p.name} ({p.body.value})" for p in activity.leaders)
+        return "; ".join(f"{p.name} ({p.body.en})" for p in activity.leaders)
     return "；".join(f"{p.name}（{p.body.zh}）" for p in activity.leaders)
 
 

@@ -3,7 +3,8 @@
 Nothing here knows any jurisdiction's numbers: :func:`figures` counts them from whatever ledger
 it is given (the bureaus kept, the branches by type, the plan against its targets, the yearly
 checklist, the themes, the exemplars' results, the services, the promotions, the recognitions),
-so that the Xinzhou example restates its source document from data, and the annual report's
+so that the Xinzhou example restates the Xinzhou bureau's account of its work
+(《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18) from data, and the annual report's
 narrative (:mod:`cadrecore.reports.narrative`) restates any ledger's year in the same words.
 
 The result is plain data (JSON-ready apart from the integer year keys of ``themes`` and of
@@ -190,11 +191,13 @@ def plans(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 class Evidence(NamedTuple):
-    """What a checklist item needs of an activity that evidences it."""
+    """What a checklist item needs of an activity that evidences it: its date and id, and
+    what the item's conditions read (a :class:`~cadrecore.registry.HeldRecord`)."""
 
     date: date
     id: str
     bodies_present: frozenset[LeadingBody]
+    attendance: int | None = None
 
 
 def checklist_evidence(
@@ -217,12 +220,16 @@ def checklist_evidence(
         "date",
         "owner_unit_id",
         "leaders",
+        "headcount",
+        "attendee_ids",
         where={"activity_kind": sorted(kinds), "owner_unit_id": sorted(owners)},
     )
-    for activity_id, kind, day, owner, leaders in rows:
+    for activity_id, kind, day, owner, leaders, headcount, attendees in rows:
         if first <= day <= last:
             bodies = frozenset(leader.body for leader in leaders)
-            found.setdefault((kind, owner), []).append(Evidence(day, activity_id, bodies))
+            # (as Activity.attendance: the headcount if given, else the attendees listed)
+            present = headcount if headcount is not None else (len(attendees) or None)
+            found.setdefault((kind, owner), []).append(Evidence(day, activity_id, bodies, present))
     for held in found.values():
         held.sort(key=lambda evidence: (evidence.date, evidence.id))
     return found
@@ -230,8 +237,10 @@ def checklist_evidence(
 
 def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
     """Each item of a checklist in ``year``: done when an activity of its evidence kind, held by
-    its owner within the year and by its due date, had the required leading bodies present
-    (the evidence by columns: :func:`checklist_evidence`)."""
+    its owner within the year and by its due date, met the item's conditions (the leaders of
+    the required leading bodies present, ...: :meth:`ChecklistItem.unmet
+    <cadrecore.registry.ChecklistItem.unmet>`), as the rule ``checklist.items`` judges it (the
+    evidence by columns: :func:`checklist_evidence`)."""
     found = ledger.get("checklists", checklist_id)
     entries = [(entry, ledger.registry.checklist_items.get(entry.item)) for entry in found.items]
     period = Period.year(year)
@@ -246,11 +255,10 @@ def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
     for entry, item in entries:
         due = (entry.due or item.default_due).in_year(year)
         owner = entry.owner_unit_id or found.owner_unit_id
-        required = set(item.required_bodies)
         evidence = [
             (e.date, e.id)
             for e in held.get((item.evidence_kind, owner), ())
-            if e.date <= due and required <= e.bodies_present
+            if e.date <= due and not item.unmet(e)
         ]
         kind = ledger.registry.activity_kinds.get(item.evidence_kind)
         items[entry.item] = {
@@ -264,6 +272,7 @@ def checklist(ledger: Ledger, checklist_id: str, year: int) -> dict[str, Any]:
             "evidence": [activity_id for _, activity_id in evidence],
             "required_bodies": [b.value for b in item.required_bodies],
             "required_bodies_zh": [b.zh for b in item.required_bodies],
+            "required_bodies_en": [b.en for b in item.required_bodies],
         }
     return {
         "id": found.id,

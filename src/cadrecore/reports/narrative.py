@@ -86,7 +86,7 @@ def _checklist(f: dict[str, Any]) -> Iterator[Text]:
             who_en = (
                 "all four leading bodies"
                 if set(item["required_bodies"]) == all_bodies
-                else _en_list(item["required_bodies"])
+                else _en_list(item["required_bodies_en"])
             )
             zh += f"{item['kind_label']}，{who_zh}相关领导全部参加，当面听取意见建议。"
             en += f" The leaders of {who_en} were all present at the {item['kind_label_en']}."

@@ -16,7 +16,8 @@ def rule_catalog(
 ) -> dict[str, Any]:
     """Rules (by id) and the parameters they read, with every dated version and its source;
     citations and sources written in both languages are given in ``lang`` (default: the
-    run's)."""
+    run's). Each rule's ``severity`` is the default of its findings, ``severities`` every
+    severity they may have, lowest first."""
     lang = lang or default_lang()
     book = get_rulebook(pm)
     rules: list[dict[str, Any]] = []
@@ -34,6 +35,7 @@ def rule_catalog(
                 if rule.description
                 else None,
                 "severity": rule.severity.name.lower(),
+                "severities": [s.name.lower() for s in rule.severities],
                 "cites": [in_lang(cite, lang) for cite in rule.cites],
                 "parameters": list(rule.parameters),
             }

@@ -52,8 +52,12 @@ class Rule:
     """A check over a ledger, with its metadata (OPA-style: on the rule, not on each finding).
 
     ``key`` is local to the plugin (``branch.formation``); the registered id adds the plugin's
-    namespace. ``cites`` names the regulations it applies; ``parameters`` the parameter keys
-    it reads; ``severity`` the default severity of its findings.
+    namespace. ``cites`` names the regulations it applies (with the document number and
+    article where there is one; a local practice by the document itself: title, issuer,
+    date); ``parameters`` the parameter keys it reads; ``severity`` the default severity of
+    its findings, and ``severities`` every severity its findings may have (by default the
+    default alone; it always holds the default). ``cadrecore rules`` lists them, and the
+    built-in and bundled rules are tested never to give a finding of another severity.
 
     ``reads`` names the columns of whole kinds the rule reads with
     :meth:`~cadrecore.Ledger.columns` (without ``where``), as ``"kind.field"``
@@ -73,12 +77,18 @@ class Rule:
     title: Text
     check: Callable[[RuleContext], Iterable[Outcome]]
     severity: Severity = Severity.ERROR
+    severities: tuple[Severity, ...] = ()
     cites: tuple[str | Text, ...] = ()
     parameters: tuple[str, ...] = ()
     topic: str = ""
     description: Text | None = None
     reads: tuple[str, ...] = ()
     batch: str = ""
+
+    def __post_init__(self) -> None:
+        # the default is always among them; kept in order, lowest first, each once
+        declared = {Severity(s) for s in self.severities} | {self.severity}
+        object.__setattr__(self, "severities", tuple(sorted(declared)))
 
     def columns_read(self) -> dict[str, tuple[str, ...]]:
         """``reads`` by kind: the fields of each, in the order named.

@@ -256,7 +256,11 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         cites=(
             *CITES,
-            "工作成效由老干部满意度检验（原文） / satisfaction is the test (source document)",
+            Text(
+                "《用责任和担当下好老干部工作“一盘棋”》（忻州市老干部局，2022-7-18）：工作成效以党委和老干部满意为检验",
+                "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): "
+                "the work is judged by the satisfaction of the party committee and the veteran cadres",
+            ),
         ),
         parameters=(MIN_AVERAGE_RATING, MIN_RATINGS),
         topic="services",

@@ -142,6 +142,11 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=f"{low}-{usual}",
                 actual=size,
+                fix=Text(
+                    f"召开党员大会增补或调整支部委员，使委员会为 {low}至{usual} 人",
+                    f"elect or stand down committee members at a general meeting to bring it to "
+                    f"{low} to {usual}",
+                ),
             )
         elif size > usual:
             yield ctx.finding(
@@ -154,6 +159,10 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.INFO,
                 expected=f"{low}-{usual}",
                 actual=size,
+                fix=Text(
+                    f"下次换届时将委员会调整为 {low}至{usual} 人",
+                    f"at the next election, bring the committee to {low} to {usual}",
+                ),
             )
         full = members_by_branch.get(branch.id, NO_MEMBERS).full
         trigger = ctx.param("branch.committee_required_from", branch.county_id)
@@ -169,6 +178,11 @@ def check_committee_size(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.INFO,
                 expected=trigger,
                 actual=full,
+                fix=Text(
+                    "下次换届时只选书记（必要时选副书记），不再设委员会",
+                    "at the next election, elect a secretary (and a deputy if needed) instead "
+                    "of a committee",
+                ),
             )
 
 
@@ -345,6 +359,7 @@ RULES = (
         reads=BRANCH_MEMBERS_READS,
         title=Text("支部成立条件", "branch formation: full members"),
         check=check_formation,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(BRANCH_REGULATION,),
         parameters=_PARAMS_FORMATION,
         topic="branches",
@@ -363,6 +378,7 @@ RULES = (
         reads=BRANCH_MEMBERS_READS,
         title=Text("支委会人数", "branch committee size"),
         check=check_committee_size,
+        severities=(Severity.INFO, Severity.ERROR),
         cites=(BRANCH_REGULATION,),
         parameters=_PARAMS_COMMITTEE,
         topic="branches",
@@ -371,6 +387,7 @@ RULES = (
         key="branch.secretary",
         title=Text("支部书记", "branch secretary"),
         check=check_secretary,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(BRANCH_REGULATION, "章丘区离退休干部党支部建设规范 (2015)"),
         parameters=("branch.secretary_max_age",),
         topic="branches",
@@ -379,6 +396,7 @@ RULES = (
         key="branch.term",
         title=Text("按期换届", "elections on time"),
         check=check_terms,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(BRANCH_REGULATION, "党章（2022 修正）"),
         parameters=(
             "branch.term_years",

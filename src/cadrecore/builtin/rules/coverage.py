@@ -31,7 +31,13 @@ from ._common import CADRE_FACTS_READS, MEMBER_SPANS_READS, cadre_facts, values_
 EVIDENCE_SHOWN = 20
 """How many of the members in no branch the coverage note names (the rest are counted)."""
 
-SOURCE = "中共中央组织部关于加强新时代离退休干部党的建设工作的意见 (2022-05-15); seed: 实现了党组织全覆盖"
+SOURCE = Text(
+    "中共中央组织部《关于加强新时代离退休干部党的建设工作的意见》（2022-05-15）；"
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18：实现了党组织全覆盖",
+    "中共中央组织部《关于加强新时代离退休干部党的建设工作的意见》 (2022-05-15); "
+    "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): "
+    "every retired party member covered by a party organization",
+)
 
 
 def _covering_type(ledger: Ledger, day: date) -> dict[str, str]:
@@ -183,6 +189,10 @@ def check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
             expected=target,
             actual=round(covered / total, 4),
             evidence=uncovered[:EVIDENCE_SHOWN],
+            fix=Text(
+                f"将未编入支部的 {total - covered} 名党员编入支部（memberships.csv）",
+                f"add the {total - covered} members in no branch to a branch (memberships.csv)",
+            ),
         )
 
 
@@ -199,6 +209,7 @@ RULES = (
         ),
         title=Text("党组织全覆盖", "full coverage: every member in one branch"),
         check=check_coverage,
+        severities=(Severity.INFO, Severity.WARNING, Severity.ERROR),
         cites=(SOURCE,),
         parameters=("coverage.target_ratio",),
         topic="coverage",

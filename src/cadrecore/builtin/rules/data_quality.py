@@ -83,6 +83,10 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=oldest,
                 actual=age,
+                fix=Text(
+                    "核对出生日期；已去世的，在花名册中填写去世日期（deceased）",
+                    "check the birth date; if they have died, record the date (deceased)",
+                ),
             )
         retired_at = _age(born, retired)
         if retired_at < youngest_retiree:
@@ -96,6 +100,10 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=youngest_retiree,
                 actual=retired_at,
+                fix=Text(
+                    "对照档案核实并更正出生日期或离退休日期",
+                    "check the birth and retirement dates against the file and correct them",
+                ),
             )
         if retired > as_of:
             yield ctx.finding(
@@ -108,6 +116,10 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=as_of.isoformat(),
                 actual=retired.isoformat(),
+                fix=Text(
+                    "核实离退休日期；尚未离退休的，待离退休后再录入",
+                    "check the retirement date; enter the cadre once they have retired",
+                ),
             )
         joined_at = _age(born, joined) if joined else None
         if joined_at is not None and joined_at < youngest_member:
@@ -120,6 +132,10 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=youngest_member,
                 actual=joined_at,
+                fix=Text(
+                    "对照档案核实并更正出生日期或入党日期",
+                    "check the birth and party-joining dates against the file and correct them",
+                ),
             )
 
 
@@ -161,6 +177,10 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
                 f"the attendance of {day} lists {name}, who had died",
             ),
             evidence=[cadre_id],
+            fix=Text(
+                "从出席名单（attendee_ids）中删去，或核实其去世日期",
+                "remove them from attendee_ids, or check the date of their death",
+            ),
         )
 
 
@@ -170,6 +190,7 @@ RULES = (
         reads=tuple(f"cadres.{name}" for name in CADRE_COLUMNS),
         title=Text("老干部信息合理", "cadre records plausible"),
         check=check_cadres,
+        severities=(Severity.WARNING, Severity.ERROR),
         parameters=("data.max_age", "data.min_retirement_age", "data.min_party_age"),
         cites=("党章第一条",),
         topic="data quality",

@@ -43,6 +43,13 @@ def check_answered(ctx: RuleContext) -> Iterator[Outcome]:
                     period=period,
                     expected=due.isoformat(),
                     actual=answered.isoformat(),
+                    fix=Text(
+                        f"若答复日期登记有误，在 opinions.csv 中更正；否则承办单位 "
+                        f"{opinion.assigned_unit_id} 今后须在 {days} 个工作日内答复",
+                        f"if the answer's date was recorded wrongly, correct it in opinions.csv; "
+                        f"otherwise {opinion.assigned_unit_id} must answer within {days} "
+                        "working days from now on",
+                    ),
                 )
         elif ctx.as_of >= due:
             yield ctx.occurrence(subject, period, due, "overdue")
@@ -70,6 +77,7 @@ RULES = (
         key="opinions.answered",
         title=Text("意见建议按期答复", "opinions answered on time"),
         check=check_answered,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(SOURCE,),
         parameters=("opinions.reply_within_working_days",),
         topic="opinions",

@@ -12,8 +12,11 @@ from ...rules.engine import Outcome, Rule, RuleContext
 from ...rules.findings import Severity
 
 SOURCE = Text(
-    "忻州市老干部党组织建设3年规划（忻州市老干部局）",
-    "忻州市老干部党组织建设3年规划 (the Xinzhou veteran cadre bureau's three-year plan)",
+    "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18：老干部党组织建设3年规划，"
+    "每年建设10个标准化活动场所、10个“三基建设”示范点",
+    "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): the "
+    "three-year plan for retirees' party organizations, 10 standardized venues and 10 "
+    "demonstration points a year",
 )
 
 
@@ -77,6 +80,11 @@ def check_targets(ctx: RuleContext) -> Iterator[Outcome]:
                     severity=Severity.WARNING,
                     expected=expected_now,
                     actual=actual,
+                    fix=Text(
+                        f"加快建设，年底前完成 {goal} 个；已建成的在 branches.yaml 中记录",
+                        f"speed up to reach {goal} by the year's end; record those built in "
+                        "branches.yaml",
+                    ),
                 )
 
 
@@ -85,6 +93,7 @@ RULES = (
         key="plan.targets",
         title=Text("规划年度目标", "plan targets for the year"),
         check=check_targets,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(SOURCE,),
         parameters=(
             "plan.target.standardized_venues",

@@ -84,6 +84,11 @@ def check_establishment(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=0,
                 actual=count,
+                fix=Text(
+                    "将使用事业编制的人员调整到行政编制或调出本单位，并报机构编制部门",
+                    "move those on public-institution posts to administrative posts or out of the "
+                    "organ, and report it to the establishment office",
+                ),
             )
         mixed = kind is EstablishmentKind.PUBLIC_INSTITUTION and unit.kind in ORGANS
         limit = approved.get((unit_id, kind), 0)
@@ -218,6 +223,11 @@ def check_appointments_while_over(ctx: RuleContext) -> Iterator[Outcome]:
                     ),
                     expected=post_approved[pkey],
                     actual=post_occupied[pkey],
+                    fix=Text(
+                        "超职数期间不得新配领导职务；属军转安置、机构改革或换届的，请填写任用依据",
+                        "no leadership appointment while over the posts; for demobilized "
+                        "officers, reform or elections, record the appointment basis",
+                    ),
                 )
 
 
@@ -244,6 +254,11 @@ def check_sub_units(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=own,
                 actual=total,
+                fix=Text(
+                    f"核减内设机构的编制 {total - own} 名，或报机构编制部门增加 {parent_unit.name} 的核定数",
+                    f"take {total - own} posts from the sub-units, or have {parent_unit.name}'s "
+                    "establishment raised by the establishment office",
+                ),
             )
 
 
@@ -259,6 +274,7 @@ RULES = (
         key="quota.leadership_posts",
         title=Text("不超职数配备", "within leadership posts"),
         check=check_posts,
+        severities=(Severity.INFO, Severity.ERROR),
         cites=(SOURCE,),
         topic="quotas",
     ),

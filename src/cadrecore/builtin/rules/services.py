@@ -78,6 +78,11 @@ def check_deadlines(ctx: RuleContext) -> Iterator[Outcome]:
                         period=period,
                         expected=due.isoformat(),
                         actual=left_by_now.isoformat(),
+                        fix=Text(
+                            f"若办结日期登记有误，更正流转记录；否则今后在 {days} 个工作日内办理",
+                            f"if the date was recorded wrongly, correct the record's events; "
+                            f"otherwise move such records on within {days} working days",
+                        ),
                     )
             elif ctx.as_of >= due:
                 yield ctx.occurrence(subject, period, due, "overdue", note=deadline.label)
@@ -133,6 +138,11 @@ def check_eligibility(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 severity=Severity.WARNING,
                 period=str(record.requested.year),
+                fix=Text(
+                    "核对该老干部的信息（花名册）是否有误；确不符合条件的，取消或拒绝该服务并写明原因",
+                    "check the cadre's details on the roster; if they are not eligible, cancel or "
+                    "decline the service with a reason",
+                ),
             )
 
 
@@ -141,6 +151,7 @@ RULES = (
         key="services.deadlines",
         title=Text("服务按时限办理", "services moved on within their deadlines"),
         check=check_deadlines,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(Text("各服务类型的办理时限", "each service type's deadlines"),),
         topic="services",
     ),

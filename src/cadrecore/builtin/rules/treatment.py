@@ -83,6 +83,11 @@ def check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
                     "not apply to them",
                 ),
                 severity=Severity.WARNING,
+                fix=Text(
+                    "核对该老干部的离退休类型、职级和所在县（花名册）；无误的，改按适用的标准发放",
+                    "check the cadre's retirement kind, rank and county on the roster; if they "
+                    "are right, grant it by a standard that applies",
+                ),
             )
         if best is None:  # no standard applies
             continue
@@ -111,6 +116,7 @@ RULES = (
         key="treatment.higher_standard",
         title=Text("待遇就高不就低", "the higher standard applies"),
         check=check_higher_standard,
+        severities=(Severity.WARNING, Severity.ERROR),
         cites=(SOURCE,),
         topic="treatment",
     ),
