@@ -164,7 +164,7 @@ def test_a_checklist_item_done_late_is_a_warning_not_done_an_error() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Branch terms: a re-election is the new committee_elected
+# Branch terms: an election activity starts a committee; committee_elected is the latest known
 # ---------------------------------------------------------------------------------------------
 
 
@@ -172,7 +172,7 @@ def _team_branch(**fields: object) -> object:
     return changed(LEDGER, "branches", lambda b: update(b, **fields) if b.id == "b.team" else b)
 
 
-def test_a_reelection_is_recorded_by_committee_elected() -> None:
+def test_a_reelection_is_an_election_activity() -> None:
     """b.team, a team branch, elected 2021-03-01 for the 3 years then in force."""
     expired = run(LEDGER, "branch.term", year=2024, as_of=date(2024, 3, 1))
     assert [(f.reason, f.severity) for f in expired.findings if f.subject.id == "b.team"] == [
@@ -182,7 +182,7 @@ def test_a_reelection_is_recorded_by_committee_elected() -> None:
     assert [(f.reason, f.severity) for f in soon.findings if f.subject.id == "b.team"] == [
         ("election_due", Severity.WARNING)
     ]
-    # an election meeting on record does not by itself renew the term...
+    # the election meeting on record starts the next committee: committee_elected unchanged
     election = Activity(
         id="b.team.election.2024",
         activity_kind="election",
@@ -190,20 +190,42 @@ def test_a_reelection_is_recorded_by_committee_elected() -> None:
         branch_id="b.team",
         attendee_ids=("c000", "c001", "c002"),
     )
-    with_meeting = LEDGER.replace(activities=(*LEDGER.activities, election))
-    still = run(with_meeting, "branch.term", year=2024, as_of=date(2024, 3, 1))
-    assert "b.team" in [f.subject.id for f in still.findings]
-    # ...the new committee_elected does, for the term in force that day: 5 years (unverified)
-    renewed = _team_branch(committee_elected=date(2024, 2, 20))
+    renewed = LEDGER.replace(activities=(*LEDGER.activities, election))
 
     def team(year: int, as_of: date) -> list[str]:
         report = run(renewed, "branch.term", year=year, as_of=as_of)
         return [f.reason for f in report.findings if f.subject.id == "b.team"]
 
+    # the 2021 committee was re-elected before its term ended: done, by the election
+    report = run(renewed, "branch.term", year=2024, as_of=date(2024, 3, 1))
+    team_terms = [o for o in report.occurrences if o.subject.id == "b.team"]
+    assert [(o.due, o.status, o.satisfied_by) for o in team_terms] == [
+        (date(2024, 3, 1), "done", "b.team.election.2024"),
+        (date(2029, 2, 20), "pending", None),  # the term in force on 2024-02-20: 5 (unverified)
+    ]
     assert team(2024, date(2024, 3, 1)) == []
     assert team(2028, date(2028, 11, 1)) == []
     assert team(2028, date(2028, 11, 22)) == ["election_due"]  # 90 days before 2029-02-20
     assert team(2029, date(2029, 2, 20)) == ["term_expired"]
+    # the same with committee_elected moved to the day, as before: the same judgement
+    moved = _team_branch(committee_elected=date(2024, 2, 20))
+    for year, as_of in ((2024, date(2024, 3, 1)), (2028, date(2028, 11, 22))):
+        assert [
+            (f.reason, f.expected)
+            for f in run(moved, "branch.term", year=year, as_of=as_of).findings
+        ] == [
+            (f.reason, f.expected)
+            for f in run(renewed, "branch.term", year=year, as_of=as_of).findings
+        ]
+    # an election after the term ended: the re-election was late, a warning in its year
+    late = LEDGER.replace(
+        activities=(*LEDGER.activities, election.model_copy(update={"date": date(2024, 4, 1)}))
+    )
+    assert [
+        (f.reason, f.severity, f.expected, f.actual)
+        for f in run(late, "branch.term", year=2024, as_of=date(2024, 12, 31)).findings
+        if f.subject.id == "b.team"
+    ] == [("elected_late", Severity.WARNING, "2024-03-01", "2024-04-01")]
     # no date at all: a warning
     unknown = run(_team_branch(committee_elected=None), "branch.term")
     assert [(f.reason, f.severity) for f in unknown.findings] == [

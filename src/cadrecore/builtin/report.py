@@ -16,7 +16,7 @@ from datetime import date
 from itertools import compress
 from typing import Any
 
-from ..i18n import Lang, Text, percent, shown_ratio
+from ..i18n import Lang, Text, in_lang, percent, shown_ratio
 from ..ledger import Ledger
 from ..models import Activity, PartyOrgKind, ServiceState, Tie
 from ..plugins import hookimpl
@@ -25,7 +25,7 @@ from ..reports.assessment import OBLIGATION_COLUMNS, obligation_rows, rule_title
 from ..reports.labels import NO_VALUE, evidence_text, rate_cell, status_label, subject_name
 from ..reports.narrative import en_quantity, zh_quantity
 from ..reports.sections import Cell, Chart, ReportSection, Table
-from ..rules.findings import Finding, Occurrence, Report, Severity
+from ..rules.findings import Finding, Occurrence, Report, ResolvedParameter, Severity
 
 T = Text
 Row = tuple[Cell, ...]
@@ -908,6 +908,65 @@ def _finding_row(ledger: Ledger, f: Finding, lang: Lang) -> Row:
     )
 
 
+_PARAMETER_COLUMNS = (
+    T("参数", "parameter"),
+    T("适用的值", "values applied"),
+    T("生效日期", "from"),
+    T("依据", "source"),
+    T("状态", "status"),
+    T("来自", "origin"),
+)
+
+_PARAMETER_STATUS = {
+    "confirmed": T("已确认", "confirmed"),
+    "local": T("本地做法", "local"),
+    "unverified": T("待核实", "unverified"),
+}
+
+
+def _parameter_value(ledger: Ledger, p: ResolvedParameter, lang: Lang) -> str:
+    """A value as the table shows it, with the unit it is for and whether it held on the day
+    judged or only for an earlier one (a committee's election day)."""
+    value = p.value
+    if isinstance(value, list | tuple | set | frozenset):
+        text = "、".join(map(str, value)) if lang == "zh" else ", ".join(map(str, value))
+    elif isinstance(value, bool):
+        text = str(value).lower()
+    else:
+        text = str(value)
+    notes = [] if p.unit_id is None else [_unit_name(ledger, p.unit_id)]
+    if not p.current:
+        notes.append(T("用于此前日期", "for an earlier day")(lang))
+    if not notes:
+        return text
+    return f"{text}（{'，'.join(notes)}）" if lang == "zh" else f"{text} ({', '.join(notes)})"
+
+
+def parameter_rows(ledger: Ledger, report: Report, lang: Lang) -> tuple[Row, ...]:
+    """One row per parameter the check applied, each value it applied in the row's cells, in
+    the same order in each column (the value, the date it holds from, its source...)."""
+    by_key: dict[str, list[ResolvedParameter]] = defaultdict(list)
+    for p in report.parameters:
+        by_key[p.key].append(p)
+    glue = "；" if lang == "zh" else "; "
+    rows: list[Row] = []
+    for key in sorted(by_key):
+        cells = [
+            (
+                _parameter_value(ledger, p, lang),
+                _iso(p.effective_from),
+                in_lang(p.source, lang),
+                _PARAMETER_STATUS.get(p.status, T(p.status, p.status))(lang),
+                p.origin,
+            )
+            for p in by_key[key]
+        ]
+        columns = zip(*cells, strict=True)
+        # (a column whose cells are all the same says it once)
+        rows.append((key, *(c[0] if len(set(c)) == 1 else glue.join(c) for c in columns)))
+    return tuple(rows)
+
+
 def findings(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     counts = report.counts
     compliance = report.compliance()
@@ -942,6 +1001,14 @@ def findings(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
                 T("运行出错的规则", "Rules that failed to run"),
                 (T("规则", "rule"), T("插件", "plugin"), T("错误", "error")),
                 tuple((e.rule_id, e.plugin, e.error) for e in report.errored),
+            )
+        )
+    if report.parameters:
+        tables.append(
+            Table(
+                T("检查所依据的参数", "Parameters the check applied"),
+                _PARAMETER_COLUMNS,
+                parameter_rows(ledger, report, lang),
             )
         )
     ratio = percent(compliance, none=NO_VALUE)

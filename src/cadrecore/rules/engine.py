@@ -263,7 +263,6 @@ class RuleContext:
         #: what the ones running need).
         self.rules_run: tuple[str, ...] = ()
         self.default_severity = Severity.ERROR
-        self._other_days: dict[date, ParameterResolver] = {}
 
     @property
     def registry(self) -> Any:
@@ -291,15 +290,9 @@ class RuleContext:
 
     def param_on(self, key: str, day: date, unit_id: str | None = None) -> Any:
         """The value of parameter ``key`` as it stood on another ``day`` (a term's length is
-        the one in force when the committee was elected)."""
-        if day == self.as_of:
-            return self.params(key, unit_id)
-        resolver = self._other_days.get(day)
-        if resolver is None:
-            resolver = self._other_days[day] = ParameterResolver(
-                self.params.table, self.ledger, day
-            )
-        return resolver(key, unit_id)
+        the one in force when the committee was elected). The report lists it among the
+        values applied (``current=False`` when it no longer holds on ``as_of``)."""
+        return self.params.on(key, day, unit_id)
 
     def finding(
         self,
@@ -594,9 +587,7 @@ def evaluate(
             measures=tuple(
                 sorted(measures, key=lambda m: (m.rule_id, m.name, m.subject.kind, m.subject.id))
             ),
-            parameters=tuple(
-                sorted(resolver.resolved.values(), key=lambda p: (p.key, p.unit_id or ""))
-            ),
+            parameters=resolver.applied(),
         ),
         ledger,
     )

@@ -214,7 +214,13 @@ class RuleFailure:
 
 @dataclass(frozen=True)
 class ResolvedParameter:
-    """The value a parameter had for the evaluation, and where it came from."""
+    """A value a parameter had for the evaluation, and where it came from.
+
+    A report lists each value applied once (:attr:`Report.parameters`): ``current`` is True
+    for a value in force on the day judged, False for one applied only for an earlier day
+    (the term in force when a committee was elected). ``unit_id`` is the unit a ledger's own
+    value is for (None: the whole ledger, a plugin's or the registered value).
+    """
 
     key: str
     value: Any
@@ -223,6 +229,7 @@ class ResolvedParameter:
     source: str | Text
     status: str
     unit_id: str | None = None
+    current: bool = True
 
 
 @dataclass(frozen=True)
@@ -238,6 +245,8 @@ class Report:
     errored: tuple[RuleFailure, ...]
     occurrences: tuple[Occurrence, ...] = ()
     measures: tuple[Measure, ...] = ()
+    #: Each parameter value the rules applied, once: by key, then by the date it holds from
+    #: (a key has several when, say, committees elected before and after a change were judged)
     parameters: tuple[ResolvedParameter, ...] = ()
 
     @property
@@ -490,6 +499,7 @@ def _parameter_dict(p: ResolvedParameter, lang: Lang) -> dict[str, Any]:
         "source": in_lang(p.source, lang),
         "status": p.status,
         "unit_id": p.unit_id,
+        "current": p.current,
     }
 
 

@@ -10,7 +10,7 @@ plugins contribute, then the parameter's own versions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -108,26 +108,48 @@ class ParameterTable:
 
 
 class ParameterResolver:
-    """Resolves parameters for one evaluation: a ledger, a date; remembers what it resolved."""
+    """Resolves parameters for one evaluation: a ledger, a date; remembers what it resolved.
+
+    A rule reads most values as they stand on the day judged (:meth:`__call__`), and some as
+    they stood on an earlier day (:meth:`on`: a committee's term is the one in force when it
+    was elected). Both are remembered, by key, unit and day, and :meth:`applied` gives each
+    distinct value once: what the report lists.
+    """
 
     def __init__(self, table: ParameterTable, ledger: Ledger, day: date) -> None:
         self.table = table
         self.ledger = ledger
         self.day = day
-        self.resolved: dict[tuple[str, str | None], ResolvedParameter] = {}
+        #: every value resolved, by (key, unit id, the day it was resolved for)
+        self.resolved: dict[tuple[str, str | None, date], ResolvedParameter] = {}
 
     def __call__(self, key: str, unit_id: str | None = None) -> Any:
         """The value of ``key`` on the evaluation date, for ``unit_id`` if given."""
-        found = self.resolved.get((key, unit_id))  # asked for once per branch, say: known
+        found = self.resolved.get((key, unit_id, self.day))  # asked once per branch, say: known
         return (found or self.resolve(key, unit_id)).value
 
-    def resolve(self, key: str, unit_id: str | None = None) -> ResolvedParameter:
-        cache_key = (key, unit_id)
-        if cache_key not in self.resolved:
-            self.resolved[cache_key] = self._resolve(key, unit_id)
-        return self.resolved[cache_key]
+    def on(self, key: str, day: date, unit_id: str | None = None) -> Any:
+        """The value of ``key`` as it stood on ``day``, for ``unit_id`` if given."""
+        found = self.resolved.get((key, unit_id, day))
+        return (found or self.resolve(key, unit_id, day)).value
 
-    def _resolve(self, key: str, unit_id: str | None) -> ResolvedParameter:
+    def resolve(
+        self, key: str, unit_id: str | None = None, day: date | None = None
+    ) -> ResolvedParameter:
+        """The value of ``key`` on ``day`` (default: the evaluation date) and where it came
+        from, remembered as applied."""
+        when = self.day if day is None else day
+        cache_key = (key, unit_id, when)
+        found = self.resolved.get(cache_key)
+        if found is None:
+            found = self.resolved[cache_key] = self._resolve(key, unit_id, when)
+        return found
+
+    def applied(self) -> tuple[ResolvedParameter, ...]:
+        """Each distinct value resolved, once (:func:`applied_values`)."""
+        return applied_values(self.resolved, self.day)
+
+    def _resolve(self, key: str, unit_id: str | None, day: date) -> ResolvedParameter:
         parameter = self.table.get(key)
         for scope in self._scopes(unit_id):
             best: ParameterOverride | None = None
@@ -135,7 +157,7 @@ class ParameterResolver:
                 if (
                     override.key == key
                     and override.unit_id == scope
-                    and override.effective_from <= self.day
+                    and override.effective_from <= day
                     and (best is None or override.effective_from > best.effective_from)
                 ):
                     best = override
@@ -153,7 +175,7 @@ class ParameterResolver:
         for candidate, plugin in self.table.overrides:
             if (
                 candidate.key == key
-                and candidate.effective_from <= self.day
+                and candidate.effective_from <= day
                 and (
                     plugin_best is None or candidate.effective_from > plugin_best[0].effective_from
                 )
@@ -169,7 +191,7 @@ class ParameterResolver:
                 chosen.source,
                 "local",
             )
-        version = parameter.version_on(self.day)
+        version = parameter.version_on(day)
         if version is None:
             version = parameter.versions[0]  # before the first rule: judge by the earliest known
         return ResolvedParameter(
@@ -187,6 +209,49 @@ class ParameterResolver:
             for unit in self.ledger.ancestors_of(unit_id):
                 yield unit.id
         yield None
+
+
+def applied_values(
+    resolved: Mapping[tuple[str, str | None, date], ResolvedParameter], as_of: date
+) -> tuple[ResolvedParameter, ...]:
+    """Each distinct value in ``resolved`` once, in the order the report lists them: by key,
+    then by the date each holds from.
+
+    A value is what it is, where it came from, from when and for which unit: asked for each
+    of 14 counties, or for the day judged and for a committee's election day, the same value
+    is one. ``current`` says whether it was in force on ``as_of``; a value applied only for an
+    earlier day (the 3-year term of a committee elected in 2020) has ``current=False``.
+    """
+    by_identity: dict[tuple[Any, ...], ResolvedParameter] = {}
+    for (_, _, day), found in resolved.items():
+        identity = (
+            found.key,
+            repr(found.value),  # (a list of branch types is a value too)
+            found.origin,
+            found.effective_from,
+            repr(found.source),
+            found.status,
+            found.unit_id,
+        )
+        current = day == as_of
+        known = by_identity.get(identity)
+        if known is None or (current and not known.current):
+            by_identity[identity] = (
+                found if found.current == current else replace(found, current=current)
+            )
+    return tuple(
+        sorted(
+            by_identity.values(),
+            key=lambda p: (
+                p.key,
+                p.effective_from or date.min,
+                p.unit_id or "",
+                p.origin,
+                not p.current,
+                repr(p.value),
+            ),
+        )
+    )
 
 
 LOCAL_DEFAULT_SOURCE = (

@@ -10,14 +10,18 @@ which reads just the cadres asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from ...i18n import Text
+from ...i18n import Text, in_lang
+from ...ledger import Ledger
+from ...models import Branch
 from ...rules.engine import Outcome, Rule, RuleContext
-from ...rules.findings import Severity
+from ...rules.findings import ResolvedParameter, Severity
 from ._common import (
     BRANCH_MEMBERS_READS,
     NO_MEMBERS,
@@ -245,69 +249,206 @@ def _years_after(day: date, years: int) -> date:
     return day + relativedelta(years=years)  # (and its errors)
 
 
-def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
-    for branch in ctx.ledger.branches:
-        if not branch_exists_on(branch, ctx.as_of) or branch.secretary_id is None:
-            continue
-        subject = ("branches", branch.id)
-        elected = branch.committee_elected
-        if elected is None:
-            yield ctx.finding(
-                subject,
-                "election_date_missing",
-                Text(
-                    "未记录本届支部委员会（书记）选举日期，无法判断换届",
-                    "the date the current committee (or secretary) was elected is not recorded",
-                ),
-                severity=Severity.WARNING,
-                fix=Text(
-                    "在 branches.yaml 中补录 committee_elected",
-                    "record committee_elected in branches.yaml",
-                ),
-            )
-            continue
+#: The activity kind that records a branch's election (换届选举): each one starts a committee.
+ELECTION_KIND = "election"
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    """One committee (or, in a branch without one, secretary) of a branch's history: elected on
+    ``elected`` for the term then in force, until the next election."""
+
+    elected: date
+    #: the election activity that records it; None where only ``committee_elected`` does
+    record: str | None
+    #: the term applied: its length and where that came from
+    term: ResolvedParameter
+    ends: date
+    #: the next election, if one is known by the day judged, and its record
+    next_elected: date | None = None
+    next_record: str | None = None
+
+    @property
+    def years(self) -> int:
+        return int(self.term.value)
+
+    def described(self) -> Text:
+        """``elected on X, 3-year term (source)``: which committee, and the term applied."""
+        return Text(
+            f"{self.elected} 选举的支部委员会（书记），任期 {self.years} 年（{in_lang(self.term.source, 'zh')}）",
+            f"the committee (or secretary) elected on {self.elected}, a {self.years}-year term "
+            f"({in_lang(self.term.source, 'en')})",
+        )
+
+
+def elections_by_branch(ledger: Ledger, as_of: date) -> dict[str, dict[date, str]]:
+    """Per branch, the days of its ``election`` activities known on ``as_of`` (dated on or
+    before it), each with the first such activity of that day (in ledger order)."""
+    found: dict[str, dict[date, str]] = defaultdict(dict)
+    for activity_id, branch_id, day in ledger.columns(
+        "activities", "id", "branch_id", "date", where={"activity_kind": ELECTION_KIND}
+    ):
+        if branch_id is not None and day <= as_of:
+            found[branch_id].setdefault(day, activity_id)
+    return found
+
+
+def committees_of(
+    ctx: RuleContext, branch: Branch, elections: Mapping[date, str], since: date
+) -> list[Committee]:
+    """The branch's committees in office from ``since`` to ``ctx.as_of``, oldest first: one
+    per election known on ``ctx.as_of`` (an ``election`` activity, and ``committee_elected`` as
+    the latest known), each with the term in force on its election day (``branch.term_years``,
+    or the village and community term for the types ``branch.village_community_types`` listed
+    that day). The committees replaced before ``since`` are not judged: their terms are not
+    looked up (nor listed among the parameters applied)."""
+    known: dict[date, str | None] = dict(elections)
+    if branch.committee_elected is not None and branch.committee_elected <= ctx.as_of:
+        known.setdefault(branch.committee_elected, None)
+    days = sorted(known)
+    committees: list[Committee] = []
+    for number, elected in enumerate(days):
+        following = days[number + 1] if number + 1 < len(days) else None
+        if following is not None and following <= since:
+            continue  # replaced before the period judged
         village_types = ctx.param_on("branch.village_community_types", elected, branch.county_id)
         key = (
             "branch.term_years_village_community"
             if branch.branch_type in village_types
             else "branch.term_years"
         )
-        years = ctx.param_on(key, elected, branch.county_id)
-        ends = _years_after(elected, years)
-        warn_days = ctx.param("branch.election_warning_days", branch.county_id)
-        if ctx.as_of >= ends:
+        term = ctx.params.resolve(key, branch.county_id, elected)  # (applied: the report lists it)
+        committees.append(
+            Committee(
+                elected,
+                known[elected],
+                term,
+                _years_after(elected, term.value),
+                following,
+                None if following is None else known[following],
+            )
+        )
+    return committees
+
+
+def check_terms(ctx: RuleContext) -> Iterator[Outcome]:
+    elections = elections_by_branch(ctx.ledger, ctx.as_of)
+    later = {  # the branches with an election recorded after the day judged only
+        branch_id
+        for (branch_id,) in ctx.ledger.columns(
+            "activities", "branch_id", where={"activity_kind": ELECTION_KIND}
+        )
+    }
+    year_began = min(ctx.period.start, ctx.as_of)
+    period = str(ctx.year)
+    for branch in ctx.ledger.branches:
+        if not branch_exists_on(branch, ctx.as_of) or branch.secretary_id is None:
+            continue
+        subject = ("branches", branch.id)
+        committees = committees_of(ctx, branch, elections.get(branch.id, {}), year_began)
+        if not committees:
+            recorded_later = branch.committee_elected is not None or branch.id in later
             yield ctx.finding(
                 subject,
-                "term_expired",
+                "election_date_missing",
                 Text(
-                    f"本届任期 {years} 年，已于 {ends} 届满，应按期换届",
-                    f"the {years}-year term ended on {ends}; an election is overdue",
+                    f"未记录 {ctx.as_of} 在任的支部委员会（书记）的选举日期（已记录的选举均在其后），无法判断换届",
+                    f"the election of the committee (or secretary) in office on {ctx.as_of} is "
+                    "not recorded (the elections recorded are all later)",
+                )
+                if recorded_later
+                else Text(
+                    "未记录本届支部委员会（书记）选举日期，无法判断换届",
+                    "the date the current committee (or secretary) was elected is not recorded",
                 ),
-                expected=ends.isoformat(),
-                actual=ctx.as_of.isoformat(),
+                severity=Severity.WARNING,
                 fix=Text(
-                    "召开党员大会换届选举；确需延期的须经上级批准（最长 1 年）",
-                    "hold the election; an extension needs approval and is at most one year",
+                    "在 activities.csv 中登记换届选举（election），或在 branches.yaml 中补录 committee_elected",
+                    "record the election (an `election` activity in activities.csv), or "
+                    "committee_elected in branches.yaml",
                 ),
             )
-        elif (ends - ctx.as_of).days <= warn_days:
-            yield ctx.occurrence(
-                subject,
-                str(ctx.year),
-                ends,
-                "pending",
-                note=Text(f"任期至 {ends}", f"term ends {ends}"),
-            )
+            continue
+        # the committees judged: the one in office when the year began, and those elected since
+        warn_days = ctx.param("branch.election_warning_days", branch.county_id)
+        for committee in committees:
+            yield from _judge_term(ctx, branch, period, committee, warn_days)
+
+
+def _judge_term(
+    ctx: RuleContext,
+    branch: Branch,
+    period: str,
+    committee: Committee,
+    warn_days: int,
+) -> Iterator[Outcome]:
+    """One committee's term: re-elected in time (``done``), late (``late``, a warning), not
+    yet (``overdue``, an error, from the day it ends), or ``pending`` (a warning in the last
+    ``warn_days`` days). Each occurrence's note says which committee and the term applied."""
+    subject = ("branches", branch.id)
+    ends, which = committee.ends, committee.described()
+    evidence = tuple(r for r in (committee.record,) if r is not None)
+    if committee.next_elected is not None:  # an election clears the re-election due
+        late = committee.next_elected > ends
+        yield ctx.occurrence(
+            subject,
+            period,
+            ends,
+            "late" if late else "done",
+            satisfied_by=committee.next_record,
+            done_on=committee.next_elected,
+            note=which,
+        )
+        if late:
+            days = (committee.next_elected - ends).days
             yield ctx.finding(
                 subject,
-                "election_due",
+                "elected_late",
                 Text(
-                    f"本届任期将于 {ends} 届满，请准备换届",
-                    f"the term ends on {ends}: prepare the election",
+                    f"{which.zh}于 {ends} 届满，{committee.next_elected} 才换届，逾期 {days} 天",
+                    f"{which.en} ended on {ends}; the next was elected on "
+                    f"{committee.next_elected}, {days} day(s) late",
                 ),
                 severity=Severity.WARNING,
                 expected=ends.isoformat(),
+                actual=committee.next_elected.isoformat(),
+                evidence=tuple(r for r in (committee.next_record,) if r is not None),
             )
+        return
+    if ctx.as_of >= ends:
+        longest = ctx.param_on(
+            "branch.term_extension_max_years", committee.elected, branch.county_id
+        )
+        yield ctx.occurrence(subject, period, ends, "overdue", note=which)
+        yield ctx.finding(
+            subject,
+            "term_expired",
+            Text(
+                f"{which.zh}，已于 {ends} 届满，应按期换届",
+                f"{which.en} ended on {ends}; an election is overdue",
+            ),
+            expected=ends.isoformat(),
+            actual=ctx.as_of.isoformat(),
+            fix=Text(
+                f"召开党员大会换届选举；确需延期的须经上级批准（最长 {longest} 年）",
+                f"hold the election; an extension needs approval and is at most {longest} year(s)",
+            ),
+            evidence=evidence,
+        )
+        return
+    yield ctx.occurrence(subject, period, ends, "pending", note=which)
+    if (ends - ctx.as_of).days <= warn_days:
+        yield ctx.finding(
+            subject,
+            "election_due",
+            Text(
+                f"{which.zh}，将于 {ends} 届满，请准备换届",
+                f"{which.en} ends on {ends}: prepare the election",
+            ),
+            severity=Severity.WARNING,
+            expected=ends.isoformat(),
+            evidence=evidence,
+        )
 
 
 def check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
