@@ -26,6 +26,7 @@ from ..reports.labels import NO_VALUE, evidence_text, rate_cell, status_label, s
 from ..reports.narrative import en_quantity, zh_quantity
 from ..reports.sections import Cell, Chart, ReportSection, Table
 from ..rules.findings import Finding, Occurrence, Report, Severity
+from . import report_groups
 
 T = Text
 Row = tuple[Cell, ...]
@@ -973,7 +974,9 @@ BUILDERS: tuple[tuple[int, Builder], ...] = (
     (10, six_ones),
     (20, party_orgs),
     (30, org_life),
+    (35, report_groups.party_groups),
     (40, plans),
+    (45, report_groups.model_branches),
     (50, themes),
     (60, exemplars),
     (70, services),

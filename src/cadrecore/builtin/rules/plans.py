@@ -1,5 +1,6 @@
 """Plan targets: the yearly targets of multi-year plans (10 standardized venues and 10
-demonstration points a year), judged in full at year end and pro rata before it."""
+demonstration points a year; model branches, 示范党支部, where a plan sets them), judged in full
+at year end and pro rata before it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from ...rules.findings import Severity
 SOURCE = Text(
     "忻州市老干部党组织建设3年规划（忻州市老干部局）",
     "忻州市老干部党组织建设3年规划 (the Xinzhou veteran cadre bureau's three-year plan)",
+)
+MODEL_BRANCHES = Text(
+    "中共中央组织部《关于加强新时代离退休干部党的建设工作的意见》（2022-05-15）：创建示范党支部，“六好”标准",
+    "关于加强新时代离退休干部党的建设工作的意见 (the 2022-05-15 central opinion on party building "
+    "among retired cadres): model branches meeting the six criteria",
 )
 
 
@@ -47,8 +53,8 @@ def check_targets(ctx: RuleContext) -> Iterator[Outcome]:
                         expected=goal,
                         actual=actual,
                         fix=Text(
-                            f"在 branches.yaml 记录本年建成的{metric.label.zh}",
-                            f"record this year's {metric.label.en} in branches.yaml",
+                            f"在 {metric.recorded_in} 记录本年建成的{metric.label.zh}",
+                            f"record this year's {metric.label.en} in {metric.recorded_in}",
                         ),
                     )
                 continue
@@ -85,10 +91,11 @@ RULES = (
         key="plan.targets",
         title=Text("规划年度目标", "plan targets for the year"),
         check=check_targets,
-        cites=(SOURCE,),
+        cites=(SOURCE, MODEL_BRANCHES),
         parameters=(
             "plan.target.standardized_venues",
             "plan.target.demonstration_points",
+            "plan.target.model_branches",
             "plan.pro_rata_grace_days",
         ),
         topic="plans",
