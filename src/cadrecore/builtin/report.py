@@ -3,7 +3,8 @@ plugin's: the "six ones", party organizations, organizational life, the plan, th
 services, opinions, treatment, bodies and staff, recognitions, and the findings with what to fix.
 
 Sections carry both languages in their titles, headings and paragraphs; chart labels and table
-cells that are words follow ``lang``. Built-ins use orders 10, 20, …, 120 and 900 (findings
+cells that are words follow ``lang``. Built-ins use orders 10, 20, …, 110 (35 for party groups
+and 45 for model branches, :mod:`.report_groups`) and 900 (findings
 last), so a plugin places its own section among them by its ``order``.
 """
 
