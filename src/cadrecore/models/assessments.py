@@ -19,7 +19,6 @@ from .common import Date, Record, RecordId
 
 Year = Annotated[int, Field(ge=1921, le=2200)]
 
-#: The six criteria ("六好"), as the fields of :class:`BranchAssessment`, with their labels.
 SIX_GOODS: tuple[tuple[str, Text], ...] = (
     ("good_organization", Text("组织设置好", "organization set up well")),
     ("good_leadership", Text("班子建设好", "leadership built well")),
@@ -28,6 +27,8 @@ SIX_GOODS: tuple[tuple[str, Text], ...] = (
     ("good_role", Text("作用发挥好", "role played")),
     ("good_rules", Text("制度落实好", "rules kept")),
 )
+"""The six criteria of a model branch ("六好"), as the fields of :class:`BranchAssessment`, with
+their labels, in the order of the 2022 opinion."""
 
 
 class BranchAssessment(Record):
