@@ -46,6 +46,7 @@ from cadrecore.models import (
     LeadershipPost,
     Membership,
     Opinion,
+    PartyGroup,
     PartyOrg,
     Plan,
     Programme,
@@ -65,6 +66,11 @@ from cadrecore.services import request, transition
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "xinzhou"
 SEED = 20220718  # the account's date
+#: a branch of this many members or more is divided into party groups (党员人数较多的支部划分
+#: 党小组: 支部工作条例第十一条); the default of the parameter party_groups.divide_from_members
+GROUPS_FROM_MEMBERS = 30
+#: members of a party group, at most
+GROUP_SIZE = 15
 YEAR = 2022
 AS_OF = date(YEAR, 12, 31)
 SOURCE = "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18"
@@ -1344,6 +1350,44 @@ class XinzhouBuilder:
                     headcount=self._turnout(len(ids), len(present_pool)),
                 )
 
+    def party_groups(self, divide_from: int = GROUPS_FROM_MEMBERS) -> None:
+        """Party groups in the branches of ``divide_from`` members or more, and each group's
+        meeting every month. Drawn last, from a generator of their own, so that the records
+        drawn before them (and the example's figures) are as they were without groups."""
+        rng = random.Random(SEED + 5)
+        for plan in self.plans:
+            ids = sorted(self.members[plan.id])
+            if len(ids) < divide_from:
+                continue
+            branch = self.branches[plan.id]
+            count = math.ceil(len(ids) / GROUP_SIZE)
+            for number in range(1, count + 1):
+                members = ids[number - 1 :: count]
+                able = [i for i in members if not self.cadres[i].health_exempt]
+                group = self.add(
+                    "party_groups",
+                    PartyGroup,
+                    id=f"{branch.id}.g{number}",
+                    name=f"第{'一二三四五六'[number - 1]}党小组",
+                    branch_id=branch.id,
+                    group_leader_id=(able or members)[0],
+                    member_ids=members,
+                    formed=branch.formed,
+                )
+                day_of_month = rng.randint(3, 27)
+                for month in range(1, 13):
+                    self.add(
+                        "activities",
+                        Activity,
+                        id=f"{group.id}.gm.{YEAR}-{month:02d}",
+                        activity_kind="group_meeting",
+                        date=date(YEAR, month, day_of_month),
+                        title=f"{month}月党小组会：学习{MONTH_TOPICS[month]}",
+                        branch_id=branch.id,
+                        group_id=group.id,
+                        headcount=max(len(members) // 2 + 1, round(len(able) * 0.85)),
+                    )
+
     def _turnout(self, members: int, able: int) -> int:
         """More than half of the members, at most those able to come."""
         least = members // 2 + 1
@@ -2009,6 +2053,7 @@ class XinzhouBuilder:
         self.opinions()
         self.treatment()
         self.recognitions()
+        self.party_groups()
         kinds: dict[str, Any] = {name: tuple(records) for name, records in self.data.items()}
         kinds["cadres"] = tuple(sorted(self.cadres.values(), key=lambda c: c.id))
         services = [r for r in self.data["service_records"] if isinstance(r, ServiceRecord)]

@@ -30,6 +30,7 @@ from .models import (
     Activity,
     Assignment,
     Branch,
+    BranchAssessment,
     Cadre,
     Checklist,
     Establishment,
@@ -38,6 +39,7 @@ from .models import (
     Membership,
     Opinion,
     ParameterOverride,
+    PartyGroup,
     PartyOrg,
     Plan,
     Programme,
@@ -103,7 +105,9 @@ class Ledger(BaseModel):
     party_orgs: tuple[PartyOrg, ...] = ()
     branches: tuple[Branch, ...] = ()
     memberships: tuple[Membership, ...] = ()
+    party_groups: tuple[PartyGroup, ...] = ()
     activities: tuple[Activity, ...] = ()
+    branch_assessments: tuple[BranchAssessment, ...] = ()
     checklists: tuple[Checklist, ...] = ()
     plans: tuple[Plan, ...] = ()
     themes: tuple[Theme, ...] = ()
@@ -368,8 +372,24 @@ class Ledger(BaseModel):
             for unit_id in b.covers_unit_ids:
                 ref("branches", b.id, "covers_unit_ids", unit_id, "units")
         problems += self._check_memberships(cadres, branches)
+        problems += self._check_party_groups(ref)
+        groups = by_id["party_groups"]
         for act in self.activities:
             ref("activities", act.id, "branch_id", act.branch_id, "branches")
+            if act.group_id is not None:
+                ref("activities", act.id, "group_id", act.group_id, "party_groups")
+                group = groups.get(act.group_id)
+                if group is not None and group.branch_id != act.branch_id:
+                    problems.append(
+                        _problem(
+                            "activities",
+                            act.id,
+                            "group_id",
+                            f"党小组 {group.id} 属于支部 {group.branch_id}，不属于 {act.branch_id}",
+                            f"party group {group.id!r} belongs to branch {group.branch_id!r}, "
+                            f"not {act.branch_id!r}",
+                        )
+                    )
             ref("activities", act.id, "owner_unit_id", act.owner_unit_id, "units")
             ref("activities", act.id, "theme_id", act.theme_id, "themes")
             for cadre_id in act.attendee_ids:
@@ -387,6 +407,16 @@ class Ledger(BaseModel):
                 continue
             held = activity_kinds.get(act.activity_kind)
             scope = held.scope
+            if held.held_by_group and act.group_id is None:
+                problems.append(
+                    _problem(
+                        "activities",
+                        act.id,
+                        "group_id",
+                        f"“{held.label.zh}”须由党小组开展，请填写党小组编号",
+                        f"a {held.label.en!r} is held by a party group: set group_id",
+                    )
+                )
             if scope == "branch" and act.branch_id is None:
                 problems.append(
                     _problem(
@@ -405,6 +435,21 @@ class Ledger(BaseModel):
                         "owner_unit_id",
                         f"“{held.label.zh}”须由单位开展",
                         f"a {held.label.en!r} is held by a unit",
+                    )
+                )
+        assessed: dict[tuple[str, int], str] = {}
+        for ba in self.branch_assessments:
+            ref("branch_assessments", ba.id, "branch_id", ba.branch_id, "branches")
+            ref("branch_assessments", ba.id, "assessor_unit_id", ba.assessor_unit_id, "units")
+            first = assessed.setdefault((ba.branch_id, ba.year), ba.id)
+            if first != ba.id:
+                problems.append(
+                    _problem(
+                        "branch_assessments",
+                        ba.id,
+                        "year",
+                        f"支部 {ba.branch_id} 的 {ba.year} 年度已有评定 {first}",
+                        f"branch {ba.branch_id!r} already has assessment {first!r} for {ba.year}",
                     )
                 )
         for cl in self.checklists:
@@ -549,6 +594,46 @@ class Ledger(BaseModel):
                             f"{cadre_id!r} is not a member of this branch",
                         )
                     )
+        return problems
+
+    def _check_party_groups(self, ref: Any) -> list[Problem]:
+        """A group's branch exists; its leader and members are members of that branch; a
+        member is in at most one group of a branch at a time."""
+        problems: list[Problem] = []
+        branch_of: dict[str, set[str]] = defaultdict(set)
+        for m in self.memberships:
+            branch_of[m.cadre_id].add(m.branch_id)
+        seen: dict[tuple[str, str], list[PartyGroup]] = defaultdict(list)
+        for g in self.party_groups:
+            ref("party_groups", g.id, "branch_id", g.branch_id, "branches")
+            people = [("member_ids", c) for c in g.member_ids]
+            if g.group_leader_id and not g.member_ids:
+                people.append(("group_leader_id", g.group_leader_id))
+            for field, cadre_id in people:
+                if g.branch_id not in branch_of.get(cadre_id, ()):
+                    problems.append(
+                        _problem(
+                            "party_groups",
+                            g.id,
+                            field,
+                            f"{cadre_id} 不是支部 {g.branch_id} 的成员",
+                            f"{cadre_id!r} is not a member of branch {g.branch_id!r}",
+                        )
+                    )
+            for cadre_id in g.member_ids:
+                for other in seen[(g.branch_id, cadre_id)]:
+                    if _groups_overlap(other, g):
+                        problems.append(
+                            _problem(
+                                "party_groups",
+                                g.id,
+                                "member_ids",
+                                f"{cadre_id} 同时属于党小组 {other.id} 和 {g.id}",
+                                f"{cadre_id!r} is in party groups {other.id!r} and {g.id!r} "
+                                "at the same time",
+                            )
+                        )
+                seen[(g.branch_id, cadre_id)].append(g)
         return problems
 
     def _check_one_theme_a_year(self) -> list[Problem]:
@@ -952,3 +1037,10 @@ def _overlap(a: Membership, b: Membership) -> bool:
     lo_a, lo_b = a.since or date.min, b.since or date.min
     hi_a, hi_b = a.until or date.max, b.until or date.max
     return lo_a < hi_b and lo_b < hi_a
+
+
+def _groups_overlap(a: PartyGroup, b: PartyGroup) -> bool:
+    """Whether two groups exist on some day in common (open ends: always)."""
+    a_end, b_end = a.abolished or date.max, b.abolished or date.max
+    a_start, b_start = a.formed or date.min, b.formed or date.min
+    return a_start < b_end and b_start < a_end

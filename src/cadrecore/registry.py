@@ -60,10 +60,13 @@ class ActivityKind(Entry):
 
     ``scope`` says who holds it: a branch (三会一课), a unit (the city committee's briefing), or
     either. ``organizational_life`` marks the kinds that count as a branch's organizational life.
+    ``held_by_group`` marks those a party group (党小组) of the branch holds: their records name
+    the group (``group_id``) as well as the branch.
     """
 
     scope: Literal["branch", "unit", "any"] = "any"
     organizational_life: bool = False
+    held_by_group: bool = False
 
 
 class HeldRecord(Protocol):
@@ -285,6 +288,8 @@ class PlanMetric(Entry):
 
     measure: Callable[[Ledger, int], int]
     unit: Text = Text("个", "")
+    #: the ledger folder's file in which what it counts is recorded (named in a finding's fix)
+    recorded_in: str = "branches.yaml"
 
 
 E = TypeVar("E", bound=Entry)

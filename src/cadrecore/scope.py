@@ -14,6 +14,8 @@ Ownership, kind by kind (``S`` the scope unit and the units below it, ``C`` the 
 - cadres: ``county_id`` in ``S``.
 - branches: ``county_id`` in ``S`` and every officer (secretary, deputy, committee) in ``C``.
 - memberships: cadre in ``C`` and branch in ``B``.
+- party groups: branch in ``B`` and every member (and the leader) in ``C``; branch assessments:
+  branch in ``B``.
 - activities: held by a branch in ``B`` or a unit in ``S``, and every attendee in ``C``; also a
   unit's activity at which an opinion assigned to a unit in ``S`` was raised (the city's
   briefing), when its attendees are in ``C``.
@@ -186,6 +188,18 @@ def scope_records(ledger: Ledger, unit_id: str) -> dict[str, tuple[Any, ...]]:
 
     B = {b.id for b in keep("branches", lambda b: b.county_id in S and officers_in_view(b))}
     keep("memberships", lambda m: m.cadre_id in C and m.branch_id in B)
+    G = {
+        g.id
+        for g in keep(
+            "party_groups",
+            lambda g: (
+                g.branch_id in B
+                and all(c in C for c in g.member_ids)
+                and (g.group_leader_id is None or g.group_leader_id in C)
+            ),
+        )
+    }
+    keep("branch_assessments", lambda a: a.branch_id in B)
     raised_here = {o.raised_at_id for o in ledger.opinions if o.assigned_unit_id in S}
     A = {
         a.id
@@ -193,6 +207,7 @@ def scope_records(ledger: Ledger, unit_id: str) -> dict[str, tuple[Any, ...]]:
             "activities",
             lambda a: (
                 all(c in C for c in a.attendee_ids)
+                and (a.group_id is None or a.group_id in G)
                 and (
                     a.branch_id in B
                     or a.owner_unit_id in S
@@ -264,6 +279,7 @@ def scope_records(ledger: Ledger, unit_id: str) -> dict[str, tuple[Any, ...]]:
     named += [s.provider_unit_id for s in view["service_records"]]
     named += [s.applies_to_unit_id for s in view["treatment_standards"]]
     named += [p.unit_id for p in view["parameters"]]
+    named += [a.assessor_unit_id for a in view["branch_assessments"]]
     U = _with_ancestors(ledger, named)
     keep("units", lambda u: u.id in U)
 

@@ -41,10 +41,12 @@ from pydantic import BaseModel, ValidationError
 
 from .ledger import Ledger
 from .models import (
+    SIX_GOODS,
     Activity,
     AppointmentBasis,
     Assignment,
     Branch,
+    BranchAssessment,
     Cadre,
     Checklist,
     ChecklistEntry,
@@ -58,6 +60,7 @@ from .models import (
     MonthDay,
     Opinion,
     ParameterOverride,
+    PartyGroup,
     PartyOrg,
     PartyOrgKind,
     PartyStatus,
@@ -103,6 +106,7 @@ __all__ = [
     "TEXT_ALPHABET",
     "activities",
     "assignments",
+    "branch_assessments",
     "branches",
     "cadres",
     "checklist_entries",
@@ -121,6 +125,7 @@ __all__ = [
     "opinions",
     "parameter_keys",
     "parameter_overrides",
+    "party_groups",
     "party_orgs",
     "plan_targets",
     "plans",
@@ -697,18 +702,29 @@ def _activity(
     unit_ids: SearchStrategy[str],
     attendee_ids: SearchStrategy[list[str]],
     theme_ids: SearchStrategy[str | None],
+    groups: Sequence[tuple[str, str]] = (),
 ) -> Activity:
     branch_ok = not branch_ids.is_empty
     unit_ok = not unit_ids.is_empty
     kinds = [
         (kind.key, kind.scope)
         for kind in registry.activity_kinds
-        if (kind.scope == "branch" and branch_ok)
-        or (kind.scope == "unit" and unit_ok)
-        or (kind.scope == "any" and (branch_ok or unit_ok))
+        if (kind.held_by_group and groups)
+        or (
+            not kind.held_by_group
+            and (
+                (kind.scope == "branch" and branch_ok)
+                or (kind.scope == "unit" and unit_ok)
+                or (kind.scope == "any" and (branch_ok or unit_ok))
+            )
+        )
     ]
     key, scope = draw(_pick(sorted(kinds)))
-    if scope == "any":
+    group_id: str | None = None
+    if registry.activity_kinds.get(key).held_by_group:
+        group_id, branch_id = draw(_pick(groups))
+        branch_ids, by_branch = st.just(branch_id), True
+    elif scope == "any":
         by_branch = draw(st.booleans()) if branch_ok and unit_ok else branch_ok
     else:
         by_branch = scope == "branch"
@@ -728,6 +744,7 @@ def _activity(
         leaders=tuple(draw(st.lists(leader_presences(), max_size=4))),
         evidence=draw(texts(8)),
         theme_id=draw(theme_ids),
+        group_id=group_id,
     )
 
 
@@ -741,11 +758,14 @@ def activities(
     unit_ids: SearchStrategy[str] | None = None,
     attendee_ids: Sequence[str] | None = None,
     theme_ids: SearchStrategy[str | None] | None = None,
+    groups: Sequence[tuple[str, str]] = (),
 ) -> Activity:
     """An activity of a registered kind, held by a branch or a unit as its kind's scope says.
 
     Pass ``branch_ids=st.nothing()`` when there are no branches (or ``unit_ids=st.nothing()``
-    when there are no units): only kinds that the others may hold are then drawn. Attendees
+    when there are no units): only kinds that the others may hold are then drawn. A kind held
+    by a party group (the group meeting) is drawn only when ``groups`` gives ``(group id,
+    branch id)`` pairs, and then names one of them. Attendees
     are distinct, drawn from ``attendee_ids`` when given, and never more than the headcount.
     """
     attendees = (
@@ -763,6 +783,79 @@ def activities(
         unit_ids=_or(unit_ids, record_ids()),
         attendee_ids=attendees,
         theme_ids=_or(theme_ids, _optional(record_ids())),
+        groups=groups,
+    )
+
+
+# =============================================================================================
+# Party groups and model-branch assessments
+# =============================================================================================
+
+
+def _party_group(draw: st.DrawFn, *, id: str, branch_id: str, members: Sequence[str]) -> PartyGroup:
+    chosen = draw(st.lists(_pick(members), unique=True, max_size=5)) if members else []
+    formed = draw(_optional(_dates()))
+    abolished = draw(_optional(_after(formed, 3000, 1))) if formed else None
+    return PartyGroup(
+        id=id,
+        name=draw(names()),
+        branch_id=branch_id,
+        group_leader_id=draw(_maybe(chosen)),
+        member_ids=tuple(chosen),
+        formed=formed,
+        abolished=abolished,
+    )
+
+
+@st.composite
+def party_groups(
+    draw: st.DrawFn,
+    *,
+    ids: SearchStrategy[str] | None = None,
+    branch_ids: SearchStrategy[str] | None = None,
+    member_ids: Sequence[str] = (),
+) -> PartyGroup:
+    """A party group (党小组) of a branch: members drawn from ``member_ids`` (the branch's
+    members), distinct, the leader one of them or none; formed and abolished in order."""
+    return _party_group(
+        draw,
+        id=draw(_or(ids, record_ids())),
+        branch_id=draw(_or(branch_ids, record_ids())),
+        members=member_ids,
+    )
+
+
+def _branch_assessment(
+    draw: st.DrawFn, *, id: str, branch_id: str, year: int, unit_ids: Sequence[str]
+) -> BranchAssessment:
+    return BranchAssessment(
+        id=id,
+        branch_id=branch_id,
+        year=year,
+        assessed=draw(_optional(_dates(date(year, 1, 1), date(year, 12, 31)))),
+        assessor_unit_id=draw(_maybe(unit_ids)),
+        evidence=draw(texts(8)),
+        **{name: draw(st.booleans()) for name, _ in SIX_GOODS},
+    )
+
+
+@st.composite
+def branch_assessments(
+    draw: st.DrawFn,
+    *,
+    ids: SearchStrategy[str] | None = None,
+    branch_ids: SearchStrategy[str] | None = None,
+    years: SearchStrategy[int] | None = None,
+    unit_ids: Sequence[str] = (),
+) -> BranchAssessment:
+    """A branch's assessment for a year against the six criteria ("六好"), each met or not;
+    the assessor one of ``unit_ids`` or none."""
+    return _branch_assessment(
+        draw,
+        id=draw(_or(ids, record_ids())),
+        branch_id=draw(_or(branch_ids, record_ids())),
+        year=draw(_or(years, _years(2016, 2030))),
+        unit_ids=unit_ids,
     )
 
 
@@ -1721,10 +1814,32 @@ def ledgers(
         )
         for i in range(_count(draw, 1))
     ]
+    group_list = [
+        _party_group(
+            draw,
+            id=ident(f"{branch_id}.group", i),
+            branch_id=branch_id,
+            members=members[branch_id],
+        )
+        for branch_id in branch_ids
+        for i in range(_count(draw, 1))
+    ]
+    group_list = _apart(group_list)
+    groups = [(g.id, g.branch_id) for g in group_list]
+    assessment_keys = draw(
+        st.lists(st.tuples(_pick(branch_ids), _years(2016, 2030)), unique=True, max_size=2)
+        if branch_ids
+        else st.just([])
+    )
+    assessment_list = [
+        _branch_assessment(draw, id=ident("assess", i), branch_id=b, year=y, unit_ids=unit_ids)
+        for i, (b, y) in enumerate(assessment_keys)
+    ]
     activity_list = [
         _activity(
             draw,
             reg,
+            groups=groups,
             id=ident("act", i),
             branch_ids=_pick(branch_ids),
             unit_ids=_pick(unit_ids),
@@ -1842,7 +1957,9 @@ def ledgers(
         party_orgs=tuple(org_list),
         branches=tuple(branch_list),
         memberships=tuple(membership_list),
+        party_groups=tuple(group_list),
         activities=tuple(activity_list),
+        branch_assessments=tuple(assessment_list),
         checklists=tuple(checklist_list),
         plans=tuple(plan_list),
         themes=tuple(theme_list),
@@ -1857,3 +1974,16 @@ def ledgers(
         parameters=tuple(parameter_list),
         waivers=tuple(waiver_list),
     )
+
+
+def _apart(groups: list[PartyGroup]) -> list[PartyGroup]:
+    """The groups with each member kept in the first group of a branch that lists them (a
+    member is in one group of a branch at a time; groups drawn apart may overlap)."""
+    taken: set[tuple[str, str]] = set()
+    kept = []
+    for g in groups:
+        own = tuple(c for c in g.member_ids if (g.branch_id, c) not in taken)
+        taken.update((g.branch_id, c) for c in own)
+        leader = g.group_leader_id if g.group_leader_id in own else None
+        kept.append(g.model_copy(update={"member_ids": own, "group_leader_id": leader}))
+    return kept

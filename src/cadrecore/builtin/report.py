@@ -3,7 +3,8 @@ plugin's: the "six ones", party organizations, organizational life, the plan, th
 services, opinions, treatment, bodies and staff, recognitions, and the findings with what to fix.
 
 Sections carry both languages in their titles, headings and paragraphs; chart labels and table
-cells that are words follow ``lang``. Built-ins use orders 10, 20, …, 120 and 900 (findings
+cells that are words follow ``lang``. Built-ins use orders 10, 20, …, 110 (35 for party groups
+and 45 for model branches, :mod:`.report_groups`) and 900 (findings
 last), so a plugin places its own section among them by its ``order``.
 """
 
@@ -26,6 +27,7 @@ from ..reports.labels import NO_VALUE, evidence_text, rate_cell, status_label, s
 from ..reports.narrative import en_quantity, zh_quantity
 from ..reports.sections import Cell, Chart, ReportSection, Table
 from ..rules.findings import Finding, Occurrence, Report, ResolvedParameter, Severity
+from . import report_groups
 
 T = Text
 Row = tuple[Cell, ...]
@@ -1040,7 +1042,9 @@ BUILDERS: tuple[tuple[int, Builder], ...] = (
     (10, six_ones),
     (20, party_orgs),
     (30, org_life),
+    (35, report_groups.party_groups),
     (40, plans),
+    (45, report_groups.model_branches),
     (50, themes),
     (60, exemplars),
     (70, services),

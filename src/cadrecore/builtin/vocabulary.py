@@ -111,7 +111,15 @@ def register_activity_kinds(register: Callable[[ActivityKind], None]) -> None:
     for key, _item_label, label, _due, _bodies in _SIX_ONES:
         register(ActivityKind(key=key, label=label, scope="unit"))
     for key, label in _ORGANIZATIONAL_LIFE:
-        register(ActivityKind(key=key, label=label, scope="branch", organizational_life=True))
+        register(
+            ActivityKind(
+                key=key,
+                label=label,
+                scope="branch",
+                organizational_life=True,
+                held_by_group=key == "group_meeting",
+            )
+        )
     register(
         ActivityKind(key="election", label=Text("换届选举", "branch election"), scope="branch")
     )
@@ -143,6 +151,10 @@ def _demonstration_points(ledger: Ledger, year: int) -> int:
     return sum(1 for b in ledger.branches if b.demonstration_year == year)
 
 
+def _model_branches(ledger: Ledger, year: int) -> int:
+    return sum(1 for a in ledger.branch_assessments if a.year == year and a.is_model)
+
+
 @hookimpl
 def register_plan_metrics(register: Callable[[PlanMetric], None]) -> None:
     register(
@@ -157,5 +169,13 @@ def register_plan_metrics(register: Callable[[PlanMetric], None]) -> None:
             key="demonstration_points",
             label=Text("“三基建设”示范点", '"three basics" demonstration points'),
             measure=_demonstration_points,
+        )
+    )
+    register(
+        PlanMetric(
+            key="model_branches",
+            label=Text("示范党支部", "model branches"),
+            measure=_model_branches,
+            recorded_in="branch_assessments.yaml",
         )
     )

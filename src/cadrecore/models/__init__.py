@@ -12,6 +12,7 @@ from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .activities import Activity, LeaderPresence
+    from .assessments import SIX_GOODS, BranchAssessment
     from .cadres import Cadre, PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
     from .common import (
         Date,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
     from .opinions import Opinion
     from .party import Branch, Membership, PartyOrg, PartyOrgKind, Tie
+    from .party_groups import PartyGroup
     from .plans import Checklist, ChecklistEntry, Plan, PlanTarget, Theme
     from .policy import ParameterOverride, Waiver
     from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "Activity": "activities",
     "LeaderPresence": "activities",
+    "SIX_GOODS": "assessments",
+    "BranchAssessment": "assessments",
     "Cadre": "cadres",
     "PartyStatus": "cadres",
     "ResidenceKind": "cadres",
@@ -77,6 +81,7 @@ _LAZY = {
     "PartyOrg": "party",
     "PartyOrgKind": "party",
     "Tie": "party",
+    "PartyGroup": "party_groups",
     "Checklist": "plans",
     "ChecklistEntry": "plans",
     "Plan": "plans",
@@ -115,10 +120,12 @@ _LAZY = {
 __all__ = [
     "KINDS_BY_NAME",
     "RECORD_KINDS",
+    "SIX_GOODS",
     "Activity",
     "AppointmentBasis",
     "Assignment",
     "Branch",
+    "BranchAssessment",
     "Cadre",
     "Checklist",
     "ChecklistEntry",
@@ -135,6 +142,7 @@ __all__ = [
     "MonthDay",
     "Opinion",
     "ParameterOverride",
+    "PartyGroup",
     "PartyOrg",
     "PartyOrgKind",
     "PartyStatus",

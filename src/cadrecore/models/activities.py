@@ -58,7 +58,8 @@ class Activity(Record):
     visit round, a theme event. The rules count activities against what is due: a branch's
     general meeting each quarter, the leaders' visits of the "six ones" (六个一).
 
-    Exactly one of ``branch_id`` and ``owner_unit_id`` says who held it. Attendance is
+    Exactly one of ``branch_id`` and ``owner_unit_id`` says who held it; ``group_id`` names
+    the branch's party group (党小组) that held a group meeting. Attendance is
     ``attendee_ids`` (cadres present) when known, else ``headcount``.
     """
 
@@ -73,6 +74,7 @@ class Activity(Record):
     leaders: Leaders = ()
     evidence: str = ""
     theme_id: RecordId | None = None
+    group_id: RecordId | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -83,6 +85,14 @@ class Activity(Record):
                     "exactly one of branch_id and owner_unit_id must be set",
                 ),
                 "activity.holder",
+            )
+        if self.group_id is not None and self.branch_id is None:
+            raise BilingualValueError(
+                Text(
+                    "党小组活动须同时填写所属支部编号",
+                    "an activity of a party group names the group's branch_id too",
+                ),
+                "activity.group_without_branch",
             )
         if len(set(self.attendee_ids)) != len(self.attendee_ids):
             raise BilingualValueError(

@@ -7,10 +7,12 @@ from typing import Literal
 
 from ..i18n import Text
 from .activities import Activity
+from .assessments import BranchAssessment
 from .cadres import Cadre
 from .common import Record
 from .opinions import Opinion
 from .party import Branch, Membership, PartyOrg
+from .party_groups import PartyGroup
 from .plans import Checklist, Plan, Theme
 from .policy import ParameterOverride, Waiver
 from .programmes import Programme, Project
@@ -67,7 +69,11 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         Text("支部成员", "memberships"),
         key_fields=("cadre_id", "branch_id", "since"),
     ),
+    RecordKind("party_groups", PartyGroup, "yaml", Text("党小组", "party groups")),
     RecordKind("activities", Activity, "csv", Text("活动记录", "activities")),
+    RecordKind(
+        "branch_assessments", BranchAssessment, "yaml", Text("示范党支部评定", "branch assessments")
+    ),
     RecordKind("checklists", Checklist, "yaml", Text("工作清单", "checklists")),
     RecordKind("plans", Plan, "yaml", Text("规划", "plans")),
     RecordKind("themes", Theme, "yaml", Text("年度主题", "themes")),

@@ -88,6 +88,19 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
     "leaders": "出席领导",
     "evidence": "佐证材料",
     "theme_id": "主题编号",
+    "group_id": "党小组编号",
+    # party groups
+    "group_leader_id": "组长编号",
+    "member_ids": "党小组成员编号",
+    # branch assessments (示范党支部, "六好")
+    "assessed": "评定日期",
+    "assessor_unit_id": "评定单位编号",
+    "good_organization": "组织设置好",
+    "good_leadership": "班子建设好",
+    "good_members": "党员队伍好",
+    "good_study": "学习活动好",
+    "good_role": "作用发挥好",
+    "good_rules": "制度落实好",
     # checklists, plans
     "items": "事项",
     "item": "事项",

@@ -77,6 +77,12 @@ class _ScopeQueries:
             "memberships": lambda t: and_(
                 t.c.cadre_id.in_(self.view("cadres")), t.c.branch_id.in_(self.view("branches"))
             ),
+            "party_groups": lambda t: and_(
+                t.c.branch_id.in_(self.view("branches")),
+                self.all_in(t.c.member_ids, self.view("cadres")),
+                or_(t.c.group_leader_id.is_(None), t.c.group_leader_id.in_(self.view("cadres"))),
+            ),
+            "branch_assessments": lambda t: t.c.branch_id.in_(self.view("branches")),
             "activities": self._activity,
             "opinions": lambda t: and_(
                 self.in_scope(t.c.assigned_unit_id),
@@ -291,6 +297,7 @@ class _ScopeQueries:
         )
         return and_(
             self.all_in(t.c.attendee_ids, self.view("cadres")),
+            or_(t.c.group_id.is_(None), t.c.group_id.in_(self.view("party_groups"))),
             or_(
                 t.c.branch_id.in_(self.view("branches")),
                 self.in_scope(t.c.owner_unit_id),
@@ -369,6 +376,7 @@ class _ScopeQueries:
                 self.named("service_records", "provider_unit_id"),
                 self.named("treatment_standards", "applies_to_unit_id"),
                 self.named("parameters", "unit_id"),
+                self.named("branch_assessments", "assessor_unit_id"),
             ]
             seeds = self.materialized(union(*named).cte("scope_unit_seeds"))
             u = self.table("units")

@@ -1,5 +1,6 @@
 """Plan targets: the yearly targets of multi-year plans (10 standardized venues and 10
-demonstration points a year), judged in full at year end and pro rata before it."""
+demonstration points a year; model branches, 示范党支部, where a plan sets them), judged in full
+at year end and pro rata before it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ SOURCE = Text(
     "《用责任和担当下好老干部工作“一盘棋”》 (the Xinzhou veteran cadre bureau, 2022-7-18): the "
     "three-year plan for retirees' party organizations, 10 standardized venues and 10 "
     "demonstration points a year",
+)
+MODEL_BRANCHES = Text(
+    "中共中央组织部《关于加强新时代离退休干部党的建设工作的意见》（2022-05-15）：创建示范党支部，“六好”标准",
+    "关于加强新时代离退休干部党的建设工作的意见 (the 2022-05-15 central opinion on party building "
+    "among retired cadres): model branches meeting the six criteria",
 )
 
 
@@ -50,8 +56,8 @@ def check_targets(ctx: RuleContext) -> Iterator[Outcome]:
                         expected=goal,
                         actual=actual,
                         fix=Text(
-                            f"在 branches.yaml 记录本年建成的{metric.label.zh}",
-                            f"record this year's {metric.label.en} in branches.yaml",
+                            f"在 {metric.recorded_in} 记录本年建成的{metric.label.zh}",
+                            f"record this year's {metric.label.en} in {metric.recorded_in}",
                         ),
                     )
                 continue
@@ -94,10 +100,11 @@ RULES = (
         title=Text("规划年度目标", "plan targets for the year"),
         check=check_targets,
         severities=(Severity.WARNING, Severity.ERROR),
-        cites=(SOURCE,),
+        cites=(SOURCE, MODEL_BRANCHES),
         parameters=(
             "plan.target.standardized_venues",
             "plan.target.demonstration_points",
+            "plan.target.model_branches",
             "plan.pro_rata_grace_days",
         ),
         topic="plans",
