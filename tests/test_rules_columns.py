@@ -255,6 +255,7 @@ def old_check_formation(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=widest,
                 actual=len(branch.covers_unit_ids),
+                fix=branches.FIX_JOINT_TOO_WIDE,
             )
 
 
@@ -372,6 +373,7 @@ def old_check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=oldest,
                 actual=age,
+                fix=branches.FIX_SECRETARY_AGE,
             )
         if not secretary.alive_on(ctx.as_of):
             yield ctx.finding(
@@ -381,6 +383,7 @@ def old_check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
                     f"支部书记 {secretary.name} 已去世，须补选",
                     f"secretary {secretary.name} has died; elect a new one",
                 ),
+                fix=branches.FIX_SECRETARY_DECEASED,
             )
 
 
@@ -405,6 +408,7 @@ def old_check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
                     ),
                     severity=Severity.INFO,
                     expected=months,
+                    fix=branches.FIX_AWAY_MEMBER,
                 )
 
 

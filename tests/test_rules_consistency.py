@@ -33,13 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Findings still without a fix, in src/cadrecore/builtin/rules/branches.py, which another
 #: change (the committees' history) rewrites: to be given theirs there. Nothing else may lack
 #: one.
-NO_FIX_YET = {
-    ("builtin::branch.formation", "joint_too_wide"),
-    ("builtin::branch.secretary", "secretary_age"),
-    ("builtin::branch.secretary", "secretary_deceased"),
-    ("builtin::branch.term", "election_due"),
-    ("builtin::branch.members_away", "away_member"),
-}
 
 
 def _declared(pm: PluginManager | None) -> dict[str, tuple[Severity, ...]]:
@@ -53,9 +46,8 @@ def assert_consistent(report: Report, declared: dict[str, tuple[Severity, ...]])
             f"{f.rule_id} gave a {f.severity.name.lower()} finding ({f.reason}) but declares "
             f"{[s.name.lower() for s in declared[f.rule_id]]}"
         )
-        if (f.rule_id, f.reason) not in NO_FIX_YET:
-            assert f.fix is not None, f"{f.rule_id} gave a finding ({f.reason}) without a fix"
-            assert f.fix.zh and f.fix.en, (f.rule_id, f.reason)
+        assert f.fix is not None, f"{f.rule_id} gave a finding ({f.reason}) without a fix"
+        assert f.fix.zh and f.fix.en, (f.rule_id, f.reason)
     assert report.errored == ()
 
 

@@ -44,6 +44,28 @@ def _age_on(birth_date: date, day: date) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The fixes of findings that the rules below give, each said once.
+FIX_JOINT_TOO_WIDE = Text(
+    "按单位或居住地把联合党支部分设为几个支部，或报上级党组织同意后保留",
+    "split the joint branch by unit or by where members live, or keep it with the "
+    "higher party organization's approval",
+)
+FIX_SECRETARY_AGE = Text(
+    "在支部委员中物色年纪较轻、身体较好的同志，下次选举时考虑接任书记",
+    "look among the committee for a younger, healthier member to take over as "
+    "secretary at the next election",
+)
+FIX_SECRETARY_DECEASED = Text(
+    "召开支部党员大会补选书记，并在 branches.yaml 中改写 secretary_id",
+    "hold a general meeting to elect a new secretary, and set secretary_id in branches.yaml",
+)
+FIX_AWAY_MEMBER = Text(
+    "与本人联系，安排其在居住地参加组织生活，或编入流动党支部（memberships.csv）",
+    "get in touch and arrange for them to take part where they live, or move them "
+    "to a mobile branch (memberships.csv)",
+)
+
+
 def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
     members_by_branch = branch_members_on(ctx.ledger, ctx.as_of)
     for branch in ctx.ledger.branches:
@@ -98,6 +120,7 @@ def check_formation(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=widest,
                 actual=len(branch.covers_unit_ids),
+                fix=FIX_JOINT_TOO_WIDE,
             )
 
 
@@ -225,6 +248,7 @@ def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=oldest,
                 actual=age,
+                fix=FIX_SECRETARY_AGE,
             )
         if deceased is not None and ctx.as_of >= deceased:  # not alive (Cadre.alive_on)
             yield ctx.finding(
@@ -234,6 +258,7 @@ def check_secretary(ctx: RuleContext) -> Iterator[Outcome]:
                     f"支部书记 {name} 已去世，须补选",
                     f"secretary {name} has died; elect a new one",
                 ),
+                fix=FIX_SECRETARY_DECEASED,
             )
 
 
@@ -448,6 +473,11 @@ def _judge_term(
             severity=Severity.WARNING,
             expected=ends.isoformat(),
             evidence=evidence,
+            fix=Text(
+                f"在 {ends} 前召开党员大会换届选举，并记录一条 election 活动",
+                f"hold the general meeting's election before {ends} and record it as an election "
+                "activity",
+            ),
         )
 
 
@@ -483,6 +513,7 @@ def check_members_away(ctx: RuleContext) -> Iterator[Outcome]:
             ),
             severity=Severity.INFO,
             expected=months,
+            fix=FIX_AWAY_MEMBER,
         )
 
 
