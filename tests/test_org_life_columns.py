@@ -215,6 +215,7 @@ def reference_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=oldest,
                 actual=age,
+                fix=data_quality.FIX_IMPLAUSIBLE_AGE,
             )
         retired_at = cadre.age_on(cadre.retirement_date)
         if retired_at < youngest_retiree:
@@ -228,6 +229,7 @@ def reference_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=youngest_retiree,
                 actual=retired_at,
+                fix=data_quality.FIX_EARLY_RETIREMENT,
             )
         if cadre.retirement_date > ctx.as_of:
             yield ctx.finding(
@@ -240,6 +242,7 @@ def reference_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=ctx.as_of.isoformat(),
                 actual=cadre.retirement_date.isoformat(),
+                fix=data_quality.FIX_NOT_YET_RETIRED,
             )
         if cadre.party_joined and cadre.age_on(cadre.party_joined) < youngest_member:
             joined_at = cadre.age_on(cadre.party_joined)
@@ -252,6 +255,7 @@ def reference_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=youngest_member,
                 actual=joined_at,
+                fix=data_quality.FIX_JOINED_TOO_YOUNG,
             )
 
 
@@ -270,6 +274,7 @@ def reference_attendance(ctx: RuleContext) -> Iterator[Outcome]:
                         f"the attendance of {act.date} lists {cadre.name}, who had died",
                     ),
                     evidence=[cadre.id],
+                    fix=data_quality.FIX_DECEASED_ATTENDEE,
                 )
 
 

@@ -20,6 +20,28 @@ from ._common import (
     cadre_names,
 )
 
+#: The fixes of the findings below, each said once (tests' oracles share them).
+FIX_IMPLAUSIBLE_AGE = Text(
+    "核对出生日期；已去世的，在花名册中填写去世日期（deceased）",
+    "check the birth date; if they have died, record the date (deceased)",
+)
+FIX_EARLY_RETIREMENT = Text(
+    "对照档案核实并更正出生日期或离退休日期",
+    "check the birth and retirement dates against the file and correct them",
+)
+FIX_NOT_YET_RETIRED = Text(
+    "核实离退休日期；尚未离退休的，待离退休后再录入",
+    "check the retirement date; enter the cadre once they have retired",
+)
+FIX_JOINED_TOO_YOUNG = Text(
+    "对照档案核实并更正出生日期或入党日期",
+    "check the birth and party-joining dates against the file and correct them",
+)
+FIX_DECEASED_ATTENDEE = Text(
+    "从出席名单（attendee_ids）中删去，或核实其去世日期",
+    "remove them from attendee_ids, or check the date of their death",
+)
+
 
 def _age(born: date, day: date) -> int:
     """Age in whole years on ``day`` of one born on ``born`` (as ``Cadre.age_on``)."""
@@ -83,10 +105,7 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=oldest,
                 actual=age,
-                fix=Text(
-                    "核对出生日期；已去世的，在花名册中填写去世日期（deceased）",
-                    "check the birth date; if they have died, record the date (deceased)",
-                ),
+                fix=FIX_IMPLAUSIBLE_AGE,
             )
         retired_at = _age(born, retired)
         if retired_at < youngest_retiree:
@@ -100,10 +119,7 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=youngest_retiree,
                 actual=retired_at,
-                fix=Text(
-                    "对照档案核实并更正出生日期或离退休日期",
-                    "check the birth and retirement dates against the file and correct them",
-                ),
+                fix=FIX_EARLY_RETIREMENT,
             )
         if retired > as_of:
             yield ctx.finding(
@@ -116,10 +132,7 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 severity=Severity.WARNING,
                 expected=as_of.isoformat(),
                 actual=retired.isoformat(),
-                fix=Text(
-                    "核实离退休日期；尚未离退休的，待离退休后再录入",
-                    "check the retirement date; enter the cadre once they have retired",
-                ),
+                fix=FIX_NOT_YET_RETIRED,
             )
         joined_at = _age(born, joined) if joined else None
         if joined_at is not None and joined_at < youngest_member:
@@ -132,10 +145,7 @@ def check_cadres(ctx: RuleContext) -> Iterator[Outcome]:
                 ),
                 expected=youngest_member,
                 actual=joined_at,
-                fix=Text(
-                    "对照档案核实并更正出生日期或入党日期",
-                    "check the birth and party-joining dates against the file and correct them",
-                ),
+                fix=FIX_JOINED_TOO_YOUNG,
             )
 
 
@@ -177,10 +187,7 @@ def check_attendance(ctx: RuleContext) -> Iterator[Outcome]:
                 f"the attendance of {day} lists {name}, who had died",
             ),
             evidence=[cadre_id],
-            fix=Text(
-                "从出席名单（attendee_ids）中删去，或核实其去世日期",
-                "remove them from attendee_ids, or check the date of their death",
-            ),
+            fix=FIX_DECEASED_ATTENDEE,
         )
 
 
