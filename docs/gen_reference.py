@@ -167,7 +167,9 @@ def _anchor(key: str) -> str:
 def _commands(command: Any, path: list[str], parent: Any) -> list[tuple[list[str], Any, Any]]:
     """Every command under ``command``, depth first. Typer ships its own copy of click, so the
     tree is walked by duck typing rather than by click's classes."""
-    ctx = command.context_class(command, info_name=path[-1], parent=parent)
+    # (the root's context settings, as a run has them: -h beside --help)
+    settings = getattr(command, "context_settings", None) or {}
+    ctx = command.context_class(command, info_name=path[-1], parent=parent, **settings)
     found = [(path, command, ctx)]
     if hasattr(command, "list_commands"):
         for name in sorted(command.list_commands(ctx)):

@@ -199,5 +199,5 @@ def test_the_demo_builds_stores_checks_and_reports(
 def test_run_demo_refuses_a_folder_that_does_not_exist(
     xinzhou_pm: PluginManager, tmp_path: Path
 ) -> None:
-    with pytest.raises(DemoError, match="not a folder"):
+    with pytest.raises(DemoError, match="不是目录"):
         run_demo(tmp_path / "nowhere", pm=xinzhou_pm)

@@ -237,7 +237,7 @@ def test_coverage_below_target_is_a_measure_and_a_note() -> None:
         "city",
         ("c.loose",),
     )
-    assert "not_in_branch" in note.message.zh and "not_in_branch" in note.message.en
+    assert "已逐人列为问题" in note.message.zh and "not_in_branch" in note.message.en
 
 
 def test_a_tiers_excess_explained_by_its_grade_is_a_measure_and_a_note() -> None:

@@ -30,6 +30,7 @@ from .cli_base import (
     ledger_choice,
     say,
     settings,
+    shown_url,
     store_target,
 )
 from .cli_report import WorkersOption, ledger_from_store, workers_of
@@ -529,6 +530,14 @@ def check(
     if year is None and as_of is None:
         raise fail(say("请指定 --year 或 --as-of", "give --year or --as-of"))
     day = parse_cli_date("--as-of", as_of) if as_of else None
+    if day is not None and year is not None and day.year != year:
+        raise fail(
+            say(
+                f"--as-of {as_of} 不在评估年度 {year} 年内：只给 --as-of（按其年度评估），或给同一年的日期",
+                f"--as-of {as_of} is not in {year}: give --as-of alone (its year is judged), or a "
+                "day of the same year",
+            )
+        )
     if rule:
         _check_rule_patterns(rule)
     from ._gc import off_until_exit
@@ -682,7 +691,7 @@ def _chosen_ledger(store: Any, given: str | None) -> str | None:
         return chosen
     ids = store.ledger_ids()
     if len(ids) > 1:
-        raise fail(several_ledgers(ids, store.url))
+        raise fail(several_ledgers(ids, shown_url(store.url)))
     return None
 
 
@@ -722,8 +731,8 @@ def init(
         ledgers = store.ledger_ids()
         print(
             say(
-                f"数据库已就绪：{store.url}（结构版本 {head()}）",
-                f"store ready: {store.url} (schema {head()})",
+                f"数据库已就绪：{shown_url(store.url)}（结构版本 {head()}）",
+                f"store ready: {shown_url(store.url)} (schema {head()})",
             )
         )
         listed = ", ".join(ledgers) if ledgers else "-"

@@ -107,6 +107,14 @@ def settings() -> Config:
     return RUN.config
 
 
+def shown_url(url: str) -> str:
+    """A store's URL as a clerk reads it: its file name in its own letters (忻州.sqlite), not
+    percent-encoded."""
+    from urllib.parse import unquote
+
+    return unquote(url)
+
+
 def store_target(given: str | None) -> str:
     """The store a command uses: ``--store`` if given, else the setting."""
     return given if given is not None else settings().store
@@ -181,8 +189,13 @@ _VALUE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def _value_problem(message: str) -> str:
     """What is wrong with a value, in the run's language (click and pydantic say it in English)."""
+    message = message.removeprefix("Value error, ")
     if lang() == "en":
         return message
+    if re.search(r"[\u4e00-\u9fff]", message) and not re.search(
+        r"[A-Za-z]{3,} [A-Za-z]{3,}", message
+    ):
+        return message  # (said in Chinese already: one of our own checks)
     for pattern, zh in _VALUE_ZH:
         if pattern.match(message):
             return pattern.sub(zh, message)

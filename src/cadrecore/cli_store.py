@@ -34,6 +34,7 @@ from .cli_base import (
     progress,
     say,
     settings,
+    shown_url,
 )
 
 
@@ -215,7 +216,9 @@ def import_(
     if fmt is OutputFormat.JSON:
         _emit_json(_import_json(outcome, opened.url))
     else:
-        print_import(outcome, language, url=opened.url, columns=dry_run or save_map is not None)
+        print_import(
+            outcome, language, url=shown_url(opened.url), columns=dry_run or save_map is not None
+        )
     if save_map is not None:
         written = save_mapping(outcome.plans, save_map)
         print(
@@ -564,7 +567,7 @@ def audit_verify(
         result = verify_audit(
             opened, check_records=records, keys=keys, against=checkpoints, progress=report
         )
-    _print_verification(opened.url, result)
+    _print_verification(shown_url(opened.url), result)
     if result.ok:
         print(say("完好", "intact"))
         finished(
@@ -615,7 +618,7 @@ def audit_checkpoint(
         result = verify_audit(
             opened, check_records=records, keys=keys, against=[*checkpoints, head]
         )
-    _print_verification(opened.url, result)
+    _print_verification(shown_url(opened.url), result)
     if not result.ok:
         _print_problems(say("被改动或损坏", "tampered or damaged"), result.problems)
         print(say("未记下检查点：审计记录不完好", "no checkpoint noted: the trail is not intact"))

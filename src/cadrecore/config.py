@@ -18,6 +18,7 @@ else the ``[tool.cadrecore]`` table of the nearest ``pyproject.toml`` that has o
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -171,8 +172,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at_zh = f"：第 {where[1]} 行第 {where[2]} 列" if where else ""
         raise ConfigError(
-            Text(f"配置文件 {path} 不是有效的 TOML：{exc}", f"{path} is not valid TOML: {exc}")()
+            Text(f"配置文件 {path} 不是有效的 TOML{at_zh}", f"{path} is not valid TOML: {exc}")()
         ) from None
     except OSError as exc:
         raise ConfigError(

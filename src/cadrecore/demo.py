@@ -195,7 +195,7 @@ def run_demo(
 
     target = Path(folder) if folder is not None else Path.cwd()
     if not target.is_dir():
-        raise DemoError(f"{target} is not a folder / 目录不存在")
+        raise DemoError(Text(f"{target} 不是目录", f"{target} is not a folder"))
     refuse_what_exists(target, year)
     pm = pm or get_plugin_manager()
     registry = get_registry(pm)

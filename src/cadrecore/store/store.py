@@ -33,6 +33,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import LedgerError, Location, Problem
+from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
 from ..progress import Progress
@@ -301,9 +302,21 @@ def open_store(
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
         if not path.exists() and not create:
-            raise StoreError(f"no store at {path} / 此处没有数据库")
+            raise StoreError(
+                Text(
+                    f"此处没有数据库：{path}（新建数据库：cadrecore init {path}，或直接 cadrecore "
+                    "import 账册目录）",
+                    f"no store at {path} (make one with cadrecore init {path}, or import a ledger "
+                    "folder with cadrecore import)",
+                )
+            )
         if not path.parent.is_dir():
-            raise StoreError(f"folder {path.parent} does not exist / 目录不存在")
+            raise StoreError(
+                Text(
+                    f"目录不存在：{path.parent}（请先建立这个目录）",
+                    f"the folder {path.parent} does not exist (make it first)",
+                )
+            )
     engine = _engine(url, echo=echo)
     store = Store(engine)
     try:
