@@ -12,6 +12,7 @@ may set its own frequency), attended by more than half of the committee. The rul
 import argparse
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import cadrecore
 from cadrecore import Text
@@ -19,7 +20,7 @@ from cadrecore.i18n import set_lang
 from cadrecore.rules import evaluate
 
 parser = argparse.ArgumentParser(description="支委会缺月的支部 / branches that missed a month")
-parser.add_argument("ledger", nargs="?", default="examples/xinzhou")
+parser.add_argument("ledger", nargs="?", default=str(Path(__file__).resolve().parent / "xinzhou"))
 parser.add_argument("--year", type=int, default=2022)
 parser.add_argument("--as-of", type=date.fromisoformat, help="judge as at this day (YYYY-MM-DD)")
 parser.add_argument("--kind", default="committee_meeting", help="the duty (an activity kind)")

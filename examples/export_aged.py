@@ -20,7 +20,9 @@ from cadrecore.i18n import set_lang
 
 parser = argparse.ArgumentParser(description="高龄老干部名单 / cadres aged 80 and over")
 parser.add_argument("county", nargs="?", default="忻府区", help="name (忻府区) or id (xz.xinfu)")
-parser.add_argument("--ledger", default="examples/xinzhou", help="a ledger folder")
+parser.add_argument(
+    "--ledger", default=str(Path(__file__).resolve().parent / "xinzhou"), help="a ledger folder"
+)
 parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(), help="YYYY-MM-DD")
 parser.add_argument("--min-age", type=int, default=80)
 parser.add_argument("--out", type=Path, help="the workbook (default: named after the county)")

@@ -13,6 +13,7 @@ fix and send again. To import into the store, call ``cadrecore.import_into_store
 import argparse
 import sys
 from collections import Counter
+from pathlib import Path
 
 import cadrecore
 from cadrecore import Text
@@ -21,7 +22,11 @@ from cadrecore.io.importing import import_files, write_rejects
 
 parser = argparse.ArgumentParser(description="导入花名册 / import a county's roster")
 parser.add_argument("roster", nargs="?", default="examples/rosters/静乐县离退休干部.csv")
-parser.add_argument("--ledger", default="examples/xinzhou", help="the city's ledger folder")
+parser.add_argument(
+    "--ledger",
+    default=str(Path(__file__).resolve().parent / "xinzhou"),
+    help="the city's ledger folder",
+)
 parser.add_argument("--unit", help="the county filing (xz.baode), if the roster does not say")
 parser.add_argument("--rejects", default=".", help="folder for the rejects file (default: .)")
 parser.add_argument("--lang", choices=("zh", "en"), help="zh (default, or CADRECORE_LANG) or en")

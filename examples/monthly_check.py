@@ -1,5 +1,6 @@
 """The monthly check a bureau schedules: judge the records as they stand, write the findings to
-a workbook for the office, and exit 1 when one of them is an error (0 otherwise), as
+a workbook for the office, and exit 1 when one of them is an error (0 otherwise; 2 when the
+records cannot be read), as
 ``cadrecore check`` does, so that whatever runs it can raise the alarm.
 
     python examples/monthly_check.py [SOURCE] [--as-of 2022-12-31] [--out findings.xlsx] [--lang en]
@@ -27,7 +28,12 @@ from cadrecore.rules import Severity, evaluate
 from cadrecore.store import open_ledger
 
 parser = argparse.ArgumentParser(description="每月检查 / the monthly check")
-parser.add_argument("source", nargs="?", default="examples/xinzhou", help="store or folder")
+parser.add_argument(
+    "source",
+    nargs="?",
+    default=str(Path(__file__).resolve().parent / "xinzhou"),
+    help="store or folder",
+)
 parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(), help="YYYY-MM-DD")
 parser.add_argument("--out", type=Path, help="the workbook (default: findings-<as-of>.xlsx)")
 parser.add_argument("--lang", choices=("zh", "en"), help="zh (default, or CADRECORE_LANG) or en")
@@ -36,7 +42,11 @@ set_lang(args.lang)  # None: CADRECORE_LANG, else Chinese
 
 source = Path(args.source)
 # A folder is loaded and cross-checked; a store is opened for reading (fast at any size).
-ledger = cadrecore.load_ledger(source) if source.is_dir() else open_ledger(source)
+try:
+    ledger = cadrecore.load_ledger(source) if source.is_dir() else open_ledger(source)
+except cadrecore.CadrecoreError as exc:  # no such folder or store: exit 2, not 1 ("errors")
+    print(f"{source}: {exc}", file=sys.stderr)
+    sys.exit(2)
 # As of a day: what is due by then and not done is a finding; what is not yet due is not.
 report = evaluate(ledger, as_of=args.as_of)
 

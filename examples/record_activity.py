@@ -11,6 +11,7 @@ from examples/xinzhou the first time.
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 import cadrecore
 from cadrecore import Text
@@ -23,7 +24,9 @@ parser.add_argument("store", nargs="?", default="xinzhou-example.sqlite")
 parser.add_argument("--branch", default="xz.ningwu.b03")
 parser.add_argument("--date", type=date.fromisoformat, default=date(2022, 8, 26))
 parser.add_argument("--kind", default="themed_party_day", help="an activity kind's key")
-parser.add_argument("--ledger", default="examples/xinzhou", help="fills a new store")
+parser.add_argument(
+    "--ledger", default=str(Path(__file__).resolve().parent / "xinzhou"), help="fills a new store"
+)
 parser.add_argument("--lang", choices=("zh", "en"), help="zh (default, or CADRECORE_LANG) or en")
 args = parser.parse_args()
 set_lang(args.lang)

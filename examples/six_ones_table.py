@@ -25,7 +25,7 @@ from cadrecore.reports.xlsx import write_table
 from cadrecore.rules import evaluate
 
 parser = argparse.ArgumentParser(description="六个一汇总表 / the six ones in one table")
-parser.add_argument("ledger", nargs="?", default="examples/xinzhou")
+parser.add_argument("ledger", nargs="?", default=str(Path(__file__).resolve().parent / "xinzhou"))
 parser.add_argument("--year", type=int, default=2022)
 parser.add_argument("--as-of", type=date.fromisoformat, help="judge as at this day (YYYY-MM-DD)")
 parser.add_argument("--out", type=Path, help="also write the table to this .xlsx")
