@@ -116,7 +116,7 @@ def test_commands_on_a_missing_store_say_so(tmp_path: Path) -> None:
         ["audit", "verify", "--store", str(missing)],
     ):
         result = runner.invoke(app, args)
-        assert result.exit_code == 2 and "no store" in result.output, args
+        assert result.exit_code == 2 and "此处没有数据库" in result.output, args
     assert not missing.exists()
 
 

@@ -111,7 +111,7 @@ def test_readers_in_several_threads_at_once(stored: Path, province: Ledger) -> N
 def test_what_is_not_a_current_sqlite_store_goes_to_open_store(
     stored: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(StoreError, match="no store"):
+    with pytest.raises(StoreError, match="此处没有数据库"):
         open_ledger(tmp_path / "missing.sqlite")
     not_a_store = tmp_path / "notes.sqlite"
     not_a_store.write_text("not a database")

@@ -222,10 +222,12 @@ def test_store_urls() -> None:
 
 
 def test_opening_a_missing_file_without_create_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no store"):
+    with pytest.raises(StoreError, match="此处没有数据库") as missing:
         open_store(tmp_path / "missing.sqlite", create=False)
-    with pytest.raises(StoreError, match="does not exist"):
+    assert "no store at" in missing.value.render("en") and "cadrecore init" in str(missing.value)
+    with pytest.raises(StoreError, match="目录不存在") as no_folder:
         open_store(tmp_path / "no" / "such" / "folder.sqlite")
+    assert "does not exist" in no_folder.value.render("en")
     assert not (tmp_path / "missing.sqlite").exists()
 
 
