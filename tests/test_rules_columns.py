@@ -186,7 +186,7 @@ def old_check_coverage(ctx: RuleContext) -> Iterator[Outcome]:
             "coverage_below_target",
             Text(
                 f"党组织覆盖率 {covered}/{total}，未达到目标 {target:.0%}：缺口即"
-                f" {len(uncovered)} 名未编入支部的党员，见其各自的问题（not_in_branch），不另计",
+                f" {len(uncovered)} 名未编入支部的党员，已逐人列为问题，不另计",
                 f"coverage is {covered}/{total}, below the target {target:.0%}: the gap is the "
                 f"{len(uncovered)} member(s) in no branch, each a finding of their own "
                 "(not_in_branch), not counted again",
