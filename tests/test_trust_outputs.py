@@ -335,7 +335,7 @@ def test_a_rosters_stray_zero_width_characters_are_still_cleaned(
     workbook = load_workbook(path)
     sheet = workbook["老干部"]
     header = [c.value for c in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("名称") + 1)
+    cell = sheet.cell(row=2, column=header.index("姓名") + 1)
     cell.value = f"\u200b{cell.value}\ufeff"
     workbook.save(path)
     outcome = import_files([path], registry=ledger.registry)

@@ -77,7 +77,7 @@ def test_a_sheet_per_kind_with_chinese_headers(tmp_path: Path) -> None:
     ]
     cadres = workbook["老干部"]
     header = next(cadres.iter_rows(max_row=1, values_only=True))
-    assert header[:5] == ("编号", "名称", "性别", "民族", "出生日期")
+    assert header[:5] == ("编号", "姓名", "性别", "民族", "出生日期")  # (姓名, as on a roster)
     first = next(cadres.iter_rows(min_row=2, max_row=2, values_only=True))
     assert first[header.index("离退休类型")] == "退休"  # a closed set by its Chinese name
     assert workbook[META_SHEET].sheet_state == "hidden"
@@ -85,10 +85,11 @@ def test_a_sheet_per_kind_with_chinese_headers(tmp_path: Path) -> None:
 
 def test_every_kind_has_distinct_headers_that_map_back() -> None:
     from cadrecore.io.spreadsheet import header_index, normalize_header
-    from cadrecore.io.xlsx import header_of
+    from cadrecore.io.xlsx import PERSON_KINDS, header_of
 
     for kind in RECORD_KINDS:
-        headers = [header_of(name) for name in kind.model.model_fields]
+        person = kind.name in PERSON_KINDS
+        headers = [header_of(name, person=person) for name in kind.model.model_fields]
         assert len(set(headers)) == len(headers), kind.name
         index = header_index(kind.name)
         assert [index[normalize_header(h)] for h in headers] == list(kind.model.model_fields)

@@ -58,9 +58,14 @@ SERVICE_SHEET_PREFIX = "服务记录-"
 _EXACT_INT = 2**53
 
 
-def header_of(name: str) -> str:
-    """The column name a field is exported under: its Chinese label, else its own name."""
-    return zh_label(name) or name
+def header_of(name: str, *, person: bool = False) -> str:
+    """The column name a field is exported under: its Chinese label, else its own name; of a
+    person's record (``person``), the name a roster gives it (姓名, not 名称)."""
+    return zh_label(name, person=person) or name
+
+
+#: The record kinds whose records are people: their name is 姓名, as on a roster.
+PERSON_KINDS = ("cadres", "staff")
 
 
 def detail_header(model: type[BaseModel], name: str) -> str:
@@ -223,7 +228,8 @@ def _write_model_sheet(
     sheet = workbook.create_sheet(title)
     shapes = field_shapes(model)
     masked = _masking(model, unmask)
-    sheet.append([header_of(s.name) for s in shapes])
+    person = any(model is KINDS_BY_NAME[kind].model for kind in PERSON_KINDS)
+    sheet.append([header_of(s.name, person=person) for s in shapes])
     for record in records:
         sheet.append([cell(sheet, _value(record, s.name, masked), s) for s in shapes])
 
