@@ -11,7 +11,6 @@ import json
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +20,9 @@ from .cli_base import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     Command,
+    FormatOption,
     Group,
+    OutputFormat,
     did_you_mean,
     fail,
     h,
@@ -81,19 +82,6 @@ def _root(
     """(the options every run has: see cadrecore.cli_base)"""
 
 
-class OutputFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", help=h("输出格式：text 或 json", "output: text or json")),
-]
-
-_fail = fail  # (the name the other CLI modules and tests know)
-
-
 def _emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
 
@@ -145,6 +133,13 @@ def _load(
                 for_reading=for_reading,
                 ledger_id=ledger_choice(ledger_id),
                 progress=progress,
+            )
+        if Path(text).exists() and not Path(text).is_dir():
+            raise fail(
+                say(
+                    f"{text}：不是账册目录，也不是数据库（.sqlite）",
+                    f"{text}: not a ledger folder or a store (.sqlite)",
+                )
             )
         if ledger_id is not None:
             raise fail(

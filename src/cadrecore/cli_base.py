@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from difflib import get_close_matches
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -128,6 +129,19 @@ def ledger_choice(given: str | None) -> str | None:
 def quiet() -> bool:
     """Whether the run was asked to be quiet (``--quiet``)."""
     return RUN.quiet
+
+
+class OutputFormat(StrEnum):
+    """What a command prints: text for people, JSON for scripts."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help=h("输出格式：text 或 json", "output: text or json")),
+]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -442,11 +456,10 @@ class Group(_InRunLanguage, TyperGroup):
         try:
             return self._click_resolve_command(ctx, args)
         except UsageError as exc:
-            near = get_close_matches(args[0], list(self.commands), n=3) if args else []
-            said = say(f"没有命令 {args[0]!r}。", f"No such command {args[0]!r}.") if args else ""
-            if near:
-                said += say(f"是不是要 {', '.join(near)}？", f" Did you mean {', '.join(near)}?")
-            exc.message = said or exc.message
+            if args:
+                near = did_you_mean(args[0], list(self.commands))
+                said = say(f"没有命令 {args[0]!r}。", f"No such command {args[0]!r}.")
+                exc.message = f"{said} {near}".rstrip() if lang() == "en" else said + near
             raise
 
 

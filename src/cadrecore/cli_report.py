@@ -17,8 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_base import fail, finished, h, helps, lang, ledger_choice, progress, say, settings
-from .cli_synth import is_store_target
+from .cli_base import fail, finished, h, helps, lang, progress, say, settings
 
 
 class ReportFormat(StrEnum):
@@ -126,32 +125,6 @@ def ledger_from_store(
         return store.load(ledger_id, unit=unit, progress=progress)
 
 
-def _load(text: str, unit: str | None = None, ledger_id: str | None = None) -> Any:
-    """A ledger from a ledger folder, or from a store (:func:`ledger_from_store`, opened for
-    reading); with ``unit``, only that unit's view."""
-    from .errors import CadrecoreError
-    from .io.folder import load_ledger
-
-    source = Path(text)  # a URL is kept as text: Path would fold its "//"
-    try:
-        if is_store_target(text):
-            return ledger_from_store(
-                text, unit, for_reading=True, ledger_id=ledger_choice(ledger_id)
-            )
-        if source.is_dir():
-            return load_ledger(source, unit=unit)
-    except CadrecoreError as exc:
-        raise fail(str(exc)) from None
-    except OSError as exc:  # the path itself cannot be looked at (too long, no permission)
-        raise fail(f"{text}: {exc.strerror or exc}") from None
-    raise fail(
-        say(
-            f"{text}：不是账册目录，也不是数据库（.sqlite）",
-            f"{text}: not a ledger folder or a store (.sqlite)",
-        )
-    )
-
-
 @helps(
     "年度报告：一年的老干部工作写成一份文件（文本、Markdown、HTML、Excel 或 JSON）。\n\n"
     "无论检查结果如何都写出报告（要在有错误时失败，用 cadrecore check）。",
@@ -243,7 +216,7 @@ def report(
     ] = False,
     workers: WorkersOption = None,
 ) -> None:
-    from .cli import _ledger_source, no_records_in, parse_cli_date
+    from .cli import _ledger_source, _load, no_records_in, parse_cli_date
     from .errors import CadrecoreError
     from .reports.annual import build_annual_report, format_of, render_annual_report
 
@@ -285,7 +258,7 @@ def report(
     from ._gc import off_until_exit
 
     off_until_exit()  # (one report, then the process ends)
-    loaded = _load(_ledger_source(ledger), unit, ledger_id)
+    loaded = _load(_ledger_source(ledger), unit, for_reading=True, ledger_id=ledger_id)
     hint = None if force else no_records_in(loaded, year, unit)
     if hint is not None:
         raise fail(hint)

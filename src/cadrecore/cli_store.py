@@ -10,9 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from .cli import (
-    FormatOption,
     LedgerOption,
-    OutputFormat,
     StoreOption,
     UnitOption,
     _chosen_ledger,
@@ -25,7 +23,9 @@ from .cli_base import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     Command,
+    FormatOption,
     Group,
+    OutputFormat,
     fail,
     finished,
     h,

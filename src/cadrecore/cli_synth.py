@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_base import fail, finished, h, helps, progress, say
+from .cli_base import FormatOption, OutputFormat, fail, finished, h, helps, progress, say
 
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
@@ -62,22 +62,12 @@ def synth(
             ),
         ),
     ] = False,
-    fmt: Annotated[
-        str,
-        typer.Option("--format", help=h("输出格式：text 或 json", "output: text or json")),
-    ] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     from .errors import CadrecoreError
     from .models import KINDS_BY_NAME
     from .synth import synthesize
 
-    if fmt not in ("text", "json"):
-        raise fail(
-            say(
-                f"--format：应为 text 或 json，而非 {fmt!r}",
-                f"--format: expected text or json, got {fmt!r}",
-            )
-        )
     try:
         if is_store_target(out):
             from .cli_report import store_ledger_ids
@@ -105,7 +95,7 @@ def synth(
     except (CadrecoreError, OSError) as exc:
         raise fail(f"{out}: {exc}") from None
     counts = {k: v for k, v in ledger.counts().items() if v}
-    if fmt == "json":
+    if fmt is OutputFormat.JSON:
         print(
             json.dumps(
                 {"out": out, "jurisdiction": ledger.jurisdiction.id, "counts": counts},
