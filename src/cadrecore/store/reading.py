@@ -619,11 +619,13 @@ def decode_rows(
     problems: list[Problem],
     ordered: bool,
     versions: dict[str, int] | None = None,
+    placed: list[bool] | None = None,
 ) -> list[Any]:
     """The records of ``rows`` (decoded by ``decode``), in the ledger's order (by position,
     then id, sorted here unless the query was ``ordered``); a row that does not decode is
     added to ``problems``, named by its id. Into ``versions`` (if given), each row's version
-    by its key, the same strings as the records' interned ids."""
+    by its key, the same strings as the records' interned ids. Onto ``placed`` (if given, for a
+    query that is not ``ordered``): whether every row's position is its index in that order."""
     from .codec import RowError
 
     records: list[Any] = []
@@ -648,4 +650,16 @@ def decode_rows(
                     keys.append((row[position], row[key]))
                 if version is not None:
                     versions[intern(row[key])] = row[version]  # type: ignore[index]
-    return records if ordered else in_order(records, keys)
+    if ordered:
+        return records
+    if placed is not None:
+        placed.append(in_place(keys))
+    return in_order(records, keys)
+
+
+def in_place(keys: list[tuple[Any, Any]]) -> bool:
+    """Whether rows with these ``(position, id)`` keys, put in order, sit each at the position
+    of its index (0, 1, 2...): the store's own layout after a save."""
+    if not all(keys[i] <= keys[i + 1] for i in range(len(keys) - 1)):
+        keys = sorted(keys)
+    return all(position == i for i, (position, _) in enumerate(keys))

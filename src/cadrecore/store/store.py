@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     bindparam,
     create_engine,
     event,
@@ -48,6 +49,7 @@ from .audit import (
     read_head,
 )
 from .audit_keys import AuditKeys
+from .changes import KindChanges, changes_since_read
 from .checkpoints import AuditCheckpoint
 from .codec import (
     CODECS,
@@ -70,7 +72,7 @@ from .reading import (
     StoreError,
     decode_rows,
 )
-from .schema import LEDGERS, RECORD_TABLES
+from .schema import AUDIT_LOG, LEDGERS, RECORD_TABLES
 from .scope import scoped_queries as _scoped_queries
 
 
@@ -109,6 +111,12 @@ class StoreOrigin:
     versions: Mapping[str, Mapping[str, int]]
     #: kind -> the records as read, in order: the ledger's own tuples, not copies
     records: Mapping[str, Sequence[Any]]
+    #: the last audit entry's ``seq`` when the rows were read (None: not known): while the
+    #: trail still ends there, no save has been made since, and a save writes what changed
+    #: here without reading and comparing every row (:mod:`.changes`)
+    audit_seq: int | None = None
+    #: the kinds whose rows sat each at the position of its index when read
+    placed: frozenset[str] = frozenset()
 
     def version(self, kind: str, key: str) -> int | None:
         """The version of ``kind`` ``key`` when it was read (None: it was not read)."""
@@ -477,6 +485,7 @@ class Store:
         loaded = 0
         with self.reading() as conn:
             lid = self._resolve(conn, ledger_id)
+            audit_seq = _audit_head(conn)  # (first: rows read after it are at least as new)
             scoped = _scoped_queries(conn, lid, unit) if unit is not None else None
             row = conn.execute(select(LEDGERS).where(LEDGERS.c.id == lid)).mappings().one()
             data["jurisdiction"] = self._decode(
@@ -504,11 +513,13 @@ class Store:
                     for query in queries.values()
                 )
                 progress("load", 0, total)
+            placed: set[str] = set()
             for kind in RECORD_KINDS:
                 codec = CODECS[kind.name]
                 query = queries[kind.name]
                 if unit is None:
                     versions[kind.name] = {}
+                in_place: list[bool] = []
                 records = self._decode_all(
                     conn,
                     query,
@@ -518,7 +529,10 @@ class Store:
                     kind.name,
                     problems,
                     versions.get(kind.name),
+                    placed=in_place,
                 )
+                if in_place == [True]:
+                    placed.add(kind.name)
                 data[kind.name] = tuple(records)
                 loaded += len(records)
                 if progress:
@@ -530,7 +544,11 @@ class Store:
         try:
             if unit is not None:
                 return ScopedLedger(unit, registry=registry, **data)
-            return self._with_origin(Ledger(registry=registry, **data), lid, versions)
+            ledger = Ledger(registry=registry, **data)
+            ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
+                self.url, lid, versions, _origin_records(ledger), audit_seq, frozenset(placed)
+            )
+            return ledger
         except LedgerError as exc:
             raise LedgerError(
                 [
@@ -563,12 +581,6 @@ class Store:
             source = _EngineSource(self)
         return open_on(source, ledger_id, registry or get_registry(), self)
 
-    def _with_origin(self, ledger: Ledger, lid: str, versions: dict[str, dict[str, int]]) -> Ledger:
-        ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
-            self.url, lid, versions, _origin_records(ledger)
-        )
-        return ledger
-
     def _decode_all(
         self,
         conn: Connection,
@@ -581,20 +593,26 @@ class Store:
         versions: dict[str, int] | None = None,
         *,
         interned: bool = True,
+        placed: list[bool] | None = None,
     ) -> list[Any]:
         """The records ``query`` selects, and (into ``versions``, if given) each row's version
         by its key: the same strings as the records' interned ids, so the save check's
         bookkeeping costs a dict entry a record, not another copy of every id. ``interned``
-        (see :meth:`Codec.decoder`): false for a kind an opened ledger reads for a check."""
+        (see :meth:`Codec.decoder`): false for a kind an opened ledger reads for a check.
+        Onto ``placed`` (if given): whether every row read sits at the position of its index."""
         if validate:
             rows = conn.execute(query).mappings()
             found = []
+            positions = []
             for r in rows:
                 record = self._decode(codec, r, registry, True, kind, problems)
                 if record is not None:
                     found.append(record)
+                    positions.append(r["position"])
                     if versions is not None:
                         versions[sys.intern(r["id"])] = r["version"]
+            if placed is not None:
+                placed.append(all(p == i for i, p in enumerate(positions)))
             return found
         with RawRows(conn, query) as raw:
             decode = codec.decoder(
@@ -611,6 +629,7 @@ class Store:
                 problems=problems,
                 ordered=raw.ordered,
                 versions=versions,
+                placed=placed,
             )
 
     def _decode(
@@ -716,9 +735,19 @@ class Store:
             progress("save", 0, total)
         with self.writing(saving.step) as conn:
             audit = AuditAppender(conn, actor, datetime.now(UTC), self.audit_keys)
+            # nobody saved since the read: the store holds what was read, so only what changed
+            # here is looked at (:mod:`.changes`); else every kind is compared in full
+            known = origin is not None and origin.audit_seq == audit.seq and self._changes_known
             self._save_jurisdiction(conn, ledger, audit, saving)
             for kind in RECORD_KINDS:
-                self._save_kind(conn, kind, lid, ledger, audit, result, saving)
+                changes = None
+                if known:
+                    assert origin is not None
+                    changes = self._changes(kind, ledger, origin)
+                if changes is None:
+                    self._save_kind(conn, kind, lid, ledger, audit, result, saving)
+                else:
+                    self._save_changes(conn, kind, lid, ledger, audit, result, saving, changes)
                 done += len(ledger.records(kind.name))
                 if progress:
                     progress("save", done, total)
@@ -730,10 +759,27 @@ class Store:
             result.audit_entries = audit.count
         previous = store_origin(ledger)
         if previous is None or (previous.url, previous.ledger_id) == (self.url, lid):
+            # (the rows of a kind merged with others' records are not each at their index)
+            placed = frozenset(k.name for k in RECORD_KINDS if k.name not in saving.merged)
             ledger.__dict__[ORIGIN_ATTRIBUTE] = StoreOrigin(
-                self.url, lid, saving.versions, _origin_records(ledger)
+                self.url, lid, saving.versions, _origin_records(ledger), audit.seq, placed
             )
         return result
+
+    #: whether a save may write just what changed since the read (False: compare every row,
+    #: as the tests do to hold the two ways to the same outcome)
+    _changes_known: bool = True
+
+    def _changes(self, kind: RecordKind, ledger: Ledger, origin: StoreOrigin) -> KindChanges | None:
+        """What changed in ``kind`` since ``origin``'s read, if that can be told cheaply."""
+        if kind.name not in origin.placed or kind.name not in origin.records:
+            return None
+        return changes_since_read(
+            kind,
+            ledger.records(kind.name),
+            origin.records[kind.name],
+            origin.versions.get(kind.name, {}),
+        )
 
     def _origin_for(self, ledger: Ledger, based_on: Ledger | None) -> StoreOrigin | None:
         """The origin a save merges against: ``ledger``'s (else ``based_on``'s), if it is this
@@ -914,6 +960,46 @@ class Store:
             deleted.append(old)
         if saving.refused:  # nothing more is written: the save is refused after the checks
             return
+        self._write_kind(conn, kind, lid, table, codec, audit, saving, inserts, updates, deleted)
+        if moves:
+            saving.step.at(kind.name)
+            conn.execute(
+                table.update()
+                .where(table.c.ledger_id == lid, table.c.id == bindparam("b_id"))
+                .values(position=bindparam("b_position")),
+                moves,
+            )
+        if kept:
+            saving.kept += len(kept)
+            merged = dict(zip(keys, ledger.records(kind.name), strict=True))
+            for key in kept:
+                theirs = old_records.get(key)
+                if theirs is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = theirs
+            saving.merged[kind.name] = list(merged.values())
+        result.inserted[kind.name] = len(inserts)
+        result.updated[kind.name] = len(updates)
+        result.deleted[kind.name] = len(deleted)
+        result.unchanged[kind.name] = unchanged
+
+    def _write_kind(
+        self,
+        conn: Connection,
+        kind: RecordKind,
+        lid: str,
+        table: Table,
+        codec: Codec,
+        audit: AuditAppender,
+        saving: _Saving,
+        inserts: list[dict[str, Any]],
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]],
+        deleted: list[Mapping[Any, Any]],
+    ) -> None:
+        """Insert, update (each where its version is still the one read) and delete rows of
+        ``kind``, with the audit entries of the updates and deletions (an insert's entry is
+        the caller's, made as the row is)."""
         if inserts:
             saving.step.at(kind.name, inserts[0]["id"] if len(inserts) == 1 else None)
             try:
@@ -967,28 +1053,76 @@ class Store:
                 canonical_json(codec.row_json(gone_row)),
                 None,
             )
-        if moves:
+
+    def _save_changes(
+        self,
+        conn: Connection,
+        kind: RecordKind,
+        lid: str,
+        ledger: Ledger,
+        audit: AuditAppender,
+        result: SaveResult,
+        saving: _Saving,
+        changes: KindChanges,
+    ) -> None:
+        """Write ``changes`` (what :meth:`_save_kind` would find, told without reading every
+        row): the same rows, versions and audit entries."""
+        table = RECORD_TABLES[kind.name]
+        codec = CODECS[kind.name]
+        assert saving.origin is not None
+        read = saving.origin.versions.get(kind.name, {})
+        saving.step.at(kind.name)
+        # (a kind with no record changed keeps the versions read, not a copy of them)
+        changed = bool(changes.inserted or changes.updated or changes.deleted)
+        versions: dict[str, int] = dict(read) if changed else read  # type: ignore[assignment]
+        saving.versions[kind.name] = versions
+        previous: dict[str, Mapping[Any, Any]] = {}
+        wanted = [key for key, _, _ in changes.updated] + changes.deleted
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = conn.execute(
+                select(table).where(table.c.ledger_id == lid, table.c.id.in_(chunk))
+            )
+            previous.update((row["id"], row) for row in rows.mappings())
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]] = []
+        for key, position, record in changes.inserted + changes.updated:
+            dumped = codec.dump(record)
+            if self._refuse_nul(saving, kind.name, key, dumped):
+                continue
+            row = codec.row(dumped)
+            row.update(ledger_id=lid, id=key, position=position)
+            old = previous.get(key)
+            if old is None:
+                row["version"] = 1
+                inserts.append(row)
+                audit.append("insert", lid, kind.name, key, None, canonical_json(dumped))
+            else:
+                row["version"] = old["version"] + 1
+                updates.append((old, row, dumped))
+            versions[key] = row["version"]
+        deleted = []
+        for key in changes.deleted:
+            gone = previous.get(key)
+            if gone is None:  # (a writer outside the API deleted it)
+                raise _conflict(kind.name, key, "was deleted by someone else", "已被他人删除")
+            deleted.append(gone)
+            versions.pop(key, None)
+        if saving.refused:
+            return
+        self._write_kind(conn, kind, lid, table, codec, audit, saving, inserts, updates, deleted)
+        if changes.moved:
             saving.step.at(kind.name)
             conn.execute(
                 table.update()
                 .where(table.c.ledger_id == lid, table.c.id == bindparam("b_id"))
                 .values(position=bindparam("b_position")),
-                moves,
+                [{"b_id": key, "b_position": position} for key, position in changes.moved],
             )
-        if kept:
-            saving.kept += len(kept)
-            merged = dict(zip(keys, ledger.records(kind.name), strict=True))
-            for key in kept:
-                theirs = old_records.get(key)
-                if theirs is None:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = theirs
-            saving.merged[kind.name] = list(merged.values())
         result.inserted[kind.name] = len(inserts)
         result.updated[kind.name] = len(updates)
         result.deleted[kind.name] = len(deleted)
-        result.unchanged[kind.name] = unchanged
+        result.unchanged[kind.name] = changes.unchanged
 
     # --- the audit trail ----------------------------------------------------------------------
 
@@ -1073,6 +1207,11 @@ def record_key(kind: RecordKind, record: Any, seen: set[str]) -> str:
         key = f"{key}#{n}"
     seen.add(key)
     return key
+
+
+def _audit_head(conn: Connection) -> int:
+    """The ``seq`` of the last audit entry (0: none)."""
+    return int(conn.execute(select(func.max(AUDIT_LOG.c.seq))).scalar_one() or 0)
 
 
 def _same_record(codec: Codec, row: Mapping[Any, Any], record: Any, registry: Registry) -> bool:
