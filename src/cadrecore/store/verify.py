@@ -16,6 +16,7 @@ the checkpoints given; and every record against the last entry about it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ from .reading import (
     schema_differences,
     stored_columns,
 )
+from .verify_fast import quick_verification
 
 if TYPE_CHECKING:
     from .store import Store
@@ -73,7 +75,19 @@ def verify_store(
     progress: Progress | None = None,
 ) -> AuditVerification:
     """See :func:`cadrecore.store.verify_audit`."""
-    run = _Run(store.dialect, AuditKeys.from_env() if keys is None else keys, tuple(against))
+    keys = AuditKeys.from_env() if keys is None else keys
+    with contextlib.suppress(SQLAlchemyError), store.reading() as conn:
+        quick = quick_verification(
+            conn,
+            store.dialect,
+            check_records=check_records,
+            keys=keys,
+            against=against,
+            progress=progress,
+        )
+        if quick is not None:  # a sound store (else the careful run says what is wrong)
+            return quick
+    run = _Run(store.dialect, keys, tuple(against))
     run.progress = progress
     try:
         with store.reading() as conn, tolerant_text(conn):
