@@ -23,6 +23,7 @@ from datetime import date
 import pytest
 
 from cadrecore import Ledger
+from cadrecore.i18n import Text
 from cadrecore.models import Assignment, Establishment, LeadershipPost, Unit
 from cadrecore.rules import Report, Severity
 from cadrecore.sample import small_ledger
@@ -506,4 +507,251 @@ def test_a_promotion_where_no_posts_are_approved_is_found_by_the_posts_rule() ->
     assert _findings(run(ledger, "quota.no_appointment_while_over")) == []
     assert reasons(run(ledger, "quota.leadership_posts").findings) == [
         ("over_posts", "units", "city.vcb")
+    ]
+
+
+# --- what each finding says: subject, numbers, fix (written out) -------------------------------
+
+
+def _said(report: Report) -> list[tuple[str, str, str, str, bool]]:
+    """Each finding's subject, its message in both languages, and whether it has a fix."""
+    return [
+        (
+            f"{f.subject.kind}:{f.subject.id}",
+            f.message.zh,
+            f.message.en,
+            f.reason,
+            f.fix is not None,
+        )
+        for f in report.findings
+    ]
+
+
+def test_what_an_over_establishment_says() -> None:
+    report = run(_ledger([_est("east.vcb", 2)], _staff(3)), "quota.establishment")
+    assert _said(report) == [
+        (
+            "units:east.vcb",
+            "东县老干部局行政编制核定 2 名，实有 3 名，超编 1 名",
+            "东县老干部局: administrative establishment approved 2, occupied 3, 1 over",
+            "over_establishment",
+            True,
+        )
+    ]
+    (use,) = report.measures
+    assert (use.subject.kind, use.subject.id) == ("units", "east.vcb:administrative")
+
+
+def test_what_mixed_kinds_say() -> None:
+    report = run(
+        _ledger([_est("city.vcb", 3)], _public_institution(2, "city.vcb")), "quota.establishment"
+    )
+    assert _said(report) == [
+        (
+            "units:city.vcb",
+            "样例市委老干部局 为党政机关，不得使用事业编制（2 人）",
+            "样例市委老干部局 is a party or government organ and may not use "
+            "public-institution establishment (2 people)",
+            "kind_mixed",
+            True,
+        )
+    ]
+
+
+def test_what_sub_units_over_the_parent_say() -> None:
+    # two sub-units' allocations add up: 1 + 2 of the county's 2
+    centre = Unit(id="east.centre", name="东县中心", level="county", kind="other", parent_id="east")
+    inner = [
+        _est("east.vcb", 1, part_of_parent=True),
+        _est("east.centre", 2, part_of_parent=True),
+    ]
+    ledger = BASE.replace(
+        units=(*BASE.units, centre),
+        establishments=(*inner, _est("east", 2)),
+        assignments=(),
+        leadership_posts=(),
+    )
+    report = run(ledger, "quota.sub_units_within_parent")
+    assert _said(report) == [
+        (
+            "units:east",
+            "东县 内设机构占用行政编制 3 名，超过本单位核定 2 名",
+            "东县: sub-units hold 3 posts of its administrative establishment, more than the 2 "
+            "approved to it",
+            "sub_units_exceed_parent",
+            True,
+        )
+    ]
+    fix = report.findings[0].fix
+    assert fix is not None
+    assert fix.zh == "核减内设机构的编制 1 名，或报机构编制部门增加 东县 的核定数"
+    assert fix.en.startswith("take 1 posts from the sub-units, or have 东县's establishment")
+
+
+def test_what_an_appointment_while_over_says() -> None:
+    ledger = _ledger([_est("east.vcb", 2)], [*_staff(3), _appointment()])
+    assert _said(run(ledger, "quota.no_appointment_while_over")) == [
+        (
+            "assignments:new",
+            "东县老干部局 超编期间（3/2）仍任用新人员",
+            "东县老干部局 was over its establishment (3/2) when this appointment was made",
+            "appointed_while_over",
+            True,
+        )
+    ]
+
+
+def test_an_appointment_into_a_unit_with_no_establishment() -> None:
+    """No establishment approved: empty, the unit is not over (0 of 0); with one person in
+    place it is (1 of 0)."""
+    assert _findings(run(_ledger([], [_appointment()]), "quota.no_appointment_while_over")) == []
+    report = run(_ledger([], [*_staff(1), _appointment()]), "quota.no_appointment_while_over")
+    assert _findings(report) == [("appointed_while_over", 0, 1)]
+    assert report.findings[0].message.en.startswith("东县老干部局 was over its establishment (1/0)")
+    assert report.findings[0].message.zh == "东县老干部局 超编期间（1/0）仍任用新人员"
+
+
+def test_each_appointment_is_judged_after_one_excepted_or_before_the_rule() -> None:
+    excepted = _appointment(id="army", appointment_basis="demobilized_officer")
+    early = _appointment(id="early", start=date(2013, 6, 1))
+    ledger = _ledger([_est("east.vcb", 2)], [*_staff(3), excepted, _appointment()])
+    assert _findings(run(ledger, "quota.no_appointment_while_over")) == [
+        ("appointed_while_over", 2, 3)
+    ]
+    ledger = _ledger(
+        [_est("east.vcb", 2)], [*_staff(3), early, _appointment(start=date(2013, 9, 1))]
+    )
+    assert _findings(run(ledger, "quota.no_appointment_while_over", year=2013)) == []
+
+
+def test_the_rule_and_its_exceptions_as_they_stood_on_the_appointment_day() -> None:
+    """A ledger's own values from 1 July: the appointment of 1 May is judged by those of 1 May."""
+    from cadrecore.models import ParameterOverride
+
+    def from_july(key: str, value: object) -> ParameterOverride:
+        return ParameterOverride(
+            id=key, key=key, value=value, effective_from=date(2022, 7, 1), source="文件"
+        )
+
+    over = _ledger([_est("east.vcb", 2)], [*_staff(3), _appointment()])
+    suspended = over.replace(parameters=(from_july("quota.no_overstaffing", False),))
+    assert _findings(run(suspended, "quota.no_appointment_while_over")) == [
+        ("appointed_while_over", 2, 3)
+    ]
+    election = _ledger(
+        [_est("east.vcb", 2)], [*_staff(3), _appointment(appointment_basis="election")]
+    )
+    no_exceptions = election.replace(parameters=(from_july("quota.appointment_exceptions", []),))
+    assert _findings(run(no_exceptions, "quota.no_appointment_while_over")) == []
+
+
+def test_what_a_promotion_while_over_says() -> None:
+    promoted = Assignment(
+        id="new",
+        staff_id="s1",
+        unit_id="city.vcb",
+        establishment_kind="administrative",
+        tier="division",
+        start=APPOINTED,
+    )
+    ledger = _ledger([_est("city.vcb", 9)], [*_leaders(3), promoted], [_posts(2)])
+    assert _said(run(ledger, "quota.no_appointment_while_over")) == [
+        (
+            "assignments:new",
+            "超职数期间仍新配领导职务",
+            "a leadership appointment was made while over the posts",
+            "promoted_while_over",
+            True,
+        )
+    ]
+    # no posts approved for the tier at all (0): not over before the first
+    zero = _ledger([_est("city.vcb", 9)], [promoted], [_posts(0)])
+    assert _findings(run(zero, "quota.no_appointment_while_over")) == []
+
+
+def test_what_leadership_posts_over_say() -> None:
+    report = run(_ledger([_est("city.vcb", 9)], _leaders(3), [_posts(2)]), "quota.leadership_posts")
+    assert _said(report) == [
+        (
+            "units:city.vcb",
+            "样例市委老干部局县处级领导职数核定 2 名，实配 3 名",
+            "样例市委老干部局: leadership posts (county/division level) approved 2, occupied 3",
+            "over_posts",
+            True,
+        )
+    ]
+    (use,) = report.measures
+    assert (use.subject.kind, use.label) == ("units", Text("领导职数使用", "leadership posts used"))
+
+
+def test_leadership_posts_held_with_none_approved_are_the_tiers() -> None:
+    report = run(_ledger([_est("city.vcb", 9)], _leaders(1)), "quota.leadership_posts")
+    assert [f.message.en for f in report.findings] == [
+        "样例市委老干部局: leadership posts (county/division level) approved 0, occupied 1"
+    ]
+
+
+def test_leadership_posts_approved_in_two_records_add_up() -> None:
+    posts = [_posts(1), _posts(1).model_copy(update={"id": "post.more"})]
+    assert (
+        _findings(run(_ledger([_est("city.vcb", 9)], _leaders(2), posts), "quota.leadership_posts"))
+        == []
+    )
+
+
+def test_posts_approved_and_none_held() -> None:
+    report = run(_ledger([_est("city.vcb", 9)], [], [_posts(2)]), "quota.leadership_posts")
+    assert _findings(report) == []
+    assert [(m.numerator, m.denominator) for m in report.measures] == [(0, 2)]
+
+
+def test_a_grade_over_says_its_grade() -> None:
+    ledger = _ledger([_est("city.vcb", 9)], _leaders(2), [_posts(1, "deputy")])
+    assert [
+        (f.message.zh, f.message.en) for f in run(ledger, "quota.leadership_posts").findings
+    ] == [
+        (
+            "样例市委老干部局县处级副职领导职数核定 1 名，实配 2 名",
+            "样例市委老干部局: leadership posts (county/division level, deputy) approved 1, occupied 2",
+        )
+    ]
+
+
+def test_a_tier_over_by_exactly_what_its_grade_is_over_is_one_gap() -> None:
+    """Tier 2, deputies 1; two deputies and a chief: the tier over by 1, the deputies by 1 —
+    the same post, an info pointing at the grade."""
+    held = [*_leaders(2), *_leaders(1, grade="chief", prefix="chief")]
+    ledger = _ledger([_est("city.vcb", 9)], held, [_posts(2), _posts(1, "deputy")])
+    report = run(ledger, "quota.leadership_posts")
+    assert sorted((f.reason, f.severity.name) for f in report.findings) == [
+        ("over_posts", "ERROR"),
+        ("over_posts_by_grade", "INFO"),
+    ]
+    info = next(f for f in report.findings if f.reason == "over_posts_by_grade")
+    assert info.message.en == (
+        "样例市委老干部局: leadership posts (county/division level) approved 2, occupied 3: the "
+        "excess is a grade's (chief or deputy), found there, not counted again"
+    )
+    assert info.message.zh.startswith("样例市委老干部局县处级领导职数核定 2 名，实配 3 名：")
+
+
+def test_a_tier_over_by_more_than_its_grades_is_its_own_error() -> None:
+    """Tier 1; chiefs 1 (one held: at its number), deputies 1 (two held: over by 1); the tier
+    holds 3, over by 2: one more than the grades explain."""
+    held = [*_leaders(2), *_leaders(1, grade="chief", prefix="chief")]
+    posts = [_posts(1), _posts(1, "deputy"), _posts(1, "chief")]
+    report = run(_ledger([_est("city.vcb", 9)], held, posts), "quota.leadership_posts")
+    assert sorted(_findings(report), key=str) == [("over_posts", 1, 2), ("over_posts", 1, 3)]
+
+
+def test_two_grades_over_add_up_for_the_tier() -> None:
+    """Tier 2, chiefs 1, deputies 1; two of each: each grade over by 1, the tier by 2 — the
+    grades' excesses together, so the tier's is an info."""
+    held = [*_leaders(2), *_leaders(2, grade="chief", prefix="chief")]
+    posts = [_posts(2), _posts(1, "deputy"), _posts(1, "chief")]
+    report = run(_ledger([_est("city.vcb", 9)], held, posts), "quota.leadership_posts")
+    assert sorted(_findings(report), key=str) == [
+        ("over_posts", 1, 2),
+        ("over_posts", 1, 2),
+        ("over_posts_by_grade", 2, 4),
     ]
