@@ -40,8 +40,8 @@ WORK = ROOT / ".mutation"
 
 #: mutmut's statuses that count as killed (a timeout: the mutant made the tests hang).
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
-#: statuses that are not counted at all (mutmut skipped the mutant).
-NOT_COUNTED = {"skipped", "not checked"}
+#: statuses that are not counted at all (mutmut skipped the mutant on purpose).
+NOT_COUNTED = {"skipped"}
 
 
 @dataclass
@@ -168,6 +168,7 @@ def prepare(target: Target) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    shutil.copytree(ROOT / "examples", work / "examples", ignore=ignore)  # (the Xinzhou ledger)
     mutate = []
     for path in target.mutate:
         parts = Path(path).parts
@@ -183,6 +184,7 @@ def prepare(target: Target) -> Path:
     pyproject += (
         "\n[tool.mutmut]\n"
         'source_paths = ["src"]\n'
+        'also_copy = ["examples"]\n'
         f"only_mutate = {_toml_list(mutate)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(target.tests)}\n"
         f"do_not_mutate_patterns = [{', '.join(_toml_string(p) for p in target.skip_lines)}]\n"
@@ -239,14 +241,17 @@ def run_target(target: Target, children: int) -> list[Result]:
     work = prepare(target)
     print(f"== {target.name}: {', '.join(target.modules())} ({len(target.tests)} test files)")
     sys.stdout.flush()
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
         cwd=work,
         env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
         check=False,
     )
+    if done.returncode != 0:  # (the tests failed before any mutant: say why)
+        tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
+        print("    mutmut run failed:\n      " + "\n      ".join(tail))
     results = {module: Result(module) for module in target.modules()}
     for line in mutmut(work, "results", "--all", "true").splitlines():
         found = _RESULT.match(line)
@@ -297,7 +302,12 @@ def judge(
                     unexplained += 1
             else:
                 unlisted.append((mutant, status, change))
-        ok = result.score >= target.threshold and not unlisted and not unexplained
+        ok = (
+            result.total > 0
+            and result.score >= target.threshold
+            and not unlisted
+            and not unexplained
+        )
         passed &= ok
         print(
             f"{result.module:45} {result.killed:4d}/{result.total:<4d} killed  "

@@ -13,7 +13,14 @@ from datetime import date
 
 import pytest
 
-from cadrecore.calendar import FREQUENCIES, Period, period_label, periods_in
+from cadrecore.calendar import (
+    FREQUENCIES,
+    Period,
+    add_working_days,
+    period_label,
+    periods_in,
+    working_days_between,
+)
 
 # --- Period ----------------------------------------------------------------------------------
 
@@ -58,7 +65,7 @@ def test_the_four_quarters(quarter: int, start: date, end: date) -> None:
 
 @pytest.mark.parametrize("quarter", [0, 5, -1])
 def test_there_is_no_fifth_quarter(quarter: int) -> None:
-    with pytest.raises(ValueError, match="quarter is 1 to 4"):
+    with pytest.raises(ValueError, match="^quarter is 1 to 4$"):
         Period.quarter(2022, quarter)
 
 
@@ -250,3 +257,19 @@ def test_labels_of_a_cut_span_are_the_calendar_periods() -> None:
         for p in periods_in("quarterly", _p("2022-05-15", "2022-12-31"))
     ]
     assert labels == ["2022-Q2", "2022-Q3", "2022-Q4"]
+
+
+# --- working days backwards ------------------------------------------------------------------
+
+
+def test_working_days_counted_backwards() -> None:
+    """National Day 2022: 1-7 October off, Saturday 8 and Sunday 9 October worked instead (调休,
+    the State Council's notice for 2022)."""
+    assert add_working_days(date(2022, 10, 10), -1) == date(2022, 10, 9)  # a Sunday worked
+    assert add_working_days(date(2022, 10, 8), -1) == date(2022, 9, 30)  # over the holiday
+    assert add_working_days(date(2022, 10, 8), -2) == date(2022, 9, 29)
+    assert add_working_days(date(2022, 10, 8), 0) == date(2022, 10, 8)
+    assert add_working_days(date(2022, 9, 30), 1) == date(2022, 10, 8)
+    assert working_days_between(date(2022, 9, 30), date(2022, 10, 8)) == 1
+    assert working_days_between(date(2022, 10, 8), date(2022, 10, 8)) == 0
+    assert working_days_between(date(2022, 10, 9), date(2022, 10, 8)) == 0
