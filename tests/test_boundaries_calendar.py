@@ -65,7 +65,7 @@ def test_the_four_quarters(quarter: int, start: date, end: date) -> None:
 
 @pytest.mark.parametrize("quarter", [0, 5, -1])
 def test_there_is_no_fifth_quarter(quarter: int) -> None:
-    with pytest.raises(ValueError, match="^quarter is 1 to 4$"):
+    with pytest.raises(ValueError, match=r"^quarter is 1 to 4$"):
         Period.quarter(2022, quarter)
 
 
