@@ -16,8 +16,15 @@ birth date rebuilds it whole. So:
 - a birth date keeps its year and month (``1950-03-**``), so the day is one of 28 to 31;
 - so does a retirement date (``2010-03-**``): most cadres retire on their 55th or 60th
   birthday, and the day of the one beside the month of the other is the birth date;
-- a phone keeps its first three and last four digits, an address its first six characters,
-  health notes nothing.
+- a phone keeps its first three and last four digits when at least four are hidden between
+  them (an 11-digit mobile number: ``139****5678``); a shorter number keeps nothing;
+- an address keeps its first six characters (the city and district, which the county beside it
+  gives away), never more than half of it: a seven-character address kept to six would be a
+  whole address in clear followed by ``***``;
+- health notes keep nothing.
+
+Every masked value holds at least two mask characters (:func:`is_masked`), so that an export
+read back is known for masked and refused rather than imported as a value.
 
 What remains of an ID, with everything else a masked output shows (county, sex, year and month
 of birth), fits at least ``28 x 500 = 14,000`` numbers: :func:`id_candidates` counts them, and
@@ -38,6 +45,13 @@ from .models.common import Sensitivity, sensitive_fields
 MASK = "*"
 #: The region code an ID number keeps when masked.
 ID_KEPT = 6
+#: An ID number keeps its region code only when it is longer than this (a shorter one is a
+#: typing error, whose first characters need not be a region).
+ID_SHORTEST_KEPT = 10
+#: The leading and trailing digits a phone number keeps, and the fewest hidden between them.
+CONTACT_HEAD, CONTACT_TAIL, CONTACT_HIDDEN = 3, 4, 4
+#: The most leading characters an address keeps (never more than half of it).
+ADDRESS_KEPT = 6
 
 
 def mask_value(kind: Sensitivity, value: Any) -> Any:
@@ -46,22 +60,33 @@ def mask_value(kind: Sensitivity, value: Any) -> Any:
     if value is None or value == "" or isinstance(value, bool):
         return value
     if kind in (Sensitivity.BIRTH_DATE, Sensitivity.RETIREMENT_DATE):
-        if isinstance(value, date):
-            return f"{value.year:04d}-{value.month:02d}-{MASK * 2}"
-        text = str(value)
-        return text[:7] + "-" + MASK * 2 if len(text) >= 7 else MASK * 3
+        day = value if isinstance(value, date) else _as_date(str(value))
+        if day is None:  # not a date: nothing of it is shown
+            return MASK * 3
+        return f"{day.year:04d}-{day.month:02d}-{MASK * 2}"
     text = str(value)
     if kind is Sensitivity.ID_NUMBER:
-        return text[:ID_KEPT] + MASK * (len(text) - ID_KEPT) if len(text) > 10 else MASK * 3
+        if len(text) > ID_SHORTEST_KEPT:
+            return text[:ID_KEPT] + MASK * (len(text) - ID_KEPT)
+        return MASK * 3
     if kind is Sensitivity.CONTACT:
-        return (
-            text[:3] + MASK * max(0, len(text) - 7) + text[-4:]
-            if len(text) > 7
-            else MASK * len(text)
-        )
+        hidden = len(text) - CONTACT_HEAD - CONTACT_TAIL
+        if hidden >= CONTACT_HIDDEN:
+            return text[:CONTACT_HEAD] + MASK * hidden + text[-CONTACT_TAIL:]
+        return MASK * max(3, len(text))
     if kind is Sensitivity.ADDRESS:
-        return text[:6] + MASK * 3 if len(text) > 6 else MASK * 3
+        return text[: min(ADDRESS_KEPT, len(text) // 2)] + MASK * 3
     return MASK * 3
+
+
+def _as_date(text: str) -> date | None:
+    """``text`` read as an ISO date (``1950-03-01`` or ``19500301``), or None: a date given as
+    text is masked as a date is, never cut by its length (``19500301`` cut to seven characters
+    would show the first digit of the day)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def masked_dump(record: BaseModel, *, unmask: bool = False) -> dict[str, Any]:

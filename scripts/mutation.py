@@ -1,0 +1,386 @@
+"""Mutation testing of the policy code: run mutmut over a list of modules, each with the few test
+files that cover it, print the score per module, and compare the survivors with the committed
+list of those accepted (``tests/mutation-survivors.toml``).
+
+    python scripts/mutation.py                      # every target in tests/mutation.toml
+    python scripts/mutation.py quotas calendar      # some targets, by name
+    python scripts/mutation.py --changed            # the targets a change touches (CI)
+    python scripts/mutation.py --list               # the targets and their modules
+    python scripts/mutation.py quotas --record      # add unlisted survivors to the file, to explain
+
+A *target* (``tests/mutation.toml``) is one or more modules and the test files that cover them:
+one target's run takes minutes, not the full suite's ten. Each runs in its own copy of the
+sources under ``.mutation/<target>/`` (never in the working tree), with mutmut's
+``[tool.mutmut]`` written for it. A module passes when at least its threshold of mutants are
+killed (timeouts count as killed; a mutant no selected test reaches counts as survived) and
+every survivor is listed in ``tests/mutation-survivors.toml`` with the reason it is equivalent
+or accepted. A survivor is known there by its function and the line it changes, not by mutmut's
+number, which shifts when the function changes.
+
+Exit status: 0 when every module run passes, 1 otherwise, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS_FILE = ROOT / "tests" / "mutation.toml"
+SURVIVORS_FILE = ROOT / "tests" / "mutation-survivors.toml"
+WORK = ROOT / ".mutation"
+
+#: mutmut's statuses that count as killed (a timeout: the mutant made the tests hang).
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+#: statuses that are not counted at all (mutmut skipped the mutant on purpose).
+NOT_COUNTED = {"skipped"}
+
+
+@dataclass
+class Target:
+    name: str
+    mutate: list[str]
+    tests: list[str]
+    threshold: float
+    #: regular expressions of source lines not mutated (``skip_lines`` of tests/mutation.toml)
+    skip_lines: list[str] = field(default_factory=list)
+    #: plugin folders (``plugins/<name>``) whose package is copied beside cadrecore
+    plugins: list[str] = field(default_factory=list)
+
+    def modules(self) -> list[str]:
+        return [module_of(path) for path in self.mutate]
+
+
+@dataclass
+class Survivor:
+    module: str
+    function: str
+    change: str
+    reason: str
+
+
+@dataclass
+class Result:
+    module: str
+    killed: int = 0
+    total: int = 0
+    survivors: list[tuple[str, str, str]] = field(default_factory=list)  # (mutant, status, change)
+
+    @property
+    def score(self) -> float:
+        return self.killed / self.total if self.total else 1.0
+
+
+def module_of(path: str) -> str:
+    """``src/cadrecore/calendar.py`` -> ``cadrecore.calendar`` (plugins' ``src`` too)."""
+    parts = Path(path).with_suffix("").parts
+    inner = parts[parts.index("src") + 1 :]
+    return ".".join(inner)
+
+
+def load_targets() -> dict[str, Target]:
+    data = tomllib.loads(TARGETS_FILE.read_text("utf-8"))
+    default = float(data.get("threshold", 0.9))
+    skip = list(data.get("skip_lines", []))
+    return {
+        name: Target(
+            name,
+            list(spec["mutate"]),
+            list(spec["tests"]),
+            float(spec.get("threshold", default)),
+            skip + list(spec.get("skip_lines", [])),
+            list(spec.get("plugins", [])),
+        )
+        for name, spec in data["targets"].items()
+    }
+
+
+def load_survivors() -> list[Survivor]:
+    if not SURVIVORS_FILE.exists():
+        return []
+    data = tomllib.loads(SURVIVORS_FILE.read_text("utf-8"))
+    return [
+        Survivor(s["module"], s["function"], s["change"], s.get("reason", ""))
+        for s in data.get("survivor", [])
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Which targets a change touches
+# ---------------------------------------------------------------------------------------------
+
+
+def changed_files(base: str | None) -> list[str]:
+    """The files changed since the merge base with ``base`` (default: ``origin/main``, else
+    ``main``); on a clone with neither (a CI checkout of one branch), the last commit's."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+    for candidate in [base] if base else ["origin/main", "main"]:
+        if git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode != 0:
+            continue
+        diff = git("diff", "--name-only", f"{candidate}...HEAD")
+        if diff.returncode == 0 and (diff.stdout.strip() or candidate == base):
+            return diff.stdout.split()
+    last = git("diff", "--name-only", "HEAD~1", "HEAD")
+    if last.returncode == 0:
+        return last.stdout.split()
+    return git("show", "--name-only", "--format=", "HEAD").stdout.split()
+
+
+def touched(targets: dict[str, Target], files: Iterable[str]) -> list[str]:
+    """The targets whose modules, tests or configuration are among ``files``."""
+    files = set(files)
+    config = {"tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py"}
+    return [
+        name
+        for name, target in targets.items()
+        if files & set(target.mutate) or files & set(target.tests) or files & config
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# One target's run
+# ---------------------------------------------------------------------------------------------
+
+
+def _toml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+def prepare(target: Target) -> Path:
+    """A fresh copy of what the target's run needs, under ``.mutation/<name>``: ``src`` (with
+    the plugins' packages beside cadrecore, so that mutmut's copy holds them), the tests, the
+    plugins' tests, and pyproject.toml with the target's ``[tool.mutmut]``."""
+    work = WORK / target.name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    shutil.copytree(ROOT / "examples", work / "examples", ignore=ignore)  # (the Xinzhou ledger)
+    mutate = []
+    for path in target.mutate:
+        parts = Path(path).parts
+        mutate.append(str(Path("src", *parts[parts.index("src") + 1 :])))
+    for plugin in target.plugins:
+        source = ROOT / plugin / "src"
+        for package in source.iterdir():
+            if package.is_dir():
+                shutil.copytree(package, work / "src" / package.name, ignore=ignore)
+        if (ROOT / plugin / "tests").exists():
+            shutil.copytree(ROOT / plugin / "tests", work / plugin / "tests", ignore=ignore)
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    pyproject += (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["src"]\n'
+        'also_copy = ["examples"]\n'
+        f"only_mutate = {_toml_list(mutate)}\n"
+        f"pytest_add_cli_args_test_selection = {_toml_list(target.tests)}\n"
+        f"do_not_mutate_patterns = [{', '.join(_toml_string(p) for p in target.skip_lines)}]\n"
+        'pytest_add_cli_args = ["-p", "no:randomly", "-q"]\n'
+    )
+    (work / "pyproject.toml").write_text(pyproject, "utf-8")
+    return work
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)  # mutmut puts its copy first; nothing of the tree may shadow it
+    env["CADRECORE_CACHE_DIR"] = env.get("CADRECORE_CACHE_DIR", str(WORK / "cache"))
+    return env
+
+
+def mutmut(work: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=work,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    if check and done.returncode != 0:
+        sys.stdout.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"mutmut {' '.join(args)} failed in {work}")
+    return done.stdout
+
+
+_RESULT = re.compile(r"^\s*(\S+): (.+?)\s*$")
+
+
+def change_of(work: Path, mutant: str) -> str:
+    """What ``mutant`` changes, as its diff's removed and added lines (stripped), ``-a | +b``."""
+    diff = mutmut(work, "show", mutant, check=False)
+    lines = [
+        line[0] + line[1:].strip()
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return " | ".join(lines)
+
+
+def function_of(mutant: str) -> str:
+    """``cadrecore.calendar.xǁPeriodǁquarter__mutmut_7`` -> ``Period.quarter``."""
+    name = mutant.rsplit(".", 1)[-1]
+    name = re.sub(r"__mutmut_\d+$", "", name)
+    name = name.removeprefix("x_").removeprefix("xǁ")
+    return name.replace("ǁ", ".")
+
+
+def run_target(target: Target, children: int) -> list[Result]:
+    work = prepare(target)
+    print(f"== {target.name}: {', '.join(target.modules())} ({len(target.tests)} test files)")
+    sys.stdout.flush()
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+        cwd=work,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:  # (the tests failed before any mutant: say why)
+        tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
+        print("    mutmut run failed:\n      " + "\n      ".join(tail))
+    results = {module: Result(module) for module in target.modules()}
+    for line in mutmut(work, "results", "--all", "true").splitlines():
+        found = _RESULT.match(line)
+        if not found:
+            continue
+        mutant, status = found.groups()
+        module = mutant.split(".x_")[0].split(".xǁ")[0]
+        result = results.get(module)
+        if result is None or status in NOT_COUNTED:
+            continue
+        result.total += 1
+        if status in KILLED:
+            result.killed += 1
+        else:
+            result.survivors.append((mutant, status, change_of(work, mutant)))
+    return list(results.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Survivors: listed with a reason, or new
+# ---------------------------------------------------------------------------------------------
+
+
+def _key(module: str, function: str, change: str) -> tuple[str, str, str]:
+    return module, function, " ".join(change.split())
+
+
+def judge(
+    target: Target, results: list[Result], listed: list[Survivor]
+) -> tuple[bool, list[Survivor]]:
+    """Print each module's score and its survivors; whether all pass, and the survivors not
+    listed (to record)."""
+    known: dict[tuple[str, str, str], list[Survivor]] = {}
+    for survivor in listed:
+        known.setdefault(_key(survivor.module, survivor.function, survivor.change), []).append(
+            survivor
+        )
+    passed = True
+    new: list[Survivor] = []
+    for result in results:
+        unlisted = []
+        unexplained = 0
+        pool = {key: list(items) for key, items in known.items()}
+        for mutant, status, change in result.survivors:
+            key = _key(result.module, function_of(mutant), change)
+            if pool.get(key):
+                if not pool[key].pop().reason.strip():
+                    unexplained += 1
+            else:
+                unlisted.append((mutant, status, change))
+        ok = (
+            result.total > 0
+            and result.score >= target.threshold
+            and not unlisted
+            and not unexplained
+        )
+        passed &= ok
+        print(
+            f"{result.module:45} {result.killed:4d}/{result.total:<4d} killed  "
+            f"{result.score:6.1%}  (threshold {target.threshold:.0%}; "
+            f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new)"
+            f"  {'ok' if ok else 'FAIL'}"
+        )
+        if unexplained:
+            print(f"    {unexplained} listed survivor(s) without a reason")
+        for mutant, status, change in unlisted:
+            print(f"    new survivor ({status}) {mutant}: {change}")
+            new.append(Survivor(result.module, function_of(mutant), change, ""))
+    return passed, new
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def record(new: list[Survivor]) -> None:
+    """Append ``new`` survivors to the survivors file, each with an empty reason to write."""
+    with SURVIVORS_FILE.open("a", encoding="utf-8") as out:
+        for survivor in new:
+            out.write(
+                "\n[[survivor]]\n"
+                f"module = {_toml_string(survivor.module)}\n"
+                f"function = {_toml_string(survivor.function)}\n"
+                f"change = {_toml_string(survivor.change)}\n"
+                'reason = ""\n'
+            )
+    print(f"{len(new)} survivor(s) added to {SURVIVORS_FILE.relative_to(ROOT)}: give each a reason")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="targets of tests/mutation.toml (default: all)")
+    parser.add_argument(
+        "--changed",
+        nargs="?",
+        const="",
+        metavar="BASE",
+        help="only the targets the change since the merge base with BASE (origin/main) touches",
+    )
+    parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    parser.add_argument("--record", action="store_true", help="add new survivors to the file")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default: 2)")
+    args = parser.parse_args(argv)
+    targets = load_targets()
+    if args.list:
+        for name, target in targets.items():
+            print(f"{name:16} {target.threshold:.0%}  {' '.join(target.mutate)}")
+            print(f"{'':16}       tests: {' '.join(target.tests)}")
+        return 0
+    unknown = [name for name in args.targets if name not in targets]
+    if unknown:
+        print(f"unknown target(s): {', '.join(unknown)}; see --list", file=sys.stderr)
+        return 2
+    chosen = args.targets or list(targets)
+    if args.changed is not None:
+        files = changed_files(args.changed or None)
+        chosen = [name for name in touched(targets, files) if name in chosen]
+        print(f"changed: {len(files)} file(s); targets touched: {', '.join(chosen) or 'none'}")
+    listed = load_survivors()
+    passed = True
+    new: list[Survivor] = []
+    for name in chosen:
+        ok, found = judge(targets[name], run_target(targets[name], args.jobs), listed)
+        passed &= ok
+        new += found
+    if args.record and new:
+        record(new)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
