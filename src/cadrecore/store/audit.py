@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from ..i18n import Text
 from .audit_keys import KEY_FILE_ENV, AuditKey, AuditKeys, unknown_signer, unsigned_after_signed
+from .bulk import insert_rows
 from .checkpoints import AuditCheckpoint
-from .codec import canonical_json
+from .codec import canonical_bytes
 from .schema import AUDIT_LOG
 
 GENESIS_HASH = "0" * 64
@@ -110,7 +111,7 @@ class AuditEntry:
 def entry_hash(
     *,
     seq: int,
-    at: datetime,
+    at: datetime | str,
     actor: str,
     action: str,
     ledger_id: str,
@@ -127,11 +128,12 @@ def entry_hash(
 
     Unsigned (``key_id`` None): SHA-256 of the JSON of the ten fields. Signed: HMAC-SHA-256
     under ``key`` of the JSON of the ten fields and ``key_id``. ``at`` is written as UTC ISO
-    8601 with microseconds (``2024-05-01T08:00:00.000000+00:00``).
+    8601 with microseconds (``2024-05-01T08:00:00.000000+00:00``; given as text, it is taken
+    to be in that form already).
     """
     payload: dict[str, Any] = {
         "seq": seq,
-        "at": at.isoformat(timespec="microseconds"),
+        "at": at if isinstance(at, str) else at.isoformat(timespec="microseconds"),
         "actor": actor,
         "action": action,
         "ledger_id": ledger_id,
@@ -144,11 +146,11 @@ def entry_hash(
     if key_id is None:
         if key is not None:
             raise ValueError("an unsigned entry is hashed without a key")
-        return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+        return hashlib.sha256(canonical_bytes(payload)).hexdigest()
     if key is None:
         raise ValueError(f"entry {seq} is signed (key id {key_id}): its hash needs that key")
     payload["key_id"] = key_id
-    return hmac.new(key, canonical_json(payload).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, canonical_bytes(payload), hashlib.sha256).hexdigest()
 
 
 class AuditAppender:
@@ -188,6 +190,7 @@ class AuditAppender:
                 if keys.get(signer) is None:
                     raise unknown_signer(signer, keys)
             self.key = keys.current
+        self.at_text = at.isoformat(timespec="microseconds")  # (hashed in every entry)
         self.seq = last.seq if last else 0
         self.head = last.hash if last else GENESIS_HASH
         self.pending: list[dict[str, Any]] = []
@@ -206,7 +209,7 @@ class AuditAppender:
         key = self.key
         digest = entry_hash(
             seq=self.seq,
-            at=self.at,
+            at=self.at_text,
             actor=self.actor,
             action=action,
             ledger_id=ledger_id,
@@ -241,7 +244,7 @@ class AuditAppender:
 
     def flush(self) -> None:
         if self.pending:
-            self.conn.execute(insert(AUDIT_LOG), self.pending)
+            insert_rows(self.conn, AUDIT_LOG, self.pending)
             self.pending = []
 
 

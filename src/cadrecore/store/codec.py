@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import Text
@@ -41,6 +42,34 @@ class RowError(Exception):
 def canonical_json(value: Any) -> str:
     """The one text form of a JSON value that the audit trail keeps and hashes."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """:func:`canonical_json`'s text as UTF-8, for a value that holds no float (text, whole
+    numbers, booleans, None, lists and objects of them): orjson writes those the same bytes, about
+    ten times faster; what orjson refuses (a whole number beyond 64 bits, text that is no valid
+    Unicode, a key that is not text) is written by the standard library. A float is written
+    otherwise by the two (``1e-07`` against ``1e-7``): never give one here."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_json(value).encode("utf-8")
+
+
+def _holds_float(value: Any) -> bool:
+    if type(value) is float:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_float(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_float(item) for item in value)
+    return False
+
+
+#: How a NUL character is written in JSON text: a record's JSON text without it holds no NUL in
+#: any text or key (with it, :func:`fields_with_nul` says which, if any: ``\\u0000`` as
+#: written by someone is also found here).
+NUL_IN_JSON = "\\u0000"
 
 
 def fields_with_nul(dumped: Mapping[str, Any]) -> list[str]:
@@ -105,12 +134,29 @@ class Codec:
         self._to_json: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
             (s.name, _row_to_json(s)) for s in self.shapes
         )
+        #: the fields whose JSON form may hold a float (nested structures, lists not of text)
+        self._floating = tuple(
+            s.name
+            for s in self.shapes
+            if s.shape == "json" or (s.shape == "list" and not s.str_items)
+        )
 
     # --- writing -----------------------------------------------------------------------------
 
     def dump(self, record: BaseModel) -> dict[str, Any]:
         """The record's JSON form (as the audit trail keeps it)."""
         return record.model_dump(mode="json")
+
+    def after_text(self, dumped: Mapping[str, Any]) -> str:
+        """:func:`canonical_json` of a record's JSON form (what its audit entry keeps), the
+        fast way unless a nested field holds a float."""
+        for name in self._floating:
+            if _holds_float(dumped.get(name)):
+                return canonical_json(dumped)
+        try:
+            return orjson.dumps(dumped, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except (TypeError, orjson.JSONEncodeError):
+            return canonical_json(dumped)
 
     def row(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
         """Column values (by field name, ``id`` included) from a record's JSON form."""

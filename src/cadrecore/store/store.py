@@ -49,12 +49,14 @@ from .audit import (
     read_head,
 )
 from .audit_keys import AuditKeys
+from .bulk import insert_rows
 from .changes import KindChanges, changes_since_read
 from .checkpoints import AuditCheckpoint
 from .codec import (
     CODECS,
     JURISDICTION_CODEC,
     JURISDICTION_KIND,
+    NUL_IN_JSON,
     Codec,
     RowError,
     canonical_json,
@@ -893,7 +895,7 @@ class Store:
                 as_read[record_key(kind, record, seen_read)] = record
         versions = saving.versions.setdefault(kind.name, {})
         inserts: list[dict[str, Any]] = []
-        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]] = []
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], str]] = []
         moves: list[dict[str, Any]] = []
         kept: list[str] = []  # what others saved since the read, left as it is
         keys: list[str] = []
@@ -930,17 +932,18 @@ class Store:
                     lambda: bool(old_records.get(key) == as_read.get(key)),  # noqa: B023
                 )
             dumped = codec.dump(record)
-            if self._refuse_nul(saving, kind.name, key, dumped):
+            after = codec.after_text(dumped)
+            if NUL_IN_JSON in after and self._refuse_nul(saving, kind.name, key, dumped):
                 continue
             row = codec.row(dumped)
             row.update(ledger_id=lid, id=key, position=position)
             if old is None:
                 row["version"] = 1
                 inserts.append(row)
-                audit.append("insert", lid, kind.name, key, None, canonical_json(dumped))
+                audit.append("insert", lid, kind.name, key, None, after)
             else:
                 row["version"] = old["version"] + 1
-                updates.append((old, row, dumped))
+                updates.append((old, row, after))
             versions[key] = row["version"]
         deleted = []
         for key, old in old_rows.items():
@@ -994,7 +997,7 @@ class Store:
         audit: AuditAppender,
         saving: _Saving,
         inserts: list[dict[str, Any]],
-        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]],
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], str]],
         deleted: list[Mapping[Any, Any]],
     ) -> None:
         """Insert, update (each where its version is still the one read) and delete rows of
@@ -1003,7 +1006,7 @@ class Store:
         if inserts:
             saving.step.at(kind.name, inserts[0]["id"] if len(inserts) == 1 else None)
             try:
-                conn.execute(table.insert(), inserts)
+                insert_rows(conn, table, inserts)
             except IntegrityError:  # a writer outside this API came in between
                 raise ConflictError(
                     f"{kind.name}: a record added here was added by someone else at the same "
@@ -1011,7 +1014,7 @@ class Store:
                     f"/ {kind.name}：此处新增的记录同时已由他人新增，未保存任何改动；请重新载入后再改",
                     kind=kind.name,
                 ) from None
-        for previous, row, dumped in updates:
+        for previous, row, after in updates:
             saving.step.at(kind.name, row["id"])
             changed = conn.execute(
                 table.update()
@@ -1030,7 +1033,7 @@ class Store:
                 kind.name,
                 row["id"],
                 canonical_json(codec.row_json(previous)),
-                canonical_json(dumped),
+                after,
             )
         for gone_row in deleted:
             saving.step.at(kind.name, gone_row["id"])
@@ -1085,10 +1088,11 @@ class Store:
             )
             previous.update((row["id"], row) for row in rows.mappings())
         inserts: list[dict[str, Any]] = []
-        updates: list[tuple[Mapping[Any, Any], dict[str, Any], dict[str, Any]]] = []
+        updates: list[tuple[Mapping[Any, Any], dict[str, Any], str]] = []
         for key, position, record in changes.inserted + changes.updated:
             dumped = codec.dump(record)
-            if self._refuse_nul(saving, kind.name, key, dumped):
+            after = codec.after_text(dumped)
+            if NUL_IN_JSON in after and self._refuse_nul(saving, kind.name, key, dumped):
                 continue
             row = codec.row(dumped)
             row.update(ledger_id=lid, id=key, position=position)
@@ -1096,10 +1100,10 @@ class Store:
             if old is None:
                 row["version"] = 1
                 inserts.append(row)
-                audit.append("insert", lid, kind.name, key, None, canonical_json(dumped))
+                audit.append("insert", lid, kind.name, key, None, after)
             else:
                 row["version"] = old["version"] + 1
-                updates.append((old, row, dumped))
+                updates.append((old, row, after))
             versions[key] = row["version"]
         deleted = []
         for key in changes.deleted:

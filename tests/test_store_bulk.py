@@ -1,0 +1,169 @@
+"""Rows inserted the bulk way are stored as SQLAlchemy's ``insert()`` stores them (issue #26
+item 1): the same values of the same types, in every column of every record table and the audit
+table, on both backends; and the fast canonical JSON gives the standard library's text."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from cadrecore.models import RECORD_KINDS
+from cadrecore.sample import small_ledger
+from cadrecore.store import Store, open_store
+from cadrecore.store.bulk import insert_rows
+from cadrecore.store.codec import (
+    CODECS,
+    JURISDICTION_CODEC,
+    Codec,
+    canonical_bytes,
+    canonical_json,
+)
+from cadrecore.store.schema import AUDIT_LOG, LEDGERS, RECORD_TABLES
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+def stored(store: Store, table: Any, lid: str) -> list[tuple[Any, ...]]:
+    """The rows as the database holds them (on SQLite with each value's storage class)."""
+    columns = [c.name for c in table.c if c.name != "ledger_id"]
+    with store.reading() as conn:
+        if store.dialect == "sqlite":
+            shown = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+            sql = f'SELECT {shown} FROM "{table.name}" WHERE ledger_id = :l ORDER BY id'
+            return [tuple(r) for r in conn.execute(text(sql), {"l": lid})]
+        query = select(*(table.c[c] for c in columns)).where(table.c.ledger_id == lid)
+        return [tuple(r) for r in conn.execute(query.order_by(table.c.id))]
+
+
+def test_every_record_table_stores_the_same_rows(store: Store) -> None:
+    ledger = small_ledger(2022)
+    with store.writing() as conn:  # (the two ledgers the rows belong to)
+        for lid in ("plain", "bulk"):
+            dumped = JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": lid}))
+            conn.execute(LEDGERS.insert().values(**JURISDICTION_CODEC.row(dumped), version=1))
+    for kind in RECORD_KINDS:
+        records = ledger.records(kind.name)
+        if not records:
+            continue
+        codec, table = CODECS[kind.name], RECORD_TABLES[kind.name]
+        rows = {}
+        for lid in ("plain", "bulk"):
+            rows[lid] = []
+            for position, record in enumerate(records):
+                row = codec.row(codec.dump(record))
+                row.update(
+                    ledger_id=lid, id=f"{kind.name}-{position}", position=position, version=1
+                )
+                rows[lid].append(row)
+        with store.writing() as conn:
+            conn.execute(table.insert(), rows["plain"])
+            insert_rows(conn, table, rows["bulk"])
+        assert stored(store, table, "bulk") == stored(store, table, "plain"), kind.name
+
+
+def test_the_audit_table_stores_the_same_rows(store: Store) -> None:
+    at = datetime(2026, 12, 6, 8, 0, 1, 5, tzinfo=UTC)
+    entries = []
+    for seq in (1, 2):
+        entries.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": "张三",
+                "action": "insert",
+                "ledger_id": "x",
+                "kind": "cadres",
+                "record_id": f"c{seq}",
+                "before": None,
+                "after": '{"a":1}',
+                "prev_hash": "0" * 64,
+                "hash": f"{seq}" * 64,
+                "key_id": None if seq == 1 else "k1",
+            }
+        )
+    with store.writing() as conn:
+        conn.execute(AUDIT_LOG.insert(), entries[:1])
+        insert_rows(conn, AUDIT_LOG, entries[1:])
+    with store.reading() as conn:
+        if store.dialect == "sqlite":
+            got = list(conn.execute(text("SELECT at, typeof(at) FROM audit_log ORDER BY seq")))
+        else:
+            got = list(conn.execute(select(AUDIT_LOG.c.at).order_by(AUDIT_LOG.c.seq)))
+    assert got[0] == got[1]
+
+
+# --- the fast canonical JSON --------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text()
+    | st.floats(allow_nan=True, allow_infinity=True),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def without_floats(value: Any) -> bool:
+    if isinstance(value, float):
+        return False
+    if isinstance(value, dict):
+        return all(without_floats(v) for v in value.values())
+    if isinstance(value, list):
+        return all(without_floats(v) for v in value)
+    return True
+
+
+@given(json_values)
+def test_canonical_bytes_are_the_standard_librarys_text(value: Any) -> None:
+    if not without_floats(value):
+        return
+    try:
+        expected = canonical_json(value).encode("utf-8")
+    except UnicodeEncodeError:  # (text that is no valid Unicode: both refuse it)
+        with pytest.raises(UnicodeEncodeError):
+            canonical_bytes(value)
+        return
+    assert canonical_bytes(value) == expected
+
+
+@given(
+    st.fixed_dictionaries(
+        {"details": json_values, "note": st.text(), "year": st.integers(0, 3000)},
+        optional={"done": st.booleans(), "tags": st.lists(st.text(), max_size=3)},
+    )
+)
+def test_a_records_audit_text_is_the_standard_librarys_text(dumped: dict[str, Any]) -> None:
+    # (a record's own fields hold text, whole numbers and booleans; its details, free JSON)
+    codec = CODECS["service_records"]
+    try:
+        expected = canonical_json(dumped)
+        expected.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert codec.after_text(dumped) == expected
+
+
+def test_floats_are_written_as_the_standard_library_writes_them() -> None:
+    codec: Codec = CODECS["service_records"]
+    for number in (1.5e-7, 1e16, math.inf, -0.0, 0.1):
+        dumped = {"details": {"x": number}}
+        assert codec.after_text(dumped) == json.dumps(
+            dumped, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
