@@ -49,6 +49,9 @@ class RecordKind:
 
     def key_of(self, record: Record) -> str:
         """The record's identity within its kind: its id, or its key fields joined by ``@``."""
+        if self.key_fields == ("id",):
+            key = record.id  # type: ignore[attr-defined]
+            return key if type(key) is str else ("" if key is None else str(key))
         values = [getattr(record, name) for name in self.key_fields]
         return "@".join("" if v is None else str(v) for v in values)
 

@@ -14,6 +14,7 @@ Holds: :func:`insert_rows`. Imports nothing of cadrecore above the store.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -32,16 +33,42 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c.name) for c in columns)}) "
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    plan: list[tuple[str, Callable[[Any], Any] | None]] = [
-        (column.name, column.type.dialect_impl(dialect).bind_processor(dialect))
-        for column in columns
+    names = [column.name for column in columns]
+    get = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    processed = [
+        (i, _remembering(process))
+        for i, column in enumerate(columns)
+        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
-    if all(process is None for _, process in plan):
-        names = [name for name, _ in plan]
-        params = [tuple(row[name] for name in names) for row in rows]
+    if not processed:
+        params: list[Any] = [get(row) for row in rows]
     else:
-        params = [
-            tuple(row[name] if process is None else process(row[name]) for name, process in plan)
-            for row in rows
-        ]
+        params = []
+        for row in rows:
+            values = list(get(row))
+            for i, convert in processed:
+                values[i] = convert(values[i])
+            params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, giving again what it gave for the value it was last given (the same object,
+    or an empty list or object: a save's audit entries share one time, most lists are empty)."""
+    last: list[Any] = [_NOTHING, None]
+    empty: dict[type, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
+        if not value and type(value) in (list, dict):
+            if type(value) not in empty:
+                empty[type(value)] = process(value)
+            return empty[type(value)]
+        last[0], last[1] = value, process(value)
+        return last[1]
+
+    return remembered
+
+
+_NOTHING = object()

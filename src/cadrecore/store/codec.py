@@ -134,6 +134,8 @@ class Codec:
         self._to_json: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
             (s.name, _row_to_json(s)) for s in self.shapes
         )
+        self._field_set = frozenset(self.field_names)
+        self._converted = tuple((n, c) for n, c in self._to_column if c is not _same)
         #: the fields whose JSON form may hold a float (nested structures, lists not of text)
         self._floating = tuple(
             s.name
@@ -160,6 +162,12 @@ class Codec:
 
     def row(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
         """Column values (by field name, ``id`` included) from a record's JSON form."""
+        if dumped.keys() <= self._field_set:  # (a model's dump: copied, a few values converted)
+            row = dict(dumped)
+            for name, convert in self._converted:
+                if name in row:
+                    row[name] = convert(row[name])
+            return row
         return {name: convert(dumped[name]) for name, convert in self._to_column if name in dumped}
 
     def row_json(self, row: Mapping[Any, Any]) -> dict[str, Any]:
