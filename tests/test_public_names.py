@@ -59,8 +59,8 @@ def _is_own(name: str, value: object) -> bool:
     """A value cadrecore made (a class, a function, a constant), not another library's."""
     if value is getattr(typing, name, None) or name == "annotations":
         return False  # `from typing import Any, TYPE_CHECKING`, `from __future__ import ...`
-    if inspect.ismodule(value):
-        return False
+    if inspect.ismodule(value) or isinstance(value, typing.TypeVar):
+        return False  # a module imported, a type variable of the module's own signatures
     module = getattr(value, "__module__", None)
     if isinstance(module, str) and (inspect.isclass(value) or inspect.isroutine(value)):
         return module == "cadrecore" or module.startswith("cadrecore.")
