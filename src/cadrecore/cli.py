@@ -60,7 +60,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 def _show_version(value: bool) -> None:
     if value:
-        from . import __version__
+        from ._version import __version__
 
         print(f"cadrecore {__version__}")
         raise typer.Exit()

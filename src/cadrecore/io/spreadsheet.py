@@ -36,12 +36,12 @@ from ..models.cadres import (
     national_id_gender,
 )
 from ..models.common import Sensitivity, sensitive_fields
+from ..models.fields import FieldShape, field_shapes
 from ..privacy import MASK, is_masked, mask_value
 from ..registry import Registry
 from .cell_text import ZERO_WIDTH, ExactText
 from .cells import normalize_bool_cell
 from .dates import CellError, cell_date, is_month_only, short
-from .fields import FieldShape, field_shapes
 from .headings import (
     HEADER_SCAN_ROWS,
     IGNORED_HEADERS,

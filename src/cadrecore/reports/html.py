@@ -128,7 +128,7 @@ def _table(table: Table, lang: Lang) -> _Table:
 def render_html(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
     """The whole report as one HTML page; its generation time in ``tz`` (default Asia/Shanghai:
     :func:`~cadrecore.reports.labels.default_timezone`)."""
-    from .. import __version__
+    from .._version import __version__
 
     lang = annual.lang
     t = Text

@@ -28,13 +28,14 @@ from ..errors import CadrecoreError, PluginError, UnknownKeyError
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import Waiver
-from ..plugins import (
+from ..plugin_manager import (
     LoadFailure,
     PluginSetCache,
     PluginTimeout,
     call_plugin,
     collect_registrations,
     fault_of,
+    get_plugin_manager,
     naming_skipped,
     plugin_timeout,
     settle_load_failures,
@@ -457,8 +458,6 @@ def get_rulebook(pm: pluggy.PluginManager | None = None) -> RuleBook:
 
     A plugin whose rule hooks fail is left out of it and listed in ``pm.load_failures`` (see
     :func:`build_rulebook`)."""
-    from ..plugins import get_plugin_manager
-
     return _rulebooks.get(pm or get_plugin_manager())
 
 
