@@ -24,9 +24,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..i18n import Lang, Text
-from .annual import AnnualReport
 from .assessment import assessment_table
 from .charts import FONT_STACK, char_width, chart_svg
+from .document import AnnualReport
 from .labels import cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 
