@@ -12,6 +12,7 @@ import re
 import sys
 import textwrap
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ def importlinter_settings() -> dict[str, Any]:
 def contract(contract_id: str) -> dict[str, Any]:
     found = [c for c in importlinter_settings()["contracts"] if c.get("id") == contract_id]
     assert len(found) == 1, contract_id
-    return found[0]
+    chosen: dict[str, Any] = found[0]
+    return chosen
 
 
 def lint(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[bool, str]:
@@ -106,7 +108,7 @@ def _package(tmp_path: Path, low: str) -> Path:
 
 
 @pytest.fixture
-def on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.syspath_prepend(str(tmp_path))
     yield tmp_path
     for name in [m for m in sys.modules if m == "layered" or m.startswith("layered.")]:
