@@ -24,11 +24,11 @@ def python_blocks(page: Path) -> list[str]:
 )
 def test_python_samples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run as a user would: in the repository, with the installed plugins loaded."""
-    import cadrecore.plugins
+    import cadrecore.plugin_manager
 
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("CADRECORE_LOAD_PLUGINS", raising=False)
-    monkeypatch.setattr(cadrecore.plugins, "_default_pm", None)
+    monkeypatch.setattr(cadrecore.plugin_manager, "_default_pm", None)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for number, block in enumerate(python_blocks(page), start=1):
         code = compile(block, f"{page.relative_to(ROOT)} (block {number})", "exec")

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 import cadrecore.io.importing as importing
 import cadrecore.io.spreadsheet as spreadsheet
+import cadrecore.io.values as values
 import cadrecore.models.cadres as cadres
 from cadrecore import Ledger
 from cadrecore.io.cell_text import protect, unprotect
@@ -313,14 +314,14 @@ def test_a_fault_inside_a_batch_ends_the_sheet_at_its_row(
     rows = big_roster(30)
     rows[17][6] = "BOOM"  # 参加工作时间
     path = write_csv(tmp_path / "roster.csv", HEADER, rows)
-    cell_date = spreadsheet.cell_date
+    cell_date = values.cell_date  # (a cell's value is read in cadrecore.io.values)
 
     def faulty(value: Any, epoch: Any = None) -> Any:
         if value == "BOOM":
             raise RuntimeError("a fault")
         return cell_date(value, epoch) if epoch is not None else cell_date(value)
 
-    monkeypatch.setattr(spreadsheet, "cell_date", faulty)
+    monkeypatch.setattr(values, "cell_date", faulty)
     batched, reference = both_ways(monkeypatch, [path], base, keep_good=True)
     assert batched == reference
     assert batched["summary"]["rows"] == 18

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from cadrecore import Ledger, get_registry
 from cadrecore.errors import LedgerError
 from cadrecore.i18n import Text
-from cadrecore.io.fields import field_shapes
 from cadrecore.models import KINDS_BY_NAME, RECORD_KINDS
+from cadrecore.models.fields import field_shapes
 from cadrecore.reports.annual import build_annual_report, render_annual_report
 from cadrecore.rules import evaluate
 from cadrecore.rules.engine import get_rulebook

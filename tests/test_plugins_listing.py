@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cadrecore
+import cadrecore.plugin_manager
 import cadrecore.plugins
 from cadrecore import cli, plugin_cache
 from cadrecore.errors import CadrecoreError
@@ -40,7 +41,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CADRECORE_LOAD_PLUGINS", DEPARTMENTS)
     for name in ("CADRECORE_DISABLE_PLUGINS", "CADRECORE_TRACE_PLUGINS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(cadrecore.plugins, "_default_pm", None)
+    monkeypatch.setattr(cadrecore.plugin_manager, "_default_pm", None)
     return folder
 
 
@@ -63,7 +64,7 @@ def invoke(*args: str) -> str:
     try:
         result = runner.invoke(cli.app, ["plugins", *args])
     finally:
-        cadrecore.plugins._default_pm = None  # the next run starts without a manager too
+        cadrecore.plugin_manager._default_pm = None  # the next run starts without a manager too
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -82,7 +83,7 @@ def run_main(
         except SystemExit as exc:
             assert exc.code in (0, None)
         finally:
-            cadrecore.plugins._default_pm = None
+            cadrecore.plugin_manager._default_pm = None
         return capsys.readouterr().out
 
     return run
@@ -464,11 +465,11 @@ def test_a_plugin_manager_in_use_is_listed_not_the_cache(cache: Path, described:
     with cadrecore.using_plugin_manager(pm):
         listed = invoke()
     assert "art_academy" in everything and "art_academy" not in listed
-    cadrecore.plugins._default_pm = pm
+    cadrecore.plugin_manager._default_pm = pm
     try:
         assert plugin_cache.ListingCache.open() is None
     finally:
-        cadrecore.plugins._default_pm = None
+        cadrecore.plugin_manager._default_pm = None
 
 
 def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    import os
+    from pathlib import Path
+
+from . import _in_force
 from ._lazy import lazy_names
 from ._markers import hookimpl
+from ._version import __version__
 
 if TYPE_CHECKING:
     from .calendar import Period
@@ -95,9 +101,6 @@ _LAZY = {
 }
 
 
-__version__ = "0.1.0"
-"""The version of cadrecore."""
-
 __all__ = [
     "ENTRY_POINT_GROUP",
     "ActivityKind",
@@ -139,3 +142,25 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
+
+
+# ---------------------------------------------------------------------------------------------
+# The one place where the layers are put together: what a layer above hands down to the layers
+# below it (see cadrecore._in_force and docs/architecture.md). Each function imports its layer
+# when first called, so that importing the package stays as cheap as it was.
+# ---------------------------------------------------------------------------------------------
+
+
+def _registry_of_plugins() -> Registry:
+    from .plugins import get_registry
+
+    return get_registry()
+
+
+def _write_ledger_folder(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
+    from .io.folder import save_ledger
+
+    return save_ledger(ledger, path)
+
+
+_in_force.provide(registry=_registry_of_plugins, folder_writer=_write_ledger_folder)

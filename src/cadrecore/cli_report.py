@@ -8,16 +8,25 @@ whatever the findings (use ``cadrecore check`` to fail on them).
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .cli_base import fail, finished, h, helps, lang, progress, say, settings
+from .cli_ledger import (
+    WorkersOption,
+    _ledger_source,
+    _load,
+    no_records_in,
+    parse_cli_date,
+    workers_of,
+)
+from .cli_ledger import ledger_from_store as ledger_from_store
+from .cli_ledger import store_ledger_ids as store_ledger_ids
 
 
 class ReportFormat(StrEnum):
@@ -46,83 +55,6 @@ def _parse_moment(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=settings().timezone)
     return moment
-
-
-WorkersOption = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        min=0,
-        help=h(
-            "分几个进程检查（0：每个 CPU 一个；默认 $CADRECORE_WORKERS，否则 0）",
-            "how many processes share the rules out (0: one per CPU; default: "
-            "$CADRECORE_WORKERS, else 0)",
-        ),
-    ),
-]
-
-
-def workers_of(given: int | None) -> int | None:
-    """What a command passes as ``evaluate(workers=...)``: ``--workers`` if given, else the
-    setting ``CADRECORE_WORKERS`` if set (None), else one process per CPU (0). A command
-    checks one ledger and ends, so it uses the machine; the library's default is one process.
-    """
-    if given is not None:
-        return given
-    return None if os.environ.get("CADRECORE_WORKERS", "").strip() else 0
-
-
-def store_ledger_ids(text: str) -> tuple[str, ...]:
-    """The ledgers a store holds, read cheaply (a SQLite file through ``sqlite3``); ``()`` when
-    that cannot be told here (the opening then says why)."""
-    import sqlite3
-
-    if "://" in text:
-        from .errors import CadrecoreError
-        from .store import open_store
-
-        try:
-            with open_store(text, create=False) as store:
-                return tuple(store.ledger_ids())
-        except CadrecoreError:  # (no store there yet: the command's own opening says why)
-            return ()
-    path = Path(text).expanduser()
-    if not path.is_file():
-        return ()
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            return tuple(row[0] for row in conn.execute("SELECT id FROM ledgers ORDER BY id"))
-    except sqlite3.Error:
-        return ()
-
-
-def ledger_from_store(
-    text: str,
-    unit: str | None,
-    *,
-    for_reading: bool,
-    ledger_id: str | None = None,
-    progress: Any = None,
-) -> Any:
-    """The ledger ``ledger_id`` (the only one, if None) in the store ``text`` (a SQLite file or
-    a database URL). ``for_reading``, the whole ledger is opened
-    (:func:`~cadrecore.store.open_ledger`: each kind read as used, the bulk kinds by columns),
-    for commands that only read it; else, or with ``unit`` (that unit's view, selected in SQL),
-    it is loaded. A store holding several ledgers, none chosen: a usage error naming them."""
-    if ledger_id is None:
-        ids = store_ledger_ids(text)
-        if len(ids) > 1:
-            from .cli import several_ledgers
-
-            raise fail(several_ledgers(ids, text))
-    if for_reading and unit is None:
-        from .store import open_ledger
-
-        return open_ledger(text, ledger_id)
-    from .store import open_store
-
-    with open_store(text, create=False) as store:
-        return store.load(ledger_id, unit=unit, progress=progress)
 
 
 @helps(
@@ -216,7 +148,6 @@ def report(
     ] = False,
     workers: WorkersOption = None,
 ) -> None:
-    from .cli import _ledger_source, _load, no_records_in, parse_cli_date
     from .errors import CadrecoreError
     from .reports.annual import build_annual_report, format_of, render_annual_report
 

@@ -9,16 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli import (
-    LedgerOption,
-    StoreOption,
-    UnitOption,
-    _chosen_ledger,
-    _emit_json,
-    _open_store,
-    _print_problems,
-    _unknown_kind,
-)
 from .cli_base import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -35,6 +25,16 @@ from .cli_base import (
     say,
     settings,
     shown_url,
+)
+from .cli_ledger import (
+    LedgerOption,
+    StoreOption,
+    UnitOption,
+    _chosen_ledger,
+    _emit_json,
+    _open_store,
+    _print_problems,
+    _unknown_kind,
 )
 
 
@@ -275,8 +275,7 @@ def template(
     loaded = None
     counties: dict[str, str] = {}
     if target is not None:
-        from .cli import several_ledgers
-        from .cli_report import store_ledger_ids
+        from .cli_ledger import several_ledgers, store_ledger_ids
         from .store import open_ledger
 
         chosen = ledger or config.ledger

@@ -15,14 +15,8 @@ from typing import Annotated
 import typer
 
 from .cli_base import FormatOption, OutputFormat, fail, finished, h, helps, progress, say
-
-STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-
-
-def is_store_target(out: str | Path) -> bool:
-    """Whether ``out`` names a store (a SQLite file or a database URL) rather than a folder."""
-    text = str(out)
-    return "://" in text or Path(text).suffix.lower() in STORE_SUFFIXES
+from .cli_ledger import STORE_SUFFIXES as STORE_SUFFIXES
+from .cli_ledger import is_store_target as is_store_target
 
 
 @helps(
@@ -70,7 +64,7 @@ def synth(
 
     try:
         if is_store_target(out):
-            from .cli_report import store_ledger_ids
+            from .cli_ledger import store_ledger_ids
             from .store import open_store
 
             held = store_ledger_ids(out)

@@ -20,6 +20,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
+from . import _in_force
 from ._gc import collector_paused
 from .calendar import Period
 from .errors import BilingualValueError, LedgerError, Location, Problem
@@ -126,9 +127,7 @@ class Ledger(BaseModel):
     _by_id: dict[str, dict[str, Any]] = PrivateAttr()
 
     def __init__(self, /, registry: Registry | None = None, **data: Any) -> None:
-        from .plugins import get_registry
-
-        registry = registry or get_registry()
+        registry = registry or _in_force.registry_in_force()
         values = _prebuilt(data)
         if values is not None:
             # every kind is already a tuple of built records: validating them again would only
@@ -200,9 +199,7 @@ class Ledger(BaseModel):
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write this ledger as a ledger folder at ``path`` (see :func:`cadrecore.save_ledger`)."""
-        from .io.folder import save_ledger
-
-        return save_ledger(self, path)
+        return _in_force.write_folder(self, path)  # io writes folders: handed down to us
 
     @property
     def registry(self) -> Registry:
@@ -981,7 +978,7 @@ def _prebuilt(data: Mapping[str, Any]) -> dict[str, Any] | None:
 @cache
 def _list_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of ``model`` that hold a list of text (ids, keys)."""
-    from .io.fields import field_shapes
+    from .models.fields import field_shapes
 
     return frozenset(s.name for s in field_shapes(model) if s.shape == "list" and s.str_items)
 
@@ -1009,7 +1006,7 @@ def _conditions(
     """``where`` of :meth:`Ledger.columns` as sorted ``(field, accepted values)`` pairs."""
     if not where:
         return ()
-    from .io.fields import field_shapes
+    from .models.fields import field_shapes
 
     shapes = {shape.name: shape for shape in field_shapes(model)}
     conditions = []

@@ -64,7 +64,7 @@ def cache_dir() -> str | None:
 def _manager_in_use() -> bool:
     """Whether this process already has a plugin manager (set up by a test, or by an earlier
     call): its plugins, not the installed ones, are what is to be listed."""
-    plugins = sys.modules.get("cadrecore.plugins")
+    plugins = sys.modules.get("cadrecore.plugin_manager")
     if plugins is None:  # no manager can exist before the module that makes them is imported
         return False
     active = getattr(plugins, "_active_pm", None)
@@ -187,7 +187,7 @@ def _installed() -> tuple[list[Any], list[str]]:
 
 def fingerprint() -> dict[str, Any]:
     """Everything the listing of the plugins depends on, as it is now (JSON-ready)."""
-    from . import __version__
+    from ._version import __version__
 
     installed, modules = _installed()
     packages = [_package_files(module) for module in ["cadrecore", *sorted(set(modules))]]

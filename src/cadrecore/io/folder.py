@@ -17,50 +17,55 @@ symbolic link to somewhere outside it, or that is not a regular file (a pipe, a 
 refused with a problem naming it. A folder written from a unit's view
 (:mod:`cadrecore.scope`) says so in ``ledger.yaml`` (``scope: <unit id>``), loads as that view,
 and is never overwritten by a view of another unit.
+
+This module reads a folder (:func:`load_ledger`). Writing one is :mod:`cadrecore.io.folder_write`
+(:func:`save_ledger`), and the files' names, the safe YAML reader and the path checks both share
+are :mod:`cadrecore.io.folder_files`; the names of both are offered here, as they always were.
+Layer: ``io``. It must not import the store, the reports or the CLI (``io.importing``, which
+imports into a store, is above it).
 """
 
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import os
-import shutil
 import stat
-import tempfile
 import types
 import typing
 from collections.abc import Iterator
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import AliasChoices, BaseModel, ValidationError
 
-from ..errors import CadrecoreError, LedgerError, Location, Problem
+from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind, ServiceRecord
 from ..progress import Progress
 from ..registry import Registry
-from ..scope import ScopedLedger, ScopeError, scope_ledger, scope_of
-from .cells import header_map, normalize_bool_cell, to_cell
+from ..scope import ScopedLedger, scope_ledger
+from .cells import header_map, normalize_bool_cell
+from .folder_files import _SERVICE_KIND, _repr, _shown
+from .folder_files import ALIAS_ALLOWANCE as ALIAS_ALLOWANCE
+from .folder_files import ALIAS_EXPANSION as ALIAS_EXPANSION
+from .folder_files import FORMAT_VERSION as FORMAT_VERSION
+from .folder_files import LEDGER_FILE as LEDGER_FILE
+from .folder_files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .folder_files import SCOPE_KEY as SCOPE_KEY
+from .folder_files import SERVICES_DIR as SERVICES_DIR
+from .folder_files import FolderError as FolderError
+from .folder_files import OutputPathError as OutputPathError
+from .folder_files import RepeatedYAMLKey as RepeatedYAMLKey
+from .folder_files import YAMLBomb as YAMLBomb
+from .folder_files import refuse_link as refuse_link
+from .folder_files import safe_yaml as safe_yaml
+from .folder_files import why_unreadable as why_unreadable
+from .folder_write import save_ledger as save_ledger
+from .folder_write import why_unwritable as why_unwritable
 from .messages import validation_problems
-
-FORMAT_VERSION = 1
-LEDGER_FILE = "ledger.yaml"
-SERVICES_DIR = "services"
-#: The key of ``ledger.yaml`` that marks a folder written from a unit's view.
-SCOPE_KEY = "scope"
-#: The largest file a loader reads: a ledger folder is hand-kept text, not a database dump.
-MAX_FILE_BYTES = 512 * 1024 * 1024
-
-_SERVICE_KIND = next(k for k in RECORD_KINDS if k.name == "service_records")
-_SERVICE_COMMON = [
-    name for name in ServiceRecord.model_fields if name not in ("service_type", "details")
-]
-
 
 # =============================================================================================
 # Loading
@@ -600,140 +605,6 @@ class _FolderReader:
         return problem
 
 
-#: How many more values than are written out a YAML file's aliases may stand for: a few lines
-#: of nested aliases can stand for billions (a "billion laughs"), which no ledger needs.
-ALIAS_EXPANSION = 10
-ALIAS_ALLOWANCE = 100_000
-
-
-class YAMLBomb(ValueError):
-    """YAML whose aliases stand for far more values than it holds, or for a value inside
-    itself."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
-
-
-class RepeatedYAMLKey(ValueError):
-    """A mapping in a YAML document that gives the same key twice. PyYAML would keep the
-    last one and drop the other without a word; a ledger file that does so is refused."""
-
-    def __init__(self, key: Any, line: int, first: int) -> None:
-        shown = _repr(key) if isinstance(key, str | int | float | bool) else type(key).__name__
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        self.line = line
-        self.text = Text(
-            f"键 {shown} 重复（第 {first} 行已有）：同一映射中每个键只能写一次，拒绝读取",
-            f"the key {shown} is repeated (first on line {first}): a key may be written once "
-            "in a mapping; refused",
-        )
-        super().__init__(f"line {line}: {self.text.en}")
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing (:class:`RepeatedYAMLKey`) a mapping that repeats a key."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._checked: set[int] = set()
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        # Every mapping passes here before it is built, and before its merge keys (``<<``)
-        # splice in the pairs of other mappings, which its own keys may override: only the
-        # keys written in it are compared, once (a merged mapping is flattened again later).
-        if id(node) not in self._checked:
-            self._checked.add(id(node))
-            seen: dict[Any, int] = {}
-            for key_node, _value in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                line = key_node.start_mark.line + 1
-                try:
-                    first = seen.get(key)
-                except TypeError:  # an unhashable key: the constructor says so
-                    continue
-                if first is not None:
-                    raise RepeatedYAMLKey(key, line, first)
-                seen[key] = line
-        super().flatten_mapping(node)
-
-
-def safe_yaml(text: str) -> Any:
-    """``yaml.safe_load(text)``, refusing (:class:`YAMLBomb`) aliases that expand beyond
-    :data:`ALIAS_EXPANSION` times the values written (plus :data:`ALIAS_ALLOWANCE`), or that
-    make a value contain itself, and (:class:`RepeatedYAMLKey`) a mapping that gives a key
-    twice: the document is composed, measured, then built."""
-    loader = _UniqueKeyLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_expansion(node)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _check_expansion(root: yaml.Node) -> None:
-    sizes: dict[int, int] = {}  # node -> how many values it stands for, aliases expanded
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        if children_done:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            continue
-        if key in sizes:
-            continue
-        if key in open_nodes:
-            raise YAMLBomb(
-                Text("YAML 别名使一个值包含其自身", "a YAML alias makes a value contain itself")
-            )
-        open_nodes.add(key)
-        stack.append((node, True))
-        for child in children:
-            if id(child) in open_nodes:
-                raise YAMLBomb(
-                    Text("YAML 别名使一个值包含其自身", "a YAML alias makes a value contain itself")
-                )
-            if id(child) not in sizes:
-                stack.append((child, False))
-    expanded, written = sizes[id(root)], len(sizes)
-    if expanded > ALIAS_EXPANSION * written + ALIAS_ALLOWANCE:
-        raise YAMLBomb(
-            Text(
-                f"YAML 别名展开后有 {expanded} 个值，而文件只写了 {written} 个：拒绝读取",
-                f"YAML aliases expand to {expanded} values from {written} written: refused "
-                "(a 'billion laughs')",
-            )
-        )
-
-
-def _shown(path: Path | str) -> str:
-    """A path as text that can be printed: bytes that are not UTF-8 in a file name (which
-    Python keeps as lone surrogates) are shown as ``\\xNN``."""
-    text = os.fspath(path)
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _repr(value: Any) -> str:
-    """``repr(value)``, also for an int too long for ``repr`` (over 4300 digits)."""
-    try:
-        return repr(value)
-    except ValueError:
-        return f"<a number of {value.bit_length()} bits>" if isinstance(value, int) else "<?>"
-
-
 def _is_bool(annotation: Any) -> bool:
     if annotation is bool:
         return True
@@ -769,267 +640,3 @@ def _item_lines(file: Path) -> list[int]:
     if not isinstance(node, yaml.SequenceNode):
         return []
     return [item.start_mark.line + 1 for item in node.value]
-
-
-# =============================================================================================
-# Saving
-# =============================================================================================
-
-
-def save_ledger(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
-    """Write ``ledger`` as a ledger folder at ``path``, replacing the files of a previous save.
-
-    The folder is written beside the target and then moved into place, so an interrupted save
-    leaves the old folder as it was. A target that is a symbolic link is refused
-    (:func:`refuse_link`): the folder it points to is never replaced. A unit's view
-    (:class:`~cadrecore.scope.ScopedLedger`) is written with ``scope:`` in ledger.yaml, and
-    never over a folder that holds the whole ledger or another unit's view
-    (:class:`~cadrecore.scope.ScopeError`).
-    """
-    target = Path(path)
-    refuse_link(target)
-    _refuse_replacing_what_is_not_a_ledger(target)
-    _refuse_overwriting_with_a_view(ledger, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(_folder_mode())
-    try:
-        _write_folder(ledger, staging)
-        if target.exists():
-            _keep_foreign_files(target, staging)
-            backup = target.with_name(f".{target.name}.old")
-            if backup.exists():
-                shutil.rmtree(backup)
-            target.rename(backup)
-            staging.rename(target)
-            shutil.rmtree(backup)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
-
-
-class OutputPathError(CadrecoreError):
-    """A path cadrecore was asked to write to and will not (a symbolic link, a folder where a
-    file belongs...); ``text`` says why in both languages."""
-
-    def __init__(self, message: str | Text) -> None:
-        self.text = message if isinstance(message, Text) else Text(message, message)
-        super().__init__(self.text)
-
-
-class FolderError(OutputPathError):
-    """A ledger folder cannot be written where asked."""
-
-
-def refuse_link(target: Path) -> None:
-    """Refuse (:class:`OutputPathError`) to write an output at ``target`` when it is a symbolic
-    link: whoever made the link may have aimed it at a file that must not be replaced. (Writers
-    replace their target with ``os.replace``, which replaces a link that appears later itself,
-    never the file it points to.) A link among the folders above the target is followed."""
-    if target.is_symlink():
-        shown = _shown(target)
-        raise OutputPathError(
-            Text(
-                f"{shown} 是符号链接，不予写入：不经由链接覆盖它所指的文件，请给出实际的路径",
-                f"{shown} is a symbolic link: refusing to write through it (what a link points "
-                "to is never replaced); give the real path",
-            )
-        )
-
-
-def why_unreadable(exc: OSError) -> Text:
-    """Why a file could not be read (``exc``), in both languages: the operating system's own
-    words are English, so the common causes are worded here and the rest named by errno."""
-    reasons = {
-        errno.EACCES: ("没有读取权限", "no permission to read it"),
-        errno.EPERM: ("没有读取权限", "no permission to read it"),
-        errno.EISDIR: ("是目录而不是文件", "it is a folder, not a file"),
-        errno.ENOENT: ("文件不存在", "no such file"),
-        errno.ELOOP: ("符号链接循环", "a loop of symbolic links"),
-        errno.ENAMETOOLONG: ("路径或名称过长", "a name in the path is too long"),
-        errno.EIO: ("磁盘读取错误", "an input/output error of the disk"),
-    }
-    if exc.errno in reasons:
-        return Text(*reasons[exc.errno])
-    name = errno.errorcode.get(exc.errno or 0, "")
-    return Text(
-        f"系统错误 {name}".rstrip(), str(exc.strerror or exc) + (f" ({name})" if name else "")
-    )
-
-
-def why_unwritable(target: Path, exc: OSError) -> Text:
-    """Why ``target`` could not be written (``exc``), in both languages, naming the part of
-    the path that is in the way."""
-    code = exc.errno
-    if code in (errno.EEXIST, errno.ENOTDIR):
-        for part in target.parents:
-            with suppress(OSError):
-                if part.exists() and not part.is_dir():
-                    return Text(
-                        f"{_shown(part)} 是文件，不是目录",
-                        f"{_shown(part)} is a file, not a folder",
-                    )
-    if code == errno.EISDIR:
-        return Text(f"{_shown(target)} 是目录", f"{_shown(target)} is a folder")
-    reasons = {
-        errno.EACCES: ("没有写入权限", "no permission to write there"),
-        errno.EPERM: ("没有写入权限", "no permission to write there"),
-        errno.EROFS: ("只读的文件系统", "a read-only file system"),
-        errno.ENOSPC: ("磁盘空间不足", "no space left on the device"),
-        errno.ENAMETOOLONG: ("路径或名称过长", "a name in the path is too long"),
-        errno.ENOENT: ("路径中的目录不存在", "a folder on the path does not exist"),
-    }
-    if code in reasons:
-        return Text(*reasons[code])
-    name = errno.errorcode.get(code or 0, "")
-    return Text(
-        f"系统错误 {name}".rstrip(), str(exc.strerror or exc) + (f" ({name})" if name else "")
-    )
-
-
-def _refuse_replacing_what_is_not_a_ledger(target: Path) -> None:
-    """A save replaces the folder: never one that holds something else (a home folder, a
-    project), nor a file."""
-    if not target.exists() and not target.is_symlink():
-        return
-    if not target.is_dir():
-        raise FolderError(
-            Text(
-                f"{_shown(target)} 是文件而不是账册目录，不予覆盖",
-                f"{_shown(target)} is a file, not a ledger folder: refusing to replace it",
-            )
-        )
-    if (target / LEDGER_FILE).is_file():
-        return
-    foreign = [
-        e.name
-        for e in target.iterdir()
-        if not (e.name.startswith(".") or e.suffix.lower() in (".md", ".txt"))
-    ]
-    if foreign:
-        shown = ", ".join(_shown(n) for n in sorted(foreign)[:5])
-        more = ", ..." if len(foreign) > 5 else ""
-        raise FolderError(
-            Text(
-                f"{_shown(target)} 不是账册目录（没有 {LEDGER_FILE}）且含有其他文件（{shown}{more}），"
-                "不予覆盖：请写入新的或空的目录",
-                f"{_shown(target)} is not a ledger folder (no {LEDGER_FILE}) and holds other "
-                f"files ({shown}{more}): refusing to replace it; write to a new or empty folder",
-            )
-        )
-
-
-def _refuse_overwriting_with_a_view(ledger: Ledger, target: Path) -> None:
-    scope = scope_of(ledger)
-    header = target / LEDGER_FILE
-    if scope is None or not header.is_file():
-        return
-    try:
-        doc = safe_yaml(header.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
-        doc = None
-    held = doc.get(SCOPE_KEY) if isinstance(doc, dict) else None
-    if held == scope:
-        return
-    what = (
-        Text(f"单位 {held} 的视图", f"the view of unit {held!r}")
-        if isinstance(held, str)
-        else Text("整个账册（或无法读取的账册）", "a whole ledger (or unreadable)")
-    )
-    raise ScopeError(
-        Text(
-            f"{_shown(target)} 中已有{what.zh}：以单位 {scope} 的视图覆盖会删去视图以外的内容，"
-            "请写入其他目录",
-            f"{_shown(target)} holds {what.en}: writing the view of unit {scope!r} over it "
-            "would delete what is outside the view; write it to another folder",
-        )
-    )
-
-
-def _folder_mode() -> int:
-    """The mode a new folder gets under the process's umask (mkdtemp makes it 0700)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o777 & ~umask
-
-
-def _keep_foreign_files(old: Path, new: Path) -> None:
-    """Carry over what a save does not own (README, .git, notes) from the old folder."""
-    for entry in old.iterdir():
-        if entry.name.startswith(".") or entry.suffix.lower() in (".md", ".txt"):
-            dest = new / entry.name
-            if entry.is_symlink():  # a link stays a link: never a copy of what it points at
-                os.symlink(os.readlink(entry), dest)
-            elif entry.is_dir():
-                shutil.copytree(entry, dest, symlinks=True)
-            else:
-                shutil.copy2(entry, dest, follow_symlinks=False)
-
-
-def _write_folder(ledger: Ledger, root: Path) -> None:
-    header: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "jurisdiction": ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True),
-    }
-    scope = scope_of(ledger)
-    if scope is not None:
-        header[SCOPE_KEY] = scope
-    _write_yaml(root / LEDGER_FILE, header)
-    for kind in RECORD_KINDS:
-        records = ledger.records(kind.name)
-        if not records:
-            continue
-        if kind is _SERVICE_KIND:
-            _write_services(ledger, root / SERVICES_DIR)
-        elif kind.storage == "yaml":
-            _write_yaml(
-                root / kind.filename,
-                [r.model_dump(mode="json", exclude_defaults=True) for r in records],
-            )
-        else:
-            fields = list(kind.model.model_fields)
-            rows = [r.model_dump(mode="json") for r in records]
-            _write_csv(
-                root / kind.filename, fields, [[to_cell(row[f]) for f in fields] for row in rows]
-            )
-
-
-def _write_services(ledger: Ledger, folder: Path) -> None:
-    folder.mkdir()
-    by_type: dict[str, list[ServiceRecord]] = {}
-    for record in ledger.service_records:
-        by_type.setdefault(record.service_type, []).append(record)
-    for key, records in sorted(by_type.items()):
-        detail_fields = list(ledger.registry.service_types.get(key).details.model_fields)
-        extra = sorted({k for r in records for k in r.details} - set(detail_fields))
-        detail_columns = detail_fields + extra
-        rows = []
-        for record in records:
-            common = record.model_dump(mode="json")
-            rows.append(
-                [to_cell(common[f]) for f in _SERVICE_COMMON]
-                + [to_cell(record.details.get(f)) for f in detail_columns]
-            )
-        _write_csv(folder / f"{key}.csv", _SERVICE_COMMON + detail_columns, rows)
-
-
-def _write_yaml(file: Path, data: Any) -> None:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    file.write_text(text, encoding="utf-8")
-
-
-def _write_csv(file: Path, header: list[str], rows: list[list[str]]) -> None:
-    # csv quotes a cell holding "\n" (the line terminator) but not one holding a lone "\r",
-    # which a reader then takes for the end of a row: such a file gets every cell quoted.
-    carriage_return = any("\r" in cell for row in rows for cell in row)
-    with file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(
-            handle,
-            lineterminator="\n",
-            quoting=csv.QUOTE_ALL if carriage_return else csv.QUOTE_MINIMAL,
-        )
-        writer.writerow(header)
-        writer.writerows(rows)

@@ -8,12 +8,18 @@ parent merged over its children is combined with each (离退休 over 类别 | �
 cells or wrote the parent once. Headings are compared without spaces, line breaks, ``*`` or
 full-width forms, and the synonyms county rosters use are known (:data:`SYNONYMS`; the
 glossary in ``models/labels.py`` gives every field's own Chinese name). A bureau's own mapping
-(:class:`ColumnMapping`) comes before all of this.
+(:class:`ColumnMapping`) comes before all of this. Below the header, :func:`data_rows` says
+which rows are data (a blank row, a 合计 row, a 填表人 line are not).
+
+Layer: ``io``, below :mod:`cadrecore.io.spreadsheet` (rows to records); it must not import
+``spreadsheet``, ``importing``, the store, the reports or the CLI.
 """
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -26,7 +32,9 @@ from ..i18n import Text
 from ..models import KINDS_BY_NAME, RECORD_KINDS, Jurisdiction
 from ..models.labels import zh_label
 from .cells import header_map
+from .roster import is_column_numbers, plainly_data, skipped_row
 from .tables import RawTable, Row
+from .values import clean_text
 
 #: Rows searched for the header below title rows.
 HEADER_SCAN_ROWS = 30
@@ -611,6 +619,8 @@ __all__ = [
     "ColumnMapping",
     "TablePlan",
     "Target",
+    "data_rows",
+    "head_rows",
     "header_index",
     "normalize_header",
     "plan_table",
@@ -618,3 +628,43 @@ __all__ = [
     "two_level",
     "unknown_columns",
 ]
+
+
+# =============================================================================================
+# The rows under the header
+# =============================================================================================
+
+
+def data_rows(
+    plan: TablePlan, rows: Iterator[Row], head: list[Row]
+) -> Iterator[tuple[int, list[Any], str | None]]:
+    """The rows under the header, each with why it is no record (a code of
+    :data:`~cadrecore.io.roster.SKIPPED`: a blank row, a 合计 row, a 填表人 line, the row that
+    numbers the columns) or None."""
+    last_header = plan.header_rows[-1]
+    for number, cells in itertools.chain(head, rows):
+        if number <= last_header:
+            continue
+        if plainly_data(cells):  # (most rows: the checks below, at once)
+            yield number, cells, None
+            continue
+        for cell in cells:
+            if cell is not None and (not isinstance(cell, str) or clean_text(cell)):
+                break
+        else:
+            yield number, cells, "row.blank"
+            continue
+        skipped = skipped_row(cells)
+        if skipped is None and is_column_numbers(cells):
+            skipped = "row.column_numbers"
+        yield number, cells, skipped
+
+
+def head_rows(table: RawTable) -> list[Row]:
+    """The first rows of ``table`` (consumed from its iterator), to look for the header in."""
+    head: list[Row] = []
+    for row in table.rows:
+        head.append(row)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    return head

@@ -20,9 +20,9 @@ from ..errors import BilingualValueError, Location, Problem
 from ..i18n import Text
 from ..models.cadres import INCONSISTENT, Inconsistency
 from ..models.common import LabelledEnum, sensitive_fields
+from ..models.fields import field_shapes
 from ..models.labels import zh_label
 from .dates import FORMS, short
-from .fields import field_shapes
 
 #: pydantic's error types, worded for a clerk: (code, Chinese, English); ``{label}`` is the
 #: column, ``{expected}`` what the field takes.

@@ -39,12 +39,12 @@ from ..i18n import Text
 from ..ledger import Ledger
 from ..models import KINDS_BY_NAME, RECORD_KINDS, Cadre, Jurisdiction
 from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
+from ..models.fields import FieldShape, field_shapes
 from ..models.labels import zh_label
 from ..privacy import mask_value
 from ..progress import Progress
 from ..store.codec import canonical_json
 from .cell_text import to_sheet_text
-from .fields import FieldShape, field_shapes
 from .folder import OutputPathError, refuse_link
 from .workbook import text_cell
 
@@ -257,7 +257,7 @@ def _write_services(workbook: Workbook, ledger: Ledger, unmask: bool) -> None:
 
 
 def _write_meta(workbook: Workbook, ledger: Ledger) -> None:
-    from .. import __version__
+    from .._version import __version__
 
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "hidden"

@@ -1,4 +1,9 @@
-"""What every model shares: the frozen base, stable ids, dates, bilingual column names, keys."""
+"""What every model shares: the frozen base, stable ids, dates, bilingual column names, keys.
+
+Layer: the models, above ``errors`` and ``i18n`` only. A key of an open vocabulary is checked
+against a registry that the layers above hand down (a validation context, else the registry in
+force): nothing here imports the registry, the plugins or anything else above the models.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from pydantic import (
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import core_schema
 
+from .. import _in_force
 from ..errors import BilingualValueError
 from ..i18n import Text
 from .labels import zh_aliases
@@ -314,7 +320,8 @@ class KeyOf:
     """Marks a ``str`` field as a key of one registry vocabulary (``Annotated[str, KeyOf(...)]``).
 
     The registry comes from the validation context (``context={"registry": reg}``) when one is
-    given, else from the default plugin manager: a branch type no plugin registered is a
+    given, else it is the registry in force, the plugin manager in use's (the plugins are a
+    layer above the models: the package hands their registry down, see ``cadrecore._in_force``): a branch type no plugin registered is a
     validation error on the field, with the registered keys listed.
     """
 
@@ -331,10 +338,8 @@ class KeyOf:
         return result
 
     def _check(self, value: str, info: ValidationInfo) -> str:
-        from ..plugins import get_registry  # late: the registry is built from plugins
-
         context = info.context if isinstance(info.context, dict) else {}
-        registry = context.get("registry") or get_registry()
+        registry = context.get("registry") or _in_force.registry_in_force()
         vocab = registry.vocabulary(self.vocabulary)
         if value not in vocab:
             raise BilingualValueError(

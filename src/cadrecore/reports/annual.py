@@ -7,17 +7,21 @@ the year's figures, and fills the assessment table. The result is plain data;
 :func:`render_annual_report` turns it into text, Markdown, HTML, an Excel workbook or JSON.
 
 The same ledger and the same ``generated_at`` give the same bytes in every format.
+
+Layer: the top of ``reports``. The report type, :class:`AnnualReport`, is in
+:mod:`cadrecore.reports.document`, below the renderers that import it (``terminal``,
+``markdown``, ``html``, ``xlsx``, ``jsondoc``); this module, which picks a renderer by format,
+imports them, and none of them imports it. Nothing in ``reports`` imports ``store``, ``io``'s
+readers or the CLI.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from numbers import Real
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pluggy
 
@@ -30,7 +34,8 @@ from ..progress import Progress
 from ..rules.engine import evaluate
 from ..rules.findings import Report
 from ..scope import view_title
-from .assessment import AssessmentRow, assessment_rows, obligations_table
+from .assessment import assessment_rows, obligations_table
+from .document import AnnualReport
 from .figures import figures
 from .narrative import narrative
 from .sections import Chart, ReportSection, Table
@@ -50,43 +55,6 @@ CHART_KINDS = frozenset({"bar", "pie", "line"})
 REPORT_STAGES = 4
 #: The environment variable of reproducible builds: a Unix time to use as the generation time.
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
-
-
-@dataclass(frozen=True)
-class AnnualReport:
-    """The year's veteran cadre work as plain data, ready for any renderer.
-
-    ``sections`` are in their order (built-ins 10, 20, …, findings at 900; plugins' where they
-    put them), each stamped with the plugin that contributed it. ``failures`` names every
-    plugin whose sections could not be used (its hook raised, returned the wrong type or
-    overran its time budget, or a section cannot be drawn), and why; the rest of the report
-    stands.
-    """
-
-    jurisdiction: str
-    year: int
-    as_of: date
-    lang: Lang
-    generated_at: datetime
-    evaluation: Report
-    narrative: tuple[Text, ...]
-    sections: tuple[ReportSection, ...]
-    failures: tuple[HookFailure, ...]
-    assessment: tuple[AssessmentRow, ...]
-    obligations: Table
-    figures: Mapping[str, Any]
-
-    @property
-    def title(self) -> Text:
-        return Text(
-            f"{self.jurisdiction}{self.year}年度老干部工作报告",
-            f"{self.jurisdiction}: veteran cadre work in {self.year}",
-        )
-
-    @property
-    def generated_text(self) -> str:
-        """The generation time as the report prints it (ISO 8601, to the second)."""
-        return self.generated_at.isoformat(timespec="seconds")
 
 
 def resolve_generated_at(value: datetime | None = None) -> datetime:

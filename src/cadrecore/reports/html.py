@@ -24,9 +24,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..i18n import Lang, Text
-from .annual import AnnualReport
 from .assessment import assessment_table
 from .charts import FONT_STACK, char_width, chart_svg
+from .document import AnnualReport
 from .labels import cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 
@@ -128,7 +128,7 @@ def _table(table: Table, lang: Lang) -> _Table:
 def render_html(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
     """The whole report as one HTML page; its generation time in ``tz`` (default Asia/Shanghai:
     :func:`~cadrecore.reports.labels.default_timezone`)."""
-    from .. import __version__
+    from .._version import __version__
 
     lang = annual.lang
     t = Text

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..i18n import Lang
-from .annual import AnnualReport
+from .document import AnnualReport
 from .labels import cell_text
 from .sections import Cell, Chart, ReportSection, Table
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import tzinfo
 
 from ..i18n import Lang, Text
-from .annual import AnnualReport
 from .assessment import assessment_table
+from .document import AnnualReport
 from .labels import Rate, cell_text, plugin_note, shown_time
 from .sections import Chart, Table
 

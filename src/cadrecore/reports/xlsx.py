@@ -29,8 +29,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..i18n import Lang, Text
 from ..io.workbook import PERCENT_FORMAT, put
-from .annual import AnnualReport
 from .assessment import assessment_table
+from .document import AnnualReport
 from .labels import NO_VALUE, Rate, cell_text, plugin_note, shown_time
 from .sections import Cell, Chart, Table
 

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from ..plugins import alone_for_fork
+from ..plugin_manager import alone_for_fork
 
 _log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_names
-from .opened import StoreLedger, open_ledger
+from .opened import StoreLedger
+from .opening import open_ledger
 from .reading import StoreError
 
 if TYPE_CHECKING:

@@ -23,10 +23,10 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import Text
-from ..io.fields import FieldShape, field_shapes
 from ..models import RECORD_KINDS, Jurisdiction
 from ..models.construct import construct_by_attributes as _construct_by_attributes
 from ..models.construct import constructor as _constructor
+from ..models.fields import FieldShape, field_shapes
 from ..registry import Registry
 
 

@@ -1,5 +1,9 @@
 """Bringing a store's schema up to date with the migrations shipped in ``migrations/``.
 
+Layer: the store's lower half, beside ``reading`` and ``schema``: it migrates the engine it is
+handed (:class:`Migratable`) and must not import ``store.store`` (which opens a store and then
+calls :func:`upgrade`), ``opened``, or anything above the store.
+
 :func:`upgrade` runs inside one write transaction (on PostgreSQL also under an advisory lock, so
 two processes opening a new store at once do not both create it). A store from before the audit
 trail (revision 0001) gets a ``baseline`` audit entry for every record it already held, so that
@@ -22,7 +26,7 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, column, inspect, select, text
 from sqlalchemy import table as table_named
@@ -42,8 +46,23 @@ from .schema import LEDGERS, RECORD_TABLES
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine
 
-    from .store import Store
+
+class Migratable(Protocol):
+    """What a migration needs of a store: its engine, and its URL and dialect to name it. A
+    :class:`~cadrecore.store.Store` is one; this module is below it, and migrates what is
+    handed to it (the store opens itself, then calls :func:`upgrade`)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def dialect(self) -> str: ...
+
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: Revisions at which a store had no audit trail yet.
@@ -98,7 +117,7 @@ def version_rows(conn: Connection) -> list[Any] | None:
     return list(conn.execute(versions).scalars())
 
 
-def _damaged_versions(store: Store, rows: list[Any]) -> DamagedStoreError:
+def _damaged_versions(store: Migratable, rows: list[Any]) -> DamagedStoreError:
     listed = ", ".join(repr(str(row))[:20] for row in rows) or "-"
     return DamagedStoreError(
         f"the store {store.url} is damaged: its table {VERSION_TABLE} holds {len(rows)} rows "
@@ -116,7 +135,7 @@ def check_columns(conn: Connection, url: str) -> None:
         raise SchemaMismatchError(url, differences)
 
 
-def upgrade(store: Store, target: str = "head", *, check_schema: bool = True) -> None:
+def upgrade(store: Migratable, target: str = "head", *, check_schema: bool = True) -> None:
     """Migrate ``store`` to ``target`` (the newest revision by default).
 
     At the newest revision, a store whose columns differ from the schema, or whose version
@@ -202,18 +221,28 @@ def _revision(argv: list[str]) -> None:
     import argparse
     import tempfile
 
-    from .store import open_store
+    from sqlalchemy import create_engine
 
     parser = argparse.ArgumentParser(prog="python -m cadrecore.store.migrate revision")
     parser.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
-        store = open_store(Path(scratch) / "scratch.sqlite")
+        engine = create_engine(f"sqlite:///{Path(scratch) / 'scratch.sqlite'}")
+        upgrade(_Scratch(engine))
         from alembic import command
 
-        with store.engine.connect() as conn, conn.begin():
+        with engine.connect() as conn, conn.begin():
             command.revision(alembic_config(conn), message=args.message, autogenerate=True)
-        store.close()
+        engine.dispose()
+
+
+class _Scratch:
+    """A scratch SQLite store for :func:`_revision`: an engine, named as a store is."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = str(engine.url)
+        self.dialect = engine.dialect.name
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer's tool

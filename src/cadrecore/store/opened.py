@@ -21,18 +21,21 @@ changed since the ledger was opened (any save, by anyone) is refused with a
 :class:`~cadrecore.store.StoreError`, so one ledger never mixes two states of the store. An
 opened ledger is for reading: ``replace`` and ``store.save`` refuse it; load the ledger to
 change it.
+
+Layer: the store's reading half, above ``reading`` and ``codec``: it must not import
+``store.store`` (the store that writes, which opens ledgers through :func:`open_on`) or
+``store.opening`` (which picks between the two), nor anything above the store (``reports``,
+the CLI). Where an opened ledger needs its whole store, the opener hands one down.
 """
 
 from __future__ import annotations
 
 import json
 import operator
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from itertools import islice
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -53,19 +56,15 @@ from .codec import (
     _same,
 )
 from .reading import (
-    DEFAULT_FILE,
     LEDGERS,
-    STORE_ENV,
     Query,
     Rows,
     Source,
-    SqliteFile,
     StoreError,
     columns_query,
     decode_rows,
     quoted,
     rows_query,
-    sqlite_file_at_head,
     storage,
     table_shapes,
 )
@@ -278,24 +277,31 @@ class _Opening:
     """Where an opened ledger reads from, and the state of the store it was opened at."""
 
     def __init__(
-        self, source: Source, ledger_id: str, mark: Any, store: Store | None, alone: bool
+        self,
+        source: Source,
+        ledger_id: str,
+        mark: Any,
+        store: Store | None,
+        alone: bool,
+        open_store: Callable[[], Store] | None = None,
     ) -> None:
         self.source = source
         self.ledger_id = ledger_id
         self.mark = mark
         self._store = store
+        self._open_store = open_store
         #: whether the ledger is the only one in the store (then the same while it is read:
         #: a save of another changes the store's mark, and the reads after it are refused)
         self.alone = alone
 
     @property
     def store(self) -> Store:
-        """The store (opened now, if the ledger was opened on its file alone)."""
+        """The store (opened now, if the ledger was opened on its file alone: by the opener
+        that whoever opened it handed down, :func:`cadrecore.store.open_ledger`)."""
         if self._store is None:
-            from .store import open_store
-
-            assert isinstance(self.source, SqliteFile)
-            self._store = open_store(self.source.path, create=False)
+            if self._open_store is None:
+                raise StoreError("this ledger was opened without its store and cannot open it")
+            self._store = self._open_store()
         return self._store
 
     def check_unchanged(self, conn: Any) -> None:
@@ -320,10 +326,16 @@ def store_mark(conn: Any) -> Any:
 
 
 def open_on(
-    source: Source, ledger_id: str | None, registry: Registry, store: Store | None = None
+    source: Source,
+    ledger_id: str | None,
+    registry: Registry,
+    store: Store | None = None,
+    *,
+    open_store: Callable[[], Store] | None = None,
 ) -> StoreLedger:
     """The ledger ``ledger_id`` (the only one, if None) opened on ``source``: one read of the
-    store's ledgers and mark. ``store``: the store the source reads, if it is open."""
+    store's ledgers and mark. ``store``: the store the source reads, if it is open; else
+    ``open_store`` opens it when the ledger's :attr:`StoreLedger.store` is asked for."""
     problems: list[Problem] = []
     with source.reading() as conn:
         cursor = conn.cursor()
@@ -339,7 +351,7 @@ def open_on(
         )
     if problems:
         raise LedgerError(problems, source=source.url)
-    opening = _Opening(source, lid, mark, store, alone=ids == [lid])
+    opening = _Opening(source, lid, mark, store, alone=ids == [lid], open_store=open_store)
     return StoreLedger._opened(opening, found[0], registry)
 
 
@@ -372,34 +384,6 @@ def resolve_ledger(ids: Sequence[str], ledger_id: str | None, url: str) -> str:
             )
         )
     return str(ids[0])
-
-
-def open_ledger(
-    target: str | os.PathLike[str] | None = None,
-    ledger_id: str | None = None,
-    *,
-    registry: Registry | None = None,
-) -> Ledger:
-    """The ledger ``ledger_id`` (the only one, if None) of the store at ``target``, opened for
-    reading: what ``open_store(target, create=False).open(ledger_id)`` gives (a
-    :class:`StoreLedger`), and what ``cadrecore check`` and ``cadrecore report`` read.
-
-    ``target`` as for :func:`~cadrecore.store.open_store`. A SQLite file whose schema is
-    current is read with the ``sqlite3`` module alone: SQLAlchemy, a quarter to a half second
-    of importing, is not loaded unless the ledger's :attr:`~StoreLedger.store` is asked for.
-    Any other store (a URL, a file to migrate, not a store at all) is opened by ``open_store``,
-    with its migrations and errors.
-    """
-    from ..plugins import get_registry
-
-    raw = os.fspath(target) if target is not None else os.environ.get(STORE_ENV) or DEFAULT_FILE
-    if "://" not in raw:
-        source = sqlite_file_at_head(Path(raw).expanduser().resolve())
-        if source is not None:
-            return open_on(source, ledger_id, registry or get_registry())
-    from .store import open_store
-
-    return open_store(raw, create=False).open(ledger_id, registry=registry)
 
 
 def _read_rows(

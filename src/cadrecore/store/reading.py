@@ -33,8 +33,8 @@ import orjson
 from .._gc import collector_paused
 from ..errors import CadrecoreError, Location, Problem
 from ..i18n import Text, default_lang
-from ..io.fields import FieldShape, field_shapes
 from ..models import KINDS_BY_NAME, Jurisdiction
+from ..models.fields import FieldShape, field_shapes
 
 #: The store's schema revision this cadrecore reads and writes (``migrations/``; a test keeps
 #: it equal to the newest script's).

@@ -40,8 +40,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
-from ..io.fields import FieldShape, field_shapes
 from ..models import RECORD_KINDS, Jurisdiction
+from ..models.fields import FieldShape, field_shapes
 from .reading import SYSTEM_COLUMNS, decimal_precision, storage
 from .reading import VERSION_TABLE as VERSION_TABLE  # (where the migrations look for it)
 

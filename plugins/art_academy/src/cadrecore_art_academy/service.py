@@ -7,8 +7,7 @@ from typing import Annotated, Self
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from cadrecore import ActivityKind, BilingualValueError, ServiceType, Text
-from cadrecore.models import ServiceState
-from cadrecore.models.common import LabelledEnum
+from cadrecore.models import LabelledEnum, ServiceState
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
 from .parameters import REVIEW_WITHIN_WORKING_DAYS

@@ -17,8 +17,7 @@ from pydantic import (
 )
 
 from cadrecore import BilingualValueError, ServiceType, Text
-from cadrecore.models import Cadre, ServiceState
-from cadrecore.models.common import Date, split_cell
+from cadrecore.models import Cadre, Date, ServiceState, split_cell
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
 from .parameters import ACCEPT_WITHIN_WORKING_DAYS, DELIVER_WITHIN_WORKING_DAYS

@@ -5,6 +5,9 @@ model, whether it is a plain value (text, a whole number, a yes/no, a date, an a
 of a closed set), a list written in one cell (``书法;绘画``), or a nested structure kept as JSON.
 This module works that out once from the models' annotations, so that the store's tables and
 the spreadsheet reader and writer follow the models without a list of their own to maintain.
+
+It reads the models' annotations only, so it sits with them (the ledger's column reads use it
+too, below the readers): it imports nothing of cadrecore above ``models``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
-from ..models.common import KeyOf, split_cell
+from .common import KeyOf, split_cell
 
 Shape = Literal["str", "int", "bool", "date", "decimal", "enum", "list", "json"]
 
