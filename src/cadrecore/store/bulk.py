@@ -14,10 +14,9 @@ Holds: :func:`insert_rows`. Imports nothing of cadrecore above the store.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Date, Table
 
 from .reading import quoted
 
@@ -33,23 +32,34 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c.name) for c in columns)}) "
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    names = [column.name for column in columns]
-    get = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    processed = [
-        (i, _remembering(process))
-        for i, column in enumerate(columns)
-        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
-    if not processed:
-        params: list[Any] = [get(row) for row in rows]
-    else:
-        params = []
-        for row in rows:
-            values = list(get(row))
-            for i, convert in processed:
-                values[i] = convert(values[i])
-            params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+    namespace: dict[str, Any] = {}
+    parts = []
+    for i, column in enumerate(columns):
+        process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+            dialect
+        )
+        if process is None:
+            parts.append(f"row[{column.name!r}]")
+            continue
+        if dialect.name == "sqlite" and isinstance(column.type, Date):
+            process = _text_as_is(process)
+        elif not isinstance(column.type, Date):
+            process = _remembering(process)
+        namespace[f"p{i}"] = process
+        parts.append(f"p{i}(row[{column.name!r}])")
+    # one tuple a row, built by straight-line code (column names are the table's own)
+    exec(f"def build(row):\n    return ({', '.join(parts)},)", namespace)
+    conn.exec_driver_sql(sql, list(map(namespace["build"], rows)))
+
+
+def _text_as_is(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's day processor, taking a day already written as its ISO text as it is (what the
+    processor writes: ``2022-07-01``)."""
+
+    def day(value: Any) -> Any:
+        return value if type(value) is str else process(value)
+
+    return day
 
 
 def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -136,6 +136,7 @@ class Codec:
         )
         self._field_set = frozenset(self.field_names)
         self._converted = tuple((n, c) for n, c in self._to_column if c is not _same)
+        self._amounts = tuple((n, c) for n, c in self._converted if c is _decimal_to_column)
         #: the fields whose JSON form may hold a float (nested structures, lists not of text)
         self._floating = tuple(
             s.name
@@ -160,11 +161,13 @@ class Codec:
         except (TypeError, orjson.JSONEncodeError):
             return canonical_json(dumped)
 
-    def row(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
-        """Column values (by field name, ``id`` included) from a record's JSON form."""
+    def row(self, dumped: Mapping[str, Any], *, days_as_text: bool = False) -> dict[str, Any]:
+        """Column values (by field name, ``id`` included) from a record's JSON form
+        (``days_as_text``: days left as their ISO text, as SQLite stores them, for
+        :func:`~.bulk.insert_rows`)."""
         if dumped.keys() <= self._field_set:  # (a model's dump: copied, a few values converted)
             row = dict(dumped)
-            for name, convert in self._converted:
+            for name, convert in self._amounts if days_as_text else self._converted:
                 if name in row:
                     row[name] = convert(row[name])
             return row

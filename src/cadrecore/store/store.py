@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
@@ -92,6 +93,9 @@ class ConflictError(StoreError):
         self.record_id = record_id
 
 
+#: How many new rows a save holds before it hands them to the database.
+BULK_ROWS = 20_000
+
 #: Where a ledger keeps its :class:`StoreOrigin` (outside its fields: not data, not compared).
 ORIGIN_ATTRIBUTE = "_store_origin"
 
@@ -143,6 +147,15 @@ def _conflict(kind: str, key: str, en: str, zh: str) -> ConflictError:
         f"/ {kind} {key} {zh}，未保存任何改动；请重新载入账册后再改",
         kind=kind,
         record_id=key,
+    )
+
+
+def _added_meanwhile(kind: str) -> ConflictError:
+    return ConflictError(
+        f"{kind}: a record added here was added by someone else at the same time: nothing was "
+        f"saved; load the ledger again and redo the change / {kind}：此处新增的记录同时已由他人新增，"
+        "未保存任何改动；请重新载入后再改",
+        kind=kind,
     )
 
 
@@ -735,7 +748,9 @@ class Store:
         done = 0
         if progress:
             progress("save", 0, total)
-        with self.writing(saving.step) as conn:
+        # (a save makes a few objects a record, none in a cycle: no collection walks the
+        # ledger's millions while it runs; at 100,000 cadres that was most of its time)
+        with collector_paused(), self.writing(saving.step) as conn:
             audit = AuditAppender(conn, actor, datetime.now(UTC), self.audit_keys)
             # nobody saved since the read: the store holds what was read, so only what changed
             # here is looked at (:mod:`.changes`); else every kind is compared in full
@@ -884,6 +899,9 @@ class Store:
             # a row that is no longer a valid record: whatever the ledger holds replaces it
             with contextlib.suppress(RowError):
                 old_records[mapping["id"]] = decode(stored_row)
+        if not old_rows and saving.origin is None:  # (a new ledger, or a kind new to it)
+            self._insert_all(conn, kind, lid, ledger, audit, result, saving)
+            return
         # with an origin: the versions read and the records as read, by key
         origin = saving.origin
         read: Mapping[str, int] | None = None
@@ -1008,12 +1026,7 @@ class Store:
             try:
                 insert_rows(conn, table, inserts)
             except IntegrityError:  # a writer outside this API came in between
-                raise ConflictError(
-                    f"{kind.name}: a record added here was added by someone else at the same "
-                    "time: nothing was saved; load the ledger again and redo the change "
-                    f"/ {kind.name}：此处新增的记录同时已由他人新增，未保存任何改动；请重新载入后再改",
-                    kind=kind.name,
-                ) from None
+                raise _added_meanwhile(kind.name) from None
         for previous, row, after in updates:
             saving.step.at(kind.name, row["id"])
             changed = conn.execute(
@@ -1056,6 +1069,65 @@ class Store:
                 canonical_json(codec.row_json(gone_row)),
                 None,
             )
+
+    def _insert_all(
+        self,
+        conn: Connection,
+        kind: RecordKind,
+        lid: str,
+        ledger: Ledger,
+        audit: AuditAppender,
+        result: SaveResult,
+        saving: _Saving,
+    ) -> None:
+        """Insert every record of ``kind`` (none stored, none read): what :meth:`_save_kind`
+        does then, in one pass without its comparisons (the same rows and entries)."""
+        table = RECORD_TABLES[kind.name]
+        codec = CODECS[kind.name]
+        records = ledger.records(kind.name)
+        versions = saving.versions.setdefault(kind.name, {})
+        seen: set[str] = set()
+        keys = [record_key(kind, record, seen) for record in records]
+        dump, after_text, row_of = codec.dump, codec.after_text, codec.row
+        as_text = conn.dialect.name == "sqlite"  # (days as SQLite stores them: see insert_rows)
+        rows: list[dict[str, Any]] = []
+        inserted = 0
+        for position, (key, record) in enumerate(zip(keys, records, strict=True)):
+            dumped = dump(record)
+            after = after_text(dumped)
+            if NUL_IN_JSON in after and self._refuse_nul(saving, kind.name, key, dumped):
+                continue
+            row = row_of(dumped, days_as_text=as_text)
+            row["ledger_id"], row["id"], row["position"], row["version"] = lid, key, position, 1
+            rows.append(row)
+            audit.append("insert", lid, kind.name, key, None, after)
+            versions[key] = 1
+            if len(rows) == BULK_ROWS:  # (memory stays bounded by a batch's rows)
+                inserted += self._insert_batch(conn, kind, table, rows, saving)
+                rows = []
+        inserted += self._insert_batch(conn, kind, table, rows, saving)
+        result.inserted[kind.name] = inserted
+        result.updated[kind.name] = 0
+        result.deleted[kind.name] = 0
+        result.unchanged[kind.name] = 0
+
+    def _insert_batch(
+        self,
+        conn: Connection,
+        kind: RecordKind,
+        table: Table,
+        rows: list[dict[str, Any]],
+        saving: _Saving,
+    ) -> int:
+        """Insert ``rows`` of ``kind`` (none, once the save is to be refused); how many."""
+        if saving.refused or not rows:
+            return len(rows)
+        saving.step.at(kind.name, rows[0]["id"] if len(rows) == 1 else None)
+        try:
+            insert_rows(conn, table, rows)
+        except IntegrityError:  # a writer outside this API came in between
+            raise _added_meanwhile(kind.name) from None
+        return len(rows)
 
     def _save_changes(
         self,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from .._gc import collector_paused
 from ..i18n import Text
 from ..models import RECORD_KINDS
 from ..progress import Progress
@@ -76,7 +77,7 @@ def verify_store(
 ) -> AuditVerification:
     """See :func:`cadrecore.store.verify_audit`."""
     keys = AuditKeys.from_env() if keys is None else keys
-    with contextlib.suppress(SQLAlchemyError), store.reading() as conn:
+    with collector_paused(), contextlib.suppress(SQLAlchemyError), store.reading() as conn:
         quick = quick_verification(
             conn,
             store.dialect,
