@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sqlite3
 import tempfile
 import time
 from datetime import date
@@ -71,6 +72,32 @@ def large_ledger(extra: int) -> Ledger:
     )
 
 
+def bare_insert(path: str) -> tuple[float, float]:
+    """The floor of a save into an empty SQLite store: the rows it wrote (records, audit
+    entries, the ledger's row), inserted into the same empty tables of a new store with
+    ``sqlite3``'s ``executemany`` in one transaction; its wall and CPU seconds."""
+    source = sqlite3.connect(path)
+    tables = {}
+    for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        if name == "alembic_version":
+            continue
+        cursor = source.execute(f'SELECT * FROM "{name}"')
+        tables[name] = ([c[0] for c in cursor.description], cursor.fetchall())
+    source.close()
+    target = str(Path(tempfile.mkdtemp(prefix="cadrecore-floor-")) / "floor.sqlite")
+    open_store(target).close()  # (the same schema, empty)
+    conn = sqlite3.connect(target)
+    gc.collect()
+    start, cpu = time.perf_counter(), time.process_time()
+    with conn:
+        for name, (columns, rows) in tables.items():
+            if rows:
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" * len(columns))
+                conn.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', rows)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -81,6 +108,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cadres", type=int, default=100_000)
     parser.add_argument("--url", help="a store URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--no-validate", action="store_true", help="skip the load that validates every row"
+    )
     args = parser.parse_args()
     ledger, built = timed(large_ledger, args.cadres)
     records = sum(ledger.counts().values())
@@ -92,13 +122,24 @@ def main() -> None:
     def line(label: str, seconds: float, rows: int = records) -> None:
         print(f"  {label:42} {seconds:7.2f}s {rows / seconds:12,.0f} rows/s")
 
+    gc.collect()
+    cpu = time.process_time()
     result, seconds = timed(store.save, ledger, actor="bench")
+    cpu = time.process_time() - cpu
     line(f"save (new, {result.audit_entries:,} audit entries)", seconds)
+    if store.dialect == "sqlite":  # issue #26 item 1: against a bare executemany of its rows
+        floor, floor_cpu = bare_insert(store.engine.url.database or "")
+        print(
+            f"  save / bare executemany of the same rows: {seconds / floor:.2f}x wall "
+            f"({seconds:.2f} / {floor:.2f} s), {cpu / floor_cpu:.2f}x CPU "
+            f"({cpu:.2f} / {floor_cpu:.2f} s)"
+        )
     loaded, seconds = timed(store.load, ledger.jurisdiction.id)
     assert loaded == ledger
     line("load", seconds)
-    _, seconds = timed(store.load, ledger.jurisdiction.id, validate=True)
-    line("load, validating every row", seconds)
+    if not args.no_validate:
+        _, seconds = timed(store.load, ledger.jurisdiction.id, validate=True)
+        line("load, validating every row", seconds)
     result, seconds = timed(store.save, loaded)
     assert result.changes == 0
     line("save unchanged", seconds)
