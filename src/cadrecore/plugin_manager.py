@@ -99,6 +99,21 @@ class PluginManager(pluggy.PluginManager):
         super().__init__(PROJECT)
         self.load_failures: list[LoadFailure] = []
         self.distributions: dict[str, metadata.Distribution] = {}
+        #: goes up with every plugin registered or unregistered: what is built from the
+        #: plugins (the registry) is known current by one comparison (:class:`PluginSetCache`)
+        self.generation = 0
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        try:
+            return super().register(plugin, name)
+        finally:
+            self.generation += 1
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
+        try:
+            return super().unregister(plugin, name)
+        finally:
+            self.generation += 1
 
 
 def _names(variable: str) -> set[str] | None:
@@ -498,10 +513,23 @@ class PluginSetCache(Generic[T]):
         self._entries: weakref.WeakKeyDictionary[
             pluggy.PluginManager, tuple[tuple[object, ...], T]
         ] = weakref.WeakKeyDictionary()
+        self._generations: weakref.WeakKeyDictionary[pluggy.PluginManager, tuple[int, T]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, pm: pluggy.PluginManager) -> T:
         """The value for ``pm``'s plugins as they are now: built again only when a plugin was
         registered or unregistered since."""
+        generation = getattr(pm, "generation", None)  # (cadrecore's manager counts changes)
+        known = self._generations.get(pm)
+        if generation is not None and known is not None and known[0] == generation:
+            return known[1]
+        value = self._by_plugins(pm)
+        if generation is not None:
+            self._generations[pm] = (generation, value)
+        return value
+
+    def _by_plugins(self, pm: pluggy.PluginManager) -> T:
         plugins = tuple(
             plugin for _, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0])
         )
