@@ -79,7 +79,7 @@ def bare_insert(path: str) -> tuple[float, float]:
     source = sqlite3.connect(path)
     tables = {}
     for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        if name == "alembic_version":
+        if "alembic_version" in name:  # (filled by open_store already)
             continue
         cursor = source.execute(f'SELECT * FROM "{name}"')
         tables[name] = ([c[0] for c in cursor.description], cursor.fetchall())

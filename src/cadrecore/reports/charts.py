@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import Lang, Text
 from .labels import cell_text
 from .sections import Chart
+from .widths import wide_characters
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -85,7 +85,8 @@ _NO_DATA = Text("无数据", "no data")
 def char_width(text: str) -> float:
     """The width of ``text`` in ems: a Chinese character is one, a Latin letter or digit about
     0.6 (what margins are reckoned with, whatever font draws them)."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+    wide = wide_characters(text)
+    return wide + 0.6 * (len(text) - wide)
 
 
 def chart_svg(chart: Chart, lang: Lang, *, salt: str) -> str:

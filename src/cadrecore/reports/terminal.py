@@ -3,7 +3,6 @@ two columns), charts drawn as bars, long cells shortened with an ellipsis."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from datetime import tzinfo
 
@@ -12,15 +11,11 @@ from .assessment import assessment_table
 from .document import AnnualReport
 from .labels import Rate, cell_text, plugin_note, shown_time
 from .sections import Chart, Table
+from .widths import display_width
 
 #: Longest cell drawn in a terminal table, in columns; longer ones end in an ellipsis.
 MAX_CELL = 40
 BAR = 30
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def shorten(text: str, width: int = MAX_CELL) -> str:

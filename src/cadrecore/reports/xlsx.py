@@ -90,6 +90,8 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
