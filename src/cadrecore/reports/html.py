@@ -80,6 +80,8 @@ class _Cell:
     def markup(self) -> Markup:
         """The text, escaped, with a line break allowed after each separator of a long code
         (``xz.six_ones.2022.situation_briefing``), which browsers otherwise never break."""
+        if self.text.isdigit() or not _CODE.search(self.text):  # (most cells: no long code)
+            return escape(self.text)
         pieces, last = [], 0
         for code in _CODE.finditer(self.text):
             pieces.append(escape(self.text[last : code.start()]))
