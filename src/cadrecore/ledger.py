@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ._gc import collector_paused
 from .calendar import Period
+from .dues_checks import dues_problems
 from .errors import BilingualValueError, LedgerError, Location, Problem
 from .i18n import Text
 from .models import (
@@ -33,12 +34,14 @@ from .models import (
     BranchAssessment,
     Cadre,
     Checklist,
+    DuesReduction,
     Establishment,
     Jurisdiction,
     LeadershipPost,
     Membership,
     Opinion,
     ParameterOverride,
+    PartyDues,
     PartyGroup,
     PartyOrg,
     Plan,
@@ -108,6 +111,8 @@ class Ledger(BaseModel):
     party_groups: tuple[PartyGroup, ...] = ()
     activities: tuple[Activity, ...] = ()
     branch_assessments: tuple[BranchAssessment, ...] = ()
+    party_dues: tuple[PartyDues, ...] = ()
+    dues_reductions: tuple[DuesReduction, ...] = ()
     checklists: tuple[Checklist, ...] = ()
     plans: tuple[Plan, ...] = ()
     themes: tuple[Theme, ...] = ()
@@ -452,6 +457,10 @@ class Ledger(BaseModel):
                         f"branch {ba.branch_id!r} already has assessment {first!r} for {ba.year}",
                     )
                 )
+        if self.party_dues or self.dues_reductions:
+            problems += dues_problems(
+                self.party_dues, self.dues_reductions, self.memberships, cadres, branches
+            )
         for cl in self.checklists:
             ref("checklists", cl.id, "owner_unit_id", cl.owner_unit_id, "units")
             for entry in cl.items:

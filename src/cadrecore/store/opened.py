@@ -77,7 +77,15 @@ _KINDS = frozenset(kind.name for kind in RECORD_KINDS)
 #: The kinds with a record per cadre or more: a record of one is read by itself (``get``),
 #: where any other kind (a few hundred units, say) is read whole on its first lookup.
 BULK_KINDS = frozenset(
-    ("cadres", "memberships", "activities", "treatment_grants", "service_records", "service_events")
+    (
+        "cadres",
+        "memberships",
+        "activities",
+        "party_dues",
+        "treatment_grants",
+        "service_records",
+        "service_events",
+    )
 )
 
 
