@@ -56,16 +56,17 @@ def dues_problems(
     for d in dues:
         where = _DUES.key_of(d)
         key = (d.cadre_id, d.year, d.month)
-        label = f"{d.year}-{d.month:02d}"
+        month = f"{d.year}-{d.month:02d}"
+        when, label = Text(f"在 {month} ", f"in {month}"), Text(month, month)
         if key in seen:
             problems.append(
                 _problem(
                     "party_dues",
                     where,
                     "month",
-                    f"{d.cadre_id} 的 {label} 党费记录重复（每人每月一条，补交的合计填写）",
-                    f"{d.cadre_id!r} has two records for {label} (one a member and month: "
-                    "a back payment is added to it)",
+                    f"{d.cadre_id} 的 {d.year}-{d.month:02d} 党费记录重复（每人每月一条，补交的合计填写）",
+                    f"{d.cadre_id!r} has two records for {d.year}-{d.month:02d} (one a member "
+                    "and month: a back payment is added to it)",
                 )
             )
             continue
@@ -82,6 +83,7 @@ def dues_problems(
             d.branch_id,
             first,
             last,
+            when,
             label,
             spans,
             cadres,
@@ -90,7 +92,11 @@ def dues_problems(
     by_cadre: dict[str, list[DuesReduction]] = defaultdict(list)
     for r in reductions:
         last = date.max if r.to_month is None else month_end(r.to_month)
-        label = f"{r.from_month:%Y-%m}" + ("" if r.to_month is None else f"–{r.to_month:%Y-%m}")
+        if r.to_month is None:
+            label = when = Text(f"{r.from_month:%Y-%m} 起", f"from {r.from_month:%Y-%m}")
+        else:
+            span = f"{r.from_month:%Y-%m}–{r.to_month:%Y-%m}"
+            when, label = Text(f"在 {span} ", f"in {span}"), Text(span, span)
         problems += _person_problems(
             "dues_reductions",
             r.id,
@@ -98,6 +104,7 @@ def dues_problems(
             r.branch_id,
             r.from_month,
             last,
+            when,
             label,
             spans,
             cadres,
@@ -126,13 +133,15 @@ def _person_problems(
     branch_id: str,
     first: date,
     last: date,
-    label: str,
+    when: Text,
+    label: Text,
     spans: Mapping[str, list[Span]],
     cadres: Mapping[str, Cadre],
     branches: Mapping[str, object],
 ) -> list[Problem]:
     """The cadre is on the roster and alive on ``first``, the branch exists, and the cadre was
-    a member of it on some day from ``first`` to ``last``."""
+    a member of it on some day from ``first`` to ``last``. ``when`` says the months as a
+    sentence does (``in 2022-07``, ``from 2022-04``), ``label`` as a list does."""
     problems = []
     cadre = cadres.get(cadre_id)
     if cadre is None:
@@ -151,8 +160,8 @@ def _person_problems(
                 kind,
                 where,
                 "cadre_id",
-                f"{cadre_id} 已于 {cadre.deceased} 去世，早于 {label}",
-                f"{cadre_id!r} died on {cadre.deceased}, before {label}",
+                f"{cadre_id} 已于 {cadre.deceased} 去世，早于所记的月份（{label.zh}）",
+                f"{cadre_id!r} died on {cadre.deceased}, before the months recorded ({label.en})",
             )
         )
     if branch_id not in branches:
@@ -167,8 +176,8 @@ def _person_problems(
                 kind,
                 where,
                 "branch_id",
-                f"{cadre_id} 在 {label} 不是支部 {branch_id} 的成员",
-                f"{cadre_id!r} is not a member of branch {branch_id!r} in {label}",
+                f"{cadre_id} {when.zh}不是支部 {branch_id} 的成员",
+                f"{cadre_id!r} is not a member of branch {branch_id!r} {when.en}",
             )
         )
     return problems
