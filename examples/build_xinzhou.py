@@ -75,9 +75,9 @@ SEED = 20220718  # the account's date
 GROUPS_FROM_MEMBERS = 30
 #: members of a party group, at most
 GROUP_SIZE = 15
-#: the county whose branches keep their party dues (党费) in the ledger: its 13 branches' 193
+#: the county whose branches keep their party dues (党费) in the ledger: its 10 branches' 139
 #: members, month by month
-DUES_COUNTY = "hequ"
+DUES_COUNTY = "pianguan"
 #: 中组发〔2008〕3号 第五条: a retired member pays 0.5 % of the pension base when it is 5,000 yuan
 #: or less (5,000 included), 1 % of the whole base when it is more
 RETIREE_BANDS = (DuesBand(Decimal("5000.00"), Decimal("0.005")), DuesBand(None, Decimal("0.01")))
@@ -248,12 +248,12 @@ PLANTED_GAPS: dict[str, Any] = {
     # end, and a legal-advice order accepted in November and never served
     "kit_medicine_expiring": ("xz.kit.0218", "硝酸甘油", date(2023, 2, 26)),
     "order_stuck": "xz.order.0191",
-    # party dues in 河曲县: a member who paid nothing in August and September, one who paid
+    # party dues in 偏关县: a member who paid nothing in August and September, one who paid
     # nothing in November, and one whose adjusted pension passed 5,000 yuan in July and who paid
     # that month at 0.5 % (one month short); beside them, a hardship reduction the branch decided
-    "dues_unpaid": (("xz.hequ.b09", (8, 9)), ("xz.hequ.b05", (11,))),
-    "dues_short": ("xz.hequ.b01", Decimal("4860.00")),
-    "dues_reduced": ("xz.hequ.b08", Decimal("5.00"), date(2022, 3, 18)),
+    "dues_unpaid": (("xz.pianguan.b07", (8, 9)), ("xz.pianguan.b04", (11,))),
+    "dues_short": ("xz.pianguan.b01", Decimal("4860.00")),
+    "dues_reduced": ("xz.pianguan.b06", Decimal("5.00"), date(2022, 3, 18)),
 }
 
 # =============================================================================================
@@ -1408,7 +1408,7 @@ class XinzhouBuilder:
                     )
 
     def party_dues(self) -> None:
-        """The party dues (党费) of 河曲县's members, each month of the year: the amount the
+        """The party dues (党费) of 偏关县's members, each month of the year: the amount the
         rate bands give on the pension base (the base on January's record and on July's, when
         the adjusted pension arrived; the months between carry it), paid on the branch's
         collection day; and the planted gaps. Drawn last, from a generator of their own, so

@@ -330,9 +330,9 @@ PLANTED = {
     ("kit_medicine_expiring", "xz.kit.0218", "硝酸甘油 2023-02-26"),
     ("order_not_served", "xz.order.0191", "legal_aid 2022-11-20"),
     ("order_stuck", "xz.order.0191", "accepted 2022-11-20"),
-    ("dues_unpaid", "xz.hequ.c0134", "2022-08 2022-09"),
-    ("dues_unpaid", "xz.hequ.c0066", "2022-11"),
-    ("dues_short", "xz.hequ.c0011", "2022-07 50.54 25.27"),
+    ("dues_unpaid", "xz.pianguan.c0095", "2022-08 2022-09"),
+    ("dues_unpaid", "xz.pianguan.c0056", "2022-11"),
+    ("dues_short", "xz.pianguan.c0011", "2022-07 50.54 25.27"),
 }
 
 
@@ -512,9 +512,9 @@ def test_the_rules_find_the_planted_gaps_and_nothing_else(
         ("medicine_kits::kit.expiring", "xz.kit.0218"),
         ("order_service::order.response_time", "xz.order.0191"),
         ("order_service::order.stuck", "xz.order.0191"),
-        ("builtin::party_dues.paid", "xz.hequ.c0134"),
-        ("builtin::party_dues.paid", "xz.hequ.c0066"),
-        ("builtin::party_dues.paid", "xz.hequ.c0011"),
+        ("builtin::party_dues.paid", "xz.pianguan.c0095"),
+        ("builtin::party_dues.paid", "xz.pianguan.c0056"),
+        ("builtin::party_dues.paid", "xz.pianguan.c0011"),
         # not a gap: the care action's to-do list in the one county where it runs
         ("family_doctor::contract.coverage", "xz.xinfu"),
     }
