@@ -91,13 +91,11 @@ def _fen(amount: Decimal) -> int:
     return int(amount.scaleb(2))
 
 
-def _bases(months: Mapping[int, tuple[Decimal, Decimal | None]]) -> list[Decimal | None]:
-    """The pension base of each month of the year (index 1 to 12) from the member's records:
-    the month's own, else the nearest earlier one's, else the nearest later one's."""
-    known = sorted((m, base) for m, (_, base) in months.items() if base is not None)
+def _bases(marks: Sequence[tuple[int, Decimal]]) -> list[Decimal | None]:
+    """The pension base of each month of the year (index 1 to 12) from the months whose record
+    gives one: the month's own, else the nearest earlier one's, else the nearest later one's."""
+    known = sorted(marks)
     found: list[Decimal | None] = [None] * 13
-    if not known:
-        return found
     current = known[0][1]
     place = 0
     for m in _YEAR_MONTHS:
@@ -119,113 +117,216 @@ def _longest_run(months: Sequence[int]) -> int:
     return best
 
 
-def _judged_counties(ctx: RuleContext, county_of: Mapping[str, str]) -> set[str]:
-    """The counties whose branches recorded dues in the year judged or the year before."""
-    recorded = {
-        b for (b,) in ctx.ledger.columns("party_dues", "branch_id", where={"year": ctx.year})
-    }
-    recorded |= {
-        b for (b,) in ctx.ledger.columns("party_dues", "branch_id", where={"year": ctx.year - 1})
-    }
-    return {county_of[b] for b in recorded if b in county_of}
+def _judged_counties(
+    ctx: RuleContext, county_of: Mapping[str, str], recorded: set[str]
+) -> set[str]:
+    """The counties whose branches recorded dues in the year judged (``recorded``: those
+    branches) or the year before (read only when a county is not judged already)."""
+    counties = {county_of[b] for b in recorded if b in county_of}
+    if counties != set(county_of.values()):
+        (before,) = ctx.ledger.column_values(
+            "party_dues", "branch_id", where={"year": ctx.year - 1}
+        )
+        counties |= {county_of[b] for b in set(before) if b in county_of}
+    return counties
+
+
+@dataclass(slots=True)
+class _Year:
+    """What the rule knows of the year judged, for judging each member's months."""
+
+    months: list[int]  # the months begun by the date judged (1, 2, ...)
+    firsts: list[date]  # the first day of each month (index 1 to 12)
+    lasts: list[date]  # the last day of each month
+    as_of: date
+    #: each member's records of the year, by month: the amount paid
+    paid: Mapping[str, dict[int, Decimal]]
+    #: each member's months whose record gives a base, with the base
+    based: Mapping[str, list[tuple[int, Decimal]]]
+    #: the reductions in force in the year, by member and branch
+    reductions: Mapping[tuple[str, str], list[DuesReduction]]
+    owed_of: dict[tuple[Decimal, int], tuple[Decimal, int]] = field(default_factory=dict)
+    fen_of: dict[Decimal, int] = field(default_factory=dict)
+
+    def owed(self, base: Decimal, bands: tuple[DuesBand, ...]) -> tuple[Decimal, int]:
+        """What ``base`` owes under ``bands``, and in fen: worked out once for each."""
+        key = (base, id(bands))
+        found = self.owed_of.get(key)
+        if found is None:
+            amount = expected_dues(base, bands)
+            found = self.owed_of[key] = (amount, _fen(amount))
+        return found
+
+    def fen(self, amount: Decimal) -> int:
+        found = self.fen_of.get(amount)
+        if found is None:
+            found = self.fen_of[amount] = _fen(amount)
+        return found
+
+
+_NO_RECORDS: dict[int, Decimal] = {}
+
+
+def _judge_member(
+    year: _Year,
+    branch_id: str,
+    cadre_id: str,
+    due_months: Sequence[int],
+    bands: Sequence[tuple[DuesBand, ...]],
+    uniform: bool,
+    member: _Member,
+    total: _Branch,
+) -> None:
+    """Judge a member's ``due_months`` in a branch: count them into ``member`` and ``total``."""
+    own = year.paid.get(cadre_id, _NO_RECORDS)
+    marks = year.based.get(cadre_id)
+    theirs = year.reductions.get((cadre_id, branch_id))
+    constant = marks[0][1] if marks is not None else None
+    if (
+        theirs is None
+        and (marks is None or len(marks) == 1)
+        and uniform
+        and len(own) == len(due_months)
+        and due_months is year.months
+        and (not own or max(own) <= due_months[-1])
+    ):
+        # the common case: one base and one rate all year, every month begun recorded
+        values = own.values()
+        owed, owed_fen = year.owed(constant, bands[1]) if constant is not None else (None, 0)
+        if owed is None or min(values) >= owed:
+            count = len(own)
+            member.due += count
+            member.paid += count
+            total.due += count
+            total.paid_months += count
+            total.paid_fen += _fen(sum(values, Decimal(0)))
+            total.expected_fen += owed_fen * count
+            return
+    bases = _bases(marks) if marks is not None and len(marks) > 1 else None
+    for m in due_months:
+        base = constant if bases is None else bases[m]
+        owed, owed_fen = year.owed(base, bands[m]) if base is not None else (None, 0)
+        reduction = None
+        if theirs is not None:
+            reduction = next((r for r in theirs if r.covers(year.firsts[m])), None)
+            if reduction is not None:
+                total.reduced.add(cadre_id)
+                owed = reduction.due(owed)
+                if owed == 0:
+                    continue  # exempt this month: nothing is due
+                owed_fen = _fen(owed)
+        amount = own.get(m)
+        if amount is None:
+            if year.lasts[m] > year.as_of:
+                continue  # the month is not over: still to be paid
+            member.due += 1
+            member.unpaid.append((m, owed))
+            total.due += 1
+            total.expected_fen += owed_fen
+            total.short_fen += owed_fen
+            continue
+        fen = year.fen(amount)
+        member.due += 1
+        member.paid += 1
+        total.due += 1
+        total.paid_months += 1
+        total.paid_fen += fen
+        if owed is not None:
+            total.expected_fen += owed_fen
+            if amount < owed:
+                member.short.append((m, base, owed, amount, reduction is not None))
+                total.short_fen += owed_fen - fen
 
 
 def check_dues(ctx: RuleContext) -> Iterator[Outcome]:
     if ctx.as_of < ctx.period.start:
         return
-    ledger, year = ctx.ledger, ctx.year
-    branches = {b.id: b for b in ledger.branches}
-    counties = _judged_counties(ctx, {b.id: b.county_id for b in branches.values()})
+    ledger = ctx.ledger
+    cadre_ids, month_numbers, amounts, bases, branch_ids = ledger.column_values(
+        "party_dues",
+        "cadre_id",
+        "month",
+        "paid_yuan",
+        "pension_base_yuan",
+        "branch_id",
+        where={"year": ctx.year},
+    )
+    counties = _judged_counties(ctx, {b.id: b.county_id for b in ledger.branches}, set(branch_ids))
     if not counties:
         return
-    paid: defaultdict[str, dict[int, tuple[Decimal, Decimal | None]]] = defaultdict(dict)
-    for cadre_id, month, amount, base in ledger.columns(
-        "party_dues", "cadre_id", "month", "paid_yuan", "pension_base_yuan", where={"year": year}
-    ):
-        paid[cadre_id][month] = (amount, base)
-    reductions: defaultdict[str, list[DuesReduction]] = defaultdict(list)
+    paid: defaultdict[str, dict[int, Decimal]] = defaultdict(dict)
+    for cadre_id, month, amount in zip(cadre_ids, month_numbers, amounts, strict=True):
+        paid[cadre_id][month] = amount
+    based: defaultdict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for cadre_id, month, base in zip(cadre_ids, month_numbers, bases, strict=True):
+        if base is not None:
+            based[cadre_id].append((month, base))
+    reductions: defaultdict[tuple[str, str], list[DuesReduction]] = defaultdict(list)
     for r in ledger.dues_reductions:
         if r.from_month <= ctx.period.end and (
             r.to_month is None or ctx.period.start <= r.to_month
         ):
-            reductions[r.cadre_id].append(r)
-    firsts = [date(year, m, 1) if m else date.min for m in range(13)]
-    lasts = [month_end(first) if m else date.min for m, first in enumerate(firsts)]
+            reductions[(r.cadre_id, r.branch_id)].append(r)
+    firsts = [date(ctx.year, m, 1) if m else date.min for m in range(13)]
     months = [m for m in _YEAR_MONTHS if firsts[m] <= ctx.as_of]
-    bands: dict[tuple[str, int], tuple[DuesBand, ...]] = {}
+    year = _Year(
+        months=months,
+        firsts=firsts,
+        lasts=[month_end(first) if m else date.min for m, first in enumerate(firsts)],
+        as_of=ctx.as_of,
+        paid=paid,
+        based=based,
+        reductions=reductions,
+    )
+    by_county: dict[str, list[tuple[DuesBand, ...]]] = {}
 
-    def bands_for(county_id: str, m: int) -> tuple[DuesBand, ...]:
-        found = bands.get((county_id, m))
+    def bands_of(county_id: str) -> list[tuple[DuesBand, ...]]:
+        """The bands in force on the first day of each month (index 1 to 12) for the county,
+        the same object for months under the same bands."""
+        found = by_county.get(county_id)
         if found is None:
             if ctx.as_of <= ctx.period.end:  # (the value in force on the day judged: current)
                 ctx.param(RATES, county_id)
-            found = bands[(county_id, m)] = dues_bands(ctx.param_on(RATES, firsts[m], county_id))
+            found = by_county[county_id] = [()]
+            for m in _YEAR_MONTHS:
+                if m in months:
+                    bands = dues_bands(ctx.param_on(RATES, firsts[m], county_id))
+                    if m > 1 and bands == found[m - 1]:
+                        bands = found[m - 1]
+                else:
+                    bands = found[m - 1]  # (a month not begun: not judged)
+                found.append(bands)
         return found
 
     spans = member_spans(ledger)
     died = cadre_facts(ledger).deceased
-    no_records: Mapping[int, tuple[Decimal, Decimal | None]] = {}
     members: dict[str, _Member] = {}
     totals: dict[str, _Branch] = {}
     not_recorded: list[tuple[str, int, int]] = []
+    first_judged, last_judged = firsts[months[0]], firsts[months[-1]]
     for branch in ledger.branches:
         if branch.county_id not in counties:
             continue
-        county_id = branch.county_id
+        bands = bands_of(branch.county_id)
+        uniform = all(bands[m] is bands[1] for m in months)
         total = _Branch()
         local: dict[str, _Member] = {}  # this branch's months of each member
         for since, until, cadre_id in spans.get(branch.id, ()):
-            death = died.get(cadre_id)
-            own = paid.get(cadre_id, no_records)
-            theirs = reductions.get(cadre_id, ())
-            bases: list[Decimal | None] | None = None
-            member: _Member | None = None
-            for m in months:
-                first = firsts[m]
-                if not since <= first < until or (death is not None and death <= first):
+            death = died.get(cadre_id) or date.max
+            if since <= first_judged and until > last_judged and death > last_judged:
+                due_months = months  # the whole of the year so far: most members
+            else:
+                due_months = [m for m in months if since <= firsts[m] < until and firsts[m] < death]
+                if not due_months:
                     continue
-                if member is None:
-                    member = local.setdefault(cadre_id, _Member())
-                    total.members.add(cadre_id)
-                if bases is None:
-                    bases = _bases(own)
-                base = bases[m]
-                owed = None if base is None else expected_dues(base, bands_for(county_id, m))
-                reduction = next(
-                    (r for r in theirs if r.branch_id == branch.id and r.covers(first)), None
-                )
-                if reduction is not None:
-                    total.reduced.add(cadre_id)
-                    owed = reduction.due(owed)
-                    if owed == 0:
-                        continue  # exempt this month: nothing is due
-                record = own.get(m)
-                if record is None:
-                    if lasts[m] > ctx.as_of:
-                        continue  # the month is not over: still to be paid
-                    member.due += 1
-                    member.unpaid.append((m, owed))
-                    total.due += 1
-                    if owed is not None:
-                        total.expected_fen += _fen(owed)
-                        total.short_fen += _fen(owed)
-                    continue
-                amount = record[0]
-                member.due += 1
-                member.paid += 1
-                total.due += 1
-                total.paid_months += 1
-                total.paid_fen += _fen(amount)
-                if owed is not None:
-                    total.expected_fen += _fen(owed)
-                    if amount < owed:
-                        member.short.append((m, base, owed, amount, reduction is not None))
-                        total.short_fen += _fen(owed - amount)
+            member = local.get(cadre_id)
+            if member is None:
+                member = local[cadre_id] = _Member()
+                total.members.add(cadre_id)
+            _judge_member(year, branch.id, cadre_id, due_months, bands, uniform, member, total)
         if not total.members:
             continue
-        total.in_full = {
-            c for c, theirs_ in local.items() if not theirs_.unpaid and not theirs_.short
-        }
+        total.in_full = {c for c, found in local.items() if not found.unpaid and not found.short}
         totals[branch.id] = total
         if total.due and not total.paid_months:
             # no record at all: one finding for the branch, none for each of its members
