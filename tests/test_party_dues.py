@@ -35,6 +35,7 @@ from cadrecore.models import (
     dues_bands,
     expected_dues,
 )
+from cadrecore.models.dues import month_end
 from cadrecore.rules import Report, Severity, evaluate
 from cadrecore.rules.engine import get_rulebook
 from cadrecore.sample import small_ledger
@@ -551,7 +552,10 @@ def test_a_members_reductions_do_not_overlap(base: Ledger) -> None:
         base.with_records(first, second)
     after = second.model_copy(update={"from_month": date(2022, 7, 1)})
     assert len(base.with_records(first, after).dues_reductions) == 2
-    with pytest.raises(LedgerError, match=r"not a member of branch 'b\.east' from 2022-04|2022-04 起不是支部 b\.east"):
+    with pytest.raises(
+        LedgerError,
+        match=r"not a member of branch 'b\.east' from 2022-04|2022-04 起不是支部 b\.east",
+    ):
         base.with_records(reduction("c002", exempt=True, branch_id="b.east"))
 
 
@@ -632,3 +636,150 @@ def test_generated_ledgers_with_dues_are_judged_without_error(ledger: Ledger, ye
                 "branches",
                 0,
             )
+
+
+# =============================================================================================
+# The rule against a plain month-by-month count of the same records (an oracle), on drawn dues
+# =============================================================================================
+
+
+def _oracle_owed(base: Decimal, bound: str = "5000") -> Decimal:
+    """第五条, by hand: 0.5 % up to and including the bound (5,000), else 1 % of the whole;
+    half up."""
+    rate = Decimal("0.005") if base <= Decimal(bound) else Decimal("0.01")
+    return (base * rate).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+@st.composite
+def _drawn_dues(draw: st.DrawFn, ledger: Ledger) -> tuple[list[Any], int | None]:
+    """For each member of the county "east", the year's records: most members steady (one base
+    written on their first record, or a second from a month on; one amount, a month now and
+    then left out or paid otherwise), some month by month at random (bases written or not,
+    amounts due or not); now and then a reduction; and perhaps new rate bands from a month
+    on (a bound of 4,000), the month given."""
+    records: list[Any] = []
+    bases = [None, *cst._BAND_EDGES, Decimal("4000.00"), Decimal("6000.00")]
+    amounts = ["0.00", "20.00", "25.00", "50.00", "60.00"]
+    for cadre in [*ledger.members_of("b.team"), *ledger.members_of("b.east")]:
+        year = [d for d in dues_of_the_year(ledger) if d.cadre_id == cadre.id]
+        if draw(st.integers(0, 3)):  # steady
+            base, paid = draw(st.sampled_from(bases)), draw(st.sampled_from(amounts))
+            left_out = draw(st.sets(st.integers(1, 12), max_size=2))
+            other = draw(st.none() | st.tuples(st.integers(1, 12), st.sampled_from(amounts)))
+            rise = draw(st.none() | st.tuples(st.integers(1, 12), st.sampled_from(bases)))
+            kept = [d for d in year if d.month not in left_out]
+            for d in kept:
+                written = base if d is kept[0] else None
+                if rise is not None and d.month == rise[0]:
+                    written = rise[1]
+                amount = other[1] if other and other[0] == d.month else paid
+                records.append(
+                    d.model_copy(
+                        update={"paid_yuan": Decimal(amount), "pension_base_yuan": written}
+                    )
+                )
+            continue
+        for d in year:
+            if draw(st.integers(0, 9)) == 0:
+                continue  # not paid
+            base = draw(st.sampled_from(bases))
+            paid = draw(st.sampled_from(amounts))
+            records.append(
+                d.model_copy(update={"paid_yuan": Decimal(paid), "pension_base_yuan": base})
+            )
+    for cadre_id in ("c002", "c010"):
+        if draw(st.booleans()):
+            first = draw(st.integers(1, 12))
+            exempt = draw(st.booleans())
+            records.append(
+                reduction(
+                    cadre_id,
+                    branch_id="b.team" if cadre_id < "c009" else "b.east",
+                    from_month=date(YEAR, first, 1),
+                    exempt=exempt,
+                    reduced_to_yuan=None if exempt else "5.00",
+                )
+            )
+    change = draw(st.none() | st.integers(2, 12))
+    if change is not None:
+        records.append(
+            ParameterOverride(
+                id="p.dues",
+                key=RATES,
+                value=[{"up_to": "4000.00", "rate": "0.005"}, {"rate": "0.01"}],
+                effective_from=date(YEAR, change, 1),
+                source="假设的新规定（测试）",
+            )
+        )
+    return records, change
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), month=st.sampled_from([12, 12, 12, *range(1, 12)]))  # (the year's end often)
+def test_the_rule_counts_as_a_plain_month_by_month_count(data: st.DataObject, month: int) -> None:
+    ledger = small_ledger(YEAR)
+    drawn, change = data.draw(_drawn_dues(ledger))
+    records = [d for d in drawn if isinstance(d, PartyDues)]
+    reductions = [r for r in drawn if isinstance(r, DuesReduction)]
+    if not records:
+        return
+    ledger = ledger.with_records(*drawn)
+    as_of = month_end(date(YEAR, month, 1))
+    report = judged(ledger, as_of=as_of)
+    by_month = {(d.cadre_id, d.month): d for d in records}
+    expected: dict[str, list[int]] = {}
+    unpaid: set[tuple[str, int]] = set()
+    short: set[tuple[str, int]] = set()
+    for branch_id in ("b.team", "b.east"):
+        due = paid_months = paid_fen = owed_fen = short_fen = 0
+        for cadre in ledger.members_of(branch_id, on=date(YEAR, 1, 1)):
+            marks = sorted((m, d.pension_base_yuan) for (c, m), d in by_month.items()
+                           if c == cadre.id and d.pension_base_yuan is not None)  # fmt: skip
+            for m in range(1, month + 1):
+                earlier = [b for k, b in marks if k <= m]
+                base = earlier[-1] if earlier else (marks[0][1] if marks else None)
+                bound = "4000" if change is not None and m >= change else "5000"
+                owed = None if base is None else _oracle_owed(base, bound)
+                first = date(YEAR, m, 1)
+                held = [r for r in reductions if r.cadre_id == cadre.id and r.covers(first)]
+                if held:
+                    owed = Decimal(0) if held[0].exempt else (
+                        held[0].reduced_to_yuan if owed is None
+                        else min(owed, held[0].reduced_to_yuan or owed)
+                    )  # fmt: skip
+                    if owed == 0:
+                        continue
+                record = by_month.get((cadre.id, m))
+                due += 1
+                if owed is not None:
+                    owed_fen += int(owed * 100)
+                if record is None:
+                    unpaid.add((cadre.id, m))
+                    short_fen += 0 if owed is None else int(owed * 100)
+                    continue
+                paid_months += 1
+                paid_fen += int(record.paid_yuan * 100)
+                if owed is not None and record.paid_yuan < owed:
+                    short.add((cadre.id, m))
+                    short_fen += int((owed - record.paid_yuan) * 100)
+        expected[branch_id] = [paid_months, due, paid_fen, owed_fen, short_fen]
+    found = {
+        (m.subject.id, m.name): (m.numerator, m.denominator)
+        for m in report.measures
+        if m.rule_id == RULE
+    }
+    for branch_id, (paid_months, due, paid_fen, owed_fen, short_fen) in expected.items():
+        assert found[(branch_id, "dues_months")] == (paid_months, due), branch_id
+        assert found[(branch_id, "dues_paid_fen")] == (paid_fen, owed_fen), branch_id
+        assert found[(branch_id, "dues_short_fen")] == (short_fen, owed_fen), branch_id
+    unrecorded = {f.subject.id for f in report.findings if f.reason == "not_recorded"}
+    named = {
+        (f.subject.id, int(label[-2:]))
+        for f in report.findings
+        if f.reason == "unpaid"
+        for label in f.message.en.split(": ", 1)[1].split(";")[0].split(", ")
+    }
+    members = {c.id: b for b in unrecorded for c in ledger.members_of(b, on=date(YEAR, 1, 1))}
+    assert named == {(c, m) for c, m in unpaid if c not in members}
+    shorted = {f.subject.id for f in report.findings if f.reason == "short"}
+    assert shorted == {c for c, _ in short}
