@@ -634,7 +634,8 @@ class _ColumnConverter:
 
         self.one = one
         self.convert: Callable[[list[Any]], list[Any]]
-        repeats = shape.shape in ("date", "enum", "bool") or (
+        # (amounts too: a province's dues are a few distinct amounts over millions of rows)
+        repeats = shape.shape in ("date", "enum", "bool", "decimal") or (
             shape.shape == "str" and shape.name != "id" and to_field is not _same
         )
         if from_driver is None and to_field is _same:

@@ -30,6 +30,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import is_not
 
 from ...i18n import Text
 from ...models import DuesBand, DuesReduction, dues_bands, expected_dues
@@ -258,9 +260,14 @@ def check_dues(ctx: RuleContext) -> Iterator[Outcome]:
     for cadre_id, month, amount in zip(cadre_ids, month_numbers, amounts, strict=True):
         paid[cadre_id][month] = amount
     based: defaultdict[str, list[tuple[int, Decimal]]] = defaultdict(list)
-    for cadre_id, month, base in zip(cadre_ids, month_numbers, bases, strict=True):
-        if base is not None:
-            based[cadre_id].append((month, base))
+    written = list(map(is_not, bases, repeat(None)))  # (most records leave the base out)
+    for cadre_id, month, base in zip(
+        compress(cadre_ids, written),
+        compress(month_numbers, written),
+        compress(bases, written),
+        strict=True,
+    ):
+        based[cadre_id].append((month, base))
     reductions: defaultdict[tuple[str, str], list[DuesReduction]] = defaultdict(list)
     for r in ledger.dues_reductions:
         if r.from_month <= ctx.period.end and (
