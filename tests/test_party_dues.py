@@ -164,6 +164,18 @@ def test_a_reduction_is_an_amount_or_an_exemption() -> None:
     assert kept.reduced_to_yuan == Decimal("5.00")
 
 
+def test_a_reductions_reason_is_masked_as_health_notes_are() -> None:
+    from cadrecore.models.common import Sensitivity, sensitive_fields
+    from cadrecore.privacy import is_masked, masked_dump
+
+    assert sensitive_fields(DuesReduction) == {"reason": Sensitivity.HEALTH}
+    assert sensitive_fields(PartyDues) == {}
+    reduced = reduction("c002", exempt=True, reason="患重病住院治疗")
+    dumped = masked_dump(reduced)
+    assert is_masked(dumped["reason"]) and "病" not in dumped["reason"]
+    assert dumped["decision_ref"] == reduced.decision_ref  # the evidence stays readable
+
+
 def test_a_folder_reads_the_reductions_and_refuses_one_without_a_decision(
     base: Ledger, tmp_path: Path
 ) -> None:

@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from ..errors import BilingualValueError
 from ..i18n import Text
-from .common import Date, Record, RecordId, parse_date
+from .common import Date, Record, RecordId, Sensitive, Sensitivity, parse_date
 
 FEN = Decimal("0.01")
 """One fen (分), the smallest amount of money: every amount is kept to it."""
@@ -157,6 +157,7 @@ class DuesReduction(Record):
     The branch's decision is the evidence and is required: the day it was taken
     (``decided_on``) and where it is written (``decision_ref``: the minutes of the committee
     meeting, a document number). A reduction without them is refused when it is read.
+    ``reason`` (a long illness, as often as not) is personal data, masked as health notes are.
     """
 
     id: RecordId
@@ -168,7 +169,8 @@ class DuesReduction(Record):
     exempt: bool = False
     decided_on: Date
     decision_ref: Annotated[str, Field(min_length=1)]
-    reason: str = ""
+    #: why (a long illness, as often as not): masked in exports and reports as health notes are
+    reason: Annotated[str, Sensitive(Sensitivity.HEALTH)] = ""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
