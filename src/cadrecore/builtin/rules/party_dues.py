@@ -19,8 +19,10 @@ their unpaid months counted without an amount.
 
 The year's records are read by columns with a ``where`` on the year (on an opened ledger, in SQL:
 other years' rows are not read), the memberships and deaths as the other branch rules read them;
-the reductions and branches are few and read as records. No occurrence is made per member and
-month (a province's million members would make twelve million): the branch totals are measures.
+the reductions and branches are few and read as records. A member with one base and one rate all
+year and every month begun recorded (most members) is judged in one step, the others month by
+month. No occurrence is made per member and month (a province's million members would make
+twelve million): the branch totals are measures.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import is_not
+from operator import is_not, itemgetter
 
 from ...i18n import Text
 from ...models import DuesBand, DuesReduction, dues_bands, expected_dues
@@ -61,6 +63,7 @@ BASE = Text(
 )
 
 _YEAR_MONTHS = range(1, 13)
+_BY_MONTH = itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -344,8 +347,8 @@ def check_dues(ctx: RuleContext) -> Iterator[Outcome]:
             member.branches.append(branch.id)
             member.due += found.due
             member.paid += found.paid
-            member.unpaid += found.unpaid
-            member.short += found.short
+            member.unpaid = sorted(member.unpaid + found.unpaid, key=_BY_MONTH)  # (moved: by month)
+            member.short = sorted(member.short + found.short, key=_BY_MONTH)
     yield from _branch_findings(ctx, not_recorded)
     yield from _member_findings(ctx, members, lapse_months=ctx.param(LAPSE))
     yield from _measures(ctx, totals)
