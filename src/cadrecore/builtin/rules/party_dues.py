@@ -347,8 +347,14 @@ def check_dues(ctx: RuleContext) -> Iterator[Outcome]:
             member.branches.append(branch.id)
             member.due += found.due
             member.paid += found.paid
-            member.unpaid = sorted(member.unpaid + found.unpaid, key=_BY_MONTH)  # (moved: by month)
-            member.short = sorted(member.short + found.short, key=_BY_MONTH)
+            if found.unpaid:
+                member.unpaid += found.unpaid
+                if len(member.branches) > 1:  # (a member who moved: their months in order)
+                    member.unpaid.sort(key=_BY_MONTH)
+            if found.short:
+                member.short += found.short
+                if len(member.branches) > 1:
+                    member.short.sort(key=_BY_MONTH)
     yield from _branch_findings(ctx, not_recorded)
     yield from _member_findings(ctx, members, lapse_months=ctx.param(LAPSE))
     yield from _measures(ctx, totals)
