@@ -415,6 +415,32 @@ def test_a_reduction_of_another_branch_does_not_hold(base: Ledger) -> None:
     assert "2022-07" in finding.message.en and "2022-12" in finding.message.en
 
 
+def test_months_unpaid_in_a_row_across_a_move_are_one_run(base: Ledger) -> None:
+    """c009 left b.east for b.team on 2022-07-01 and paid nothing from May to October: six
+    months in a row across the two branches, an error naming both. (Count each branch's months
+    apart, or out of order, and this is a warning.)"""
+    left = [
+        m.model_copy(update={"until": date(2022, 7, 1)}) if m.cadre_id == "c009" else m
+        for m in base.memberships
+    ]
+    joined = Membership(cadre_id="c009", branch_id="b.team", since=date(2022, 7, 1))
+    moved = base.replace(memberships=(*left, joined))
+    records = [
+        d.model_copy(update={"branch_id": "b.team"}) if d.cadre_id == "c009" and d.month > 6 else d
+        for d in dues_of_the_year(base)
+        if not (d.cadre_id == "c009" and 5 <= d.month <= 10)
+    ]
+    (finding,) = judged(moved.with_records(*records)).findings
+    assert (finding.reason, finding.subject.id, finding.severity) == (
+        "unpaid",
+        "c009",
+        Severity.ERROR,
+    )
+    months = ", ".join(f"2022-{m:02d}" for m in range(5, 11))
+    assert months in finding.message.en
+    assert "东城社区党支部" in finding.message.en and "书画团队党支部" in finding.message.en
+
+
 def test_a_month_not_over_is_still_to_be_paid(base: Ledger) -> None:
     ledger = with_dues(base, drop={("c000", 6), ("c000", 7)})
     (finding,) = judged(ledger, as_of=date(YEAR, 7, 18)).findings
