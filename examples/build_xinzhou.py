@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
@@ -41,11 +41,14 @@ from cadrecore.models import (
     Branch,
     Cadre,
     Checklist,
+    DuesBand,
+    DuesReduction,
     Establishment,
     Jurisdiction,
     LeadershipPost,
     Membership,
     Opinion,
+    PartyDues,
     PartyGroup,
     PartyOrg,
     Plan,
@@ -59,6 +62,7 @@ from cadrecore.models import (
     TreatmentGrant,
     TreatmentStandard,
     Unit,
+    expected_dues,
 )
 from cadrecore.models.cadres import national_id_check_char
 from cadrecore.services import request, transition
@@ -71,6 +75,15 @@ SEED = 20220718  # the account's date
 GROUPS_FROM_MEMBERS = 30
 #: members of a party group, at most
 GROUP_SIZE = 15
+#: the county whose branches keep their party dues (党费) in the ledger: its 10 branches' 139
+#: members, month by month
+DUES_COUNTY = "pianguan"
+#: 中组发〔2008〕3号 第五条: a retired member pays 0.5 % of the pension base when it is 5,000 yuan
+#: or less (5,000 included), 1 % of the whole base when it is more
+RETIREE_BANDS = (DuesBand(Decimal("5000.00"), Decimal("0.005")), DuesBand(None, Decimal("0.01")))
+#: the 2022 pension adjustment (4 %), received from July with the back pay: the new base from
+#: July (第十条: from the month the new pension is received)
+PENSION_RISE, PENSION_RISE_MONTH = Decimal("1.04"), 7
 YEAR = 2022
 AS_OF = date(YEAR, 12, 31)
 SOURCE = "《用责任和担当下好老干部工作“一盘棋”》，忻州市老干部局，2022-7-18"
@@ -235,6 +248,12 @@ PLANTED_GAPS: dict[str, Any] = {
     # end, and a legal-advice order accepted in November and never served
     "kit_medicine_expiring": ("xz.kit.0218", "硝酸甘油", date(2023, 2, 26)),
     "order_stuck": "xz.order.0191",
+    # party dues in 偏关县: a member who paid nothing in August and September, one who paid
+    # nothing in November, and one whose adjusted pension passed 5,000 yuan in July and who paid
+    # that month at 0.5 % (one month short); beside them, a hardship reduction the branch decided
+    "dues_unpaid": (("xz.pianguan.b07", (8, 9)), ("xz.pianguan.b04", (11,))),
+    "dues_short": ("xz.pianguan.b01", Decimal("4860.00")),
+    "dues_reduced": ("xz.pianguan.b06", Decimal("5.00"), date(2022, 3, 18)),
 }
 
 # =============================================================================================
@@ -1388,6 +1407,77 @@ class XinzhouBuilder:
                         headcount=max(len(members) // 2 + 1, round(len(able) * 0.85)),
                     )
 
+    def party_dues(self) -> None:
+        """The party dues (党费) of 偏关县's members, each month of the year: the amount the
+        rate bands give on the pension base (the base on January's record and on July's, when
+        the adjusted pension arrived; the months between carry it), paid on the branch's
+        collection day; and the planted gaps. Drawn last, from a generator of their own, so
+        that the records drawn before them (and the example's figures) are as they were."""
+        rng = random.Random(SEED + 6)
+        since = {
+            (m.cadre_id, m.branch_id): m.since
+            for m in self.data["memberships"]
+            if isinstance(m, Membership)
+        }
+        unpaid = {branch: months for branch, months in PLANTED_GAPS["dues_unpaid"]}
+        short_branch, short_base = PLANTED_GAPS["dues_short"]
+        reduced_branch, reduced_to, decided = PLANTED_GAPS["dues_reduced"]
+        for plan in self.plans:
+            if plan.county.key != DUES_COUNTY:
+                continue
+            branch = self.branches[plan.id]
+            ids = sorted(self.members[plan.id])
+            others = [i for i in ids if i != branch.secretary_id]
+            skipped = {rng.choice(others): unpaid[plan.id]} if plan.id in unpaid else {}
+            short = rng.choice(others) if plan.id == short_branch else None
+            reduced = rng.choice(others) if plan.id == reduced_branch else None
+            days = [rng.randint(5, 25) for _ in range(12)]
+            if reduced is not None:
+                self.add(
+                    "dues_reductions",
+                    DuesReduction,
+                    id=f"{plan.id}.dues_reduction.{YEAR}",
+                    cadre_id=reduced,
+                    branch_id=plan.id,
+                    from_month=date(YEAR, 4, 1),
+                    to_month=date(YEAR, 12, 1),
+                    reduced_to_yuan=reduced_to,
+                    decided_on=decided,
+                    decision_ref=f"{branch.name}支部委员会会议纪要（{YEAR}年第3次）",
+                    reason="患重病住院治疗，医疗费用负担重，本人申请减交",
+                )
+            for cadre_id in ids:
+                old = Decimal(rng.randint(300_000, 640_000)).scaleb(-2)
+                if cadre_id == short:
+                    old = short_base
+                new = (old * PENSION_RISE).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                joined = since[(cadre_id, plan.id)]
+                for month in range(1, 13):
+                    first = date(YEAR, month, 1)
+                    if joined > first or month in skipped.get(cadre_id, ()):
+                        continue
+                    base = old if month < PENSION_RISE_MONTH else new
+                    due = expected_dues(base, RETIREE_BANDS)
+                    if cadre_id == short and month == PENSION_RISE_MONTH:
+                        # collected at 0.5 %, as before the rise took the base past 5,000
+                        due = (base * RETIREE_BANDS[0].rate).quantize(
+                            Decimal("0.01"), rounding=ROUND_HALF_UP
+                        )
+                    if cadre_id == reduced and month >= 4:
+                        due = reduced_to
+                    written = month in (1, PENSION_RISE_MONTH) or first == joined
+                    self.add(
+                        "party_dues",
+                        PartyDues,
+                        cadre_id=cadre_id,
+                        branch_id=plan.id,
+                        year=YEAR,
+                        month=month,
+                        paid_yuan=due,
+                        pension_base_yuan=base if written else None,
+                        paid_on=date(YEAR, month, days[month - 1]),
+                    )
+
     def _turnout(self, members: int, able: int) -> int:
         """More than half of the members, at most those able to come."""
         least = members // 2 + 1
@@ -2054,6 +2144,7 @@ class XinzhouBuilder:
         self.treatment()
         self.recognitions()
         self.party_groups()
+        self.party_dues()
         kinds: dict[str, Any] = {name: tuple(records) for name, records in self.data.items()}
         kinds["cadres"] = tuple(sorted(self.cadres.values(), key=lambda c: c.id))
         services = [r for r in self.data["service_records"] if isinstance(r, ServiceRecord)]

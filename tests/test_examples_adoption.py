@@ -104,6 +104,9 @@ PLANTED = [
     ("警告", "builtin::opinions.answered", "xz.op.2022.07（希望急救药箱药品过期后及时更换）"),
     ("警告", "builtin::org_life.themed_party_day", "保德县杨家湾镇南堡村老干部党支部"),
     ("警告", "builtin::org_life.themed_party_day", "宁武县老干部太极拳团队党支部"),
+    ("警告", "builtin::party_dues.paid", "温国宝"),
+    ("警告", "builtin::party_dues.paid", "续勇"),
+    ("警告", "builtin::party_dues.paid", "弓慧彩"),
     ("警告", "medicine_kits::kit.expiring", "xz.kit.0218"),
     ("警告", "order_service::order.response_time", "xz.order.0191"),
     ("警告", "order_service::order.stuck", "xz.order.0191"),
@@ -114,7 +117,7 @@ PLANTED = [
 def test_monthly_check_writes_the_findings_and_exits_1_on_an_error(tmp_path: Path) -> None:
     target = tmp_path / "findings.xlsx"
     out = run("examples/monthly_check.py", "--as-of", "2022-12-31", "--out", str(target), status=1)
-    assert out == f"2022-12-31 检查：错误 1，警告 6，提示 1；已写入 {target}\n"
+    assert out == f"2022-12-31 检查：错误 1，警告 9，提示 1；已写入 {target}\n"
     heading, *rows = rows_of(target)
     assert heading == ("严重程度", "规则", "对象", "期间", "问题", "应", "实", "怎么改")
     assert [row[:3] for row in rows] == [tuple(p) for p in PLANTED]

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cadrecore import Ledger
-from cadrecore.models import Assignment, Cadre, LeadershipPost
+from cadrecore.models import Assignment, Cadre, DuesReduction, LeadershipPost, PartyDues, Record
 from cadrecore.rules import Report, Severity, evaluate
 from cadrecore.sample import small_ledger
 from cadrecore.strategies import ledgers
 
-from .rules_helpers import update
+from .rules_helpers import dues_of_the_year, update
 
 YEAR = 2022
 SAMPLE = small_ledger(YEAR)
@@ -141,6 +141,55 @@ def _no_standardized_venue(ledger: Ledger) -> Ledger:
     )
 
 
+def _dues(ledger: Ledger, *, reduced: bool = True) -> list[Record]:
+    """The county "east" paying its dues every month of the year in full (c002 paying 5.00
+    from April under the branch's reduction, when ``reduced``)."""
+    records: list[Record] = [
+        update(d, paid_yuan=Decimal("5.00")) if d.cadre_id == "c002" and d.month >= 4 else d
+        for d in dues_of_the_year(ledger)
+    ]
+    if reduced:
+        records.append(
+            DuesReduction(
+                id="c002.reduction",
+                cadre_id="c002",
+                branch_id="b.team",
+                from_month=date(YEAR, 4, 1),
+                reduced_to_yuan=Decimal("5.00"),
+                decided_on=date(YEAR, 3, 18),
+                decision_ref="书画团队党支部支委会会议纪要（2022年第3次）",
+            )
+        )
+    return records
+
+
+def _with_dues(ledger: Ledger) -> Ledger:
+    return ledger.with_records(*_dues(ledger))
+
+
+def _dues_month_unpaid(ledger: Ledger) -> Ledger:
+    may = ("c000", 5)
+    kept = [
+        d for d in _dues(ledger) if not (isinstance(d, PartyDues) and (d.cadre_id, d.month) == may)
+    ]
+    return ledger.with_records(*kept)
+
+
+def _dues_paid_short(ledger: Ledger) -> Ledger:
+    """c001's base is 6,000.00: 1 % of the whole, 60.00; March paid 35.00 (25.00 short)."""
+    march = next(d for d in dues_of_the_year(ledger) if (d.cadre_id, d.month) == ("c001", 3))
+    return _with_dues(ledger).with_records(update(march, paid_yuan=Decimal("35.00")))
+
+
+def _dues_reduction_dropped(ledger: Ledger) -> Ledger:
+    return ledger.with_records(*_dues(ledger, reduced=False))
+
+
+def _dues_of_a_branch_not_recorded(ledger: Ledger) -> Ledger:
+    kept = [d for d in _dues(ledger) if not (isinstance(d, PartyDues) and d.branch_id == "b.east")]
+    return ledger.with_records(*kept)
+
+
 #: each planted gap, and the one finding (rule, reason, subject id) it must give
 GAPS: dict[str, tuple[Callable[[Ledger], Ledger], tuple[str, str, str]]] = {
     "member outside every branch": (
@@ -199,6 +248,22 @@ GAPS: dict[str, tuple[Callable[[Ledger], Ledger], tuple[str, str, str]]] = {
         _no_standardized_venue,
         ("builtin::plan.targets", "target_missed", "plan3:standardized_venues"),
     ),
+    "a month's party dues unpaid": (
+        _dues_month_unpaid,
+        ("builtin::party_dues.paid", "unpaid", "c000"),
+    ),
+    "a month's party dues paid short": (
+        _dues_paid_short,
+        ("builtin::party_dues.paid", "short", "c001"),
+    ),
+    "a dues reduction without its record": (
+        _dues_reduction_dropped,
+        ("builtin::party_dues.paid", "short", "c002"),
+    ),
+    "a branch's dues not recorded": (
+        _dues_of_a_branch_not_recorded,
+        ("builtin::party_dues.paid", "not_recorded", "b.east"),
+    ),
 }
 
 
@@ -213,6 +278,7 @@ def _counted(report: Report) -> list[tuple[str, str, str]]:
 
 def test_the_sample_has_no_gap() -> None:
     assert _counted(evaluate(SAMPLE, year=YEAR)) == []
+    assert _counted(evaluate(_with_dues(SAMPLE), year=YEAR)) == []  # its dues paid in full
 
 
 @pytest.mark.parametrize("gap", GAPS, ids=str)

@@ -373,6 +373,8 @@ RECORD_STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
     "party_groups": cst.party_groups(member_ids=("c1", "c2", "c3", "c4")),
     "activities": cst.activities(REGISTRY, groups=(("g1", "b1"),)),
     "branch_assessments": cst.branch_assessments(unit_ids=("u1",)),
+    "party_dues": cst.party_dues(),
+    "dues_reductions": cst.dues_reductions(),
     "checklist_entries": cst.checklist_entries(REGISTRY),
     "checklists": cst.checklists(REGISTRY),
     "plan_targets": cst.plan_targets(REGISTRY),

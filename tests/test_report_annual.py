@@ -31,6 +31,7 @@ BUILTIN_KEYS = [
     "builtin.party_orgs",
     "builtin.org_life",
     "builtin.party_groups",
+    "builtin.party_dues",
     "builtin.plans",
     "builtin.model_branches",
     "builtin.themes",
@@ -55,7 +56,7 @@ def test_the_built_in_sections_come_from_an_ordinary_plugin(
     assert cadrecore_pm.has_plugin(BUILTIN)
     annual = build(cadrecore_ledger, cadrecore_pm)
     assert [s.key for s in annual.sections] == BUILTIN_KEYS
-    assert [s.order for s in annual.sections] == sorted([*range(10, 120, 10), 35, 45, 900])
+    assert [s.order for s in annual.sections] == sorted([*range(10, 120, 10), 35, 38, 45, 900])
     assert {s.plugin for s in annual.sections} == {BUILTIN}
     assert annual.failures == ()
 

@@ -256,8 +256,11 @@ def test_the_json_document_has_its_documented_shape(annual: AnnualReport) -> Non
     ]
     assert (document["format"], document["format_version"]) == ("cadrecore.annual_report", 1)
     assert document["generated_at"] == "2023-01-05T09:00:00+00:00"
-    # (35 and 45: the party groups and the model branches, beside the branches' sections)
-    assert [s["order"] for s in document["sections"]] == sorted([*range(10, 120, 10), 35, 45, 900])
+    # (35, 38 and 45: the party groups, the party dues and the model branches, beside the
+    # branches' sections)
+    assert [s["order"] for s in document["sections"]] == sorted(
+        [*range(10, 120, 10), 35, 38, 45, 900]
+    )
     assert set(document["sections"][0]) == {
         "key",
         "title",

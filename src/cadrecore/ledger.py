@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 from . import _in_force
 from ._gc import collector_paused
 from .calendar import Period
+from .dues_checks import dues_problems
 from .errors import BilingualValueError, LedgerError, Location, Problem
 from .i18n import Text
 from .models import (
@@ -34,12 +35,14 @@ from .models import (
     BranchAssessment,
     Cadre,
     Checklist,
+    DuesReduction,
     Establishment,
     Jurisdiction,
     LeadershipPost,
     Membership,
     Opinion,
     ParameterOverride,
+    PartyDues,
     PartyGroup,
     PartyOrg,
     Plan,
@@ -109,6 +112,8 @@ class Ledger(BaseModel):
     party_groups: tuple[PartyGroup, ...] = ()
     activities: tuple[Activity, ...] = ()
     branch_assessments: tuple[BranchAssessment, ...] = ()
+    party_dues: tuple[PartyDues, ...] = ()
+    dues_reductions: tuple[DuesReduction, ...] = ()
     checklists: tuple[Checklist, ...] = ()
     plans: tuple[Plan, ...] = ()
     themes: tuple[Theme, ...] = ()
@@ -449,6 +454,10 @@ class Ledger(BaseModel):
                         f"branch {ba.branch_id!r} already has assessment {first!r} for {ba.year}",
                     )
                 )
+        if self.party_dues or self.dues_reductions:
+            problems += dues_problems(
+                self.party_dues, self.dues_reductions, self.memberships, cadres, branches
+            )
         for cl in self.checklists:
             ref("checklists", cl.id, "owner_unit_id", cl.owner_unit_id, "units")
             for entry in cl.items:

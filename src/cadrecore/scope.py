@@ -16,6 +16,7 @@ Ownership, kind by kind (``S`` the scope unit and the units below it, ``C`` the 
 - memberships: cadre in ``C`` and branch in ``B``.
 - party groups: branch in ``B`` and every member (and the leader) in ``C``; branch assessments:
   branch in ``B``.
+- party dues and dues reductions: cadre in ``C`` and branch in ``B``.
 - activities: held by a branch in ``B`` or a unit in ``S``, and every attendee in ``C``; also a
   unit's activity at which an opinion assigned to a unit in ``S`` was raised (the city's
   briefing), when its attendees are in ``C``.
@@ -200,6 +201,8 @@ def scope_records(ledger: Ledger, unit_id: str) -> dict[str, tuple[Any, ...]]:
         )
     }
     keep("branch_assessments", lambda a: a.branch_id in B)
+    keep("party_dues", lambda d: d.cadre_id in C and d.branch_id in B)
+    keep("dues_reductions", lambda r: r.cadre_id in C and r.branch_id in B)
     raised_here = {o.raised_at_id for o in ledger.opinions if o.assigned_unit_id in S}
     A = {
         a.id

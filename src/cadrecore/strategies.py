@@ -50,6 +50,7 @@ from .models import (
     Cadre,
     Checklist,
     ChecklistEntry,
+    DuesReduction,
     Establishment,
     EstablishmentKind,
     Jurisdiction,
@@ -60,6 +61,7 @@ from .models import (
     MonthDay,
     Opinion,
     ParameterOverride,
+    PartyDues,
     PartyGroup,
     PartyOrg,
     PartyOrgKind,
@@ -95,6 +97,7 @@ from .models import (
     Waiver,
 )
 from .models.cadres import national_id_check_char
+from .models.dues import month_end
 from .policy import LIXIU_CUTOFF
 from .registry import Registry, ServiceType
 from .services import Lifecycle
@@ -111,6 +114,7 @@ __all__ = [
     "cadres",
     "checklist_entries",
     "checklists",
+    "dues_reductions",
     "establishments",
     "json_values",
     "jurisdictions",
@@ -125,8 +129,10 @@ __all__ = [
     "opinions",
     "parameter_keys",
     "parameter_overrides",
+    "party_dues",
     "party_groups",
     "party_orgs",
+    "pension_bases",
     "plan_targets",
     "plans",
     "programmes",
@@ -857,6 +863,130 @@ def branch_assessments(
         year=draw(_or(years, _years(2016, 2030))),
         unit_ids=unit_ids,
     )
+
+
+# =============================================================================================
+# Party dues (党费) and hardship reductions
+# =============================================================================================
+
+#: The pension bases at the edge of the 2008 rate bands, drawn often: 5,000.00 pays 0.5 % of
+#: itself, 5,000.01 pays 1 % of itself.
+_BAND_EDGES = (Decimal("4999.99"), Decimal("5000.00"), Decimal("5000.01"))
+
+
+@cache
+def pension_bases() -> SearchStrategy[Decimal]:
+    """A monthly pension base in yuan: a ``Decimal`` to the fen (never a float) from 0 to
+    20,000, the bases beside 5,000 yuan (the bound of the 2008 rate bands) drawn often."""
+    return st.sampled_from(_BAND_EDGES) | st.decimals(
+        min_value=0, max_value=20000, places=2, allow_nan=False, allow_infinity=False
+    )
+
+
+_dues_amounts: SearchStrategy[Decimal] = st.decimals(
+    min_value=0, max_value=500, places=2, allow_nan=False, allow_infinity=False
+)
+
+
+def _party_dues(
+    draw: st.DrawFn, *, cadre_id: str, branch_id: str, year: int, month: int
+) -> PartyDues:
+    first = date(year, month, 1)
+    return PartyDues(
+        cadre_id=cadre_id,
+        branch_id=branch_id,
+        year=year,
+        month=month,
+        paid_yuan=draw(_dues_amounts),
+        pension_base_yuan=draw(_optional(pension_bases())),
+        paid_on=draw(_optional(_dates(first, month_end(first) + timedelta(days=180)))),
+    )
+
+
+@st.composite
+def party_dues(
+    draw: st.DrawFn,
+    *,
+    cadre_ids: SearchStrategy[str] | None = None,
+    branch_ids: SearchStrategy[str] | None = None,
+    years: SearchStrategy[int] | None = None,
+) -> PartyDues:
+    """What a member paid in dues for a month: the amount and (sometimes) the pension base as
+    decimals to the fen, never floats; paid on a day of that month or up to half a year
+    after."""
+    return _party_dues(
+        draw,
+        cadre_id=draw(_or(cadre_ids, record_ids())),
+        branch_id=draw(_or(branch_ids, record_ids())),
+        year=draw(_or(years, _years(2008, 2035))),
+        month=draw(_integers(1, 12)),
+    )
+
+
+def _dues_reduction(
+    draw: st.DrawFn, *, id: str, cadre_id: str, branch_id: str, first: date
+) -> DuesReduction:
+    months = draw(_optional(_integers(0, 30)))
+    to_month = None
+    if months is not None:
+        index = first.month - 1 + months
+        to_month = date(first.year + index // 12, index % 12 + 1, 1)
+    exempt = draw(st.booleans())
+    return DuesReduction(
+        id=id,
+        cadre_id=cadre_id,
+        branch_id=branch_id,
+        from_month=first,
+        to_month=to_month,
+        reduced_to_yuan=None if exempt else draw(_dues_amounts),
+        exempt=exempt,
+        decided_on=draw(_dates(first - timedelta(days=90), first + timedelta(days=60))),
+        decision_ref=draw(nonempty_texts(16)),
+        reason=draw(texts(8)),
+    )
+
+
+@st.composite
+def dues_reductions(
+    draw: st.DrawFn,
+    *,
+    ids: SearchStrategy[str] | None = None,
+    cadre_ids: SearchStrategy[str] | None = None,
+    branch_ids: SearchStrategy[str] | None = None,
+) -> DuesReduction:
+    """A hardship reduction the branch decided: a reduced monthly amount or an exemption, from
+    a month (to a month, or open), always with the decision's date and reference."""
+    year, month = draw(_years(2008, 2035)), draw(_integers(1, 12))
+    return _dues_reduction(
+        draw,
+        id=draw(_or(ids, record_ids())),
+        cadre_id=draw(_or(cadre_ids, record_ids())),
+        branch_id=draw(_or(branch_ids, record_ids())),
+        first=date(year, month, 1),
+    )
+
+
+def _dues_months(
+    draw: st.DrawFn, membership: Membership, deceased: date | None, most: int
+) -> list[tuple[int, int]]:
+    """Up to ``most`` months of one year from 2019 to 2024 (the years the rules are mostly
+    judged in) in which the member was in the branch on some day and alive on the first, in
+    order."""
+    low = max(2019, (membership.since or date.min).year)
+    high = min(2024, (membership.until or date.max).year)
+    if low > high:
+        return []
+    year = draw(_integers(low, high))
+    found = []
+    for month in draw(st.lists(_integers(1, 12), unique=True, max_size=most)):
+        first = date(year, month, 1)
+        if (
+            (membership.since is None or membership.since <= month_end(first))
+            and (membership.until is None or first < membership.until)
+            and (deceased is None or first < deceased)
+        ):
+            found.append((year, month))
+    return sorted(found)
 
 
 # =============================================================================================
@@ -1643,7 +1773,9 @@ def ledgers(
     order); establishments, posts, staff and their assignments; cadres; party working
     committees; branches of registered types whose officers are members; party members in at
     most one branch at a time (some move from one to another), other cadres in none;
-    activities of registered kinds with the scope their kind requires; checklists and plans of
+    activities of registered kinds with the scope their kind requires; members' party dues for
+    months they were in their branch (alive), once a month, and a few hardship reductions, each
+    with the branch's decision; checklists and plans of
     registered keys; one theme per unit and year; programmes and projects; opinions; treatment
     standards and grants (each grant for its standard's item); recognitions; parameter
     overrides and waivers; and service records of the registered service types, their details
@@ -1835,6 +1967,36 @@ def ledgers(
         _branch_assessment(draw, id=ident("assess", i), branch_id=b, year=y, unit_ids=unit_ids)
         for i, (b, y) in enumerate(assessment_keys)
     ]
+    deaths = {c.id: c.deceased for c in cadre_list}
+    dues_list: list[PartyDues] = []
+    paid_for: set[tuple[str, int, int]] = set()
+    for m in membership_list:
+        for year, month in _dues_months(draw, m, deaths[m.cadre_id], 12):
+            if (m.cadre_id, year, month) not in paid_for:  # (a move's month: once)
+                paid_for.add((m.cadre_id, year, month))
+                dues_list.append(
+                    _party_dues(
+                        draw, cadre_id=m.cadre_id, branch_id=m.branch_id, year=year, month=month
+                    )
+                )
+    reduction_list: list[DuesReduction] = []
+    reduced: set[str] = set()
+    for m in membership_list:
+        if m.cadre_id in reduced or draw(_integers(0, 3)) != 0:
+            continue
+        first_months = _dues_months(draw, m, deaths[m.cadre_id], 1)
+        if first_months:
+            reduced.add(m.cadre_id)
+            year, month = first_months[0]
+            reduction_list.append(
+                _dues_reduction(
+                    draw,
+                    id=ident("reduction", len(reduction_list)),
+                    cadre_id=m.cadre_id,
+                    branch_id=m.branch_id,
+                    first=date(year, month, 1),
+                )
+            )
     activity_list = [
         _activity(
             draw,
@@ -1960,6 +2122,8 @@ def ledgers(
         party_groups=tuple(group_list),
         activities=tuple(activity_list),
         branch_assessments=tuple(assessment_list),
+        party_dues=tuple(dues_list),
+        dues_reductions=tuple(reduction_list),
         checklists=tuple(checklist_list),
         plans=tuple(plan_list),
         themes=tuple(theme_list),

@@ -44,7 +44,7 @@ from .sample import small_ledger
 if TYPE_CHECKING:
     from .rules.findings import Report
 
-BULK_KINDS = ("cadres", "memberships", "activities", "treatment_grants")
+BULK_KINDS = ("cadres", "memberships", "activities", "party_dues", "treatment_grants")
 """The kinds a province holds by the million: a rule reads them by ``Ledger.columns`` only."""
 
 

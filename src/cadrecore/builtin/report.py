@@ -11,7 +11,7 @@ last), so a plugin places its own section among them by its ``order``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from itertools import compress
@@ -27,7 +27,7 @@ from ..reports.labels import NO_VALUE, evidence_text, rate_cell, status_label, s
 from ..reports.narrative import en_quantity, zh_quantity
 from ..reports.sections import Cell, Chart, ReportSection, Table
 from ..rules.findings import Finding, Occurrence, Report, ResolvedParameter, Severity
-from . import report_groups
+from . import report_dues, report_groups
 
 T = Text
 Row = tuple[Cell, ...]
@@ -926,16 +926,28 @@ _PARAMETER_STATUS = {
 }
 
 
+def _value_text(value: object, lang: Lang) -> str:
+    """A parameter's value in words: a list's items joined (``community、rural``), a mapping's
+    as ``key=value`` (a band of rates: ``up_to=5000.00, rate=0.005``), a list of mappings one
+    after the other (``up_to=5000.00, rate=0.005; rate=0.01``)."""
+    if isinstance(value, Mapping):
+        comma = "，" if lang == "zh" else ", "
+        return comma.join(f"{k}={_value_text(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        if any(isinstance(item, Mapping) for item in value):
+            glue = "；" if lang == "zh" else "; "
+        else:
+            glue = "、" if lang == "zh" else ", "
+        return glue.join(_value_text(item, lang) for item in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def _parameter_value(ledger: Ledger, p: ResolvedParameter, lang: Lang) -> str:
     """A value as the table shows it, with the unit it is for and whether it held on the day
     judged or only for an earlier one (a committee's election day)."""
-    value = p.value
-    if isinstance(value, list | tuple | set | frozenset):
-        text = "、".join(map(str, value)) if lang == "zh" else ", ".join(map(str, value))
-    elif isinstance(value, bool):
-        text = str(value).lower()
-    else:
-        text = str(value)
+    text = _value_text(p.value, lang)
     notes = [] if p.unit_id is None else [_unit_name(ledger, p.unit_id)]
     if not p.current:
         notes.append(T("用于此前日期", "for an earlier day")(lang))
@@ -1043,6 +1055,7 @@ BUILDERS: tuple[tuple[int, Builder], ...] = (
     (20, party_orgs),
     (30, org_life),
     (35, report_groups.party_groups),
+    (38, report_dues.party_dues),
     (40, plans),
     (45, report_groups.model_branches),
     (50, themes),

@@ -34,6 +34,8 @@ import stat
 import types
 import typing
 from collections.abc import Iterator
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,8 @@ from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind, ServiceRecord
+from ..models.fields import field_shapes
+from ..models.labels import zh_aliases
 from ..progress import Progress
 from ..registry import Registry
 from ..scope import ScopedLedger, scope_ledger
@@ -240,8 +244,11 @@ class _FolderReader:
     def _records(
         self, kind: RecordKind, file: Path, rows: Iterator[tuple[int, Any]]
     ) -> Iterator[Any]:
+        amounts = _amount_names(kind.model) if kind.storage == "yaml" else ()
         for row, raw in rows:
             location = Location(self._rel(file), row)
+            if amounts and isinstance(raw, dict):
+                raw = _amounts_as_written(raw, amounts)
             try:
                 record = kind.model.model_validate(raw, context=self.context)
             except ValidationError as exc:
@@ -640,3 +647,24 @@ def _item_lines(file: Path) -> list[int]:
     if not isinstance(node, yaml.SequenceNode):
         return []
     return [item.start_mark.line + 1 for item in node.value]
+
+
+@cache
+def _amount_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names (English and Chinese) under which a record of ``model`` takes an amount."""
+    return frozenset(
+        name
+        for shape in field_shapes(model)
+        if shape.shape == "decimal"
+        for name in (shape.name, *zh_aliases(shape.name))
+    )
+
+
+def _amounts_as_written(raw: dict[Any, Any], names: frozenset[str]) -> dict[Any, Any]:
+    """A YAML record with each amount that YAML read as a float (``reduced_to_yuan: 5.00``) as
+    the decimal written, from the float's shortest text (``5.0``), as the spreadsheet reader
+    reads a cell: a model refuses floats, so that no amount goes through one."""
+    found = {k: v for k, v in raw.items() if k in names and isinstance(v, float)}
+    if not found:
+        return raw
+    return raw | {k: Decimal(repr(v)) for k, v in found.items()}

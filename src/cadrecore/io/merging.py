@@ -172,6 +172,8 @@ OWNER_FIELDS: dict[str, str] = {
     "party_groups": "branch_id",
     "activities": "branch_id",
     "branch_assessments": "branch_id",
+    "party_dues": "cadre_id",
+    "dues_reductions": "cadre_id",
     "checklists": "owner_unit_id",
     "plans": "owner_unit_id",
     "themes": "owner_unit_id",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         Sensitivity,
         split_cell,
     )
+    from .dues import FEN, DuesBand, DuesReduction, PartyDues, dues_bands, expected_dues
     from .jurisdiction import Jurisdiction
     from .kinds import KINDS_BY_NAME, RECORD_KINDS, RecordKind
     from .opinions import Opinion
@@ -56,6 +57,12 @@ _LAZY = {
     "LeaderPresence": "activities",
     "SIX_GOODS": "assessments",
     "BranchAssessment": "assessments",
+    "FEN": "dues",
+    "DuesBand": "dues",
+    "DuesReduction": "dues",
+    "PartyDues": "dues",
+    "dues_bands": "dues",
+    "expected_dues": "dues",
     "Cadre": "cadres",
     "PartyStatus": "cadres",
     "ResidenceKind": "cadres",
@@ -118,6 +125,7 @@ _LAZY = {
 
 
 __all__ = [
+    "FEN",
     "KINDS_BY_NAME",
     "RECORD_KINDS",
     "SIX_GOODS",
@@ -130,6 +138,8 @@ __all__ = [
     "Checklist",
     "ChecklistEntry",
     "Date",
+    "DuesBand",
+    "DuesReduction",
     "Establishment",
     "EstablishmentKind",
     "Jurisdiction",
@@ -142,6 +152,7 @@ __all__ = [
     "MonthDay",
     "Opinion",
     "ParameterOverride",
+    "PartyDues",
     "PartyGroup",
     "PartyOrg",
     "PartyOrgKind",
@@ -179,6 +190,8 @@ __all__ = [
     "UnitKind",
     "UnitLevel",
     "Waiver",
+    "dues_bands",
+    "expected_dues",
     "split_cell",
 ]
 

@@ -10,6 +10,7 @@ from .activities import Activity
 from .assessments import BranchAssessment
 from .cadres import Cadre
 from .common import Record
+from .dues import DuesReduction, PartyDues
 from .opinions import Opinion
 from .party import Branch, Membership, PartyOrg
 from .party_groups import PartyGroup
@@ -77,6 +78,14 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind(
         "branch_assessments", BranchAssessment, "yaml", Text("示范党支部评定", "branch assessments")
     ),
+    RecordKind(
+        "party_dues",
+        PartyDues,
+        "csv",
+        Text("党费交纳", "party dues"),
+        key_fields=("cadre_id", "year", "month"),
+    ),
+    RecordKind("dues_reductions", DuesReduction, "yaml", Text("党费减免", "dues reductions")),
     RecordKind("checklists", Checklist, "yaml", Text("工作清单", "checklists")),
     RecordKind("plans", Plan, "yaml", Text("规划", "plans")),
     RecordKind("themes", Theme, "yaml", Text("年度主题", "themes")),

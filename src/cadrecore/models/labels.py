@@ -101,6 +101,17 @@ ZH_LABELS: dict[str, str | tuple[str, ...]] = {
     "good_study": "学习活动好",
     "good_role": "作用发挥好",
     "good_rules": "制度落实好",
+    # party dues (党费) and hardship reductions
+    "month": "月份",
+    "paid_yuan": ("实交党费（元）", "实交金额"),
+    "pension_base_yuan": ("计算基数（元）", "交纳基数"),
+    "paid_on": "交纳日期",
+    "from_month": "起始月份",
+    "to_month": "截止月份",
+    "reduced_to_yuan": "减交后每月党费（元）",
+    "exempt": "免交",
+    "decided_on": "支部决定日期",
+    "decision_ref": "支部决定文号",
     # checklists, plans
     "items": "事项",
     "item": "事项",

@@ -76,7 +76,15 @@ _KINDS = frozenset(kind.name for kind in RECORD_KINDS)
 #: The kinds with a record per cadre or more: a record of one is read by itself (``get``),
 #: where any other kind (a few hundred units, say) is read whole on its first lookup.
 BULK_KINDS = frozenset(
-    ("cadres", "memberships", "activities", "treatment_grants", "service_records", "service_events")
+    (
+        "cadres",
+        "memberships",
+        "activities",
+        "party_dues",
+        "treatment_grants",
+        "service_records",
+        "service_events",
+    )
 )
 
 
@@ -610,7 +618,8 @@ class _ColumnConverter:
 
         self.one = one
         self.convert: Callable[[list[Any]], list[Any]]
-        repeats = shape.shape in ("date", "enum", "bool") or (
+        # (amounts too: a province's dues are a few distinct amounts over millions of rows)
+        repeats = shape.shape in ("date", "enum", "bool", "decimal") or (
             shape.shape == "str" and shape.name != "id" and to_field is not _same
         )
         if from_driver is None and to_field is _same:

@@ -83,6 +83,12 @@ class _ScopeQueries:
                 or_(t.c.group_leader_id.is_(None), t.c.group_leader_id.in_(self.view("cadres"))),
             ),
             "branch_assessments": lambda t: t.c.branch_id.in_(self.view("branches")),
+            "party_dues": lambda t: and_(
+                t.c.cadre_id.in_(self.view("cadres")), t.c.branch_id.in_(self.view("branches"))
+            ),
+            "dues_reductions": lambda t: and_(
+                t.c.cadre_id.in_(self.view("cadres")), t.c.branch_id.in_(self.view("branches"))
+            ),
             "activities": self._activity,
             "opinions": lambda t: and_(
                 self.in_scope(t.c.assigned_unit_id),
