@@ -29,6 +29,7 @@ from .plugin_manager import (
     DEFAULT_PLUGINS,
     DEFAULT_TIMEOUT,
     ENTRY_POINT_GROUP,
+    NAMESPACE_ATTRIBUTE,
     PROJECT,
     TIMEOUT_VARIABLE,
     Fault,
@@ -40,12 +41,16 @@ from .plugin_manager import (
     alone_for_fork,
     call_plugin,
     collect_registrations,
+    declared_namespace,
     fault_of,
     get_plugin_manager,
     hookimpl,
+    in_namespace,
     naming_skipped,
     new_plugin_manager,
+    plugin_namespace,
     plugin_timeout,
+    qualified_key,
     settle_load_failures,
     type_name,
     using_plugin_manager,
@@ -63,6 +68,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
+    "NAMESPACE_ATTRIBUTE",
     "PROJECT",
     "TIMEOUT_VARIABLE",
     "Fault",
@@ -77,14 +83,18 @@ __all__ = [
     "build_registry",
     "call_plugin",
     "collect_registrations",
+    "declared_namespace",
     "describe_plugins",
     "fault_of",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",
+    "in_namespace",
     "naming_skipped",
     "new_plugin_manager",
+    "plugin_namespace",
     "plugin_timeout",
+    "qualified_key",
     "settle_load_failures",
     "type_name",
     "using_plugin_manager",
@@ -214,8 +224,9 @@ class Hooks:
     def report_sections(
         self, ledger: Ledger, report: Report, lang: str
     ) -> tuple[list[ReportSection], list[HookFailure]]:
-        """The sections every plugin contributes, stamped with the plugin; and the failures
-        (a plugin that returned anything but a list of sections contributes none)."""
+        """The sections every plugin contributes, stamped with the plugin (a local key, one
+        word, qualified for the plugin's declared namespace); and the failures (a plugin that returned anything but
+        a list of sections contributes none)."""
         sections: list[ReportSection] = []
         failures: list[HookFailure] = []
         for plugin, result in self._each(
@@ -228,7 +239,13 @@ class Hooks:
             if problem is not None:
                 failures.append(HookFailure(plugin, "report_sections", problem, "wrong_type"))
                 continue
-            sections += [replace(section, plugin=plugin) for section in result or ()]
+            namespace = declared_namespace(self.pm, plugin)
+            sections += [
+                replace(section, plugin=plugin, key=qualified_key(section.key, namespace))
+                if namespace is not None
+                else replace(section, plugin=plugin)
+                for section in result or ()
+            ]
         return sections, failures
 
 

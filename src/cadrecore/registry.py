@@ -14,15 +14,16 @@ import difflib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, Self, TypeVar
 
 from pydantic import BaseModel
 
 from .errors import DuplicateKeyError, PluginError, UnknownKeyError
 from .i18n import Text
 from .models.common import LeadingBody, MonthDay
+from .plugin_manager import qualified_key
 from .services import DEFAULT_LIFECYCLE, Lifecycle
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ class Entry:
     key: str
     label: Text
     description: Text | None = None
+
+    def in_namespace(self, namespace: str) -> Self:
+        """This entry as the plugin of ``namespace`` registers it: a key of one word
+        (``yearly``) becomes ``<namespace>.yearly``; a key with a dot is kept (see
+        :func:`cadrecore.plugins.qualified_key`)."""
+        key = qualified_key(self.key, namespace)
+        return self if key == self.key else replace(self, key=key)
 
     def __post_init__(self) -> None:
         if not KEY_PATTERN.match(self.key):
@@ -227,6 +235,13 @@ class ChecklistItem(Entry):
                     "cadrecore.registry.ItemCondition (such as LeadersPresent or MinimumAttendance)"
                 )
 
+    def in_namespace(self, namespace: str) -> Self:
+        """As :meth:`Entry.in_namespace`, the evidence kind too (a kind of the same plugin may
+        be named by its local key)."""
+        entry = super().in_namespace(namespace)
+        kind = qualified_key(self.evidence_kind, namespace)
+        return entry if kind == entry.evidence_kind else replace(entry, evidence_kind=kind)
+
     @property
     def all_conditions(self) -> tuple[ItemCondition, ...]:
         """Every condition a record must meet: the leaders of ``required_bodies`` first, then
@@ -260,6 +275,13 @@ class ServiceType(Entry):
     details: type[BaseModel]
     eligible: Callable[[Any, Any], bool] | None = None
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+
+    def in_namespace(self, namespace: str) -> Self:
+        """As :meth:`Entry.in_namespace`, and the parameters its lifecycle's deadlines name by
+        a local key too."""
+        entry = super().in_namespace(namespace)
+        lifecycle = self.lifecycle.in_namespace(namespace)
+        return entry if lifecycle is self.lifecycle else replace(entry, lifecycle=lifecycle)
 
     def is_eligible(self, cadre: Any, day: Any) -> bool:
         """Whether ``cadre`` may receive this service on ``day`` (default: if alive then)."""

@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -32,6 +33,8 @@ from pydantic import BaseModel
 
 from .ledger import Ledger
 from .plugins import (
+    ENTRY_POINT_GROUP,
+    NAMESPACE_ATTRIBUTE,
     PluginManager,
     build_registry,
     get_registry,
@@ -48,10 +51,27 @@ BULK_KINDS = ("cadres", "memberships", "activities", "treatment_grants")
 """The kinds a province holds by the million: a rule reads them by ``Ledger.columns`` only."""
 
 
+def name_of_plugin(plugin: object) -> str | None:
+    """The name a plugin goes by, said once by the plugin itself: its ``NAMESPACE``, else the
+    name of the installed entry point (group ``cadrecore``) that loads it; None if neither.
+
+    The fixtures and the conformance check take a plugin without a second name this way."""
+    declared = getattr(plugin, NAMESPACE_ATTRIBUTE, None)
+    if isinstance(declared, str) and declared:
+        return declared
+    module = getattr(plugin, "__name__", None)
+    if isinstance(module, str):
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if ep.value == module:
+                return ep.name
+    return None
+
+
 @contextmanager
 def registered(pm: PluginManager, plugin: object, name: str | None = None) -> Iterator[str]:
-    """Register ``plugin`` in ``pm`` for the length of a ``with`` block; yields its name."""
-    plugin_name = pm.register(plugin, name=name)
+    """Register ``plugin`` in ``pm`` for the length of a ``with`` block; yields its name
+    (``name``, else the plugin's own, see :func:`name_of_plugin`)."""
+    plugin_name = pm.register(plugin, name=name or name_of_plugin(plugin))
     if plugin_name is None:
         raise ValueError(f"plugin {plugin!r} is already registered or blocked")
     try:
@@ -82,11 +102,14 @@ def cadrecore_registry(cadrecore_pm: PluginManager) -> Registry:
 
 @pytest.fixture
 def register_plugin(cadrecore_pm: PluginManager) -> Iterator[Callable[..., str]]:
-    """Register plugins in ``cadrecore_pm`` for one test; they are unregistered after it."""
+    """Register plugins in ``cadrecore_pm`` for one test; they are unregistered after it.
+
+    ``register_plugin(plugin)`` registers it under its own name (its ``NAMESPACE``, else its
+    installed entry point's); ``name=`` still names it otherwise."""
     names: list[str] = []
 
     def register(plugin: object, name: str | None = None) -> str:
-        plugin_name = cadrecore_pm.register(plugin, name=name)
+        plugin_name = cadrecore_pm.register(plugin, name=name or name_of_plugin(plugin))
         if plugin_name is None:
             raise ValueError(f"plugin {plugin!r} is already registered or blocked")
         cadrecore_pm.check_pending()
@@ -111,8 +134,10 @@ def cadrecore_ledger(cadrecore_pm: PluginManager) -> Ledger:
 # =============================================================================================
 
 
-def plugin_conformance_problems(plugin: object, name: str) -> list[str]:
+def plugin_conformance_problems(plugin: object, name: str | None = None) -> list[str]:
     """What is wrong with ``plugin`` as a cadrecore plugin (empty when nothing is).
+
+    ``name`` is the plugin's name; by default its own (see :func:`name_of_plugin`).
 
     It registers the plugin in a fresh manager next to the built-ins and checks that: every
     hook it implements exists; it registers without error; its keys are namespaced
@@ -124,6 +149,12 @@ def plugin_conformance_problems(plugin: object, name: str) -> list[str]:
     from .rules.engine import build_rulebook, evaluate
 
     problems: list[str] = []
+    name = name or name_of_plugin(plugin)
+    if name is None:
+        return [
+            f"{plugin!r} declares no NAMESPACE and no installed entry point loads it: "
+            "say NAMESPACE = '<name>' in the plugin, or pass name="
+        ]
     pm = new_plugin_manager(load_installed=False)
     try:
         pm.register(plugin, name=name)
@@ -182,9 +213,11 @@ def plugin_conformance_problems(plugin: object, name: str) -> list[str]:
     return problems
 
 
-def assert_plugin_conforms(plugin: object, name: str) -> None:
-    """Fail (AssertionError) with every conformance problem of ``plugin``."""
+def assert_plugin_conforms(plugin: object, name: str | None = None) -> None:
+    """Fail (AssertionError) with every conformance problem of ``plugin`` (``name``: by
+    default the plugin's own, see :func:`name_of_plugin`)."""
     problems = plugin_conformance_problems(plugin, name)
+    name = name or name_of_plugin(plugin)
     assert not problems, f"plugin {name!r} does not conform:\n  - " + "\n  - ".join(problems)
 
 

@@ -43,6 +43,7 @@ from ..plugin_manager import (
     fault_of,
     get_plugin_manager,
     naming_skipped,
+    plugin_namespace,
     plugin_timeout,
     settle_load_failures,
     type_name,
@@ -95,8 +96,9 @@ def build_rulebook(
                 book.parameters.add(parameter, plugin=plugin)
     for plugin, entries in rules:
         if plugin not in skipped:
+            namespace = plugin_namespace(pm, plugin)
             for rule in entries:
-                book.add(rule, plugin=plugin)
+                book.add(rule, plugin=plugin, namespace=namespace)
     with naming_skipped(failures):
         for plugin, entries in overrides:
             if plugin not in skipped:
