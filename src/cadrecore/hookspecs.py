@@ -146,7 +146,8 @@ def validate_service_record(
     Called for every service record each time a ledger is built; look at
     ``record.service_type`` and return None for records that are not yours.
 
-    :param record: the record, its ``details`` already checked by the type's model.
+    :param record: the record, its ``details`` already checked by the type's model and held
+        as that model's instance (``record.details.hospital``).
     :param service_type: the registered type of the record.
     :param ledger: the ledger being built (its lookups work; its own checks are under way).
     :return: what is wrong, one :class:`~cadrecore.Text` each; empty or None when nothing is.

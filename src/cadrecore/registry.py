@@ -275,6 +275,12 @@ class ServiceType(Entry):
     details: type[BaseModel]
     eligible: Callable[[Any, Any], bool] | None = None
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+    #: Set (by the host, never by a plugin) on the stand-in for a service type whose plugin is
+    #: not in use for a ledger: why, in both languages. Its records load as they are, unchecked
+    #: (their details plain data, kept byte for byte), until the plugin is back.
+    unchecked: Text | None = None
+    #: The stand-in's detail columns, in the order they were read (kept as they came).
+    columns: tuple[str, ...] = ()
 
     def in_namespace(self, namespace: str) -> Self:
         """As :meth:`Entry.in_namespace`, and the parameters its lifecycle's deadlines name by

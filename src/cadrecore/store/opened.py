@@ -43,7 +43,7 @@ import orjson
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
-from ..ledger import Ledger
+from ..ledger import Ledger, typed_service_records
 from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..registry import Registry
 from .codec import (
@@ -146,9 +146,12 @@ class StoreLedger(Ledger):
                 alone=opening.alone,
                 ledger_id=opening.ledger_id,
             )
+        value = tuple(records)
+        if kind == "service_records" and not problems:
+            # their details as their types' models' instances, as in a ledger built from records
+            value, problems = typed_service_records(value, self.registry)
         if problems:
             raise LedgerError(problems, source=source.url)
-        value = tuple(records)
         self.__dict__[kind] = value
         if KINDS_BY_NAME[kind].keyed:
             dict.__setitem__(self.__dict__["_ids"], kind, {r.id: r for r in value})
@@ -189,6 +192,10 @@ class StoreLedger(Ledger):
                 raise LedgerError([problem], source=source.url) from None
         if found is None:
             raise KeyError(f"no {kind} record with id {record_id!r}")
+        if kind == "service_records":
+            (found,), problems = typed_service_records((found,), self.registry)
+            if problems:
+                raise LedgerError(problems, source=source.url)
         return found
 
     def read_ahead(self, kind: str, *fields: str) -> None:
