@@ -135,6 +135,13 @@ def _load_entry_points(pm: PluginManager, disabled: set[str]) -> None:
             pm.distributions[ep.name] = ep.dist
 
 
+def disabled_plugins() -> frozenset[str]:
+    """The plugins ``CADRECORE_DISABLE_PLUGINS`` names: never loaded in this process (a ledger
+    that holds their records loads them unchecked, see
+    :meth:`cadrecore.registry.Registry.for_ledger`)."""
+    return frozenset(_names("CADRECORE_DISABLE_PLUGINS") or ())
+
+
 def new_plugin_manager(*, load_installed: bool = True, builtins: bool = True) -> PluginManager:
     """A fresh plugin manager: hook specs, installed plugins (unless told not to), built-ins."""
     pm = PluginManager()

@@ -186,10 +186,10 @@ def _keep_foreign_files(old: Path, new: Path) -> None:
 
 
 def _write_folder(ledger: Ledger, root: Path) -> None:
-    header: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "jurisdiction": ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True),
-    }
+    jurisdiction = ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True)
+    header: dict[str, Any] = {"format": FORMAT_VERSION, "jurisdiction": jurisdiction}
+    if "plugins" in jurisdiction:  # (the plugins the ledger uses: a setting of the ledger's own)
+        header["plugins"] = jurisdiction.pop("plugins")
     scope = scope_of(ledger)
     if scope is not None:
         header[SCOPE_KEY] = scope

@@ -147,18 +147,6 @@ class _ReadAsPlainData:
     def __getitem__(self, name: str) -> Any:
         return self._plain("details[...]")[name]
 
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._plain("details.get(...)").get(name, default)
-
-    def keys(self) -> Any:
-        return self._plain("details.keys()").keys()
-
-    def items(self) -> Any:
-        return self._plain("details.items()").items()
-
-    def values(self) -> Any:
-        return self._plain("details.values()").values()
-
     def __contains__(self, name: object) -> bool:
         return name in self._plain("'...' in details")
 
@@ -177,6 +165,26 @@ class _ReadAsPlainData:
     __hash__ = None  # type: ignore[assignment]
 
 
+def _get(self: Any, name: str, default: Any = None) -> Any:
+    return self._plain("details.get(...)").get(name, default)
+
+
+def _keys(self: Any) -> Any:
+    return self._plain("details.keys()").keys()
+
+
+def _items(self: Any) -> Any:
+    return self._plain("details.items()").items()
+
+
+def _values(self: Any) -> Any:
+    return self._plain("details.values()").values()
+
+
+#: The dict's methods a typed model still offers, where no field of the model has the name.
+_DICT_METHODS = {"get": _get, "keys": _keys, "items": _items, "values": _values}
+
+
 def typed_details_model(model: type[M]) -> type[M]:
     """The class a ledger's records hold their details in for a service type whose model is
     ``model``: ``model`` itself to anyone who asks (a subclass: ``isinstance`` holds, its fields,
@@ -191,11 +199,17 @@ def typed_details_model(model: type[M]) -> type[M]:
 def _typed(model: type[M]) -> type[M]:
     held = f"_typed_{model.__name__}_{id(model):x}"  # (where pickle finds it)
     metaclass: Any = type(model)  # (pydantic's: the subclass is a model like its parent)
-    typed = metaclass(
-        model.__name__,
-        (_ReadAsPlainData, model),
-        {"__module__": __name__, "__qualname__": held, "__doc__": model.__doc__},
-    )
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": held,
+        "__doc__": model.__doc__,
+    }
+    namespace |= {
+        name: method
+        for name, method in _DICT_METHODS.items()
+        if name not in model.model_fields and not hasattr(model, name)
+    }
+    typed = metaclass(model.__name__, (_ReadAsPlainData, model), namespace)
     setattr(sys.modules[__name__], held, typed)
     return typed  # type: ignore[no-any-return]
 

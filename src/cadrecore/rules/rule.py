@@ -16,7 +16,7 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..calendar import Period
 from ..errors import PluginError, UnknownKeyError
@@ -25,6 +25,9 @@ from ..ledger import Ledger
 from ..plugin_manager import LoadFailure, qualified_key
 from .findings import Finding, Measure, Occurrence, Scalar, Severity, Subject
 from .parameters import ParameterResolver, ParameterTable
+
+if TYPE_CHECKING:
+    from .findings import Report
 
 Outcome = Finding | Occurrence | Measure
 
@@ -373,3 +376,41 @@ class RuleContext:
         if isinstance(subject, tuple):
             subject = Subject(*subject)
         return Measure(self.rule_id, name, subject, numerator, denominator, label)
+
+
+class SectionContext:
+    """What a plugin's report section sees of the evaluation it reports on (the
+    ``report_sections`` hook's ``ctx``): the parameters in force on the report's day, resolved
+    for each unit as the rules resolved them; its own plugin's name and namespace; and the
+    report's findings, occurrences and measures of its own rules. So a section and a rule share
+    a parameter's value, not a copy of it, and the section need not find its rules' outcomes
+    among every plugin's.
+    """
+
+    def __init__(
+        self, ledger: Ledger, report: Report, plugin: str, namespace: str, table: ParameterTable
+    ) -> None:
+        self.ledger = ledger
+        self.report = report
+        #: the name the plugin is registered under (its entry point's)
+        self.plugin = plugin
+        #: the plugin's namespace: what its keys and rule ids begin with
+        self.namespace = namespace
+        self.year = report.year
+        self.as_of = report.as_of
+        self._params = ParameterResolver(table, ledger, report.as_of)
+        prefix = f"{namespace}::"
+        #: the report's findings, occurrences and measures of this plugin's own rules
+        self.findings = tuple(f for f in report.findings if f.rule_id.startswith(prefix))
+        self.occurrences = tuple(o for o in report.occurrences if o.rule_id.startswith(prefix))
+        self.measures = tuple(m for m in report.measures if m.rule_id.startswith(prefix))
+
+    def key(self, local: str) -> str:
+        """The full key of one of this plugin's keys (``kit`` -> ``medicine_kits.kit``)."""
+        return qualified_key(local, self.namespace)
+
+    def param(self, key: str, unit_id: str | None = None) -> Any:
+        """The value of parameter ``key`` in force on the report's day, for ``unit_id`` (or the
+        nearest unit above it that sets one; None: the jurisdiction's), as a rule reads it with
+        :meth:`RuleContext.param`; one of this plugin's own may be named by its local key."""
+        return self._params(self.key(key), unit_id)

@@ -356,6 +356,19 @@ def open_on(
         found = _read_rows(
             source, conn, LEDGERS, JURISDICTION_CODEC, registry, problems, JURISDICTION_KIND, id=lid
         )
+        if found and not problems:  # (the registry as this ledger uses it)
+            query = Query(source)
+            query.sql = (
+                f"SELECT DISTINCT service_type FROM {quoted('service_records')} "
+                f"WHERE ledger_id = {query.param(lid)}"
+            )
+            cursor = conn.cursor()
+            try:
+                cursor.execute(query.sql, query.params)
+                held = [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+            registry = registry.for_ledger(found[0].plugins, held)
     if problems:
         raise LedgerError(problems, source=source.url)
     opening = _Opening(source, lid, mark, store, alone=ids == [lid], open_store=open_store)
