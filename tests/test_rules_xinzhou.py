@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 import cadrecore
-from cadrecore.models import PartyStatus
+from cadrecore.models import PartyStatus, plain_details
 from cadrecore.plugins import PluginManager
 from cadrecore.rules import Report, Severity, evaluate
 
@@ -153,7 +153,7 @@ def _new_findings(
 def _with_details(ledger: cadrecore.Ledger, record_id: str, **details: object) -> cadrecore.Ledger:
     return ledger.replace(
         service_records=tuple(
-            r.model_copy(update={"details": r.details | details}) if r.id == record_id else r
+            r.model_copy(update={"details": plain_details(r) | details}) if r.id == record_id else r
             for r in ledger.service_records
         )
     )
@@ -167,7 +167,7 @@ def test_an_expired_medicine_in_a_kit_is_the_one_new_error(
         for r in xinzhou.service_records_of("medicine_kits.kit")
         if r.state.value == "delivered" and r.id != "xz.kit.0218"
     )
-    medicines = list(kit.details["medicines"])  # type: ignore[arg-type]
+    medicines = list(plain_details(kit)["medicines"])  # type: ignore[arg-type]
     name = str(medicines[0]).split(":")[0]
     changed = _with_details(xinzhou, kit.id, medicines=[f"{name}:2022-12-01", *medicines[1:]])
     assert _new_findings(year_report, changed, xinzhou_pm) == {
@@ -183,7 +183,7 @@ def test_an_order_served_a_day_late_is_the_one_new_warning(
     order = next(
         r
         for r in xinzhou.service_records_of("order_service.order")
-        if r.state.value == "delivered" and r.details["menu_item"] == "escort"
+        if r.state.value == "delivered" and plain_details(r)["menu_item"] == "escort"
     )
     late = add_working_days(order.requested, 2)  # escort: within 1 working day
     records = tuple(
@@ -209,8 +209,8 @@ def test_a_renewal_removed_is_the_one_new_renewal_warning(
         r
         for r in xinzhou.service_records_of("family_doctor.contract")
         if r.state.value in ("accepted", "scheduled")
-        and str(r.details["contract_start"]) > "2022"
-        and str(r.details["contract_start"]) >= "2023-01-01"
+        and str(plain_details(r)["contract_start"]) > "2022"
+        and str(plain_details(r)["contract_start"]) >= "2023-01-01"
     )
     current = next(
         r
@@ -218,7 +218,7 @@ def test_a_renewal_removed_is_the_one_new_renewal_warning(
         if r.cadre_id == renewal.cadre_id
         and r.id != renewal.id
         and r.state.value in ("delivered", "rated")
-        and str(r.details["contract_end"]) >= "2022-12-31"
+        and str(plain_details(r)["contract_end"]) >= "2022-12-31"
     )
     changed = xinzhou.replace(
         service_records=tuple(r for r in xinzhou.service_records if r.id != renewal.id),

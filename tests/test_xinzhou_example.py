@@ -27,6 +27,7 @@ import pytest
 
 import cadrecore
 from cadrecore.calendar import Period, add_working_days
+from cadrecore.models import plain_details
 from cadrecore.plugins import PluginManager
 from cadrecore.rules import Severity, evaluate
 
@@ -436,12 +437,12 @@ def _service_gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
     for record in ledger.service_records_of("medicine_kits.kit"):
         if record.state.value not in done:
             continue
-        for item in record.details["medicines"]:
+        for item in plain_details(record)["medicines"]:
             assert isinstance(item, str)
             name, _, expires = item.partition(":")
             if date.fromisoformat(expires) <= AS_OF + timedelta(days=90):
                 gaps.add(("kit_medicine_expiring", record.id, f"{name} {expires}"))
-        checked = record.details.get("last_checked") or record.delivered
+        checked = plain_details(record).get("last_checked") or record.delivered
         assert isinstance(checked, str | date)
         last = date.fromisoformat(checked) if isinstance(checked, str) else checked
         if _add_months(last, 6) <= AS_OF:
@@ -454,7 +455,7 @@ def _service_gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
     for event in ledger.service_events:
         moved[event.record_id] = max(event.at, moved.get(event.record_id, event.at))
     for record in ledger.service_records_of("order_service.order"):
-        item = str(record.details["menu_item"])
+        item = str(plain_details(record)["menu_item"])
         due = add_working_days(record.requested, menu[item])
         if record.state.value in done:
             assert record.delivered is not None
@@ -467,7 +468,7 @@ def _service_gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
                 gaps.add(("order_stuck", record.id, f"{record.state.value} {moved[record.id]}"))
     contracts = ledger.service_records_of("family_doctor.contract")
     for record in contracts:
-        d = record.details
+        d = plain_details(record)
         start, end = (date.fromisoformat(str(d[k])) for k in ("contract_start", "contract_end"))
         if record.state.value not in done or end < date(YEAR, 1, 1):
             continue
@@ -487,7 +488,7 @@ def _service_gaps(ledger: cadrecore.Ledger) -> set[tuple[str, str, str]]:
         renewed = any(
             other.cadre_id == record.cadre_id
             and other.state.value not in ("cancelled", "declined")
-            and str(other.details["contract_start"]) > str(d["contract_start"])
+            and str(plain_details(other)["contract_start"]) > str(d["contract_start"])
             for other in contracts
         )
         if start <= AS_OF <= end and (end - AS_OF).days <= 30 and not renewed:

@@ -184,7 +184,23 @@ def schema(
         "列出插件、版本及各自注册的内容。", "List plugins, their versions and what each registered."
     ),
 )
-def plugins(fmt: FormatOption = OutputFormat.TEXT) -> None:
+def plugins(
+    fmt: FormatOption = OutputFormat.TEXT,
+    ledger: Annotated[
+        str | None,
+        typer.Argument(
+            help=h(
+                "账册目录或数据库：另列出各插件是否适用于它及原因",
+                "a ledger folder or store: also show which plugins apply to it, and why",
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    ledger_id: LedgerOption = None,
+) -> None:
+    if ledger is not None:
+        _plugins_of_ledger(ledger, ledger_id, fmt)
+        return
     from .plugin_cache import ListingCache
 
     # A complete listing is kept (see cadrecore.plugin_cache) and shown again while nothing it
@@ -204,6 +220,40 @@ def plugins(fmt: FormatOption = OutputFormat.TEXT) -> None:
         if cache is not None and complete and not failed:
             cache.write(listed)
     _print_plugins(listed, failed, fmt)
+
+
+def _plugins_of_ledger(ledger: str, ledger_id: str | None, fmt: OutputFormat) -> None:
+    from .plugins import plugins_for_ledger
+
+    loaded = _load(_ledger_source(ledger), None, for_reading=True, ledger_id=ledger_id)
+    uses, unchecked = plugins_for_ledger(loaded)
+    language = lang()
+    if fmt is OutputFormat.JSON:
+        _emit_json(
+            {
+                "ledger": loaded.jurisdiction.id,
+                "plugins_named": list(loaded.jurisdiction.plugins)
+                if loaded.jurisdiction.plugins is not None
+                else None,
+                "plugins": [
+                    {
+                        "name": u.name,
+                        "namespace": u.namespace,
+                        "used": u.used,
+                        "why": u.why(language),
+                    }
+                    for u in uses
+                ],
+                "unchecked": [text(language) for text in unchecked],
+            }
+        )
+        return
+    print(say(f"账册 {loaded.jurisdiction.id}：", f"ledger {loaded.jurisdiction.id}:"))
+    for use in uses:
+        shown = say("适用" if use.used else "不适用", "applies" if use.used else "does not apply")
+        print(f"{use.name}  {shown}  {use.why(language)}")
+    for text in unchecked:
+        print(text(language))
 
 
 def _print_plugins(
@@ -386,6 +436,8 @@ def check(
     if hint is not None:
         raise fail(hint)
     language = lang()
+    for warning in loaded.unchecked():  # records of a plugin not in use, kept unchecked
+        print(warning(language), file=sys.stderr)
     try:
         # (a unit's view is judged on its own records only: see cadrecore.scope)
         report = evaluate(

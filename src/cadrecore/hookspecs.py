@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .models import ServiceEvent, ServiceRecord
     from .registry import ActivityKind, BranchType, ChecklistItem, Importer, PlanMetric, ServiceType
     from .reports.sections import ReportSection
-    from .rules.engine import Rule
+    from .rules.engine import Rule, SectionContext
     from .rules.findings import Report
     from .rules.parameters import Parameter, PluginOverride
 
@@ -146,7 +146,8 @@ def validate_service_record(
     Called for every service record each time a ledger is built; look at
     ``record.service_type`` and return None for records that are not yours.
 
-    :param record: the record, its ``details`` already checked by the type's model.
+    :param record: the record, its ``details`` already checked by the type's model and held
+        as that model's instance (``record.details.hospital``).
     :param service_type: the registered type of the record.
     :param ledger: the ledger being built (its lookups work; its own checks are under way).
     :return: what is wrong, one :class:`~cadrecore.Text` each; empty or None when nothing is.
@@ -173,12 +174,20 @@ def after_service_transition(ledger: Ledger, record: ServiceRecord, event: Servi
 
 
 @hookspec
-def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection] | None:
+def report_sections(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection] | None:
     """Contribute sections to the annual report (a department's services, say).
+
+    Called only for a ledger that uses the plugin (see ``plugins:`` in ``ledger.yaml``).
 
     :param ledger: the ledger reported on.
     :param report: the year's rule evaluation (findings, occurrences, measures).
     :param lang: ``zh`` or ``en``, the report's language (sections carry both anyway).
+    :param ctx: what the section shares with its plugin's rules: ``ctx.param(key, unit_id)``
+        the parameters in force on the report's day, for each unit; ``ctx.plugin`` and
+        ``ctx.namespace``; ``ctx.findings``, ``ctx.occurrences`` and ``ctx.measures`` of its own
+        rules. (Take it or leave it: a hook that does not name ``ctx`` is called without it.)
     :return: the sections to add, each with an ``order`` that places it. A plugin that fails
         here is listed in the report's ``failures`` and contributes no section.
     """

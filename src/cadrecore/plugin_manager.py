@@ -66,6 +66,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 """The built-in plugins: registered like any other, after the installed ones."""
 
+NAMESPACE_ATTRIBUTE = "NAMESPACE"
+"""The module attribute in which a plugin may declare its namespace (``NAMESPACE = "checkup"``):
+the one place its name is written, read by the host and by the testing kit."""
+
 hookimpl = pluggy.HookimplMarker(PROJECT)
 """Marks a plugin's function as a hook implementation (also ``from cadrecore import hookimpl``)."""
 T = TypeVar("T")
@@ -144,6 +148,13 @@ def _load_entry_points(pm: PluginManager, disabled: set[str]) -> None:
             continue
         if ep.dist is not None:
             pm.distributions[ep.name] = ep.dist
+
+
+def disabled_plugins() -> frozenset[str]:
+    """The plugins ``CADRECORE_DISABLE_PLUGINS`` names: never loaded in this process (a ledger
+    that holds their records loads them unchecked, see
+    :meth:`cadrecore.registry.Registry.for_ledger`)."""
+    return frozenset(_names("CADRECORE_DISABLE_PLUGINS") or ())
 
 
 def new_plugin_manager(*, load_installed: bool = True, builtins: bool = True) -> PluginManager:
@@ -394,6 +405,46 @@ def fault_of(exc: BaseException) -> tuple[Fault, str]:
     return "raised", f"raised {type(exc).__name__}: {exc}"
 
 
+def declared_namespace(pm: pluggy.PluginManager, plugin_name: str) -> str | None:
+    """The ``NAMESPACE`` the plugin registered as ``plugin_name`` declares, if it does.
+
+    A plugin that declares one writes its keys locally (``yearly``, ``min_age``) and the host
+    qualifies them (``checkup.yearly``); its rule ids are ``<NAMESPACE>::<key>`` whatever its
+    entry point is called, so renaming the entry point changes no government code. A plugin
+    that declares none is taken as before: its keys as written, its rule ids under its name."""
+    if plugin_name.startswith("cadrecore.builtin"):
+        return None
+    declared = getattr(pm.get_plugin(plugin_name), NAMESPACE_ATTRIBUTE, None)
+    return declared if isinstance(declared, str) and declared else None
+
+
+def plugin_namespace(pm: pluggy.PluginManager, plugin_name: str) -> str:
+    """The namespace of the plugin registered as ``plugin_name``: ``builtin`` for cadrecore's
+    own, else the ``NAMESPACE`` it declares (:func:`declared_namespace`), else its name (the
+    entry point's)."""
+    if plugin_name.startswith("cadrecore.builtin"):
+        return "builtin"
+    return declared_namespace(pm, plugin_name) or plugin_name
+
+
+def qualified_key(key: str, namespace: str) -> str:
+    """``key`` as registered by a plugin of ``namespace``: a key of one word (``yearly``) is
+    local and becomes ``<namespace>.yearly``; a key with a dot is already a full key (as every
+    key was before namespaces were added by the host) and cadrecore's own keep theirs."""
+    if namespace == "builtin" or "." in key or not key:
+        return key
+    return f"{namespace}.{key}"
+
+
+def in_namespace(entry: T, namespace: str) -> T:
+    """``entry`` with its local keys qualified for ``namespace`` (an entry that knows how
+    offers ``in_namespace(namespace)``: vocabulary entries, parameters, rules); else itself."""
+    method = getattr(entry, "in_namespace", None)
+    if namespace == "builtin" or not callable(method):
+        return entry
+    return method(namespace)  # type: ignore[no-any-return]
+
+
 def type_name(cls: type) -> str:
     """A class as a plugin author imports it (``cadrecore.registry.BranchType``)."""
     return f"{cls.__module__}.{cls.__qualname__}"
@@ -410,6 +461,8 @@ def collect_registrations(
     """Call one ``register_*`` hook plugin by plugin: what each plugin registered, in pluggy's
     calling order, and a :class:`LoadFailure` for each plugin whose call failed.
 
+    The local keys of a plugin that declares its namespace are qualified for it
+    (:func:`declared_namespace`, :func:`in_namespace`).
     A call fails when it raises, overruns ``timeout`` seconds (its ``register`` is closed: a
     late entry is refused), returns a value (entries go through ``register``, a returned list
     would be lost) or registers something that is not an ``entry_type``; none of that plugin's
@@ -448,8 +501,15 @@ def collect_registrations(
                 "(call register(entry) for each entry)"
             )
         else:
-            found.append((plugin, entries))
-            continue
+            namespace = declared_namespace(pm, plugin)
+            if namespace is None:
+                found.append((plugin, entries))
+                continue
+            try:
+                found.append((plugin, [in_namespace(e, namespace) for e in entries]))
+                continue
+            except ValueError as exc:  # a key too long, say, once qualified
+                error = f"registered a key that is not valid in namespace {namespace!r}: {exc}"
         failures.append(LoadFailure(plugin, f"{hook_name} {error}", hook_name, "wrong_type"))
     return found, failures
 

@@ -29,6 +29,7 @@ from .plugin_manager import (
     DEFAULT_PLUGINS,
     DEFAULT_TIMEOUT,
     ENTRY_POINT_GROUP,
+    NAMESPACE_ATTRIBUTE,
     PROJECT,
     TIMEOUT_VARIABLE,
     Fault,
@@ -40,12 +41,16 @@ from .plugin_manager import (
     alone_for_fork,
     call_plugin,
     collect_registrations,
+    declared_namespace,
     fault_of,
     get_plugin_manager,
     hookimpl,
+    in_namespace,
     naming_skipped,
     new_plugin_manager,
+    plugin_namespace,
     plugin_timeout,
+    qualified_key,
     settle_load_failures,
     type_name,
     using_plugin_manager,
@@ -63,6 +68,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
+    "NAMESPACE_ATTRIBUTE",
     "PROJECT",
     "TIMEOUT_VARIABLE",
     "Fault",
@@ -73,18 +79,24 @@ __all__ = [
     "PluginManager",
     "PluginSetCache",
     "PluginTimeout",
+    "PluginUse",
     "alone_for_fork",
     "build_registry",
     "call_plugin",
     "collect_registrations",
+    "declared_namespace",
     "describe_plugins",
     "fault_of",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",
+    "in_namespace",
     "naming_skipped",
     "new_plugin_manager",
+    "plugin_namespace",
     "plugin_timeout",
+    "plugins_for_ledger",
+    "qualified_key",
     "settle_load_failures",
     "type_name",
     "using_plugin_manager",
@@ -129,6 +141,9 @@ def build_registry(
                 for entry in entries:
                     vocabulary.add(entry, plugin=plugin)
     registry.load_failures = tuple(failures)
+    registry.namespaces = {
+        name: plugin_namespace(pm, name) for name, _ in pm.list_name_plugin() if name
+    }
     with naming_skipped(failures):
         registry.check_references()
     return registry
@@ -152,13 +167,18 @@ class Hooks:
 
     def _each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
         """Each plugin's name and its result, or a :class:`HookFailure` if it raised or
-        overran."""
+        overran; a plugin the ledger given (``ledger=``) does not use is not called."""
         impls = getattr(self.pm.hook, hook_name).get_hookimpls()
         if not impls:
             return
         limit = plugin_timeout(self.timeout)
+        ledger = kwargs.get("ledger")
         for impl in reversed(impls):
+            if ledger is not None and not ledger.registry.uses(impl.plugin_name):
+                continue
             arguments = {name: kwargs[name] for name in impl.argnames}
+            if isinstance(arguments.get("ctx"), _SectionContexts):
+                arguments["ctx"] = arguments["ctx"].of(impl.plugin_name)
             try:
                 result = call_plugin(impl.function, arguments, timeout=limit)
             except Exception as exc:  # one plugin's fault must not stop the others
@@ -214,12 +234,17 @@ class Hooks:
     def report_sections(
         self, ledger: Ledger, report: Report, lang: str
     ) -> tuple[list[ReportSection], list[HookFailure]]:
-        """The sections every plugin contributes, stamped with the plugin; and the failures
-        (a plugin that returned anything but a list of sections contributes none)."""
+        """The sections every plugin contributes, stamped with the plugin (a local key, one
+        word, qualified for the plugin's declared namespace); and the failures (a plugin that returned anything but
+        a list of sections contributes none)."""
         sections: list[ReportSection] = []
         failures: list[HookFailure] = []
         for plugin, result in self._each(
-            "report_sections", ledger=ledger, report=report, lang=lang
+            "report_sections",
+            ledger=ledger,
+            report=report,
+            lang=lang,
+            ctx=_SectionContexts(self.pm, ledger, report),
         ):
             if isinstance(result, HookFailure):
                 failures.append(result)
@@ -228,8 +253,29 @@ class Hooks:
             if problem is not None:
                 failures.append(HookFailure(plugin, "report_sections", problem, "wrong_type"))
                 continue
-            sections += [replace(section, plugin=plugin) for section in result or ()]
+            namespace = declared_namespace(self.pm, plugin)
+            sections += [
+                replace(section, plugin=plugin, key=qualified_key(section.key, namespace))
+                if namespace is not None
+                else replace(section, plugin=plugin)
+                for section in result or ()
+            ]
         return sections, failures
+
+
+class _SectionContexts:
+    """The :class:`~cadrecore.rules.SectionContext` of each plugin, made for the plugins whose
+    ``report_sections`` ask for one."""
+
+    def __init__(self, pm: pluggy.PluginManager, ledger: Ledger, report: Report) -> None:
+        self.pm, self.ledger, self.report = pm, ledger, report
+
+    def of(self, plugin: str) -> Any:
+        from .rules.engine import SectionContext, get_rulebook  # (late: to start up fast)
+
+        namespace = plugin_namespace(self.pm, plugin)
+        table = get_rulebook(self.pm).parameters
+        return SectionContext(self.ledger, self.report, plugin, namespace, table)
 
 
 def _wrong_list(result: object, item_type: type) -> str | None:
@@ -317,6 +363,49 @@ def _describe_plugins(pm: pluggy.PluginManager) -> tuple[list[PluginInfo], bool]
             version = metadata.version("cadrecore") if _installed("cadrecore") else None
         infos.append(PluginInfo(name, version, hooks, registered))
     return infos, book is not None
+
+
+@dataclass(frozen=True)
+class PluginUse:
+    """Whether one ledger uses one plugin, and why (what ``cadrecore plugins LEDGER`` shows)."""
+
+    name: str
+    namespace: str
+    used: bool
+    why: Text
+
+
+def plugins_for_ledger(ledger: Ledger) -> tuple[list[PluginUse], list[Text]]:
+    """Which plugins apply to ``ledger`` and why (every installed plugin, cadrecore's own
+    first), and a warning for each plugin not in use whose records the ledger holds unchecked
+    (see :meth:`cadrecore.registry.Registry.for_ledger`)."""
+    registry = ledger.registry
+    chosen = ledger.jurisdiction.plugins
+    uses = []
+    for name, namespace in sorted(
+        registry.namespaces.items(),
+        key=lambda item: (not item[0].startswith("cadrecore."), item[0]),
+    ):
+        if name.startswith("cadrecore."):
+            why = Text("cadrecore 自带，始终使用", "cadrecore's own: always used")
+        elif chosen is None:
+            why = Text(
+                "账册未指定插件（ledger.yaml 无 plugins）：使用全部已安装的插件",
+                "the ledger names no plugins (no plugins: in ledger.yaml): every plugin "
+                "installed is used",
+            )
+        elif registry.uses(name):
+            why = Text(
+                f"账册的 plugins 列出了 {namespace}", f"the ledger's plugins: list {namespace}"
+            )
+        else:
+            why = Text(
+                f"账册的 plugins 未列出 {namespace}：其规则、报告章节不适用，其服务记录原样保留、不检查",
+                f"the ledger's plugins: do not list {namespace}: its rules and report sections "
+                "do not apply, its service records are kept as they are, unchecked",
+            )
+        uses.append(PluginUse(name, namespace, registry.uses(name), why))
+    return uses, ledger.unchecked()
 
 
 def _installed(distribution: str) -> bool:

@@ -14,15 +14,16 @@ import difflib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, Self, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .errors import DuplicateKeyError, PluginError, UnknownKeyError
 from .i18n import Text
 from .models.common import LeadingBody, MonthDay
+from .plugin_manager import disabled_plugins, qualified_key
 from .services import DEFAULT_LIFECYCLE, Lifecycle
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ class Entry:
     key: str
     label: Text
     description: Text | None = None
+
+    def in_namespace(self, namespace: str) -> Self:
+        """This entry as the plugin of ``namespace`` registers it: a key of one word
+        (``yearly``) becomes ``<namespace>.yearly``; a key with a dot is kept (see
+        :func:`cadrecore.plugins.qualified_key`)."""
+        key = qualified_key(self.key, namespace)
+        return self if key == self.key else replace(self, key=key)
 
     def __post_init__(self) -> None:
         if not KEY_PATTERN.match(self.key):
@@ -227,6 +235,13 @@ class ChecklistItem(Entry):
                     "cadrecore.registry.ItemCondition (such as LeadersPresent or MinimumAttendance)"
                 )
 
+    def in_namespace(self, namespace: str) -> Self:
+        """As :meth:`Entry.in_namespace`, the evidence kind too (a kind of the same plugin may
+        be named by its local key)."""
+        entry = super().in_namespace(namespace)
+        kind = qualified_key(self.evidence_kind, namespace)
+        return entry if kind == entry.evidence_kind else replace(entry, evidence_kind=kind)
+
     @property
     def all_conditions(self) -> tuple[ItemCondition, ...]:
         """Every condition a record must meet: the leaders of ``required_bodies`` first, then
@@ -260,6 +275,19 @@ class ServiceType(Entry):
     details: type[BaseModel]
     eligible: Callable[[Any, Any], bool] | None = None
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+    #: Set (by the host, never by a plugin) on the stand-in for a service type whose plugin is
+    #: not in use for a ledger: why, in both languages. Its records load as they are, unchecked
+    #: (their details plain data, kept byte for byte), until the plugin is back.
+    unchecked: Text | None = None
+    #: The stand-in's detail columns, in the order they were read (kept as they came).
+    columns: tuple[str, ...] = ()
+
+    def in_namespace(self, namespace: str) -> Self:
+        """As :meth:`Entry.in_namespace`, and the parameters its lifecycle's deadlines name by
+        a local key too."""
+        entry = super().in_namespace(namespace)
+        lifecycle = self.lifecycle.in_namespace(namespace)
+        return entry if lifecycle is self.lifecycle else replace(entry, lifecycle=lifecycle)
 
     def is_eligible(self, cadre: Any, day: Any) -> bool:
         """Whether ``cadre`` may receive this service on ``day`` (default: if alive then)."""
@@ -362,6 +390,62 @@ class Vocabulary(Generic[E]):
         """The keys ``plugin`` registered, in registration order."""
         return tuple(key for key, owner in self._owners.items() if owner == plugin)
 
+    def keys_of_all(self) -> tuple[str, ...]:
+        """Every key, in registration order."""
+        return tuple(self._entries)
+
+    def copy(self) -> Vocabulary[E]:
+        """A copy whose entries can be changed without changing this one's."""
+        return Vocabulary(self.name, self.entry_type, dict(self._entries), dict(self._owners))
+
+    def restate(self, entry: E, *, plugin: str) -> None:
+        """Put ``entry`` in place of the entry of its key, or add it, on behalf of ``plugin``
+        (the host's stand-ins for a ledger, see :meth:`Registry.for_ledger`; never a
+        plugin's entries, which :meth:`add` keeps unique)."""
+        self._entries[entry.key] = entry
+        self._owners[entry.key] = plugin
+
+
+class UncheckedDetails(BaseModel):
+    """The details of a record whose plugin is not in use: whatever they are, kept as read."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+def _disabled(plugin: str) -> Text:
+    return Text(f"已停用插件 {plugin}", f"the disabled plugin {plugin}")
+
+
+def _not_chosen(plugin: str) -> Text:
+    return Text(
+        f"本账册未选用的插件 {plugin}", f"the plugin {plugin}, which this ledger does not use"
+    )
+
+
+def _missing(plugin: str) -> Text:
+    return Text(f"未安装的插件 {plugin}", f"the plugin {plugin}, which is not installed")
+
+
+def stand_in(key: str, plugin: str, why: Text) -> ServiceType:
+    """The stand-in for service type ``key`` of ``plugin``, not in use for a ledger (``why``)."""
+    return ServiceType(
+        key=key,
+        label=Text(key, key),
+        department=Text(plugin, plugin),
+        details=UncheckedDetails,
+        unchecked=why,
+    )
+
+
+def unchecked_warning(plugin: str, why: Text, count: int) -> Text:
+    """What to say of ``count`` records left unchecked because ``plugin`` is not in use:
+    已停用插件 health_checkup 的 2,594 条记录未检查."""
+    return Text(
+        f"{why.zh} 的 {count:,} 条记录未检查（原样保留，插件恢复后重新检查）",
+        f"{count:,} record(s) of {why.en} were not checked (kept as they are; checked again "
+        "once the plugin is back)",
+    )
+
 
 #: Each vocabulary's name in Chinese, for messages.
 _VOCABULARY_ZH = {
@@ -401,6 +485,93 @@ class Registry:
     #: The plugins whose ``register_*`` hooks failed while this registry was built: none of
     #: their entries are in it (see :func:`cadrecore.plugins.build_registry`).
     load_failures: tuple[LoadFailure, ...] = ()
+    #: Each plugin of the manager it was built from, by name, with its namespace.
+    namespaces: dict[str, str] = field(default_factory=dict)
+    #: The plugins a ledger uses (:meth:`for_ledger`), by name; None: every plugin.
+    in_use: frozenset[str] | None = None
+    #: The registry this one was made from for a ledger (:meth:`for_ledger`); None: itself.
+    base: Registry | None = None
+
+    def uses(self, plugin: str) -> bool:
+        """Whether a ledger checked against this registry uses ``plugin`` (cadrecore's own
+        always; another when the ledger chose it, or chose none and so takes all)."""
+        return self.in_use is None or plugin in self.in_use or plugin.startswith("cadrecore.")
+
+    def for_ledger(
+        self, plugins: Iterable[str] | None = None, service_types: Iterable[str] = ()
+    ) -> Registry:
+        """This registry as one ledger uses it: the ledger's plugins (``plugins``, by name or
+        namespace; None: every plugin, as before), and a stand-in for each service type whose
+        plugin is not in use for it, so that its records load unchecked rather than fail.
+
+        ``service_types`` are the keys the ledger's records hold. A key that is registered by a
+        plugin the ledger does not use, or whose namespace (``health_checkup`` of
+        ``health_checkup.exam``) is no plugin's here (disabled, not installed), gets a stand-in
+        (:attr:`ServiceType.unchecked` says why). A key of one word, or in the namespace of a
+        plugin in use, is left for the ledger to refuse as before. Itself when nothing
+        changes."""
+        chosen: frozenset[str] | None = None
+        if plugins is not None:
+            wanted = set(plugins)
+            chosen = frozenset(
+                name
+                for name, namespace in self.namespaces.items()
+                if name in wanted or namespace in wanted
+            )
+        active = {
+            namespace
+            for name, namespace in self.namespaces.items()
+            if chosen is None or name in chosen or name.startswith("cadrecore.")
+        }
+        stand_ins: dict[str, tuple[str, Text]] = {}
+        for key in self.service_types.keys_of_all():
+            owner = self.service_types.owner(key)
+            if chosen is not None and not owner.startswith("cadrecore.") and owner not in chosen:
+                namespace = self.namespaces.get(owner, owner)
+                stand_ins[key] = (owner, _not_chosen(namespace))
+        off = disabled_plugins()
+        for key in service_types:
+            namespace = key.partition(".")[0]
+            if key in self.service_types or "." not in key or namespace in active:
+                continue
+            plugin = next((n for n, ns in self.namespaces.items() if ns == namespace), namespace)
+            if plugin in off or namespace in off:
+                why = _disabled(namespace)
+            elif plugin in self.namespaces:
+                why = _not_chosen(namespace)
+            else:
+                why = _missing(namespace)
+            stand_ins[key] = (plugin, why)
+        if not stand_ins and chosen is None:
+            return self
+        types = self.service_types.copy()
+        for key, (plugin, why) in stand_ins.items():
+            types.restate(stand_in(key, plugin, why), plugin=plugin)
+        return replace(self, service_types=types, in_use=chosen, base=self)
+
+    def _same_as(self, other: Registry) -> Registry:
+        """``other`` if it is this registry over again (the same plugins in use, the same
+        stand-ins), so that a ledger copied keeps its registry; else this one."""
+        if other.in_use != self.in_use:
+            return self
+        mine = {e.key: e.unchecked for e in self.service_types if e.unchecked is not None}
+        theirs = {e.key: e.unchecked for e in other.service_types if e.unchecked is not None}
+        return other if mine == theirs else self
+
+    def unchecked_counts(self, service_types: Iterable[str]) -> dict[str, tuple[Text, int]]:
+        """Of ``service_types`` (a ledger's records' keys, one per record), how many are
+        unchecked, by the plugin not in use, with why (see :func:`unchecked_warning`)."""
+        found: dict[str, tuple[Text, int]] = {}
+        for key in service_types:
+            if key not in self.service_types:
+                continue
+            entry = self.service_types.get(key)
+            if entry.unchecked is None:
+                continue
+            plugin = self.service_types.owner(key)
+            why, count = found.get(plugin, (entry.unchecked, 0))
+            found[plugin] = (why, count + 1)
+        return found
 
     def vocabulary(self, name: str) -> Vocabulary[Any]:
         """A vocabulary by its attribute name (``"branch_types"``, ...)."""

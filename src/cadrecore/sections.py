@@ -84,7 +84,8 @@ class ReportSection:
     """One section of the annual report, as plain data: what a plugin's ``report_sections``
     hook returns, and what every renderer (text, Markdown, HTML, xlsx, JSON) draws.
 
-    :param key: the section's stable key (``art_academy.enrolment``): a plugin's own prefix.
+    :param key: the section's stable key (``art_academy.enrolment``); a plugin that declares
+        its ``NAMESPACE`` writes one word (``enrolment``) and the host qualifies it.
     :param title: the section's heading, in both languages.
     :param order: where it goes among the sections, lowest first (the built-ins use
         multiples of 10; the default, 100, puts a plugin's section after theirs).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from .errors import BilingualValueError, CadrecoreError
 from .i18n import Text
 from .models import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
+from .plugin_manager import qualified_key
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -99,6 +100,17 @@ class Lifecycle:
         assert quick.steps == DEFAULT_LIFECYCLE.steps and quick.deadlines == (accept,)
         ```"""
         return Lifecycle(self.steps, tuple(deadlines))
+
+    def in_namespace(self, namespace: str) -> Lifecycle:
+        """This lifecycle with the parameters its deadlines name by a local key (one word)
+        qualified for ``namespace``; itself when there are none."""
+        deadlines = tuple(
+            replace(d, working_days=qualified_key(d.working_days, namespace))
+            if isinstance(d.working_days, str)
+            else d
+            for d in self.deadlines
+        )
+        return self if deadlines == self.deadlines else Lifecycle(self.steps, deadlines)
 
     def without(self, *states: ServiceState) -> Lifecycle:
         """The lifecycle with some states skipped: a step into a skipped state goes on to the

@@ -95,6 +95,7 @@ from .models import (
     UnitKind,
     UnitLevel,
     Waiver,
+    split_cell,
 )
 from .models.cadres import national_id_check_char
 from .models.dues import month_end
@@ -1259,6 +1260,15 @@ def _lengths(metadata: Sequence[Any]) -> tuple[int, int | None]:
     return lo, hi
 
 
+#: The characters of an item of a list kept in one cell: no separator of ``split_cell``.
+_CELL_ITEM_ALPHABET = "".join(c for c in NAME_ALPHABET + "。:-#()" if c not in ";；、,，|")
+
+
+def _splits_cells(marker: Any) -> bool:
+    """Whether ``marker`` (an ``Annotated`` metadata item) is ``BeforeValidator(split_cell)``."""
+    return getattr(marker, "func", None) is split_cell
+
+
 def _value_for(annotation: Any, metadata: Sequence[Any] = ()) -> SearchStrategy[Any]:
     """A strategy for one field of a plugin's details model, from its annotation.
 
@@ -1312,7 +1322,15 @@ def _value_for(annotation: Any, metadata: Sequence[Any] = ()) -> SearchStrategy[
     if annotation is date:
         return _dates()
     if origin in (list, tuple, set, frozenset) and args:
-        items = st.lists(_value_for(args[0]), max_size=3)
+        if args[0] is str and any(_splits_cells(m) for m in metadata):
+            # a list kept in one cell (split_cell): its items hold no separator and are not
+            # blank, as a cell's items cannot (the convention the tutorial states)
+            item: SearchStrategy[Any] = (
+                _text(_CELL_ITEM_ALPHABET, 1, 12).map(str.strip).filter(bool)
+            )
+        else:
+            item = _value_for(args[0])
+        items = st.lists(item, max_size=3)
         return items if origin is list else items.map(origin)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model_inputs(annotation)

@@ -35,12 +35,12 @@ VALID: dict[str, Any] = {
 def registry(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> cadrecore.Registry:
-    register_plugin(plugin, name="art_academy")
+    register_plugin(plugin)  # under its NAMESPACE
     return cadrecore.get_registry(cadrecore_pm)
 
 
 def test_the_plugin_conforms() -> None:
-    assert_plugin_conforms(plugin, "art_academy")
+    assert_plugin_conforms(plugin)
 
 
 def test_registers_its_keys_stamped_with_its_name(registry: cadrecore.Registry) -> None:

@@ -19,6 +19,7 @@ import cadrecore
 from cadrecore import strategies as cst
 from cadrecore.models import ParameterOverride
 from cadrecore.plugins import PluginManager
+from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.testing import judged_alike_when_opened
 
@@ -33,7 +34,7 @@ OLD_WEST = {"c013": date(1938, 7, 1)}
 def registry(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> cadrecore.Registry:
-    register_plugin(plugin, name="family_doctor")
+    register_plugin(plugin)  # under its NAMESPACE
     return cadrecore.get_registry(cadrecore_pm)
 
 
@@ -47,6 +48,15 @@ def base(registry: cadrecore.Registry, cadrecore_ledger: cadrecore.Ledger) -> ca
         for c in cadrecore_ledger.cadres
     )
     return cadrecore_ledger.replace(cadres=cadres)
+
+
+def sections(ledger: cadrecore.Ledger, report: Report, lang: str) -> list[ReportSection]:
+    """The plugin's sections as the host asks for them: with their context, keys qualified."""
+    hooks = ledger.registry.hooks
+    assert hooks is not None
+    found, failures = hooks.report_sections(ledger, report, lang)
+    assert failures == []
+    return [s for s in found if s.plugin == "family_doctor"]
 
 
 def contract(
@@ -103,10 +113,10 @@ def test_registers_its_parameters_rules_and_lifecycle(
 ) -> None:
     book = get_rulebook(cadrecore_pm)
     assert {k for k, owner in book.parameters.owners.items() if owner == "family_doctor"} == {
-        plugin.ACCEPT_WITHIN_WORKING_DAYS,
-        plugin.MIN_AGE,
-        plugin.VISIT_GRACE_DAYS,
-        plugin.RENEWAL_NOTICE_DAYS,
+        "family_doctor.accept_within_working_days",
+        "family_doctor.min_age",
+        "family_doctor.visit_grace_days",
+        "family_doctor.renewal_notice_days",
     }
     rules = {r.id: r.rule for r in book.rules.values() if r.plugin == "family_doctor"}
     assert set(rules) == {
@@ -115,10 +125,10 @@ def test_registers_its_parameters_rules_and_lifecycle(
         NS + "contract.renewal",
     }
     assert rules[NS + "contract.coverage"].severity is Severity.INFO
-    (deadline,) = plugin.CONTRACT.lifecycle.deadlines
+    (deadline,) = registry.service_types.get(KEY).lifecycle.deadlines  # as registered
     assert (deadline.state.value, deadline.working_days) == (
         "requested",
-        plugin.ACCEPT_WITHIN_WORKING_DAYS,
+        "family_doctor.accept_within_working_days",
     )
 
 
@@ -171,7 +181,7 @@ def test_a_contract_counts_only_while_signed_and_running(base: cadrecore.Ledger)
 def test_a_ledger_sets_its_own_age_for_a_county(base: cadrecore.Ledger) -> None:
     seventy_nine = ParameterOverride(
         id="east.age",
-        key=plugin.MIN_AGE,
+        key="family_doctor.min_age",
         value=79,
         unit_id="east",
         effective_from=date(2022, 1, 1),
@@ -385,7 +395,7 @@ def test_the_report_section_shows_coverage_and_visits(base: cadrecore.Ledger) ->
         ),
     )
     report = evaluate(ledger, year=2022)
-    (section,) = plugin.report_sections(ledger, report, "zh")
+    (section,) = sections(ledger, report, "zh")
     assert (section.key, section.order) == (KEY, 210)
     by_county, by_clinic = section.tables
     assert by_county.rows == (("东县", 3, 2, 66.6, 1, 0), ("西县", 1, 0, 0.0, 0, None))
@@ -397,7 +407,7 @@ def test_the_report_section_shows_coverage_and_visits(base: cadrecore.Ledger) ->
 
 
 def test_no_section_without_contracts(base: cadrecore.Ledger) -> None:
-    assert plugin.report_sections(base, evaluate(base, year=2022), "en") == []
+    assert sections(base, evaluate(base, year=2022), "en") == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,7 +442,7 @@ def test_the_rules_never_raise(
     ledger = data.draw(cst.ledgers(registry, details={KEY: details_inputs()}))
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
-    assert plugin.report_sections(ledger, report, "zh") is not None
+    assert sections(ledger, report, "zh") is not None
 
 
 @given(born=st.dates(), day=st.dates(), years=st.integers(min_value=-20, max_value=150))

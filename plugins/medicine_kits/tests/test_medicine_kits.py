@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 import cadrecore
 from cadrecore.io.cells import to_cell
-from cadrecore.models import Cadre, Jurisdiction, ServiceRecord, Unit
+from cadrecore.models import Cadre, Jurisdiction, ServiceRecord, Unit, details_of
 from cadrecore.plugins import PluginManager
 from cadrecore.testing import assert_plugin_conforms
 
@@ -32,7 +32,7 @@ VALID: dict[str, Any] = {
 def registry(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> cadrecore.Registry:
-    register_plugin(plugin, name="medicine_kits")
+    register_plugin(plugin)  # under its NAMESPACE
     return cadrecore.get_registry(cadrecore_pm)
 
 
@@ -52,7 +52,7 @@ def _cadre(**changes: Any) -> Cadre:
 
 
 def test_the_plugin_conforms() -> None:
-    assert_plugin_conforms(plugin, "medicine_kits")
+    assert_plugin_conforms(plugin)
 
 
 def test_registers_its_key_stamped_with_its_name(registry: cadrecore.Registry) -> None:
@@ -185,7 +185,7 @@ def test_a_ledger_round_trips_through_a_folder(
     assert "硝酸甘油:2023-05-31;速效救心丸:2024-01-31;创可贴:2025-12-31" in text
     loaded = cadrecore.load_ledger(folder, registry=registry)
     assert loaded.service_records == ledger.service_records
-    second = plugin.KitDetails.model_validate(loaded.service_records_of(KEY)[1].details)
+    second = details_of(loaded.service_records_of(KEY)[1], plugin.KitDetails)
     assert second.last_checked is None
     assert second.medicines == (plugin.Medicine(name="碘伏", expires=date(2024, 3, 31)),)
 

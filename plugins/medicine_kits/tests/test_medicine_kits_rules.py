@@ -18,6 +18,7 @@ import cadrecore
 from cadrecore import strategies as cst
 from cadrecore.models import ParameterOverride, Unit
 from cadrecore.plugins import PluginManager
+from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
 from cadrecore.testing import judged_alike_when_opened
@@ -33,7 +34,7 @@ MINERS = ("c000", "c001", "c002", "c003", "c013")
 def registry(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> cadrecore.Registry:
-    register_plugin(plugin, name="medicine_kits")
+    register_plugin(plugin)  # under its NAMESPACE
     return cadrecore.get_registry(cadrecore_pm)
 
 
@@ -88,6 +89,15 @@ def run(ledger: cadrecore.Ledger, rule: str, **when: Any) -> Report:
     return report
 
 
+def sections(ledger: cadrecore.Ledger, report: Report, lang: str) -> list[ReportSection]:
+    """The plugin's sections as the host asks for them: with their context, keys qualified."""
+    hooks = ledger.registry.hooks
+    assert hooks is not None
+    found, failures = hooks.report_sections(ledger, report, lang)
+    assert failures == []
+    return [s for s in found if s.plugin == "medicine_kits"]
+
+
 def found(report: Report) -> list[tuple[str, str]]:
     return [(f.subject.id, f.reason) for f in report.findings]
 
@@ -97,19 +107,20 @@ def test_registers_its_parameters_rules_and_lifecycle(
 ) -> None:
     book = get_rulebook(cadrecore_pm)
     assert {k for k, owner in book.parameters.owners.items() if owner == "medicine_kits"} == {
-        plugin.ACCEPT_WITHIN_WORKING_DAYS,
-        plugin.DELIVER_WITHIN_WORKING_DAYS,
-        plugin.EXPIRY_WARNING_DAYS,
-        plugin.CHECK_EVERY_MONTHS,
+        "medicine_kits.accept_within_working_days",
+        "medicine_kits.deliver_within_working_days",
+        "medicine_kits.expiry_warning_days",
+        "medicine_kits.check_every_months",
     }
     rules = {r.id: r.rule for r in book.rules.values() if r.plugin == "medicine_kits"}
     assert set(rules) == {
         NS + k for k in ("kit.expired", "kit.expiring", "kit.checked", "kit.coverage")
     }
     assert rules[NS + "kit.expired"].severity is Severity.ERROR
-    assert [(d.state.value, d.working_days) for d in plugin.KIT.lifecycle.deadlines] == [
-        ("requested", plugin.ACCEPT_WITHIN_WORKING_DAYS),
-        ("accepted", plugin.DELIVER_WITHIN_WORKING_DAYS),
+    kit = registry.service_types.get(KEY)  # as registered: its deadlines in its namespace
+    assert [(d.state.value, d.working_days) for d in kit.lifecycle.deadlines] == [
+        ("requested", "medicine_kits.accept_within_working_days"),
+        ("accepted", "medicine_kits.deliver_within_working_days"),
     ]
 
 
@@ -222,7 +233,7 @@ def test_a_medicine_expiring_within_ninety_days_is_a_warning(base: cadrecore.Led
     )
     shorter = ParameterOverride(
         id="p30",
-        key=plugin.EXPIRY_WARNING_DAYS,
+        key="medicine_kits.expiry_warning_days",
         value=30,
         unit_id=COAL,
         effective_from=date(2022, 1, 1),
@@ -357,7 +368,7 @@ def test_the_report_section_counts_kits_by_county_and_lists_medicines_to_replace
         c013=None,
     )
     report = evaluate(ledger, year=2022)
-    (section,) = plugin.report_sections(ledger, report, "zh")
+    (section,) = sections(ledger, report, "zh")
     assert (section.key, section.order) == (KEY, 240)
     counties, to_replace = section.tables
     assert counties.rows == (
@@ -371,11 +382,11 @@ def test_the_report_section_counts_kits_by_county_and_lists_medicines_to_replace
     assert "规则检查发现 4 条问题" in section.paragraphs[0].zh  # expired, expiring, check, no kit
     (chart,) = section.charts
     assert (chart.kind, chart.labels, chart.values) == ("pie", ("已服务",), (4.0,))
-    assert plugin.report_sections(ledger, report, "en")[0].tables[1].rows[0][-1] == "expired"
+    assert sections(ledger, report, "en")[0].tables[1].rows[0][-1] == "expired"
 
 
 def test_no_section_without_kits(base: cadrecore.Ledger) -> None:
-    assert plugin.report_sections(base, evaluate(base, year=2022), "zh") == []
+    assert sections(base, evaluate(base, year=2022), "zh") == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,7 +421,7 @@ def test_the_rules_never_raise(
     ledger = data.draw(cst.ledgers(registry, details={KEY: details_inputs}))
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
-    assert plugin.report_sections(ledger, report, "zh") is not None
+    assert sections(ledger, report, "zh") is not None
 
 
 @given(name=st.text(min_size=1, max_size=8))

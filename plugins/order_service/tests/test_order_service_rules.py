@@ -16,6 +16,7 @@ import cadrecore
 from cadrecore import strategies as cst
 from cadrecore.models import ParameterOverride
 from cadrecore.plugins import PluginManager
+from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, request, transition
 
@@ -28,7 +29,7 @@ BUREAU = "east.vcb"
 def registry(
     cadrecore_pm: PluginManager, register_plugin: Callable[..., str]
 ) -> cadrecore.Registry:
-    register_plugin(plugin, name="order_service")
+    register_plugin(plugin)  # under its NAMESPACE
     return cadrecore.get_registry(cadrecore_pm)
 
 
@@ -36,6 +37,15 @@ def registry(
 def base(registry: cadrecore.Registry, cadrecore_ledger: cadrecore.Ledger) -> cadrecore.Ledger:
     assert KEY in cadrecore_ledger.registry.service_types
     return cadrecore_ledger
+
+
+def sections(ledger: cadrecore.Ledger, report: Report, lang: str) -> list[ReportSection]:
+    """The plugin's sections as the host asks for them: with their context, keys qualified."""
+    hooks = ledger.registry.hooks
+    assert hooks is not None
+    found, failures = hooks.report_sections(ledger, report, lang)
+    assert failures == []
+    return [s for s in found if s.plugin == "order_service"]
 
 
 def order(
@@ -97,9 +107,9 @@ def test_registers_a_parameter_per_menu_item_and_its_rules(
     owned = {k for k, owner in book.parameters.owners.items() if owner == "order_service"}
     assert owned == {
         plugin.ACCEPT_WITHIN_WORKING_DAYS,
-        plugin.MIN_AVERAGE_RATING,
-        plugin.MIN_RATINGS,
-        plugin.STUCK_AFTER_DAYS,
+        "order_service.min_average_rating",
+        "order_service.min_ratings",
+        "order_service.stuck_after_days",
         *(f"order_service.respond_within_working_days.{item.key}" for item in plugin.MENU),
     }
     for item in plugin.MENU:
@@ -228,7 +238,7 @@ def test_an_average_of_four_or_too_few_ratings_pass(
 
 def test_a_ledger_may_judge_fewer_ratings(base: cadrecore.Ledger) -> None:
     ledger = with_orders(base, *rated([1, 1, 1, 1])).replace(
-        parameters=(override(plugin.MIN_RATINGS, 3),)
+        parameters=(override("order_service.min_ratings", 3),)
     )
     assert found(run(ledger, "order.satisfaction")) == [(f"{BUREAU}:cleaning", "low_rating")]
 
@@ -291,7 +301,7 @@ def test_the_report_section_counts_orders_by_item_and_month(base: cadrecore.Ledg
         order(4, "haircut", state="delivered", requested="2022-05-10", delivered="2022-05-11"),
     )
     report = evaluate(ledger, year=2022)
-    (section,) = plugin.report_sections(ledger, report, "zh")
+    (section,) = sections(ledger, report, "zh")
     assert (section.key, section.order) == (KEY, 220)
     items, months = section.tables
     assert items.rows == (("理发", 2, 1, 1, 100.0, None, 0), ("就医陪护", 2, 2, 0, 50.0, 4.0, 2))
@@ -299,12 +309,12 @@ def test_the_report_section_counts_orders_by_item_and_month(base: cadrecore.Ledg
     (chart,) = section.charts
     assert (chart.kind, chart.labels, chart.values) == ("line", ("2022-03", "2022-05"), (3.0, 1.0))
     assert "规则检查发现 1 条问题" in section.paragraphs[0].zh
-    assert plugin.report_sections(ledger, report, "en")[0].tables[0].rows[0][0] == "haircut"
+    assert sections(ledger, report, "en")[0].tables[0].rows[0][0] == "haircut"
 
 
 def test_no_section_without_orders_in_the_year(base: cadrecore.Ledger) -> None:
     ledger = with_orders(base, order(1))
-    assert plugin.report_sections(ledger, evaluate(ledger, year=2021), "zh") == []
+    assert sections(ledger, evaluate(ledger, year=2021), "zh") == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,4 +363,4 @@ def test_the_rules_never_raise(
     ledger = data.draw(cst.ledgers(registry, details={KEY: inputs}))
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
-    assert plugin.report_sections(ledger, report, "zh") is not None
+    assert sections(ledger, report, "zh") is not None

@@ -34,6 +34,7 @@ import stat
 import types
 import typing
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -110,6 +111,7 @@ def load_ledger(
         )
     reader = _FolderReader(root, registry, progress)
     data = reader.read()
+    registry = reader.registry  # (as this ledger uses it: its plugins, see Registry.for_ledger)
     if reader.problems:
         raise LedgerError(reader.problems, source=_shown(root))
     try:
@@ -145,6 +147,7 @@ class _FolderReader:
     def read(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         data["jurisdiction"] = self._read_header()
+        self._use_the_ledgers_plugins(data["jurisdiction"])
         known = {LEDGER_FILE, SERVICES_DIR} | {
             k.filename for k in RECORD_KINDS if k is not _SERVICE_KIND
         }
@@ -176,6 +179,19 @@ class _FolderReader:
                 data[kind.name] = tuple(self._records(kind, file, rows))
         self._advanced(0)
         return data
+
+    def _use_the_ledgers_plugins(self, jurisdiction: Jurisdiction | None) -> None:
+        """Check the records against the registry as this ledger uses it: its plugins, and
+        stand-ins for the service types (the files of ``services/``) whose plugin is not in use
+        (see :meth:`~cadrecore.registry.Registry.for_ledger`)."""
+        folder = self.root / SERVICES_DIR
+        try:
+            keys = [f.stem for f in folder.iterdir() if f.suffix == ".csv"]
+        except OSError:  # (no folder, or said when it is read)
+            keys = []
+        chosen = jurisdiction.plugins if jurisdiction is not None else None
+        self.registry = self.registry.for_ledger(chosen, keys)
+        self.context = {"registry": self.registry}
 
     def _sizes(self) -> dict[str, int]:
         """The bytes of each kind's file (of the services folder's files), for ``progress``."""
@@ -233,6 +249,9 @@ class _FolderReader:
                     f"scope: expected a unit id, found {_repr(scope)}",
                 )
         body = doc.get("jurisdiction", doc.get("管辖"))
+        plugins = doc.get("plugins", doc.get("插件"))
+        if plugins is not None and isinstance(body, dict) and "plugins" not in body:
+            body = {**body, "plugins": plugins}  # (the plugins the ledger uses, said on top)
         try:
             return Jurisdiction.model_validate(body, context=self.context)
         except ValidationError as exc:
@@ -335,10 +354,12 @@ class _FolderReader:
         model: type[BaseModel],
         extra_into: str | None = None,
         details_model: type[BaseModel] | None = None,
+        keep_columns: str | None = None,
     ) -> Iterator[tuple[int, Any]]:
         """A CSV file's records as ``(line, mapping)``; the columns that are not ``model``'s
         fields go into ``extra_into`` (a service record's details, the fields of
-        ``details_model``, named in English or Chinese)."""
+        ``details_model``, named in English or Chinese). ``keep_columns``: the key of an
+        unchecked service type, whose stand-in is told the details' columns as they stand."""
         text = self._text(file)
         if text is None:
             return
@@ -364,6 +385,11 @@ class _FolderReader:
                 return
         if self._repeated_columns(file, header, columns, _detail_names(details_model)):
             return
+        if keep_columns is not None:
+            stand_in = self.registry.service_types.get(keep_columns)
+            kept = tuple(name for name, extra in columns if extra)
+            owner = self.registry.service_types.owner(keep_columns)
+            self.registry.service_types.restate(replace(stand_in, columns=kept), plugin=owner)
         # (a service record's type and details come from its file, not from columns)
         present = {name for name, extra in columns if not extra} | (
             {"service_type", extra_into} if extra_into is not None else set()
@@ -493,11 +519,27 @@ class _FolderReader:
                     + self.registry.service_types.unknown_message(key),
                 )
                 continue
-            details_model = self.registry.service_types.get(key).details
+            service_type = self.registry.service_types.get(key)
+            details_model = service_type.details
+            unchecked = service_type.unchecked is not None
             for row, raw in self._csv_rows(
-                file, ServiceRecord, extra_into="details", details_model=details_model
+                file,
+                ServiceRecord,
+                extra_into="details",
+                details_model=None if unchecked else details_model,
+                keep_columns=key if unchecked else None,
             ):
                 location = Location(self._rel(file), row)
+                if unchecked:  # its plugin is not in use: the cells kept as they are
+                    raw["service_type"] = key
+                    try:
+                        record = ServiceRecord.model_validate(raw, context=self.context)
+                    except ValidationError as exc:
+                        self._validation_problems(exc, location, ServiceRecord)
+                        continue
+                    self.where[("service_records", record.id)] = location
+                    yield record
+                    continue
                 try:
                     raw["details"] = details_model.model_validate(raw["details"]).model_dump(
                         mode="json"

@@ -24,6 +24,7 @@ import yaml
 from ..i18n import Text
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, ServiceRecord
+from ..models.services import plain_details
 from ..scope import ScopeError, scope_of
 from .cells import to_cell
 from .folder_files import (
@@ -185,10 +186,10 @@ def _keep_foreign_files(old: Path, new: Path) -> None:
 
 
 def _write_folder(ledger: Ledger, root: Path) -> None:
-    header: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "jurisdiction": ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True),
-    }
+    jurisdiction = ledger.jurisdiction.model_dump(mode="json", exclude_defaults=True)
+    header: dict[str, Any] = {"format": FORMAT_VERSION, "jurisdiction": jurisdiction}
+    if "plugins" in jurisdiction:  # (the plugins the ledger uses: a setting of the ledger's own)
+        header["plugins"] = jurisdiction.pop("plugins")
     scope = scope_of(ledger)
     if scope is not None:
         header[SCOPE_KEY] = scope
@@ -218,15 +219,22 @@ def _write_services(ledger: Ledger, folder: Path) -> None:
     for record in ledger.service_records:
         by_type.setdefault(record.service_type, []).append(record)
     for key, records in sorted(by_type.items()):
-        detail_fields = list(ledger.registry.service_types.get(key).details.model_fields)
-        extra = sorted({k for r in records for k in r.details} - set(detail_fields))
-        detail_columns = detail_fields + extra
+        service_type = ledger.registry.service_types.get(key)
+        plain = [plain_details(r) for r in records]
+        if service_type.unchecked is not None:  # its plugin is not in use: columns as read
+            detail_fields = list(service_type.columns)
+        else:
+            detail_fields = list(service_type.details.model_fields)
+        extra = [k for k in dict.fromkeys(k for d in plain for k in d) if k not in detail_fields]
+        detail_columns = detail_fields + (
+            extra if service_type.unchecked is not None else sorted(extra)
+        )
         rows = []
-        for record in records:
+        for record, details in zip(records, plain, strict=True):
             common = record.model_dump(mode="json")
             rows.append(
                 [to_cell(common[f]) for f in _SERVICE_COMMON]
-                + [to_cell(record.details.get(f)) for f in detail_columns]
+                + [to_cell(details.get(f)) for f in detail_columns]
             )
         _write_csv(folder / f"{key}.csv", _SERVICE_COMMON + detail_columns, rows)
 

@@ -41,6 +41,7 @@ from ..models import KINDS_BY_NAME, RECORD_KINDS, Cadre, Jurisdiction
 from ..models.common import LabelledEnum, Sensitivity, sensitive_fields
 from ..models.fields import FieldShape, field_shapes
 from ..models.labels import zh_label
+from ..models.services import plain_details
 from ..privacy import mask_value
 from ..progress import Progress
 from ..store.codec import canonical_json
@@ -69,14 +70,23 @@ PERSON_KINDS = ("cadres", "staff")
 
 
 def detail_header(model: type[BaseModel], name: str) -> str:
-    """A service type's detail field under its Chinese alias, if its model gives one."""
+    """A service type's detail field under its Chinese label: a Chinese alias its model gives,
+    else its Chinese ``title`` (``Field(title="体检医院")``), else its own name."""
     info = model.model_fields.get(name)
     alias = info.validation_alias if info is not None else None
+    if info is not None and info.title and not info.title.isascii() and not _chinese_alias(alias):
+        return info.title
     if isinstance(alias, AliasChoices):
         for choice in alias.choices:
             if isinstance(choice, str) and not choice.isascii():
                 return choice
     return name
+
+
+def _chinese_alias(alias: object) -> bool:
+    if isinstance(alias, AliasChoices):
+        return any(isinstance(c, str) and not c.isascii() for c in alias.choices)
+    return False
 
 
 def export_xlsx(
@@ -242,17 +252,20 @@ def _write_services(workbook: Workbook, ledger: Ledger, unmask: bool) -> None:
     common = [s for s in field_shapes(service_model) if s.name != "details"]
     taken: set[str] = set()
     for key, records in by_type.items():
-        model = ledger.registry.service_types.get(key).details
-        detail_names = list(model.model_fields)
-        detail_names += sorted({k for r in records for k in r.details} - set(detail_names))
+        service_type = ledger.registry.service_types.get(key)
+        model = service_type.details
+        plain = [plain_details(r) for r in records]
+        detail_names = list(service_type.columns or model.model_fields)
+        found = dict.fromkeys(k for d in plain for k in d)
+        detail_names += [k for k in found if k not in detail_names]
         sheet = workbook.create_sheet(_title(SERVICE_SHEET_PREFIX + key, taken))
         sheet.append(
             [header_of(s.name) for s in common] + [detail_header(model, n) for n in detail_names]
         )
         masked = _masking(service_model, unmask)
-        for record in records:
+        for record, details in zip(records, plain, strict=True):
             row = [cell(sheet, _value(record, s.name, masked), s) for s in common]
-            row += [detail_cell(sheet, record.details.get(n)) for n in detail_names]
+            row += [detail_cell(sheet, details.get(n)) for n in detail_names]
             sheet.append(row)
 
 

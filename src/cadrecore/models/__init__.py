@@ -36,7 +36,16 @@ if TYPE_CHECKING:
     from .policy import ParameterOverride, Waiver
     from .programmes import Programme, Project, ProjectField, ProjectResult, ResultMetric
     from .recognitions import Recognition, RecognitionKind, RecognitionLevel
-    from .services import ServiceEvent, ServiceRecord, ServiceRole, ServiceState
+    from .services import (
+        ServiceEvent,
+        ServiceRecord,
+        ServiceRole,
+        ServiceState,
+        details_of,
+        plain_details,
+        typed_details,
+        typed_details_model,
+    )
     from .treatment import TreatmentGrant, TreatmentStandard
     from .units import (
         AppointmentBasis,
@@ -108,6 +117,10 @@ _LAZY = {
     "ServiceRecord": "services",
     "ServiceRole": "services",
     "ServiceState": "services",
+    "details_of": "services",
+    "plain_details": "services",
+    "typed_details": "services",
+    "typed_details_model": "services",
     "TreatmentGrant": "treatment",
     "TreatmentStandard": "treatment",
     "AppointmentBasis": "units",
@@ -190,9 +203,13 @@ __all__ = [
     "UnitKind",
     "UnitLevel",
     "Waiver",
+    "details_of",
     "dues_bands",
     "expected_dues",
+    "plain_details",
     "split_cell",
+    "typed_details",
+    "typed_details_model",
 ]
 
 __getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

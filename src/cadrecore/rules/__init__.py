@@ -3,7 +3,15 @@
 ``evaluate(ledger, year=2022)`` runs every registered rule and returns a :class:`Report`.
 """
 
-from .engine import RegisteredRule, Rule, RuleBook, RuleContext, evaluate, get_rulebook
+from .engine import (
+    RegisteredRule,
+    Rule,
+    RuleBook,
+    RuleContext,
+    SectionContext,
+    evaluate,
+    get_rulebook,
+)
 from .findings import (
     Finding,
     Measure,
@@ -37,6 +45,7 @@ __all__ = [
     "RuleBook",
     "RuleContext",
     "RuleFailure",
+    "SectionContext",
     "Severity",
     "Subject",
     "evaluate",

@@ -43,6 +43,7 @@ from ..plugin_manager import (
     fault_of,
     get_plugin_manager,
     naming_skipped,
+    plugin_namespace,
     plugin_timeout,
     settle_load_failures,
     type_name,
@@ -54,6 +55,7 @@ from .rule import RegisteredRule as RegisteredRule
 from .rule import Rule as Rule
 from .rule import RuleBook as RuleBook
 from .rule import RuleContext as RuleContext
+from .rule import SectionContext as SectionContext
 from .rule import namespace_of as namespace_of
 from .rule import shared_with_ledger as shared_with_ledger
 from .split import SplitRun, usable_cpus
@@ -95,8 +97,9 @@ def build_rulebook(
                 book.parameters.add(parameter, plugin=plugin)
     for plugin, entries in rules:
         if plugin not in skipped:
+            namespace = plugin_namespace(pm, plugin)
             for rule in entries:
-                book.add(rule, plugin=plugin)
+                book.add(rule, plugin=plugin, namespace=namespace)
     with naming_skipped(failures):
         for plugin, entries in overrides:
             if plugin not in skipped:
@@ -188,7 +191,8 @@ def evaluate(
         year = as_of.year
     limit = plugin_timeout(timeout)
     book = get_rulebook(pm)
-    selected = book.select(rules)
+    # (the rules of the plugins the ledger uses: see Registry.for_ledger)
+    selected = [r for r in book.select(rules) if ledger.registry.uses(r.plugin)]
     by_id = {registered.id: registered for registered in selected}
     runner = _Runner(ledger, year, as_of, book, tuple(by_id), limit)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import PluginError, UnknownKeyError
 from ..i18n import Text
+from ..plugin_manager import qualified_key
 from .findings import ResolvedParameter
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ class Parameter:
         object.__setattr__(self, "versions", ordered)
         if len({v.effective_from for v in ordered}) != len(ordered):
             raise ValueError(f"parameter {self.key!r} has two versions from the same date")
+
+    def in_namespace(self, namespace: str) -> Parameter:
+        """This parameter as the plugin of ``namespace`` registers it: a key of one word
+        (``min_age``) becomes ``<namespace>.min_age``; a key with a dot is kept."""
+        key = qualified_key(self.key, namespace)
+        return self if key == self.key else replace(self, key=key)
 
     def version_on(self, day: date) -> ParameterVersion | None:
         """The version in force on ``day`` (None before the first one)."""

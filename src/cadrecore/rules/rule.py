@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..calendar import Period
 from ..errors import PluginError, UnknownKeyError
 from ..i18n import Text
 from ..ledger import Ledger
-from ..plugin_manager import LoadFailure
+from ..plugin_manager import LoadFailure, qualified_key
 from .findings import Finding, Measure, Occurrence, Scalar, Severity, Subject
 from .parameters import ParameterResolver, ParameterTable
+
+if TYPE_CHECKING:
+    from .findings import Report
 
 Outcome = Finding | Occurrence | Measure
 
@@ -72,6 +75,13 @@ class Rule:
         declared = {Severity(s) for s in self.severities} | {self.severity}
         object.__setattr__(self, "severities", tuple(sorted(declared)))
 
+    def in_namespace(self, namespace: str) -> Rule:
+        """This rule as the plugin of ``namespace`` registers it: the parameters it names by a
+        local key (``min_age``) qualified (``checkup.min_age``). Its key stays local: the
+        registered id is ``<namespace>::<key>``."""
+        parameters = tuple(qualified_key(key, namespace) for key in self.parameters)
+        return self if parameters == self.parameters else replace(self, parameters=parameters)
+
     def columns_read(self) -> dict[str, tuple[str, ...]]:
         """``reads`` by kind: the fields of each, in the order named.
 
@@ -115,14 +125,15 @@ class RuleBook:
     #: parameters, rules and overrides are in it.
     load_failures: tuple[LoadFailure, ...] = ()
 
-    def add(self, rule: object, *, plugin: str) -> None:
-        """Add ``rule``, registered by ``plugin``, under its full id (``<plugin>::<key>``);
-        a rule that is not a :class:`Rule`, or whose id is taken, is a :class:`PluginError`."""
+    def add(self, rule: object, *, plugin: str, namespace: str | None = None) -> None:
+        """Add ``rule``, registered by ``plugin``, under its full id (``<namespace>::<key>``,
+        the namespace by default the plugin's name); a rule that is not a :class:`Rule`, or
+        whose id is taken, is a :class:`PluginError`."""
         if not isinstance(rule, Rule):
             raise PluginError(
                 f"plugin {plugin!r} registered {rule!r}; expected a cadrecore.rules.Rule"
             )
-        rule_id = f"{namespace_of(plugin)}::{rule.key}"
+        rule_id = f"{namespace or namespace_of(plugin)}::{rule.key}"
         rule.columns_read()  # (a misnamed column fails the plugin's rules here, not mid-check)
         if rule_id in self.rules:
             raise PluginError(f"rule {rule_id!r} is registered twice (plugin {plugin!r})")
@@ -251,6 +262,17 @@ class RuleContext:
         """The vocabularies the ledger was checked against (branch types, activity kinds...)."""
         return self.ledger.registry
 
+    @property
+    def namespace(self) -> str:
+        """The namespace of the plugin whose rule is running (``checkup``; ``builtin`` for
+        cadrecore's own): what its rule ids and keys begin with."""
+        return self.rule_id.partition("::")[0]
+
+    def key(self, local: str) -> str:
+        """The full key of one of this plugin's keys: ``ctx.key("yearly")`` is
+        ``"checkup.yearly"`` in the plugin ``checkup``; a key with a dot is already full."""
+        return qualified_key(local, self.namespace) if self.rule_id else local
+
     def shared(self, name: str, build: Callable[[Ledger], T]) -> T:
         """``build(self.ledger)``, worked out once per ledger under ``name`` and kept with the
         ledger for the rules that run after this one (an index that two of a plugin's rules
@@ -265,16 +287,17 @@ class RuleContext:
         latest plugin override, else the registered version then in force. Name ``key`` in the
         rule's ``parameters`` too, so that the rule's metadata says what it reads.
 
-        :param key: a registered parameter's key.
+        :param key: a registered parameter's key; one of the rule's own plugin's may be named
+            by its local key (``min_age`` for ``checkup.min_age``, see :meth:`key`).
         :param unit_id: the unit the value is for; None for the jurisdiction's value.
         """
-        return self.params(key, unit_id)
+        return self.params(self.key(key), unit_id)
 
     def param_on(self, key: str, day: date, unit_id: str | None = None) -> Any:
         """The value of parameter ``key`` as it stood on another ``day`` (a term's length is
         the one in force when the committee was elected). The report lists it among the
         values applied (``current=False`` when it no longer holds on ``as_of``)."""
-        return self.params.on(key, day, unit_id)
+        return self.params.on(self.key(key), day, unit_id)
 
     def finding(
         self,
@@ -353,3 +376,41 @@ class RuleContext:
         if isinstance(subject, tuple):
             subject = Subject(*subject)
         return Measure(self.rule_id, name, subject, numerator, denominator, label)
+
+
+class SectionContext:
+    """What a plugin's report section sees of the evaluation it reports on (the
+    ``report_sections`` hook's ``ctx``): the parameters in force on the report's day, resolved
+    for each unit as the rules resolved them; its own plugin's name and namespace; and the
+    report's findings, occurrences and measures of its own rules. So a section and a rule share
+    a parameter's value, not a copy of it, and the section need not find its rules' outcomes
+    among every plugin's.
+    """
+
+    def __init__(
+        self, ledger: Ledger, report: Report, plugin: str, namespace: str, table: ParameterTable
+    ) -> None:
+        self.ledger = ledger
+        self.report = report
+        #: the name the plugin is registered under (its entry point's)
+        self.plugin = plugin
+        #: the plugin's namespace: what its keys and rule ids begin with
+        self.namespace = namespace
+        self.year = report.year
+        self.as_of = report.as_of
+        self._params = ParameterResolver(table, ledger, report.as_of)
+        prefix = f"{namespace}::"
+        #: the report's findings, occurrences and measures of this plugin's own rules
+        self.findings = tuple(f for f in report.findings if f.rule_id.startswith(prefix))
+        self.occurrences = tuple(o for o in report.occurrences if o.rule_id.startswith(prefix))
+        self.measures = tuple(m for m in report.measures if m.rule_id.startswith(prefix))
+
+    def key(self, local: str) -> str:
+        """The full key of one of this plugin's keys (``kit`` -> ``medicine_kits.kit``)."""
+        return qualified_key(local, self.namespace)
+
+    def param(self, key: str, unit_id: str | None = None) -> Any:
+        """The value of parameter ``key`` in force on the report's day, for ``unit_id`` (or the
+        nearest unit above it that sets one; None: the jurisdiction's), as a rule reads it with
+        :meth:`RuleContext.param`; one of this plugin's own may be named by its local key."""
+        return self._params(self.key(key), unit_id)

@@ -43,7 +43,7 @@ import orjson
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
-from ..ledger import Ledger
+from ..ledger import Ledger, typed_service_records
 from ..models import KINDS_BY_NAME, RECORD_KINDS
 from ..registry import Registry
 from .codec import (
@@ -154,9 +154,12 @@ class StoreLedger(Ledger):
                 alone=opening.alone,
                 ledger_id=opening.ledger_id,
             )
+        value = tuple(records)
+        if kind == "service_records" and not problems:
+            # their details as their types' models' instances, as in a ledger built from records
+            value, problems = typed_service_records(value, self.registry)
         if problems:
             raise LedgerError(problems, source=source.url)
-        value = tuple(records)
         self.__dict__[kind] = value
         if KINDS_BY_NAME[kind].keyed:
             dict.__setitem__(self.__dict__["_ids"], kind, {r.id: r for r in value})
@@ -197,6 +200,10 @@ class StoreLedger(Ledger):
                 raise LedgerError([problem], source=source.url) from None
         if found is None:
             raise KeyError(f"no {kind} record with id {record_id!r}")
+        if kind == "service_records":
+            (found,), problems = typed_service_records((found,), self.registry)
+            if problems:
+                raise LedgerError(problems, source=source.url)
         return found
 
     def read_ahead(self, kind: str, *fields: str) -> None:
@@ -357,6 +364,19 @@ def open_on(
         found = _read_rows(
             source, conn, LEDGERS, JURISDICTION_CODEC, registry, problems, JURISDICTION_KIND, id=lid
         )
+        if found and not problems:  # (the registry as this ledger uses it)
+            query = Query(source)
+            query.sql = (
+                f"SELECT DISTINCT service_type FROM {quoted('service_records')} "
+                f"WHERE ledger_id = {query.param(lid)}"
+            )
+            cursor = conn.cursor()
+            try:
+                cursor.execute(query.sql, query.params)
+                held = [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+            registry = registry.for_ledger(found[0].plugins, held)
     if problems:
         raise LedgerError(problems, source=source.url)
     opening = _Opening(source, lid, mark, store, alone=ids == [lid], open_store=open_store)

@@ -38,7 +38,7 @@ from ..models.fields import FieldShape, field_shapes
 
 #: The store's schema revision this cadrecore reads and writes (``migrations/``; a test keeps
 #: it equal to the newest script's).
-HEAD = "0006"
+HEAD = "0007"
 #: Alembic's own bookkeeping table, named so that it cannot clash with another application's.
 VERSION_TABLE = "cadrecore_alembic_version"
 #: Columns every record table has besides the model's fields.

@@ -506,6 +506,12 @@ class Store:
             data["jurisdiction"] = self._decode(
                 JURISDICTION_CODEC, row, registry, validate, JURISDICTION_KIND, problems
             )
+            if data["jurisdiction"] is not None:  # (the registry as this ledger uses it)
+                services = RECORD_TABLES["service_records"]
+                held = conn.execute(
+                    select(services.c.service_type).where(services.c.ledger_id == lid).distinct()
+                ).scalars()
+                registry = registry.for_ledger(data["jurisdiction"].plugins, list(held))
             # every row's version, for the save check (a view has no store origin: it reads
             # no other rows, and save() refuses it), taken from the rows read
             versions: dict[str, dict[str, int]] = {}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from cadrecore import ActivityKind, ServiceType, hookimpl
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import ReportSection
-from cadrecore.rules import Parameter, Report, Rule
+from cadrecore.rules import Parameter, Report, Rule, SectionContext
 
 from .parameters import (
     EXHIBITIONS_PER_YEAR,
@@ -31,8 +31,10 @@ from .section import art_academy_section
 from .service import (
     CLASS_SESSION,
     ENROLMENT,
+    ENROLMENT_KEY,
     EXHIBITION,
     LIFECYCLE,
+    NAMESPACE,
     Discipline,
     EnrolmentDetails,
     term_year,
@@ -41,10 +43,12 @@ from .service import (
 __all__ = [
     "CLASS_SESSION",
     "ENROLMENT",
+    "ENROLMENT_KEY",
     "EXHIBITION",
     "EXHIBITIONS_PER_YEAR",
     "LIFECYCLE",
     "MIN_ATTENDANCE_SHARE",
+    "NAMESPACE",
     "PARAMETERS",
     "REVIEW_WITHIN_WORKING_DAYS",
     "RULES",
@@ -83,5 +87,7 @@ def register_rules(register: Callable[[Rule], None]) -> None:
 
 
 @hookimpl
-def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
-    return art_academy_section(ledger, report, lang)
+def report_sections(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
+    return art_academy_section(ledger, report, lang, ctx)

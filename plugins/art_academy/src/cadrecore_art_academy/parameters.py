@@ -11,9 +11,10 @@ from __future__ import annotations
 from cadrecore import Text
 from cadrecore.rules import Parameter, local_default
 
-REVIEW_WITHIN_WORKING_DAYS = "art_academy.review_within_working_days"
-MIN_ATTENDANCE_SHARE = "art_academy.min_attendance_share"
-EXHIBITIONS_PER_YEAR = "art_academy.exhibitions_per_year"
+#: Each parameter's key within the plugin: the host registers it as ``art_academy.<key>``.
+REVIEW_WITHIN_WORKING_DAYS = "review_within_working_days"
+MIN_ATTENDANCE_SHARE = "min_attendance_share"
+EXHIBITIONS_PER_YEAR = "exhibitions_per_year"
 
 
 PARAMETERS: tuple[Parameter, ...] = (

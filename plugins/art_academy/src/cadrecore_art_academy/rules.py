@@ -16,11 +16,11 @@ from typing import NamedTuple
 from cadrecore import Text
 from cadrecore.i18n import percent
 from cadrecore.ledger import Ledger
-from cadrecore.models import ServiceRecord, ServiceState
+from cadrecore.models import ServiceRecord, ServiceState, details_of
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import EXHIBITIONS_PER_YEAR, MIN_ATTENDANCE_SHARE
-from .service import ENROLMENT, EXHIBITION, EnrolmentDetails, term_year
+from .service import ENROLMENT_KEY, EXHIBITION, EnrolmentDetails, term_year
 
 Outcome = Finding | Occurrence | Measure
 
@@ -51,11 +51,10 @@ class ClassTerm:
 
 
 def enrolments(ledger: Ledger) -> list[tuple[ServiceRecord, EnrolmentDetails]]:
-    """Every enrolment record with its details parsed, in ledger order."""
+    """Every enrolment record with its details (checked once, when the ledger was built), in ledger order."""
     return [
-        (record, EnrolmentDetails.model_validate(record.details))
-        for record in ledger.service_records
-        if record.service_type == ENROLMENT.key
+        (record, details_of(record, EnrolmentDetails))
+        for record in ledger.service_records_of(ENROLMENT_KEY)
     ]
 
 

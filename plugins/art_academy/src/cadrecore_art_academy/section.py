@@ -8,22 +8,22 @@ from cadrecore import Text
 from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import Chart, ReportSection, Table
-from cadrecore.rules import Finding, Report
+from cadrecore.rules import Finding, Report, SectionContext
 
-from .rules import FINISHED, RULE_KEYS, STOPPED, classes_of_year, enrolments, exhibitions_held
+from .rules import FINISHED, STOPPED, classes_of_year, enrolments, exhibitions_held
 from .service import ENROLMENT, Discipline, term_year
 
 #: Where the section goes: after the built-in sections, among the departments' services.
 ORDER = 230
 
 
-def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
+def own_findings(ctx: SectionContext, record_ids: set[str]) -> list[Finding]:
     """This plugin's findings, and the lifecycle deadline findings about its records."""
+    own = set(ctx.findings)
     return [
         f
-        for f in report.findings
-        if f.rule_id.split("::", 1)[-1] in RULE_KEYS
-        or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+        for f in ctx.report.findings
+        if f in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
     ]
 
 
@@ -32,7 +32,9 @@ def _percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
-def art_academy_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+def art_academy_section(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
     """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
     year, as_of = report.year, report.as_of
     records = [
@@ -69,7 +71,7 @@ def art_academy_section(ledger: Ledger, report: Report, lang: str) -> list[Repor
     planned = sum(d.sessions_planned for d in finished_all)
     rate = _percent(attended, planned)
     exhibitions = [a for unit in sorted(held) for a in held[unit]]
-    findings = own_findings(report, {r.id for r, _ in enrolments(ledger)})
+    findings = own_findings(ctx, {r.id for r, _ in enrolments(ledger)})
     rate_text = f"{rate}%" if rate is not None else "-"
     summary = Text(
         f"{year} 年各学期在册学员 {enrolled} 人次，结业 {len(finished_all)} 人次，结业学员平均出勤率 "

@@ -8,9 +8,14 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstrain
 
 from cadrecore import ActivityKind, BilingualValueError, ServiceType, Text
 from cadrecore.models import LabelledEnum, ServiceState
+from cadrecore.plugins import qualified_key
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
 from .parameters import REVIEW_WITHIN_WORKING_DAYS
+
+NAMESPACE = "art_academy"
+"""The plugin's name, said once (its entry point's too): the host registers its keys as
+``art_academy.<key>`` and its rules as ``art_academy::<key>``."""
 
 DEPARTMENT = Text("市供销社", "city supply and marketing cooperative")
 
@@ -97,7 +102,7 @@ LIFECYCLE = DEFAULT_LIFECYCLE.with_deadlines(
 )
 
 ENROLMENT = ServiceType(
-    key="art_academy.enrolment",
+    key="enrolment",
     label=Text("画院分院学员报名", "art academy enrolment"),
     description=Text(
         "山西国际文化交流画院忻州分院的书画班报名与出勤",
@@ -119,3 +124,6 @@ CLASS_SESSION = ActivityKind(
     label=Text("画院授课", "art academy class session"),
     scope="unit",
 )
+
+#: The key of ENROLMENT as registered, what records and ledger folders hold (``art_academy.enrolment``).
+ENROLMENT_KEY = qualified_key(ENROLMENT.key, NAMESPACE)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from cadrecore import ServiceType, hookimpl
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import ReportSection
-from cadrecore.rules import Parameter, Report, Rule
+from cadrecore.rules import Parameter, Report, Rule, SectionContext
 
 from .parameters import (
     ACCEPT_WITHIN_WORKING_DAYS,
@@ -28,13 +28,15 @@ from .parameters import (
 )
 from .rules import RULES, DueVisit, add_months, visit_schedule
 from .section import family_doctor_section
-from .service import CONTRACT, LIFECYCLE, ContractDetails
+from .service import CONTRACT, CONTRACT_KEY, LIFECYCLE, NAMESPACE, ContractDetails
 
 __all__ = [
     "ACCEPT_WITHIN_WORKING_DAYS",
     "CONTRACT",
+    "CONTRACT_KEY",
     "LIFECYCLE",
     "MIN_AGE",
+    "NAMESPACE",
     "PARAMETERS",
     "RENEWAL_NOTICE_DAYS",
     "RULES",
@@ -68,5 +70,7 @@ def register_rules(register: Callable[[Rule], None]) -> None:
 
 
 @hookimpl
-def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
-    return family_doctor_section(ledger, report, lang)
+def report_sections(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
+    return family_doctor_section(ledger, report, lang, ctx)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from cadrecore import Text
 from cadrecore.rules import Parameter, local_default
 
-ACCEPT_WITHIN_WORKING_DAYS = "family_doctor.accept_within_working_days"
-MIN_AGE = "family_doctor.min_age"
-VISIT_GRACE_DAYS = "family_doctor.visit_grace_days"
-RENEWAL_NOTICE_DAYS = "family_doctor.renewal_notice_days"
+#: Each parameter's key within the plugin: the host registers it as ``family_doctor.<key>``.
+ACCEPT_WITHIN_WORKING_DAYS = "accept_within_working_days"
+MIN_AGE = "min_age"
+VISIT_GRACE_DAYS = "visit_grace_days"
+RENEWAL_NOTICE_DAYS = "renewal_notice_days"
 
 
 PARAMETERS: tuple[Parameter, ...] = (

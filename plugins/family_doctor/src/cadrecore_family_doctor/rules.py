@@ -15,11 +15,11 @@ from datetime import date, timedelta
 
 from cadrecore import Text
 from cadrecore.ledger import Ledger
-from cadrecore.models import ServiceRecord, ServiceState
+from cadrecore.models import ServiceRecord, ServiceState, details_of
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import MIN_AGE, RENEWAL_NOTICE_DAYS, VISIT_GRACE_DAYS
-from .service import CONTRACT, ContractDetails
+from .service import CONTRACT_KEY, ContractDetails
 
 Outcome = Finding | Occurrence | Measure
 
@@ -35,11 +35,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def contracts(ledger: Ledger) -> list[tuple[ServiceRecord, ContractDetails]]:
-    """Every contract record with its details parsed, in ledger order."""
+    """Every contract record with its details (checked once, when the ledger was built), in
+    ledger order."""
     return [
-        (record, ContractDetails.model_validate(record.details))
-        for record in ledger.service_records
-        if record.service_type == CONTRACT.key
+        (record, details_of(record, ContractDetails))
+        for record in ledger.service_records_of(CONTRACT_KEY)
     ]
 
 

@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
-from typing import Any
 
 from cadrecore import Text
 from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import Chart, ReportSection, Table
-from cadrecore.rules import Finding, Report
+from cadrecore.rules import Finding, Report, SectionContext
 
-from .parameters import MIN_AGE, PARAMETERS, VISIT_GRACE_DAYS
-from .rules import RULE_KEYS, contracts, coverage, in_force, signed_by, visit_schedule
+from .parameters import MIN_AGE, VISIT_GRACE_DAYS
+from .rules import contracts, coverage, in_force, signed_by, visit_schedule
 from .service import CONTRACT
 
 #: Where the section goes: after the built-in sections, first among the departments' services.
 ORDER = 210
 
 
-def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
+def own_findings(ctx: SectionContext, record_ids: set[str]) -> list[Finding]:
     """This plugin's findings, and the lifecycle deadline findings about its records."""
+    own = set(ctx.findings)
     return [
         f
-        for f in report.findings
-        if f.rule_id.split("::", 1)[-1] in RULE_KEYS
-        or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+        for f in ctx.report.findings
+        if f in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
     ]
-
-
-def parameter_value(report: Report, key: str, day: date, unit_id: str | None = None) -> Any:
-    """The value the evaluation used for ``key`` (for ``unit_id``), else the plugin's default."""
-    for wanted in (unit_id, None):
-        for resolved in report.parameters:
-            if resolved.key == key and resolved.unit_id == wanted:
-                return resolved.value
-    parameter = next(p for p in PARAMETERS if p.key == key)
-    version = parameter.version_on(day) or parameter.versions[0]
-    return version.value
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
@@ -46,7 +33,9 @@ def _percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
-def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+def family_doctor_section(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
     """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
     year, as_of = report.year, report.as_of
     records = contracts(ledger)
@@ -54,7 +43,7 @@ def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
         return []
     del lang  # every cell is a name or a number; titles carry both languages
     counties = sorted(set(ledger.column_values("cadres", "county_id")[0]))  # (by a column)
-    min_age_of = {c: int(parameter_value(report, MIN_AGE, as_of, c)) for c in counties}
+    min_age_of = {c: int(ctx.param(MIN_AGE, c)) for c in counties}
     by_county = coverage(ledger, as_of, min_age_of)
     names = {u.id: u.name for u in ledger.units}
     coverage_rows = tuple(
@@ -78,7 +67,7 @@ def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
         if not signed_by(record, as_of):
             continue
         visits[details.clinic] += sum(1 for v in details.visits if v.year == year and v <= as_of)
-        grace = int(parameter_value(report, VISIT_GRACE_DAYS, as_of, record.provider_unit_id))
+        grace = int(ctx.param(VISIT_GRACE_DAYS, record.provider_unit_id))
         for item in visit_schedule(details, as_of, grace):
             if item.due.year == year and item.status in ("done", "late", "overdue"):
                 judged[details.clinic] += 1
@@ -89,7 +78,7 @@ def family_doctor_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
     )
     aged = sum(len(c.aged) for c in by_county)
     covered = sum(len(c.covered) for c in by_county)
-    findings = own_findings(report, {r.id for r, _ in records})
+    findings = own_findings(ctx, {r.id for r, _ in records})
     ages = sorted(set(min_age_of.values()))
     age = str(ages[0]) if len(ages) == 1 else f"{ages[0]}–{ages[-1]}"
     summary = Text(

@@ -18,9 +18,14 @@ from pydantic import (
 
 from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Date, ServiceState, split_cell
+from cadrecore.plugins import qualified_key
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
 from .parameters import ACCEPT_WITHIN_WORKING_DAYS
+
+NAMESPACE = "family_doctor"
+"""The plugin's name, said once (its entry point's too): the host registers its keys as
+``family_doctor.<key>`` and its rules as ``family_doctor::<key>``."""
 
 DEPARTMENT = Text("市委老干部局", "city veteran cadre bureau")
 
@@ -92,7 +97,7 @@ LIFECYCLE = DEFAULT_LIFECYCLE.with_deadlines(
 )
 
 CONTRACT = ServiceType(
-    key="family_doctor.contract",
+    key="contract",
     label=Text("家庭医生签约", "family-doctor contract"),
     description=Text(
         "关爱行动·健康进百家：离退休干部与家庭医生签约，按约定间隔上门随访",
@@ -102,3 +107,6 @@ CONTRACT = ServiceType(
     details=ContractDetails,
     lifecycle=LIFECYCLE,
 )
+
+#: The key of CONTRACT as registered, what records and ledger folders hold (``family_doctor.contract``).
+CONTRACT_KEY = qualified_key(CONTRACT.key, NAMESPACE)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from cadrecore import ServiceType, hookimpl
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import ReportSection
-from cadrecore.rules import Parameter, Report, Rule
+from cadrecore.rules import Parameter, Report, Rule, SectionContext
 
 from .parameters import (
     ACCEPT_WITHIN_WORKING_DAYS,
@@ -29,7 +29,16 @@ from .parameters import (
 )
 from .rules import RULES, add_months
 from .section import medicine_kits_section
-from .service import COAL_SYSTEM_MARK, KIT, LIFECYCLE, KitDetails, Medicine, eligible
+from .service import (
+    COAL_SYSTEM_MARK,
+    KIT,
+    KIT_KEY,
+    LIFECYCLE,
+    NAMESPACE,
+    KitDetails,
+    Medicine,
+    eligible,
+)
 
 __all__ = [
     "ACCEPT_WITHIN_WORKING_DAYS",
@@ -38,7 +47,9 @@ __all__ = [
     "DELIVER_WITHIN_WORKING_DAYS",
     "EXPIRY_WARNING_DAYS",
     "KIT",
+    "KIT_KEY",
     "LIFECYCLE",
+    "NAMESPACE",
     "PARAMETERS",
     "RULES",
     "KitDetails",
@@ -70,5 +81,7 @@ def register_rules(register: Callable[[Rule], None]) -> None:
 
 
 @hookimpl
-def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
-    return medicine_kits_section(ledger, report, lang)
+def report_sections(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
+    return medicine_kits_section(ledger, report, lang, ctx)

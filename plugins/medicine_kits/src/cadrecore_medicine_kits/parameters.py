@@ -10,10 +10,11 @@ from __future__ import annotations
 from cadrecore import Text
 from cadrecore.rules import Parameter, local_default
 
-ACCEPT_WITHIN_WORKING_DAYS = "medicine_kits.accept_within_working_days"
-DELIVER_WITHIN_WORKING_DAYS = "medicine_kits.deliver_within_working_days"
-EXPIRY_WARNING_DAYS = "medicine_kits.expiry_warning_days"
-CHECK_EVERY_MONTHS = "medicine_kits.check_every_months"
+#: Each parameter's key within the plugin: the host registers it as ``medicine_kits.<key>``.
+ACCEPT_WITHIN_WORKING_DAYS = "accept_within_working_days"
+DELIVER_WITHIN_WORKING_DAYS = "deliver_within_working_days"
+EXPIRY_WARNING_DAYS = "expiry_warning_days"
+CHECK_EVERY_MONTHS = "check_every_months"
 
 
 PARAMETERS: tuple[Parameter, ...] = (

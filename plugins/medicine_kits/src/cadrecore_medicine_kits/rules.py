@@ -15,11 +15,11 @@ from datetime import date
 
 from cadrecore import Text
 from cadrecore.ledger import Ledger
-from cadrecore.models import Cadre, ServiceRecord, ServiceState
+from cadrecore.models import Cadre, ServiceRecord, ServiceState, details_of
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import CHECK_EVERY_MONTHS, EXPIRY_WARNING_DAYS
-from .service import COAL_SYSTEM_MARK, KIT, KitDetails, Medicine
+from .service import COAL_SYSTEM_MARK, KIT, KIT_KEY, KitDetails, Medicine
 from .service import eligible as eligible_for_a_kit
 
 Outcome = Finding | Occurrence | Measure
@@ -37,11 +37,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def kits(ledger: Ledger) -> list[tuple[ServiceRecord, KitDetails]]:
-    """Every kit record with its details parsed, in ledger order."""
+    """Every kit record with its details (checked once, when the ledger was built), in ledger
+    order."""
     return [
-        (record, KitDetails.model_validate(record.details))
-        for record in ledger.service_records
-        if record.service_type == KIT.key
+        (record, details_of(record, KitDetails)) for record in ledger.service_records_of(KIT_KEY)
     ]
 
 
@@ -169,7 +168,7 @@ def eligible_cadres(ledger: Ledger, day: date) -> list[Cadre]:
     other cadres are read by one column, their former unit, rather than whole.
     """
     types = ledger.registry.service_types
-    service_type = types.get(KIT.key) if KIT.key in types else KIT
+    service_type = types.get(KIT_KEY) if KIT_KEY in types else KIT
     where: dict[str, set[str]] | None = None
     if service_type.eligible is eligible_for_a_kit:
         units = {unit for (unit,) in ledger.columns("cadres", "former_unit")}

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
-from typing import Any
 
 from cadrecore import Text
 from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.models import ServiceState
 from cadrecore.reports.sections import Chart, ReportSection, Table
-from cadrecore.rules import Finding, Report
+from cadrecore.rules import Finding, Report, SectionContext
 
-from .parameters import CHECK_EVERY_MONTHS, EXPIRY_WARNING_DAYS, PARAMETERS
+from .parameters import CHECK_EVERY_MONTHS, EXPIRY_WARNING_DAYS
 from .rules import (
-    RULE_KEYS,
     add_months,
     eligible_cadres,
     kit_status,
@@ -29,24 +26,14 @@ from .service import KIT
 ORDER = 240
 
 
-def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
+def own_findings(ctx: SectionContext, record_ids: set[str]) -> list[Finding]:
     """This plugin's findings, and the lifecycle deadline findings about its records."""
+    own = set(ctx.findings)
     return [
         f
-        for f in report.findings
-        if f.rule_id.split("::", 1)[-1] in RULE_KEYS
-        or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+        for f in ctx.report.findings
+        if f in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
     ]
-
-
-def parameter_value(report: Report, key: str, day: date) -> Any:
-    """The value the evaluation used for ``key`` (ledger-wide), else the plugin's default."""
-    for resolved in report.parameters:
-        if resolved.key == key and resolved.unit_id is None:
-            return resolved.value
-    parameter = next(p for p in PARAMETERS if p.key == key)
-    version = parameter.version_on(day) or parameter.versions[0]
-    return version.value
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
@@ -54,15 +41,18 @@ def _percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
-def medicine_kits_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
-    """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
+def medicine_kits_section(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
+    """The section for ``report.year``, as the ledger stood on ``report.as_of``; the
+    parameters as the rules read them (``ctx``)."""
     as_of = report.as_of
     records = kits(ledger)
     if not records:
         return []
     en = lang == "en"
-    warning_days = int(parameter_value(report, EXPIRY_WARNING_DAYS, as_of))
-    months = int(parameter_value(report, CHECK_EVERY_MONTHS, as_of))
+    warning_days = int(ctx.param(EXPIRY_WARNING_DAYS))
+    months = int(ctx.param(CHECK_EVERY_MONTHS))
     status = kit_status(ledger, as_of)
     in_homes = kits_in_homes(ledger, as_of)
     eligible = Counter(c.county_id for c in eligible_cadres(ledger, as_of))
@@ -117,7 +107,7 @@ def medicine_kits_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
                     what.en if en else what.zh,
                 )
             )
-    findings = own_findings(report, {r.id for r, _ in records})
+    findings = own_findings(ctx, {r.id for r, _ in records})
     states = Counter(r.state for r, _ in records if r.requested <= as_of)
     total_eligible = sum(eligible.values())
     share = _percent(sum(covered.values()), total_eligible)
@@ -164,7 +154,7 @@ def medicine_kits_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
     )
     return [
         ReportSection(
-            key=KIT.key,
+            key=KIT.key,  # (the host makes it medicine_kits.kit)
             title=Text("市煤炭局急救药箱", "The coal bureau's first-aid kits"),
             order=ORDER,
             paragraphs=(summary,),

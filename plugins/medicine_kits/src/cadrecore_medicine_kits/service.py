@@ -18,9 +18,14 @@ from pydantic import (
 
 from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Cadre, Date, ServiceState, split_cell
+from cadrecore.plugins import qualified_key
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
 
 from .parameters import ACCEPT_WITHIN_WORKING_DAYS, DELIVER_WITHIN_WORKING_DAYS
+
+NAMESPACE = "medicine_kits"
+"""The plugin's name, said once (its entry point's too): the host registers its keys as
+``medicine_kits.<key>`` and its rules as ``medicine_kits::<key>``."""
 
 DEPARTMENT = Text("市煤炭局", "city coal bureau")
 
@@ -143,7 +148,7 @@ LIFECYCLE = DEFAULT_LIFECYCLE.without(ServiceState.SCHEDULED).with_deadlines(
 )
 
 KIT = ServiceType(
-    key="medicine_kits.kit",
+    key="kit",
     label=Text("急救药箱", "first-aid medicine kit"),
     description=Text(
         "市煤炭局为煤炭系统离退休干部家中配置的急救药箱；发放日期即服务记录的服务日期",
@@ -155,3 +160,6 @@ KIT = ServiceType(
     eligible=eligible,
     lifecycle=LIFECYCLE,
 )
+
+#: The kit's key as registered, what records and ledger folders hold (``medicine_kits.kit``).
+KIT_KEY = qualified_key(KIT.key, NAMESPACE)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from cadrecore import ServiceType, hookimpl
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import ReportSection
-from cadrecore.rules import Parameter, Report, Rule
+from cadrecore.rules import Parameter, Report, Rule, SectionContext
 
 from .parameters import (
     MIN_AVERAGE_RATING,
@@ -34,7 +34,9 @@ from .service import (
     ACCEPT_WITHIN_WORKING_DAYS,
     LIFECYCLE,
     MENU,
+    NAMESPACE,
     ORDER,
+    ORDER_KEY,
     RESPOND_WITHIN_PREFIX,
     MenuItem,
     OrderDetails,
@@ -47,7 +49,9 @@ __all__ = [
     "MENU",
     "MIN_AVERAGE_RATING",
     "MIN_RATINGS",
+    "NAMESPACE",
     "ORDER",
+    "ORDER_KEY",
     "PARAMETERS",
     "RESPOND_WITHIN_PREFIX",
     "RESPONSE_PARAMETERS",
@@ -83,5 +87,7 @@ def register_rules(register: Callable[[Rule], None]) -> None:
 
 
 @hookimpl
-def report_sections(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
-    return order_service_section(ledger, report, lang)
+def report_sections(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
+    return order_service_section(ledger, report, lang, ctx)

@@ -13,9 +13,10 @@ from cadrecore.rules import Parameter, local_default
 
 from .service import ACCEPT_WITHIN_WORKING_DAYS, MENU
 
-MIN_AVERAGE_RATING = "order_service.min_average_rating"
-MIN_RATINGS = "order_service.min_ratings"
-STUCK_AFTER_DAYS = "order_service.stuck_after_days"
+#: Each parameter's key within the plugin: the host registers it as ``order_service.<key>``.
+MIN_AVERAGE_RATING = "min_average_rating"
+MIN_RATINGS = "min_ratings"
+STUCK_AFTER_DAYS = "stuck_after_days"
 
 
 RESPONSE_PARAMETERS: tuple[Parameter, ...] = tuple(

@@ -16,7 +16,7 @@ from datetime import date
 from cadrecore import Text
 from cadrecore.calendar import add_working_days
 from cadrecore.ledger import Ledger
-from cadrecore.models import ServiceRecord, ServiceState
+from cadrecore.models import ServiceRecord, ServiceState, details_of
 from cadrecore.rules import Finding, Measure, Occurrence, Rule, RuleContext, Severity
 
 from .parameters import (
@@ -25,7 +25,7 @@ from .parameters import (
     RESPONSE_PARAMETERS,
     STUCK_AFTER_DAYS,
 )
-from .service import ORDER, OrderDetails, menu_item
+from .service import ORDER_KEY, OrderDetails, menu_item
 
 Outcome = Finding | Occurrence | Measure
 
@@ -39,11 +39,10 @@ ITEM_SUBJECT = "order_service.menu_items"
 
 
 def orders(ledger: Ledger) -> list[tuple[ServiceRecord, OrderDetails]]:
-    """Every order with its details parsed, in ledger order."""
+    """Every order with its details (checked once, when the ledger was built), in ledger order."""
     return [
-        (record, OrderDetails.model_validate(record.details))
-        for record in ledger.service_records
-        if record.service_type == ORDER.key
+        (record, details_of(record, OrderDetails))
+        for record in ledger.service_records_of(ORDER_KEY)
     ]
 
 

@@ -3,42 +3,28 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
-from typing import Any
 
 from cadrecore import Text
 from cadrecore.i18n import shown_ratio
 from cadrecore.ledger import Ledger
 from cadrecore.reports.sections import Chart, ReportSection, Table
-from cadrecore.rules import Finding, Report
+from cadrecore.rules import Finding, Report, SectionContext
 
-from .parameters import PARAMETERS
-from .rules import CLOSED, RULE_KEYS, orders, response_of, served_on
+from .rules import CLOSED, orders, response_of, served_on
 from .service import MENU, ORDER, menu_item
 
 #: Where the section goes: after the built-in sections, among the departments' services.
 ORDER_IN_REPORT = 220
 
 
-def own_findings(report: Report, record_ids: set[str]) -> list[Finding]:
+def own_findings(ctx: SectionContext, record_ids: set[str]) -> list[Finding]:
     """This plugin's findings, and the lifecycle deadline findings about its records."""
+    own = set(ctx.findings)
     return [
         f
-        for f in report.findings
-        if f.rule_id.split("::", 1)[-1] in RULE_KEYS
-        or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+        for f in ctx.report.findings
+        if f in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
     ]
-
-
-def parameter_value(report: Report, key: str, day: date, unit_id: str | None = None) -> Any:
-    """The value the evaluation used for ``key`` (for ``unit_id``), else the plugin's default."""
-    for wanted in (unit_id, None):
-        for resolved in report.parameters:
-            if resolved.key == key and resolved.unit_id == wanted:
-                return resolved.value
-    parameter = next(p for p in PARAMETERS if p.key == key)
-    version = parameter.version_on(day) or parameter.versions[0]
-    return version.value
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
@@ -46,7 +32,9 @@ def _percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(shown_ratio(numerator / denominator) * 100, 1)
 
 
-def order_service_section(ledger: Ledger, report: Report, lang: str) -> list[ReportSection]:
+def order_service_section(
+    ledger: Ledger, report: Report, lang: str, ctx: SectionContext
+) -> list[ReportSection]:
     """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
     year, as_of = report.year, report.as_of
     every = orders(ledger)
@@ -70,7 +58,7 @@ def order_service_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
             counts[item]["served"] += 1
             month["served"] += 1
         key = menu_item(item).parameter_key
-        days = int(parameter_value(report, key, as_of, record.provider_unit_id))
+        days = int(ctx.param(key, record.provider_unit_id))
         response = response_of(record, days, as_of)
         if response is not None and response.status in ("done", "late", "overdue"):
             counts[item]["judged"] += 1
@@ -104,7 +92,7 @@ def order_service_section(ledger: Ledger, report: Report, lang: str) -> list[Rep
         total.update(c)
     all_ratings = [v for values in ratings.values() for v in values]
     average = round(sum(all_ratings) / len(all_ratings), 2) if all_ratings else None
-    findings = own_findings(report, {r.id for r, _ in every})
+    findings = own_findings(ctx, {r.id for r, _ in every})
     on_time = _percent(total["on_time"], total["judged"])
     summary = Text(
         f"{year} 年老干部点单 {total['orders']} 次，上门服务 {total['served']} 次，按时 {on_time}%；"

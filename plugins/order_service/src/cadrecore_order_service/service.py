@@ -9,7 +9,12 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstrain
 
 from cadrecore import BilingualValueError, ServiceType, Text
 from cadrecore.models import Date, ServiceState
+from cadrecore.plugins import qualified_key
 from cadrecore.services import DEFAULT_LIFECYCLE, Deadline
+
+NAMESPACE = "order_service"
+"""The plugin's name, said once (its entry point's too): the host registers its keys as
+``order_service.<key>`` and its rules as ``order_service::<key>``."""
 
 DEPARTMENT = Text("忻府区", "Xinfu district")
 
@@ -116,7 +121,7 @@ LIFECYCLE = DEFAULT_LIFECYCLE.without(ServiceState.SCHEDULED).with_deadlines(
 )
 
 ORDER = ServiceType(
-    key="order_service.order",
+    key="order",
     label=Text("您点单、我服务", "you order, we serve"),
     description=Text(
         "忻府区“您点单、我服务”直通车进家门：老干部按菜单点单，服务上门",
@@ -126,3 +131,6 @@ ORDER = ServiceType(
     details=OrderDetails,
     lifecycle=LIFECYCLE,
 )
+
+#: The key of ORDER as registered, what records and ledger folders hold (``order_service.order``).
+ORDER_KEY = qualified_key(ORDER.key, NAMESPACE)

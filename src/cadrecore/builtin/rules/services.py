@@ -119,10 +119,13 @@ def _cadres(ledger: Ledger, ids: set[str]) -> dict[str, Cadre]:
 
 def check_eligibility(ctx: RuleContext) -> Iterator[Outcome]:
     ledger = ctx.ledger
+    types = ctx.registry.service_types
     judged = [
         record
         for record in ledger.service_records
-        if record.requested.year == ctx.year and record.requested <= ctx.as_of
+        if record.requested.year == ctx.year
+        and record.requested <= ctx.as_of
+        and types.get(record.service_type).unchecked is None  # (its plugin not in use)
     ]
     cadres = _cadres(ledger, {record.cadre_id for record in judged})
     for record in judged:
