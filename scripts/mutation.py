@@ -237,21 +237,28 @@ def function_of(mutant: str) -> str:
     return name.replace("ǁ", ".")
 
 
-def run_target(target: Target, children: int) -> list[Result]:
-    work = prepare(target)
+def run_target(target: Target, children: int, *, again: bool = False) -> list[Result]:
+    """Run ``target``'s mutants and read their results (``again``: only read those of the
+    last run, left in ``.mutation/<target>``)."""
+    work = WORK / target.name
     print(f"== {target.name}: {', '.join(target.modules())} ({len(target.tests)} test files)")
     sys.stdout.flush()
-    done = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
-        cwd=work,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:  # (the tests failed before any mutant: say why)
-        tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
-        print("    mutmut run failed:\n      " + "\n      ".join(tail))
+    if again:
+        if not (work / "mutants").exists():
+            raise SystemExit(f"{target.name}: no run to read in {work}; run it first")
+    else:
+        work = prepare(target)
+        done = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            cwd=work,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:  # (the tests failed before any mutant: say why)
+            tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
+            print("    mutmut run failed:\n      " + "\n      ".join(tail))
     results = {module: Result(module) for module in target.modules()}
     for line in mutmut(work, "results", "--all", "true").splitlines():
         found = _RESULT.match(line)
@@ -317,6 +324,10 @@ def judge(
         )
         if unexplained:
             print(f"    {unexplained} listed survivor(s) without a reason")
+        for (module, function, change), items in sorted(pool.items()):
+            if module == result.module and result.total:
+                for _ in items:  # (listed, but the tests kill it now: take it off the list)
+                    print(f"    listed, no longer survives: {function}: {change}")
         for mutant, status, change in unlisted:
             print(f"    new survivor ({status}) {mutant}: {change}")
             new.append(Survivor(result.module, function_of(mutant), change, ""))
@@ -354,6 +365,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the targets and stop")
     parser.add_argument("--record", action="store_true", help="add new survivors to the file")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default: 2)")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="judge the last run's results again (after editing the survivors file), no run",
+    )
     args = parser.parse_args(argv)
     targets = load_targets()
     if args.list:
@@ -374,7 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     passed = True
     new: list[Survivor] = []
     for name in chosen:
-        ok, found = judge(targets[name], run_target(targets[name], args.jobs), listed)
+        ok, found = judge(
+            targets[name], run_target(targets[name], args.jobs, again=args.again), listed
+        )
         passed &= ok
         new += found
     if args.record and new:

@@ -771,7 +771,9 @@ def test_a_grade_approved_and_held_by_no_one_explains_no_excess() -> None:
 
 def test_the_info_about_a_tier_names_the_unit() -> None:
     ledger = _ledger([_est("city.vcb", 9)], _leaders(3), [_posts(2), _posts(1, "deputy")])
-    info = [f for f in run(ledger, "quota.leadership_posts").findings if f.severity is Severity.INFO]
+    info = [
+        f for f in run(ledger, "quota.leadership_posts").findings if f.severity is Severity.INFO
+    ]
     assert [(f.subject.kind, f.subject.id) for f in info] == [("units", "city.vcb")]
 
 
@@ -804,7 +806,9 @@ def test_a_suspension_of_the_rule_spares_only_the_appointments_it_covers() -> No
 def test_an_appointment_into_an_empty_unit_is_judged_without_error() -> None:
     """No one in the unit the day before (no place, no post held): not over, and the rule
     judges it (``run`` fails a test whose rule raised)."""
-    report = run(_ledger([_est("east.vcb", 1)], [_appointment()]), "quota.no_appointment_while_over")
+    report = run(
+        _ledger([_est("east.vcb", 1)], [_appointment()]), "quota.no_appointment_while_over"
+    )
     assert _findings(report) == []
     promoted = _appointment(unit_id="city.vcb", tier="division", grade="deputy")
     report = run(
