@@ -25,6 +25,7 @@ from datetime import date
 import pytest
 
 from cadrecore import Ledger
+from cadrecore.i18n import Text
 from cadrecore.models import Cadre, Membership, Unit
 from cadrecore.rules import Severity
 from cadrecore.sample import small_ledger
@@ -399,3 +400,469 @@ def test_a_mobile_branch_is_where_members_away_belong() -> None:
         ledger, "branches", lambda b: update(b, branch_type="mobile") if b.id == EAST else b
     )
     assert run(mobile, "branch.members_away").findings == ()
+
+
+# =================================================================================================
+# What each finding says (subject, severity, numbers, message and fix, written out), and the
+# edges mutation testing showed untested (scripts/mutation.py, target branches)
+# =================================================================================================
+
+SOURCE_2018 = "中国共产党支部工作条例（试行）第十五条"  # the 3-year term's source
+
+
+def _said(report: object, branch: str | None = None) -> list[tuple[object, ...]]:
+    """Each finding (of ``branch``, or all): subject, reason, severity, expected, actual, its
+    message and its fix in both languages, and its evidence."""
+    return [
+        (
+            f"{f.subject.kind}:{f.subject.id}",
+            f.reason,
+            f.severity,
+            f.expected,
+            f.actual,
+            f.message.zh,
+            f.message.en,
+            f.fix.zh if f.fix else None,
+            f.fix.en if f.fix else None,
+            f.evidence,
+        )
+        for f in report.findings  # type: ignore[attr-defined]
+        if branch is None or f.subject.id == branch
+    ]
+
+
+def test_what_a_branch_short_of_full_members_says() -> None:
+    report = run(_with_members(4, probationary=2), "branch.formation")
+    assert _said(report) == [
+        (
+            "branches:b.east",
+            "below_minimum",
+            Severity.ERROR,
+            3,
+            2,
+            "支部“东城社区党支部”正式党员 2 名，少于成立所需 3 名",
+            "branch '东城社区党支部' has 2 full member(s); 3 are needed (probationary members "
+            "do not count)",
+            "补充正式党员至 3 名以上，或与邻近单位组建联合党支部",
+            "bring it to 3 full members, or merge into a joint branch with neighbouring units",
+            (),
+        )
+    ]
+
+
+def test_what_a_branch_over_fifty_says() -> None:
+    assert _said(run(_with_members(51), "branch.formation")) == [
+        (
+            "branches:b.east",
+            "above_maximum",
+            Severity.WARNING,
+            50,
+            51,
+            "支部“东城社区党支部”有党员 51 名，一般不超过 50 名",
+            "branch '东城社区党支部' has 51 members; generally at most 50",
+            "考虑分设支部或成立党总支",
+            "consider splitting it or forming a general branch",
+            (),
+        )
+    ]
+
+
+def test_what_a_joint_branch_too_wide_says() -> None:
+    assert _said(run(_joint(6), "branch.formation")) == [
+        (
+            "branches:b.east",
+            "joint_too_wide",
+            Severity.WARNING,
+            5,
+            6,
+            "联合党支部覆盖 6 个单位，一般不超过 5 个",
+            "joint branch covers 6 units; generally at most 5",
+            "按单位或居住地把联合党支部分设为几个支部，或报上级党组织同意后保留",
+            "split the joint branch by unit or by where members live, or keep it with the "
+            "higher party organization's approval",
+            (),
+        )
+    ]
+
+
+def test_what_a_missing_committee_says() -> None:
+    assert _said(run(_with_members(7), "branch.committee_required")) == [
+        (
+            "branches:b.east",
+            "committee_missing",
+            Severity.ERROR,
+            7,
+            7,
+            "支部“东城社区党支部”正式党员 7 名（≥7），应设立支部委员会",
+            "branch '东城社区党支部' has 7 full members (≥ 7) and needs a branch committee",
+            "召开党员大会选举支部委员会",
+            "elect a branch committee at a general meeting",
+            (),
+        )
+    ]
+
+
+def _committee(size: int) -> Ledger:
+    """b.team (nine full members, c000-c008) with a committee of ``size``, its secretary c000
+    first."""
+    members = [f"c{n:03d}" for n in range(size)]
+    return changed(
+        BASE, "branches", lambda b: update(b, committee_ids=members) if b.id == TEAM else b
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "found"),
+    [
+        (2, [("committee_size", "3-5", 2)]),  # below 3
+        (3, []),
+        (5, []),
+        (6, [("committee_large", "3-5", 6)]),  # above the usual 5, within 7: an info
+        (7, [("committee_large", "3-5", 7)]),
+        (8, [("committee_size", "3-5", 8)]),  # above 7
+    ],
+)
+def test_a_committee_of_three_to_five_at_most_seven(size: int, found: list[object]) -> None:
+    """REGULATIONS.md: "committee size: 3-5, generally ≤ 7"."""
+    ledger = _committee(size) if size <= 9 else BASE
+    if size == 8:  # (b.team has nine members: the eighth on the committee is c007)
+        ledger = _committee(8)
+    assert _of(run(ledger, "branch.committee_size"), TEAM) == found
+
+
+def test_what_a_committee_of_the_wrong_size_says() -> None:
+    assert _said(run(_committee(2), "branch.committee_size")) == [
+        (
+            "branches:b.team",
+            "committee_size",
+            Severity.ERROR,
+            "3-5",
+            2,
+            "支部委员会 2 人，应为 3至5 人、一般不超过 7 人",
+            "the committee has 2 member(s); it should have 3 to 5, generally at most 7",
+            "召开党员大会增补或调整支部委员，使委员会为 3至5 人",
+            "elect or stand down committee members at a general meeting to bring it to 3 to 5",
+            (),
+        )
+    ]
+    assert _said(run(_committee(6), "branch.committee_size")) == [
+        (
+            "branches:b.team",
+            "committee_large",
+            Severity.INFO,
+            "3-5",
+            6,
+            "支部委员会 6 人，通常为 3至5 人",
+            "the committee has 6 members; usually 3 to 5",
+            "下次换届时将委员会调整为 3至5 人",
+            "at the next election, bring the committee to 3 to 5",
+            (),
+        )
+    ]
+
+
+def test_what_a_committee_not_required_says() -> None:
+    ledger = changed(
+        BASE,
+        "branches",
+        lambda b: update(b, committee_ids=["c009", "c010", "c011"]) if b.id == EAST else b,
+    )
+    assert _said(run(ledger, "branch.committee_size"), EAST) == [
+        (
+            "branches:b.east",
+            "committee_not_required",
+            Severity.INFO,
+            7,
+            4,
+            "正式党员不足 7 名的支部一般不设委员会，设书记（必要时副书记）",
+            "a branch of fewer than 7 full members usually has a secretary (and a deputy if "
+            "needed), not a committee",
+            "下次换届时只选书记（必要时选副书记），不再设委员会",
+            "at the next election, elect a secretary (and a deputy if needed) instead of a "
+            "committee",
+            (),
+        )
+    ]
+
+
+def test_what_the_secretary_findings_say() -> None:
+    none = changed(BASE, "branches", lambda b: update(b, secretary_id=None) if b.id == EAST else b)
+    assert _said(run(none, "branch.secretary")) == [
+        (
+            "branches:b.east",
+            "no_secretary",
+            Severity.ERROR,
+            None,
+            None,
+            "支部“东城社区党支部”未配备书记",
+            "branch '东城社区党支部' has no secretary",
+            "选举产生支部书记并录入",
+            "elect a secretary and record them",
+            (),
+        )
+    ]
+    # 吴明玉 (c009), b.east's secretary: 76 on the day judged, then dead
+    assert _said(run(_secretary_born(date(1946, 6, 15)), "branch.secretary")) == [
+        (
+            "branches:b.east",
+            "secretary_age",
+            Severity.WARNING,
+            75,
+            76,
+            "支部书记 吴明玉 76 岁，一般不超过 75 岁",
+            "secretary 吴明玉 is 76; generally at most 75",
+            "在支部委员中物色年纪较轻、身体较好的同志，下次选举时考虑接任书记",
+            "look among the committee for a younger, healthier member to take over as "
+            "secretary at the next election",
+            (),
+        )
+    ]
+    died = changed(
+        BASE, "cadres", lambda c: update(c, deceased=date(2022, 9, 1)) if c.id == "c009" else c
+    )
+    assert _said(run(died, "branch.secretary")) == [
+        (
+            "branches:b.east",
+            "secretary_deceased",
+            Severity.ERROR,
+            None,
+            None,
+            "支部书记 吴明玉 已去世，须补选",
+            "secretary 吴明玉 has died; elect a new one",
+            "召开支部党员大会补选书记，并在 branches.yaml 中改写 secretary_id",
+            "hold a general meeting to elect a new secretary, and set secretary_id in "
+            "branches.yaml",
+            (),
+        )
+    ]
+
+
+WHICH_2019 = (
+    f"2019-03-01 选举的支部委员会（书记），任期 3 年（{SOURCE_2018}）",
+    f"the committee (or secretary) elected on 2019-03-01, a 3-year term ({SOURCE_2018})",
+)
+
+
+def test_what_an_expired_term_says() -> None:
+    report = run(_elected(date(2019, 3, 1)), "branch.term", as_of=date(2022, 3, 2))
+    assert _said(report, TEAM) == [
+        (
+            "branches:b.team",
+            "term_expired",
+            Severity.ERROR,
+            "2022-03-01",
+            "2022-03-02",
+            f"{WHICH_2019[0]}，已于 2022-03-01 届满，应按期换届",
+            f"{WHICH_2019[1]} ended on 2022-03-01; an election is overdue",
+            "召开党员大会换届选举；确需延期的须经上级批准（最长 1 年）",
+            "hold the election; an extension needs approval and is at most 1 year(s)",
+            (),  # elected on a date recorded in branches.yaml, not by an activity
+        )
+    ]
+    occurrences = [
+        (o.period, o.due, o.status, o.satisfied_by, o.done_on, o.note)
+        for o in report.occurrences
+        if o.subject.id == TEAM
+    ]
+    assert occurrences == [
+        ("2022", date(2022, 3, 1), "overdue", None, None, Text(*WHICH_2019)),
+    ]
+
+
+def test_what_an_election_due_says() -> None:
+    report = run(_elected(date(2019, 3, 1)), "branch.term", as_of=date(2022, 2, 28))
+    assert _said(report, TEAM) == [
+        (
+            "branches:b.team",
+            "election_due",
+            Severity.WARNING,
+            "2022-03-01",
+            None,
+            f"{WHICH_2019[0]}，将于 2022-03-01 届满，请准备换届",
+            f"{WHICH_2019[1]} ends on 2022-03-01: prepare the election",
+            "在 2022-03-01 前召开党员大会换届选举，并记录一条 election 活动",
+            "hold the general meeting's election before 2022-03-01 and record it as an "
+            "election activity",
+            (),
+        )
+    ]
+    occurrences = [
+        (o.period, o.due, o.status, o.satisfied_by, o.done_on, o.note)
+        for o in report.occurrences
+        if o.subject.id == TEAM
+    ]
+    assert occurrences == [("2022", date(2022, 3, 1), "pending", None, None, Text(*WHICH_2019))]
+
+
+def _elected_by_activity(day: date, *later: date) -> Ledger:
+    """b.team with no ``committee_elected``, elected by an ``election`` activity on ``day`` (id
+    ``elect``) and re-elected on each of ``later`` (ids ``elect.<date>``)."""
+    from cadrecore.models import Activity
+
+    ledger = changed(
+        BASE,
+        "branches",
+        lambda b: update(b, committee_elected=None if b.id == TEAM else date(2022, 12, 1)),
+    )
+    held = [Activity(id="elect", activity_kind="election", date=day, branch_id=TEAM)]
+    held += [
+        Activity(id=f"elect.{d}", activity_kind="election", date=d, branch_id=TEAM) for d in later
+    ]
+    return ledger.replace(activities=(*ledger.activities, *held))
+
+
+def test_an_expired_term_points_at_the_election_that_began_it() -> None:
+    report = run(_elected_by_activity(date(2019, 3, 1)), "branch.term", as_of=date(2022, 3, 1))
+    assert [(f.reason, f.evidence) for f in report.findings if f.subject.id == TEAM] == [
+        ("term_expired", ("elect",))
+    ]
+    report = run(_elected_by_activity(date(2019, 3, 1)), "branch.term", as_of=date(2022, 2, 1))
+    assert [(f.reason, f.evidence) for f in report.findings if f.subject.id == TEAM] == [
+        ("election_due", ("elect",))
+    ]
+
+
+def test_what_a_late_election_says() -> None:
+    ledger = _elected_by_activity(date(2019, 3, 1), date(2022, 3, 2))
+    report = run(ledger, "branch.term", as_of=JUDGED)
+    assert _said(report, TEAM) == [
+        (
+            "branches:b.team",
+            "elected_late",
+            Severity.WARNING,
+            "2022-03-01",
+            "2022-03-02",
+            f"{WHICH_2019[0]}于 2022-03-01 届满，2022-03-02 才换届，逾期 1 天",
+            f"{WHICH_2019[1]} ended on 2022-03-01; the next was elected on 2022-03-02, 1 "
+            "day(s) late",
+            None,
+            None,
+            ("elect.2022-03-02",),
+        )
+    ]
+    # the late committee's occurrence, and the one elected on 2 March 2022 (3 years then, from
+    # 2018; ends 2025-03-02), pending
+    which_2022 = Text(
+        f"2022-03-02 选举的支部委员会（书记），任期 3 年（{SOURCE_2018}）",
+        f"the committee (or secretary) elected on 2022-03-02, a 3-year term ({SOURCE_2018})",
+    )
+    occurrences = [
+        (o.period, o.due, o.status, o.satisfied_by, o.done_on, o.note)
+        for o in report.occurrences
+        if o.subject.id == TEAM
+    ]
+    assert occurrences == [
+        ("2022", date(2022, 3, 1), "late", "elect.2022-03-02", date(2022, 3, 2), Text(*WHICH_2019)),
+        ("2022", date(2025, 3, 2), "pending", None, None, which_2022),
+    ]
+
+
+def test_a_committee_under_the_five_year_term_is_described_in_each_language() -> None:
+    """The 5-year term (from 2022-10-22) has a source in each language: each message says
+    its own."""
+    report = run(_elected(date(2022, 11, 1)), "branch.term", as_of=JUDGED)
+    (note,) = [o.note for o in report.occurrences if o.subject.id == TEAM]
+    assert note == Text(
+        "2022-11-01 选举的支部委员会（书记），任期 5 年（党章（二十大修正）：党的基层委员会每届"
+        "任期五年（支部的相应表述尚未在正式文件中找到））",
+        "the committee (or secretary) elected on 2022-11-01, a 5-year term (党章 (the Party "
+        "Constitution, 20th Congress revision): basic-level committees serve five years; "
+        "wording for branches not yet found in an official text)",
+    )
+
+
+def test_what_a_missing_election_date_says() -> None:
+    """No election known on the day judged: said one way when none is recorded at all, another
+    when those recorded are all later (a ``committee_elected`` or an election activity after
+    the day judged)."""
+    never = changed(
+        BASE, "branches", lambda b: update(b, committee_elected=None) if b.id == TEAM else b
+    )
+    fix = (
+        "在 activities.csv 中登记换届选举（election），或在 branches.yaml 中补录 committee_elected",
+        "record the election (an `election` activity in activities.csv), or committee_elected "
+        "in branches.yaml",
+    )
+    not_recorded = (
+        "未记录本届支部委员会（书记）选举日期，无法判断换届",
+        "the date the current committee (or secretary) was elected is not recorded",
+    )
+    later = (
+        "未记录 2022-12-31 在任的支部委员会（书记）的选举日期（已记录的选举均在其后），无法判断换届",
+        "the election of the committee (or secretary) in office on 2022-12-31 is not recorded "
+        "(the elections recorded are all later)",
+    )
+
+    def said(ledger: Ledger) -> list[tuple[object, ...]]:
+        return _said(run(ledger, "branch.term", as_of=JUDGED), TEAM)
+
+    # (b.team holds its general meetings and lectures: activities, none of them an election)
+    assert said(never) == [
+        (
+            "branches:b.team",
+            "election_date_missing",
+            Severity.WARNING,
+            None,
+            None,
+            *not_recorded,
+            *fix,
+            (),
+        )
+    ]
+    elected_later = changed(
+        BASE,
+        "branches",
+        lambda b: update(b, committee_elected=date(2023, 1, 5)) if b.id == TEAM else b,
+    )
+    assert [s[5:7] for s in said(elected_later)] == [later]
+    by_activity_later = _elected_by_activity(date(2023, 1, 5))
+    assert [s[5:7] for s in said(by_activity_later)] == [later]
+
+
+def test_an_election_on_the_day_judged_is_known_that_day() -> None:
+    """An election activity or ``committee_elected`` dated on the day judged is known then (the
+    new committee in office, its term pending)."""
+    report = run(_elected_by_activity(date(2019, 3, 1), JUDGED), "branch.term", as_of=JUDGED)
+    assert [f.reason for f in report.findings if f.subject.id == TEAM] == ["elected_late"]
+    assert [o.status for o in report.occurrences if o.subject.id == TEAM] == ["late", "pending"]
+    on_the_day = _elected(JUDGED)
+    report = run(on_the_day, "branch.term", as_of=JUDGED)
+    assert [(o.due, o.status) for o in report.occurrences if o.subject.id == TEAM] == [
+        (date(2027, 12, 31), "pending")  # 5 years from 2022-10-22
+    ]
+    assert _of(report, TEAM) == []
+
+
+def test_a_re_election_on_the_years_first_day_is_judged_in_that_year() -> None:
+    """A committee elected on 1 June 2018 (3 years: ends 2021-06-01) re-elected on 1 January
+    2022: late, and found in 2022, the year of the election (as one on 2 January is); 2021
+    saw its term expire. The committees replaced before the year began are not judged."""
+    for day in (date(2022, 1, 1), date(2022, 1, 2)):
+        ledger = _elected_by_activity(date(2018, 6, 1), day)
+        assert _of(run(ledger, "branch.term", as_of=JUDGED), TEAM) == [
+            ("elected_late", "2021-06-01", day.isoformat())
+        ]
+        report = run(ledger, "branch.term", year=2021, as_of=date(2021, 12, 31))
+        assert _of(report, TEAM) == [("term_expired", "2021-06-01", "2021-12-31")]
+    # replaced on 31 December 2021: judged in 2021, not in 2022
+    ledger = _elected_by_activity(date(2018, 6, 1), date(2021, 12, 31))
+    assert _of(run(ledger, "branch.term", as_of=JUDGED), TEAM) == []
+
+
+def test_a_term_read_as_a_decimal_number() -> None:
+    """A ledger's own term of 4 read as 4.0 (a spreadsheet's number): four years all the same."""
+    from cadrecore.models import ParameterOverride
+
+    ledger = _elected(date(2019, 3, 1)).replace(
+        parameters=(
+            ParameterOverride(
+                id="term",
+                key="branch.term_years",
+                value=4.0,
+                effective_from=date(2018, 10, 28),
+                source="本地文件",
+            ),
+        )
+    )
+    assert _terms(ledger, date(2023, 2, 28)) == [("election_due", "2023-03-01", None)]
+    assert _terms(ledger, date(2023, 3, 1)) == [("term_expired", "2023-03-01", "2023-03-01")]
