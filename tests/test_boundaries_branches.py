@@ -757,7 +757,13 @@ def test_what_a_late_election_says() -> None:
 def test_a_committee_under_the_five_year_term_is_described_in_each_language() -> None:
     """The 5-year term (from 2022-10-22) has a source in each language: each message says
     its own."""
-    report = run(_elected(date(2022, 11, 1)), "branch.term", as_of=JUDGED)
+    from cadrecore.i18n import set_lang
+
+    set_lang("en")  # (the run's language: each message still says its own)
+    try:
+        report = run(_elected(date(2022, 11, 1)), "branch.term", as_of=JUDGED)
+    finally:
+        set_lang(None)
     (note,) = [o.note for o in report.occurrences if o.subject.id == TEAM]
     assert note == Text(
         "2022-11-01 选举的支部委员会（书记），任期 5 年（党章（二十大修正）：党的基层委员会每届"
@@ -1008,13 +1014,15 @@ def _with_branch(
 
 def _not_formed_first(ledger: Ledger) -> Ledger:
     """``ledger`` with a branch formed after the day judged (2023), listed before the others:
-    its secretary 82 and away since 2020, no committee elected; none of it is judged in 2022."""
+    its secretary 82 and away since 2020, a committee of one, none elected; none of it is
+    judged in 2022."""
     new = update(
         BASE.branch(EAST),
         id=NEW,
         name="新成立党支部",
         formed=date(2023, 1, 1),
         secretary_id="n1",
+        committee_ids=("n1",),
         committee_elected=None,
     )
     return _with_branch(ledger, new, ["n1"], date(2022, 1, 1), away=True)
@@ -1068,6 +1076,31 @@ def test_a_branch_with_no_members() -> None:
     }
     for rule, found in expected.items():
         assert _of(run(ledger, rule), "b.empty") == found, rule
+
+
+def test_a_branch_with_no_membership_record() -> None:
+    """A branch on the books with no member, secretary or committee recorded at all: 0 full
+    members of 3; no committee required; nobody away. Listed first, it leaves the others
+    judged."""
+    bare = update(BASE.branch("b.west"), id="b.bare", name="无成员党支部", secretary_id=None)
+    ledger = _with_members(4, probationary=2)
+    ledger = ledger.replace(branches=(bare, *ledger.branches))
+    assert _of(run(ledger, "branch.formation"), "b.bare") == [("below_minimum", 3, 0)]
+    assert _of(run(ledger, "branch.formation")) == [("below_minimum", 3, 2)]
+    assert _of(run(ledger, "branch.committee_required"), "b.bare") == []
+    away = _away_in_east(date(2022, 1, 1))
+    away = away.replace(branches=(bare, *away.branches))
+    assert [f.reason for f in run(away, "branch.members_away").findings] == ["away_member"]
+
+
+def test_a_branch_without_a_secretary_listed_first_leaves_the_others_judged() -> None:
+    ledger = _secretary_born(date(1946, 6, 15))
+    none = update(ledger.branch("b.west"), secretary_id=None)
+    ledger = ledger.replace(branches=(none, *(b for b in ledger.branches if b.id != "b.west")))
+    assert reasons(run(ledger, "branch.secretary").findings) == [
+        ("no_secretary", "branches", "b.west"),
+        ("secretary_age", "branches", EAST),
+    ]
 
 
 def test_a_branch_without_a_secretary_has_no_term_finding() -> None:
