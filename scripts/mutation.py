@@ -54,6 +54,8 @@ class Target:
     skip_lines: list[str] = field(default_factory=list)
     #: plugin folders (``plugins/<name>``) whose package is copied beside cadrecore
     plugins: list[str] = field(default_factory=list)
+    #: how long a run takes, in minutes (two cores, ``--jobs 2``): what ``--changed`` budgets
+    minutes: float = 10.0
 
     def modules(self) -> list[str]:
         return [module_of(path) for path in self.mutate]
@@ -73,6 +75,9 @@ class Result:
     killed: int = 0
     total: int = 0
     survivors: list[tuple[str, str, str]] = field(default_factory=list)  # (mutant, status, change)
+    #: mutmut's run stopped with an error (its tests failed unmutated, a crash): the module
+    #: fails, whatever the mutants it did check say
+    run_failed: bool = False
 
     @property
     def score(self) -> float:
@@ -98,6 +103,7 @@ def load_targets() -> dict[str, Target]:
             float(spec.get("threshold", default)),
             skip + list(spec.get("skip_lines", [])),
             list(spec.get("plugins", [])),
+            float(spec.get("minutes", 10)),
         )
         for name, spec in data["targets"].items()
     }
@@ -118,34 +124,123 @@ def load_survivors() -> list[Survivor]:
 # ---------------------------------------------------------------------------------------------
 
 
-def changed_files(base: str | None) -> list[str]:
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def changed_files(base: str | None) -> tuple[list[str], str | None]:
     """The files changed since the merge base with ``base`` (default: ``origin/main``, else
-    ``main``); on a clone with neither (a CI checkout of one branch), the last commit's."""
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-
+    ``main``), and the commit they are compared with; on a clone with neither, or on the branch
+    itself (a CI checkout of one branch), the last commit's files, compared with its parent.
+    A commit with no parent (a shallow clone of depth 1) is compared with nothing: every file
+    it holds (None)."""
     for candidate in [base] if base else ["origin/main", "main"]:
-        if git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode != 0:
+        if _git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode != 0:
+            if candidate == base:
+                raise SystemExit(f"--changed {base}: no such commit")
             continue
-        diff = git("diff", "--name-only", f"{candidate}...HEAD")
+        fork = _git("merge-base", candidate, "HEAD")
+        if fork.returncode != 0:
+            continue
+        since = fork.stdout.strip()
+        diff = _git("diff", "--name-only", since, "HEAD")
         if diff.returncode == 0 and (diff.stdout.strip() or candidate == base):
-            return diff.stdout.split()
-    last = git("diff", "--name-only", "HEAD~1", "HEAD")
+            return diff.stdout.split(), since
+    last = _git("diff", "--name-only", "HEAD~1", "HEAD")
     if last.returncode == 0:
-        return last.stdout.split()
-    return git("show", "--name-only", "--format=", "HEAD").stdout.split()
+        return last.stdout.split(), _git("rev-parse", "HEAD~1").stdout.strip()
+    return _git("show", "--name-only", "--format=", "HEAD").stdout.split(), None
 
 
-def touched(targets: dict[str, Target], files: Iterable[str]) -> list[str]:
-    """The targets whose modules, tests or configuration are among ``files``."""
+CONFIG = ("tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py")
+
+#: Why a target is run on a change, most pressing first: its modules changed; one of its test
+#: files did; its entry in the targets or survivors file did; the runner itself did.
+TIERS = ("module", "tests", "entry", "runner")
+
+
+def _entries_then(since: str | None, path: str) -> dict[str, object] | None:
+    """The TOML file ``path`` as it was at ``since`` (None: not there then, or unknown)."""
+    if since is None:
+        return None
+    shown = _git("show", f"{since}:{path}")
+    if shown.returncode != 0:
+        return None
+    try:
+        return tomllib.loads(shown.stdout)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _changed_entries(targets: dict[str, Target], since: str | None, files: set[str]) -> set[str]:
+    """The targets whose entry in tests/mutation.toml, or whose modules' survivors in
+    tests/mutation-survivors.toml, differ from ``since`` (all of them when it is unknown)."""
+    names: set[str] = set()
+    if "tests/mutation.toml" in files:
+        before = _entries_then(since, "tests/mutation.toml")
+        now = tomllib.loads(TARGETS_FILE.read_text("utf-8"))
+        if before is None or {k: v for k, v in before.items() if k != "targets"} != {
+            k: v for k, v in now.items() if k != "targets"
+        }:
+            return set(targets)
+        old = before.get("targets", {})
+        assert isinstance(old, dict)
+        names |= {name for name, spec in now["targets"].items() if old.get(name) != spec}
+    if "tests/mutation-survivors.toml" in files:
+        before = _entries_then(since, "tests/mutation-survivors.toml")
+        if before is None:
+            return set(targets)
+        then = before.get("survivor", [])
+        now_listed = tomllib.loads(SURVIVORS_FILE.read_text("utf-8")).get("survivor", [])
+        assert isinstance(then, list)
+        differ = {
+            str(s["module"]) for s in [*then, *now_listed] if (s in then) != (s in now_listed)
+        }
+        names |= {name for name, t in targets.items() if differ & set(t.modules())}
+    return names & set(targets)
+
+
+def touched(
+    targets: dict[str, Target], files: Iterable[str], since: str | None = None
+) -> dict[str, str]:
+    """The targets a change to ``files`` (since commit ``since``) touches, each with why
+    (:data:`TIERS`): its modules, its test files, its entry in the targets or survivors file,
+    or the runner."""
     files = set(files)
-    config = {"tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py"}
-    return [
-        name
-        for name, target in targets.items()
-        if files & set(target.mutate) or files & set(target.tests) or files & config
-    ]
+    entries = _changed_entries(targets, since, files) if files & set(CONFIG[:2]) else set()
+    why: dict[str, str] = {}
+    for name, target in targets.items():
+        if files & set(target.mutate):
+            why[name] = "module"
+        elif files & set(target.tests):
+            why[name] = "tests"
+        elif name in entries:
+            why[name] = "entry"
+        elif CONFIG[2] in files:
+            why[name] = "runner"
+    return why
+
+
+def within_budget(
+    targets: dict[str, Target], why: dict[str, str], budget: float
+) -> tuple[list[str], list[str]]:
+    """The targets to run and those left out: every one whose modules changed, whatever the
+    time; then the others, most pressing reason first and quickest first, while their
+    estimated minutes (``minutes`` in tests/mutation.toml) fit in ``budget``."""
+    chosen = [name for name in targets if why.get(name) == "module"]
+    spent = sum(targets[name].minutes for name in chosen)
+    left: list[str] = []
+    rest = sorted(
+        (name for name in why if why[name] != "module"),
+        key=lambda name: (TIERS.index(why[name]), targets[name].minutes, name),
+    )
+    for name in rest:
+        if spent + targets[name].minutes <= budget:
+            chosen.append(name)
+            spent += targets[name].minutes
+        else:
+            left.append(name)
+    return [name for name in targets if name in chosen], left
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,6 +338,7 @@ def run_target(target: Target, children: int, *, again: bool = False) -> list[Re
     work = WORK / target.name
     print(f"== {target.name}: {', '.join(target.modules())} ({len(target.tests)} test files)")
     sys.stdout.flush()
+    failed = False
     if again:
         if not (work / "mutants").exists():
             raise SystemExit(f"{target.name}: no run to read in {work}; run it first")
@@ -256,10 +352,13 @@ def run_target(target: Target, children: int, *, again: bool = False) -> list[Re
             text=True,
             check=False,
         )
-        if done.returncode != 0:  # (the tests failed before any mutant: say why)
+        if done.returncode != 0:  # (the tests failed before any mutant, say: say why)
             tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
             print("    mutmut run failed:\n      " + "\n      ".join(tail))
-    results = {module: Result(module) for module in target.modules()}
+            failed = True
+    results = {module: Result(module, run_failed=failed) for module in target.modules()}
+    if not (work / "mutants").exists():  # (nothing to read: fail loudly, not 0 of 0)
+        return list(results.values())
     for line in mutmut(work, "results", "--all", "true").splitlines():
         found = _RESULT.match(line)
         if not found:
@@ -311,6 +410,7 @@ def judge(
                 unlisted.append((mutant, status, change))
         ok = (
             result.total > 0
+            and not result.run_failed
             and result.score >= target.threshold
             and not unlisted
             and not unexplained
@@ -322,6 +422,10 @@ def judge(
             f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new)"
             f"  {'ok' if ok else 'FAIL'}"
         )
+        if result.run_failed:
+            print("    the run failed (above): no score stands")
+        elif not result.total:
+            print("    no mutant was checked: nothing was tested")
         if unexplained:
             print(f"    {unexplained} listed survivor(s) without a reason")
         for (module, function, change), items in sorted(pool.items()):
@@ -362,7 +466,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="BASE",
         help="only the targets the change since the merge base with BASE (origin/main) touches",
     )
-    parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=float(os.environ.get("CADRECORE_MUTATION_BUDGET", "20")),
+        metavar="MINUTES",
+        help="with --changed: the minutes the targets run for other reasons than a change to "
+        "their modules may take (default 20, or $CADRECORE_MUTATION_BUDGET)",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the targets (that would run) and stop"
+    )
     parser.add_argument("--record", action="store_true", help="add new survivors to the file")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default: 2)")
     parser.add_argument(
@@ -372,20 +486,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     targets = load_targets()
-    if args.list:
-        for name, target in targets.items():
-            print(f"{name:16} {target.threshold:.0%}  {' '.join(target.mutate)}")
-            print(f"{'':16}       tests: {' '.join(target.tests)}")
-        return 0
     unknown = [name for name in args.targets if name not in targets]
     if unknown:
         print(f"unknown target(s): {', '.join(unknown)}; see --list", file=sys.stderr)
         return 2
     chosen = args.targets or list(targets)
     if args.changed is not None:
-        files = changed_files(args.changed or None)
-        chosen = [name for name in touched(targets, files) if name in chosen]
-        print(f"changed: {len(files)} file(s); targets touched: {', '.join(chosen) or 'none'}")
+        files, since = changed_files(args.changed or None)
+        why = {k: v for k, v in touched(targets, files, since).items() if k in chosen}
+        chosen, left = within_budget(targets, why, args.budget)
+        print(
+            f"changed: {len(files)} file(s) since {since[:10] if since else 'nothing (every file)'}"
+            f"; targets: {', '.join(f'{n} ({why[n]})' for n in chosen) or 'none'}"
+        )
+        if left:
+            print(
+                f"left out, over the {args.budget:g}-minute budget: "
+                + ", ".join(f"{n} ({why[n]}, ~{targets[n].minutes:g} min)" for n in left)
+            )
+    if args.list:  # (with --changed: those it would run)
+        for name in chosen:
+            target = targets[name]
+            print(
+                f"{name:16} {target.threshold:.0%}  ~{target.minutes:g} min  "
+                f"{' '.join(target.mutate)}"
+            )
+            print(f"{'':16}       tests: {' '.join(target.tests)}")
+        return 0
     listed = load_survivors()
     passed = True
     new: list[Survivor] = []
