@@ -56,6 +56,9 @@ class Target:
     plugins: list[str] = field(default_factory=list)
     #: how long a run takes, in minutes (two cores, ``--jobs 2``): what ``--changed`` budgets
     minutes: float = 10.0
+    #: a documentation page whose plugin is mutated: its ``# file:`` blocks are written out and
+    #: its ``[tool.mutmut]`` block is the configuration (the plugin tutorial, section 9)
+    tutorial: str | None = None
 
     def modules(self) -> list[str]:
         return [module_of(path) for path in self.mutate]
@@ -85,9 +88,12 @@ class Result:
 
 
 def module_of(path: str) -> str:
-    """``src/cadrecore/calendar.py`` -> ``cadrecore.calendar`` (plugins' ``src`` too)."""
+    """``src/cadrecore/calendar.py`` -> ``cadrecore.calendar`` (plugins' ``src`` too; a
+    package's ``__init__.py`` is the package; a path without ``src`` is from the top)."""
     parts = Path(path).with_suffix("").parts
-    inner = parts[parts.index("src") + 1 :]
+    inner = parts[parts.index("src") + 1 :] if "src" in parts else parts
+    if inner[-1] == "__init__":
+        inner = inner[:-1]
     return ".".join(inner)
 
 
@@ -104,6 +110,7 @@ def load_targets() -> dict[str, Target]:
             skip + list(spec.get("skip_lines", [])),
             list(spec.get("plugins", [])),
             float(spec.get("minutes", 10)),
+            spec.get("tutorial"),
         )
         for name, spec in data["targets"].items()
     }
@@ -210,7 +217,7 @@ def touched(
     entries = _changed_entries(targets, since, files) if files & set(CONFIG[:2]) else set()
     why: dict[str, str] = {}
     for name, target in targets.items():
-        if files & set(target.mutate):
+        if files & {*target.mutate, *([target.tutorial] if target.tutorial else [])}:
             why[name] = "module"
         elif files & set(target.tests):
             why[name] = "tests"
@@ -252,6 +259,31 @@ def _toml_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
+#: A file of a documentation page: a fenced block whose first line is ``# file: <path>``
+#: (tests/test_plugin_tutorial.py reads the tutorial the same way).
+FILE_BLOCK = re.compile(
+    r"^```(?P<lang>[\w-]+)\n# file: (?P<path>\S+)\n(?P<body>.*?)^```\s*$", re.M | re.S
+)
+MUTMUT_BLOCK = re.compile(r"^```toml\n(?P<body>\[tool\.mutmut\]\n.*?)^```\s*$", re.M | re.S)
+
+
+def prepare_tutorial(target: Target, work: Path) -> Path:
+    """The plugin of a documentation page, written out as the page gives it, with the page's
+    ``[tool.mutmut]`` added to its pyproject.toml: what the page tells a plugin author to run."""
+    assert target.tutorial is not None
+    page = (ROOT / target.tutorial).read_text("utf-8")
+    for block in FILE_BLOCK.finditer(page):
+        path = work / block["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(block["body"], "utf-8")
+    config = MUTMUT_BLOCK.search(page)
+    if config is None or not (work / "pyproject.toml").exists():
+        raise SystemExit(f"{target.tutorial}: no pyproject.toml file block or [tool.mutmut] block")
+    with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write("\n" + config["body"])
+    return work
+
+
 def prepare(target: Target) -> Path:
     """A fresh copy of what the target's run needs, under ``.mutation/<name>``: ``src`` (with
     the plugins' packages beside cadrecore, so that mutmut's copy holds them), the tests, the
@@ -260,6 +292,8 @@ def prepare(target: Target) -> Path:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    if target.tutorial:
+        return prepare_tutorial(target, work)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
@@ -292,6 +326,8 @@ def prepare(target: Target) -> Path:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)  # mutmut puts its copy first; nothing of the tree may shadow it
+    env["CADRECORE_LOAD_PLUGINS"] = ""  # (the tests register the plugins they use)
+    env.pop("CADRECORE_DISABLE_PLUGINS", None)
     env["CADRECORE_CACHE_DIR"] = env.get("CADRECORE_CACHE_DIR", str(WORK / "cache"))
     return env
 
