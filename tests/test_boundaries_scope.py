@@ -21,6 +21,7 @@ import pytest
 
 import cadrecore
 from cadrecore import Ledger
+from cadrecore.i18n import Text
 from cadrecore.models import (
     Activity,
     BranchAssessment,
@@ -74,7 +75,10 @@ def _ledger() -> Ledger:
     base = small_ledger(2022)
     registry = cadrecore.get_registry(department_pm())  # (a service type to record)
     town = Unit(id="east.town", name="东县某镇", level="township", kind="other", parent_id="east")
-    units = (*base.units, town)
+    empty = Unit(
+        id="east.empty", name="东县某局", level="county", kind="department", parent_id="east"
+    )
+    units = (*base.units, town, empty)  # (east.empty: a unit no record names)
     cadres = (
         *base.cadres,
         _cadre("t1", "east.town"),  # a township's cadre: east's
@@ -97,6 +101,10 @@ def _ledger() -> Ledger:
         Membership(cadre_id="w1", branch_id="b.mixed", since=date(2019, 1, 1)),
     )
     town_org = PartyOrg(id="town.org", name="镇党委", kind="primary_committee", unit_id="east.town")
+    # b.east's general branch, under the city's working committee (pwc)
+    general = PartyOrg(
+        id="gb.east", name="东县党总支", kind="general_branch", unit_id="east.vcb", parent_id="pwc"
+    )
     west_org = PartyOrg(id="west.org", name="西县党委", kind="primary_committee", unit_id="west")
     groups = (
         PartyGroup(id="g.east", name="一组", branch_id="b.east", member_ids=("c009", "c010")),
@@ -333,8 +341,14 @@ def _ledger() -> Ledger:
         jurisdiction=base.jurisdiction,
         units=units,
         cadres=cadres,
-        party_orgs=(*base.party_orgs, town_org, west_org),
-        branches=(*base.branches, mixed),
+        party_orgs=(*base.party_orgs, town_org, west_org, general),
+        branches=(
+            *(
+                b.model_copy(update={"org_id": "gb.east"}) if b.id == "b.east" else b
+                for b in base.branches
+            ),
+            mixed,
+        ),
         memberships=memberships,
         party_groups=groups,
         branch_assessments=assessments,
@@ -427,8 +441,11 @@ def test_waivers(ledger: Ledger) -> None:
 
 def test_party_organizations_and_units_for_context(ledger: Ledger) -> None:
     view = scope_records(ledger, "east")
-    # the township's organization, and the city's working committee of the branches in view
-    assert _ids(view, "party_orgs") == {"town.org", "pwc"}
+    # the township's organization, b.east's general branch, and the city's working committee
+    # above it (and b.team's own)
+    assert _ids(view, "party_orgs") == {"town.org", "gb.east", "pwc"}
+    west = scope_records(ledger, "west")
+    assert _ids(west, "party_orgs") == {"west.org", "pwc"}  # b.west's, not b.east's
     # east's units, and the units records in view name with those above: the city bureau
     # (the working committee's unit, the service's provider, an owner of the city's themes and
     # programme), the city committee (the briefing's owner, the checklist entry's owner), and
@@ -437,6 +454,7 @@ def test_party_organizations_and_units_for_context(ledger: Ledger) -> None:
         "east",
         "east.vcb",
         "east.town",
+        "east.empty",  # in S: in view, though no record names it
         "city",
         "city.vcb",
         "city.pc",
@@ -444,7 +462,7 @@ def test_party_organizations_and_units_for_context(ledger: Ledger) -> None:
         "west.vcb",
     }
     # a view holds together: it is a ledger (the cross-checks pass)
-    assert scope_ledger(ledger, "east").counts()["units"] == 8
+    assert scope_ledger(ledger, "east").counts()["units"] == 9
 
 
 def test_the_units_of_a_township_view(ledger: Ledger) -> None:
@@ -514,8 +532,8 @@ def test_what_a_unit_owns(ledger: Ledger) -> None:
     the whole ledger (parameters of no unit or a unit above, waivers and recognitions of no
     subject)."""
     owned = owned_keys(ledger, "east")
-    assert owned["units"] == {"east", "east.vcb", "east.town"}
-    assert owned["party_orgs"] == {"town.org"}
+    assert owned["units"] == {"east", "east.vcb", "east.town", "east.empty"}
+    assert owned["party_orgs"] == {"town.org", "gb.east"}
     assert owned["themes"] == {"th.east"}
     assert owned["programmes"] == {"pg.town"}
     assert owned["treatment_standards"] == {"std.east"}
@@ -538,7 +556,7 @@ def test_the_context_a_view_holds(ledger: Ledger) -> None:
     context = context_subjects(scope_ledger(ledger, "east"))
     assert context is not None
     assert context["units"] == {"city", "city.vcb", "city.pc", "west", "west.vcb"}
-    assert context["party_orgs"] == {"pwc"}
+    assert context["party_orgs"] == {"pwc"}  # (gb.east is east.vcb's: its own)
     assert context["themes"] == {"theme.2022", "th.city", "th.west.used"}
     assert context["programmes"] == {"pg.city", "pg.west.used"}
     assert context["treatment_standards"] == {"std.city", "std.west.granted"}
@@ -570,3 +588,40 @@ def test_the_title_of_a_view(ledger: Ledger) -> None:
     assert view_title(scope_ledger(ledger, "east")) == "样例市东县"
     # a unit whose name holds the jurisdiction's is named alone
     assert view_title(scope_ledger(ledger, "city.vcb")) == "样例市委老干部局"
+
+
+def test_a_views_report_keeps_only_what_it_says_of_its_own(ledger: Ledger) -> None:
+    """scoped_report over a report written out: of each outcome about the city bureau (a unit
+    the view holds as context) and about east's bureau (its own), the own one stays."""
+    from cadrecore.rules import Finding, Measure, Occurrence, Report, Severity
+    from cadrecore.rules.findings import Subject
+
+    def outcomes(unit: str) -> tuple[Finding, Finding, Occurrence, Measure]:
+        subject = Subject("units", unit)
+        said = Text("说", "said")
+        finding = Finding("r::x", Severity.ERROR, subject, "2022", "gap", said)
+        waived = Finding("r::x", Severity.ERROR, subject, "2022", "gap", said, waived_by="w")
+        occurrence = Occurrence("r::x", subject, "2022", None, "overdue")
+        measure = Measure("r::x", "use", subject, 1, 2)
+        return finding, waived, occurrence, measure
+
+    city, own = outcomes("city.vcb"), outcomes("east.vcb")
+    report = Report(
+        jurisdiction="sample",
+        year=2022,
+        as_of=date(2022, 12, 31),
+        rules_run=("r::x",),
+        findings=(city[0], own[0]),
+        waived=(city[1], own[1]),
+        errored=(),
+        occurrences=(city[2], own[2]),
+        measures=(city[3], own[3]),
+    )
+    kept = scoped_report(report, scope_ledger(ledger, "east"))
+    assert (kept.findings, kept.waived, kept.occurrences, kept.measures) == (
+        (own[0],),
+        (own[1],),
+        (own[2],),
+        (own[3],),
+    )
+    assert kept.rules_run == report.rules_run
