@@ -286,8 +286,9 @@ def prepare_tutorial(target: Target, work: Path) -> Path:
 
 def prepare(target: Target) -> Path:
     """A fresh copy of what the target's run needs, under ``.mutation/<name>``: ``src`` (with
-    the plugins' packages beside cadrecore, so that mutmut's copy holds them), the tests, the
-    plugins' tests, and pyproject.toml with the target's ``[tool.mutmut]``."""
+    the bundled plugins' packages beside cadrecore, so that mutmut's copy holds them and no
+    installed copy is imported), the tests, the target's plugins' tests, and pyproject.toml
+    with the target's ``[tool.mutmut]``."""
     work = WORK / target.name
     if work.exists():
         shutil.rmtree(work)
@@ -302,11 +303,13 @@ def prepare(target: Target) -> Path:
     for path in target.mutate:
         parts = Path(path).parts
         mutate.append(str(Path("src", *parts[parts.index("src") + 1 :])))
-    for plugin in target.plugins:
-        source = ROOT / plugin / "src"
+    # every bundled plugin's package beside cadrecore (the tests import them by name: the
+    # tree's, never an installed copy from another checkout), and the target's plugins' tests
+    for source in sorted((ROOT / "plugins").glob("*/src")):
         for package in source.iterdir():
-            if package.is_dir():
+            if package.is_dir() and not package.name.endswith(".egg-info"):
                 shutil.copytree(package, work / "src" / package.name, ignore=ignore)
+    for plugin in target.plugins:
         if (ROOT / plugin / "tests").exists():
             shutil.copytree(ROOT / plugin / "tests", work / plugin / "tests", ignore=ignore)
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
