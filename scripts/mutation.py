@@ -162,8 +162,9 @@ def changed_files(base: str | None) -> tuple[list[str], str | None]:
 CONFIG = ("tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py")
 
 #: Why a target is run on a change, most pressing first: its modules changed; one of its test
-#: files did; its entry in the targets or survivors file did; the runner itself did.
-TIERS = ("module", "tests", "entry", "runner")
+#: files did; its entry in the targets or survivors file did; the runner itself did; nothing is
+#: known of the change (a commit without its parent, as a shallow clone has).
+TIERS = ("module", "tests", "entry", "runner", "unknown")
 
 
 def _entries_then(since: str | None, path: str) -> dict[str, object] | None:
@@ -214,6 +215,8 @@ def touched(
     (:data:`TIERS`): its modules, its test files, its entry in the targets or survivors file,
     or the runner."""
     files = set(files)
+    if since is None:  # every file of the commit: what changed is not known
+        return dict.fromkeys(targets, "unknown")
     entries = _changed_entries(targets, since, files) if files & set(CONFIG[:2]) else set()
     why: dict[str, str] = {}
     for name, target in targets.items():
@@ -468,9 +471,11 @@ def judge(
         if unexplained:
             print(f"    {unexplained} listed survivor(s) without a reason")
         for (module, function, change), items in sorted(pool.items()):
-            if module == result.module and result.total:
+            if module == result.module and result.total and not result.run_failed:
                 for _ in items:  # (listed, but the tests kill it now: take it off the list)
                     print(f"    listed, no longer survives: {function}: {change}")
+        if result.run_failed:  # (its mutants were not checked: nothing to list or record)
+            continue
         for mutant, status, change in unlisted:
             print(f"    new survivor ({status}) {mutant}: {change}")
             new.append(Survivor(result.module, function_of(mutant), change, ""))
