@@ -458,10 +458,14 @@ def judge(
             and not unexplained
         )
         passed &= ok
+        listing = (
+            "the run failed"
+            if result.run_failed
+            else f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new"
+        )
         print(
             f"{result.module:45} {result.killed:4d}/{result.total:<4d} killed  "
-            f"{result.score:6.1%}  (threshold {target.threshold:.0%}; "
-            f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new)"
+            f"{result.score:6.1%}  (threshold {target.threshold:.0%}; {listing})"
             f"  {'ok' if ok else 'FAIL'}"
         )
         if result.run_failed:
