@@ -54,6 +54,11 @@ class Target:
     skip_lines: list[str] = field(default_factory=list)
     #: plugin folders (``plugins/<name>``) whose package is copied beside cadrecore
     plugins: list[str] = field(default_factory=list)
+    #: how long a run takes, in minutes (two cores, ``--jobs 2``): what ``--changed`` budgets
+    minutes: float = 10.0
+    #: a documentation page whose plugin is mutated: its ``# file:`` blocks are written out and
+    #: its ``[tool.mutmut]`` block is the configuration (the plugin tutorial, section 9)
+    tutorial: str | None = None
 
     def modules(self) -> list[str]:
         return [module_of(path) for path in self.mutate]
@@ -73,6 +78,9 @@ class Result:
     killed: int = 0
     total: int = 0
     survivors: list[tuple[str, str, str]] = field(default_factory=list)  # (mutant, status, change)
+    #: mutmut's run stopped with an error (its tests failed unmutated, a crash): the module
+    #: fails, whatever the mutants it did check say
+    run_failed: bool = False
 
     @property
     def score(self) -> float:
@@ -80,9 +88,12 @@ class Result:
 
 
 def module_of(path: str) -> str:
-    """``src/cadrecore/calendar.py`` -> ``cadrecore.calendar`` (plugins' ``src`` too)."""
+    """``src/cadrecore/calendar.py`` -> ``cadrecore.calendar`` (plugins' ``src`` too; a
+    package's ``__init__.py`` is the package; a path without ``src`` is from the top)."""
     parts = Path(path).with_suffix("").parts
-    inner = parts[parts.index("src") + 1 :]
+    inner = parts[parts.index("src") + 1 :] if "src" in parts else parts
+    if inner[-1] == "__init__":
+        inner = inner[:-1]
     return ".".join(inner)
 
 
@@ -98,6 +109,8 @@ def load_targets() -> dict[str, Target]:
             float(spec.get("threshold", default)),
             skip + list(spec.get("skip_lines", [])),
             list(spec.get("plugins", [])),
+            float(spec.get("minutes", 10)),
+            spec.get("tutorial"),
         )
         for name, spec in data["targets"].items()
     }
@@ -118,34 +131,126 @@ def load_survivors() -> list[Survivor]:
 # ---------------------------------------------------------------------------------------------
 
 
-def changed_files(base: str | None) -> list[str]:
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def changed_files(base: str | None) -> tuple[list[str], str | None]:
     """The files changed since the merge base with ``base`` (default: ``origin/main``, else
-    ``main``); on a clone with neither (a CI checkout of one branch), the last commit's."""
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-
+    ``main``), and the commit they are compared with; on a clone with neither, or on the branch
+    itself (a CI checkout of one branch), the last commit's files, compared with its parent.
+    A commit with no parent (a shallow clone of depth 1) is compared with nothing: every file
+    it holds (None)."""
     for candidate in [base] if base else ["origin/main", "main"]:
-        if git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode != 0:
+        if _git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode != 0:
+            if candidate == base:
+                raise SystemExit(f"--changed {base}: no such commit")
             continue
-        diff = git("diff", "--name-only", f"{candidate}...HEAD")
+        fork = _git("merge-base", candidate, "HEAD")
+        if fork.returncode != 0:
+            continue
+        since = fork.stdout.strip()
+        diff = _git("diff", "--name-only", since, "HEAD")
         if diff.returncode == 0 and (diff.stdout.strip() or candidate == base):
-            return diff.stdout.split()
-    last = git("diff", "--name-only", "HEAD~1", "HEAD")
+            return diff.stdout.split(), since
+    last = _git("diff", "--name-only", "HEAD~1", "HEAD")
     if last.returncode == 0:
-        return last.stdout.split()
-    return git("show", "--name-only", "--format=", "HEAD").stdout.split()
+        return last.stdout.split(), _git("rev-parse", "HEAD~1").stdout.strip()
+    return _git("show", "--name-only", "--format=", "HEAD").stdout.split(), None
 
 
-def touched(targets: dict[str, Target], files: Iterable[str]) -> list[str]:
-    """The targets whose modules, tests or configuration are among ``files``."""
+CONFIG = ("tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py")
+
+#: Why a target is run on a change, most pressing first: its modules changed; one of its test
+#: files did; its entry in the targets or survivors file did; the runner itself did; nothing is
+#: known of the change (a commit without its parent, as a shallow clone has).
+TIERS = ("module", "tests", "entry", "runner", "unknown")
+
+
+def _entries_then(since: str | None, path: str) -> dict[str, object] | None:
+    """The TOML file ``path`` as it was at ``since`` (None: not there then, or unknown)."""
+    if since is None:
+        return None
+    shown = _git("show", f"{since}:{path}")
+    if shown.returncode != 0:
+        return None
+    try:
+        return tomllib.loads(shown.stdout)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _changed_entries(targets: dict[str, Target], since: str | None, files: set[str]) -> set[str]:
+    """The targets whose entry in tests/mutation.toml, or whose modules' survivors in
+    tests/mutation-survivors.toml, differ from ``since`` (all of them when it is unknown)."""
+    names: set[str] = set()
+    if "tests/mutation.toml" in files:
+        before = _entries_then(since, "tests/mutation.toml")
+        now = tomllib.loads(TARGETS_FILE.read_text("utf-8"))
+        if before is None or {k: v for k, v in before.items() if k != "targets"} != {
+            k: v for k, v in now.items() if k != "targets"
+        }:
+            return set(targets)
+        old = before.get("targets", {})
+        assert isinstance(old, dict)
+        names |= {name for name, spec in now["targets"].items() if old.get(name) != spec}
+    if "tests/mutation-survivors.toml" in files:
+        before = _entries_then(since, "tests/mutation-survivors.toml")
+        if before is None:
+            return set(targets)
+        then = before.get("survivor", [])
+        now_listed = tomllib.loads(SURVIVORS_FILE.read_text("utf-8")).get("survivor", [])
+        assert isinstance(then, list)
+        differ = {
+            str(s["module"]) for s in [*then, *now_listed] if (s in then) != (s in now_listed)
+        }
+        names |= {name for name, t in targets.items() if differ & set(t.modules())}
+    return names & set(targets)
+
+
+def touched(
+    targets: dict[str, Target], files: Iterable[str], since: str | None = None
+) -> dict[str, str]:
+    """The targets a change to ``files`` (since commit ``since``) touches, each with why
+    (:data:`TIERS`): its modules, its test files, its entry in the targets or survivors file,
+    or the runner."""
     files = set(files)
-    config = {"tests/mutation.toml", "tests/mutation-survivors.toml", "scripts/mutation.py"}
-    return [
-        name
-        for name, target in targets.items()
-        if files & set(target.mutate) or files & set(target.tests) or files & config
-    ]
+    if since is None:  # every file of the commit: what changed is not known
+        return dict.fromkeys(targets, "unknown")
+    entries = _changed_entries(targets, since, files) if files & set(CONFIG[:2]) else set()
+    why: dict[str, str] = {}
+    for name, target in targets.items():
+        if files & {*target.mutate, *([target.tutorial] if target.tutorial else [])}:
+            why[name] = "module"
+        elif files & set(target.tests):
+            why[name] = "tests"
+        elif name in entries:
+            why[name] = "entry"
+        elif CONFIG[2] in files:
+            why[name] = "runner"
+    return why
+
+
+def within_budget(
+    targets: dict[str, Target], why: dict[str, str], budget: float
+) -> tuple[list[str], list[str]]:
+    """The targets to run and those left out: every one whose modules changed, whatever the
+    time; then the others, most pressing reason first and quickest first, while their
+    estimated minutes (``minutes`` in tests/mutation.toml) fit in ``budget``."""
+    chosen = [name for name in targets if why.get(name) == "module"]
+    spent = sum(targets[name].minutes for name in chosen)
+    left: list[str] = []
+    rest = sorted(
+        (name for name in why if why[name] != "module"),
+        key=lambda name: (TIERS.index(why[name]), targets[name].minutes, name),
+    )
+    for name in rest:
+        if spent + targets[name].minutes <= budget:
+            chosen.append(name)
+            spent += targets[name].minutes
+        else:
+            left.append(name)
+    return [name for name in targets if name in chosen], left
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,14 +262,42 @@ def _toml_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
+#: A file of a documentation page: a fenced block whose first line is ``# file: <path>``
+#: (tests/test_plugin_tutorial.py reads the tutorial the same way).
+FILE_BLOCK = re.compile(
+    r"^```(?P<lang>[\w-]+)\n# file: (?P<path>\S+)\n(?P<body>.*?)^```\s*$", re.M | re.S
+)
+MUTMUT_BLOCK = re.compile(r"^```toml\n(?P<body>\[tool\.mutmut\]\n.*?)^```\s*$", re.M | re.S)
+
+
+def prepare_tutorial(target: Target, work: Path) -> Path:
+    """The plugin of a documentation page, written out as the page gives it, with the page's
+    ``[tool.mutmut]`` added to its pyproject.toml: what the page tells a plugin author to run."""
+    assert target.tutorial is not None
+    page = (ROOT / target.tutorial).read_text("utf-8")
+    for block in FILE_BLOCK.finditer(page):
+        path = work / block["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(block["body"], "utf-8")
+    config = MUTMUT_BLOCK.search(page)
+    if config is None or not (work / "pyproject.toml").exists():
+        raise SystemExit(f"{target.tutorial}: no pyproject.toml file block or [tool.mutmut] block")
+    with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write("\n" + config["body"])
+    return work
+
+
 def prepare(target: Target) -> Path:
     """A fresh copy of what the target's run needs, under ``.mutation/<name>``: ``src`` (with
-    the plugins' packages beside cadrecore, so that mutmut's copy holds them), the tests, the
-    plugins' tests, and pyproject.toml with the target's ``[tool.mutmut]``."""
+    the bundled plugins' packages beside cadrecore, so that mutmut's copy holds them and no
+    installed copy is imported), the tests, the target's plugins' tests, and pyproject.toml
+    with the target's ``[tool.mutmut]``."""
     work = WORK / target.name
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    if target.tutorial:
+        return prepare_tutorial(target, work)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
@@ -173,11 +306,13 @@ def prepare(target: Target) -> Path:
     for path in target.mutate:
         parts = Path(path).parts
         mutate.append(str(Path("src", *parts[parts.index("src") + 1 :])))
-    for plugin in target.plugins:
-        source = ROOT / plugin / "src"
+    # every bundled plugin's package beside cadrecore (the tests import them by name: the
+    # tree's, never an installed copy from another checkout), and the target's plugins' tests
+    for source in sorted((ROOT / "plugins").glob("*/src")):
         for package in source.iterdir():
-            if package.is_dir():
+            if package.is_dir() and not package.name.endswith(".egg-info"):
                 shutil.copytree(package, work / "src" / package.name, ignore=ignore)
+    for plugin in target.plugins:
         if (ROOT / plugin / "tests").exists():
             shutil.copytree(ROOT / plugin / "tests", work / plugin / "tests", ignore=ignore)
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
@@ -197,6 +332,8 @@ def prepare(target: Target) -> Path:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)  # mutmut puts its copy first; nothing of the tree may shadow it
+    env["CADRECORE_LOAD_PLUGINS"] = ""  # (the tests register the plugins they use)
+    env.pop("CADRECORE_DISABLE_PLUGINS", None)
     env["CADRECORE_CACHE_DIR"] = env.get("CADRECORE_CACHE_DIR", str(WORK / "cache"))
     return env
 
@@ -237,22 +374,33 @@ def function_of(mutant: str) -> str:
     return name.replace("ǁ", ".")
 
 
-def run_target(target: Target, children: int) -> list[Result]:
-    work = prepare(target)
+def run_target(target: Target, children: int, *, again: bool = False) -> list[Result]:
+    """Run ``target``'s mutants and read their results (``again``: only read those of the
+    last run, left in ``.mutation/<target>``)."""
+    work = WORK / target.name
     print(f"== {target.name}: {', '.join(target.modules())} ({len(target.tests)} test files)")
     sys.stdout.flush()
-    done = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
-        cwd=work,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:  # (the tests failed before any mutant: say why)
-        tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
-        print("    mutmut run failed:\n      " + "\n      ".join(tail))
-    results = {module: Result(module) for module in target.modules()}
+    failed = False
+    if again:
+        if not (work / "mutants").exists():
+            raise SystemExit(f"{target.name}: no run to read in {work}; run it first")
+    else:
+        work = prepare(target)
+        done = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            cwd=work,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:  # (the tests failed before any mutant, say: say why)
+            tail = (done.stdout + done.stderr).replace("\r", "\n").splitlines()[-15:]
+            print("    mutmut run failed:\n      " + "\n      ".join(tail))
+            failed = True
+    results = {module: Result(module, run_failed=failed) for module in target.modules()}
+    if not (work / "mutants").exists():  # (nothing to read: fail loudly, not 0 of 0)
+        return list(results.values())
     for line in mutmut(work, "results", "--all", "true").splitlines():
         found = _RESULT.match(line)
         if not found:
@@ -304,19 +452,34 @@ def judge(
                 unlisted.append((mutant, status, change))
         ok = (
             result.total > 0
+            and not result.run_failed
             and result.score >= target.threshold
             and not unlisted
             and not unexplained
         )
         passed &= ok
+        listing = (
+            "the run failed"
+            if result.run_failed
+            else f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new"
+        )
         print(
             f"{result.module:45} {result.killed:4d}/{result.total:<4d} killed  "
-            f"{result.score:6.1%}  (threshold {target.threshold:.0%}; "
-            f"{len(result.survivors) - len(unlisted)} survivors listed, {len(unlisted)} new)"
+            f"{result.score:6.1%}  (threshold {target.threshold:.0%}; {listing})"
             f"  {'ok' if ok else 'FAIL'}"
         )
+        if result.run_failed:
+            print("    the run failed (above): no score stands")
+        elif not result.total:
+            print("    no mutant was checked: nothing was tested")
         if unexplained:
             print(f"    {unexplained} listed survivor(s) without a reason")
+        for (module, function, change), items in sorted(pool.items()):
+            if module == result.module and result.total and not result.run_failed:
+                for _ in items:  # (listed, but the tests kill it now: take it off the list)
+                    print(f"    listed, no longer survives: {function}: {change}")
+        if result.run_failed:  # (its mutants were not checked: nothing to list or record)
+            continue
         for mutant, status, change in unlisted:
             print(f"    new survivor ({status}) {mutant}: {change}")
             new.append(Survivor(result.module, function_of(mutant), change, ""))
@@ -351,30 +514,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="BASE",
         help="only the targets the change since the merge base with BASE (origin/main) touches",
     )
-    parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=float(os.environ.get("CADRECORE_MUTATION_BUDGET", "20")),
+        metavar="MINUTES",
+        help="with --changed: the minutes the targets run for other reasons than a change to "
+        "their modules may take (default 20, or $CADRECORE_MUTATION_BUDGET)",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the targets (that would run) and stop"
+    )
     parser.add_argument("--record", action="store_true", help="add new survivors to the file")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default: 2)")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="judge the last run's results again (after editing the survivors file), no run",
+    )
     args = parser.parse_args(argv)
     targets = load_targets()
-    if args.list:
-        for name, target in targets.items():
-            print(f"{name:16} {target.threshold:.0%}  {' '.join(target.mutate)}")
-            print(f"{'':16}       tests: {' '.join(target.tests)}")
-        return 0
     unknown = [name for name in args.targets if name not in targets]
     if unknown:
         print(f"unknown target(s): {', '.join(unknown)}; see --list", file=sys.stderr)
         return 2
     chosen = args.targets or list(targets)
     if args.changed is not None:
-        files = changed_files(args.changed or None)
-        chosen = [name for name in touched(targets, files) if name in chosen]
-        print(f"changed: {len(files)} file(s); targets touched: {', '.join(chosen) or 'none'}")
+        files, since = changed_files(args.changed or None)
+        why = {k: v for k, v in touched(targets, files, since).items() if k in chosen}
+        chosen, left = within_budget(targets, why, args.budget)
+        print(
+            f"changed: {len(files)} file(s) since {since[:10] if since else 'nothing (every file)'}"
+            f"; targets: {', '.join(f'{n} ({why[n]})' for n in chosen) or 'none'}"
+        )
+        if left:
+            print(
+                f"left out, over the {args.budget:g}-minute budget: "
+                + ", ".join(f"{n} ({why[n]}, ~{targets[n].minutes:g} min)" for n in left)
+            )
+    if args.list:  # (with --changed: those it would run)
+        for name in chosen:
+            target = targets[name]
+            print(
+                f"{name:16} {target.threshold:.0%}  ~{target.minutes:g} min  "
+                f"{' '.join(target.mutate)}"
+            )
+            print(f"{'':16}       tests: {' '.join(target.tests)}")
+        return 0
     listed = load_survivors()
     passed = True
     new: list[Survivor] = []
     for name in chosen:
-        ok, found = judge(targets[name], run_target(targets[name], args.jobs), listed)
+        ok, found = judge(
+            targets[name], run_target(targets[name], args.jobs, again=args.again), listed
+        )
         passed &= ok
         new += found
     if args.record and new:

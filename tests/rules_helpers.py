@@ -22,7 +22,11 @@ def update(record: Any, **fields: Any) -> Any:
 
 
 def run(ledger: Ledger, rule: str, *, year: int = 2022, as_of: date | None = None) -> Report:
-    return evaluate(ledger, year=year, as_of=as_of, rules=[rule])
+    """The report of one rule; a rule that raised (errored) fails the test: no finding is not
+    the same as a rule that could not judge."""
+    report = evaluate(ledger, year=year, as_of=as_of, rules=[rule])
+    assert not report.errored, [(e.rule_id, e.error) for e in report.errored]
+    return report
 
 
 def reasons(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:

@@ -269,6 +269,7 @@ def test_working_days_counted_backwards() -> None:
     assert add_working_days(date(2022, 10, 8), -1) == date(2022, 9, 30)  # over the holiday
     assert add_working_days(date(2022, 10, 8), -2) == date(2022, 9, 29)
     assert add_working_days(date(2022, 10, 8), 0) == date(2022, 10, 8)
+    assert add_working_days(date(2022, 10, 1), 0) == date(2022, 10, 1)  # a day off, 0 days on
     assert add_working_days(date(2022, 9, 30), 1) == date(2022, 10, 8)
     assert working_days_between(date(2022, 9, 30), date(2022, 10, 8)) == 1
     assert working_days_between(date(2022, 10, 8), date(2022, 10, 8)) == 0

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from cadrecore import Ledger
+from cadrecore.i18n import Text
 from cadrecore.models import Activity, Checklist, ChecklistEntry
 from cadrecore.rules import Report, Severity
 from cadrecore.sample import small_ledger
@@ -212,3 +213,246 @@ def test_an_item_owned_by_another_unit_is_not_closed_by_this_ones_record() -> No
         lambda a: update(a, owner_unit_id="city.vcb") if a.id == "tour0" else a,
     )
     assert _item(run(ledger, "checklist.items")) == ([("overdue", 1, 0)], [("overdue", None, None)])
+
+
+# --- what each outcome says (scripts/mutation.py, target checklists) ----------------------------
+
+TOUR = "部署一次观摩活动", "deploy an observation tour"  # the item's label
+BRIEF = "召开一次情况通报会", "hold a situation briefing for veteran cadres"
+
+
+def _said(report: Report, subject: str) -> list[tuple[object, ...]]:
+    return [
+        (f.reason, f.severity, f.expected, f.actual, f.message, f.fix, f.evidence)
+        for f in report.findings
+        if f.subject.id == subject
+    ]
+
+
+def _occurrences(report: Report, subject: str) -> list[tuple[object, ...]]:
+    return [
+        (o.period, o.due, o.status, o.satisfied_by, o.done_on, o.note)
+        for o in report.occurrences
+        if o.subject.id == subject
+    ]
+
+
+def test_what_an_item_done_late_says() -> None:
+    report = run(_tours(_county(), date(2022, 7, 15)), "checklist.items")
+    assert _said(report, ITEM) == [
+        (
+            "done_late",
+            Severity.WARNING,
+            "2022-06-30",
+            "2022-07-15",
+            Text(
+                f"“{TOUR[0]}”于 2022-07-15 完成，晚于时限 2022-06-30",
+                f"'{TOUR[1]}' was done on 2022-07-15, after its due date 2022-06-30",
+            ),
+            Text(
+                f"下一年度在时限（6 月 30 日）前开展“{TOUR[0]}”",
+                f"next year, hold the '{TOUR[1]}' by its due date (06-30)",
+            ),
+            ("tour0",),
+        )
+    ]
+    assert _occurrences(report, ITEM) == [
+        ("2022", date(2022, 6, 30), "late", "tour0", date(2022, 7, 15), None)
+    ]
+
+
+def test_what_an_overdue_item_says() -> None:
+    report = run(_county(), "checklist.items", as_of=date(2022, 6, 30))
+    assert _said(report, ITEM) == [
+        (
+            "overdue",
+            Severity.ERROR,
+            1,
+            0,
+            Text(
+                f"“{TOUR[0]}”已过时限 2022-06-30 仍未完成（2022 年应 1 次，实 0 次）",
+                f"'{TOUR[1]}' is overdue since 2022-06-30: required 1 in 2022, held 0",
+            ),
+            Text(
+                f"开展并记录一次“{TOUR[0]}”（活动类型“观摩活动”，责任单位 east.vcb）",
+                "hold and record a 'observation tour' activity owned by east.vcb",
+            ),
+            (),
+        )
+    ]
+    assert _occurrences(report, ITEM) == [("2022", date(2022, 6, 30), "overdue", None, None, None)]
+    report = run(_county(), "checklist.items", as_of=date(2022, 6, 29))
+    assert _occurrences(report, ITEM) == [
+        (
+            "2022",
+            date(2022, 6, 30),
+            "pending",
+            None,
+            None,
+            Text("时限 2022-06-30", "due 2022-06-30"),
+        )
+    ]
+    assert _occurrences(run(_tours(_county(), date(2022, 6, 1)), "checklist.items"), ITEM) == [
+        ("2022", date(2022, 6, 30), "done", "tour0", date(2022, 6, 1), None)
+    ]
+
+
+def test_what_a_briefing_short_of_a_body_says() -> None:
+    """Three of the four bodies' leaders at the briefing of 11 January (no CPPCC leader): on the
+    due day an error, the record named; the day before a warning, the item still open."""
+    ledger = _briefings((date(2022, 1, 11), 3))
+    lacking = Text("缺：政协领导", "missing: CPPCC leaders")
+    fix = Text(
+        "如实际符合要求，在活动记录 brief0 中补录（出席领导、出席人数）；否则在时限前补开一次"
+        f"“{BRIEF[0]}”，四大班子相关领导全部出席",
+        f"if it did meet them, complete activity brief0 (leaders, attendance); otherwise hold the "
+        f"'{BRIEF[1]}' again by 2022-12-31, with leaders of all four leading bodies present",
+    )
+    report = run(ledger, "checklist.items", as_of=JUDGED_DAY)
+    assert _said(report, BRIEFING) == [
+        (
+            "leaders_absent",
+            Severity.ERROR,
+            4,
+            3,
+            Text(
+                f"“{BRIEF[0]}”未完成：2022-01-11 的记录不合要求，缺：政协领导（时限 2022-12-31）",
+                f"'{BRIEF[1]}' is not done: the record of 2022-01-11 does not meet its conditions, "
+                "missing: CPPCC leaders (due 2022-12-31)",
+            ),
+            fix,
+            ("brief0",),
+        )
+    ]
+    assert _occurrences(report, BRIEFING) == [
+        ("2022", date(2022, 12, 31), "invalid", "brief0", date(2022, 1, 11), lacking)
+    ]
+    report = run(ledger, "checklist.items", as_of=date(2022, 12, 30))
+    assert _said(report, BRIEFING) == [
+        (
+            "leaders_absent",
+            Severity.WARNING,
+            4,
+            3,
+            Text(
+                f"“{BRIEF[0]}”尚未完成：2022-01-11 的记录不合要求，缺：政协领导（时限 2022-12-31）",
+                f"'{BRIEF[1]}' is not done yet: the record of 2022-01-11 does not meet its "
+                "conditions, missing: CPPCC leaders (due 2022-12-31)",
+            ),
+            fix,
+            ("brief0",),
+        )
+    ]
+    assert _occurrences(report, BRIEFING) == [
+        (
+            "2022",
+            date(2022, 12, 31),
+            "pending",
+            None,
+            None,
+            Text(
+                "2022-01-11 的记录不合要求，缺：政协领导；时限 2022-12-31",
+                "the record of 2022-01-11 does not count, missing: CPPCC leaders; due 2022-12-31",
+            ),
+        )
+    ]
+
+
+JUDGED_DAY = date(2022, 12, 31)
+
+
+def _tea(*held: dict[str, object]) -> Report:
+    """A plugin's item with two conditions (the party committee's and the government's leaders;
+    at least 30 present), owned by the city committee, its records ``held`` (fields of theme
+    activities on 1 February, 1 March...), judged at the end of 2022."""
+    from cadrecore import ChecklistItem, get_registry, hookimpl, new_plugin_manager
+    from cadrecore.models import LeadingBody
+    from cadrecore.registry import LeadersPresent, MinimumAttendance
+    from cadrecore.rules import evaluate
+
+    class Tea:
+        @hookimpl
+        def register_checklist_items(self, register):  # type: ignore[no-untyped-def]
+            register(
+                ChecklistItem(
+                    key="county.spring_tea",
+                    label=Text("新春茶话会", "spring tea party"),
+                    evidence_kind="theme_activity",
+                    conditions=(
+                        LeadersPresent((LeadingBody.PARTY_COMMITTEE, LeadingBody.GOVERNMENT)),
+                        MinimumAttendance(30),
+                    ),
+                )
+            )
+
+    pm = new_plugin_manager(load_installed=False)
+    pm.register(Tea(), name="tea")
+    registry = get_registry(pm)
+    tea_list = Checklist.model_validate(
+        {
+            "id": "tea",
+            "name": "茶话会",
+            "owner_unit_id": "city.pc",
+            "from_year": 2022,
+            "items": [{"item": "county.spring_tea"}],
+        },
+        context={"registry": registry},
+    )
+    records = [
+        Activity.model_validate(
+            {
+                "id": f"tea{n}",
+                "activity_kind": "theme_activity",
+                "date": date(2022, 2 + n, 1),
+                "owner_unit_id": "city.pc",
+                **fields,
+            },
+            context={"registry": registry},
+        )
+        for n, fields in enumerate(held)
+    ]
+    ledger = small_ledger(2022, registry=registry)
+    ledger = ledger.replace(checklists=(tea_list,), activities=(*ledger.activities, *records))
+    report = evaluate(ledger, year=2022, pm=pm, rules=["builtin::checklist.items"])
+    assert not report.errored
+    return report
+
+
+def test_what_a_record_failing_two_conditions_says() -> None:
+    report = _tea({"leaders": "党委:王书记"})
+    (finding,) = report.findings
+    assert finding.message.zh == (
+        "“新春茶话会”未完成：2022-02-01 的记录不合要求，缺：政府领导；出席人数（未记录，应至少 30 人）"
+        "（时限 2022-12-31）"
+    )
+    assert finding.fix == Text(
+        "如实际符合要求，在活动记录 tea0 中补录（出席领导、出席人数）；否则在时限前补开一次"
+        "“新春茶话会”，党委、政府领导出席，至少 30 人出席",
+        "if it did meet them, complete activity tea0 (leaders, attendance); otherwise hold the "
+        "'spring tea party' again by 2022-12-31, with leaders of the party committee and "
+        "government present; at least 30 present",
+    )
+    # the first condition failed names the finding, its numbers those of the condition
+    assert (finding.reason, finding.expected, finding.actual) == ("leaders_absent", 2, 1)
+
+
+def test_the_nearest_of_two_records_short_of_people() -> None:
+    """Attendance not recorded is short of all 30; one present is short of 29: the second
+    record is the nearer, though later."""
+    leaders = "党委:王书记;政府:张市长"
+    report = _tea({"leaders": leaders}, {"leaders": leaders, "headcount": 1})
+    (occurrence,) = report.occurrences
+    assert (occurrence.status, occurrence.satisfied_by) == ("invalid", "tea1")
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.actual) == ("too_few_present", 30, 1)
+
+
+def test_an_item_overdue_with_conditions_says_what_they_require() -> None:
+    report = _tea()
+    (finding,) = report.findings
+    assert finding.fix == Text(
+        "开展并记录一次“新春茶话会”（活动类型“主题活动”，责任单位 city.pc），党委、政府领导出席，"
+        "至少 30 人出席",
+        "hold and record a 'theme activity' activity owned by city.pc, with leaders of the party "
+        "committee and government present; at least 30 present",
+    )

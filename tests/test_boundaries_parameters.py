@@ -10,6 +10,7 @@ over-quota rule of 2014-01 (from 2014-01-01).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -18,6 +19,7 @@ from cadrecore.i18n import Text
 from cadrecore.models import ParameterOverride
 from cadrecore.rules.findings import ResolvedParameter
 from cadrecore.rules.parameters import (
+    LOCAL_DEFAULT_SOURCE,
     LOCAL_DEFAULTS_FROM,
     Parameter,
     ParameterResolver,
@@ -33,14 +35,19 @@ from cadrecore.sample import small_ledger
 
 BASE = small_ledger(2022)
 
-TERM = Parameter(
-    key="branch.term_years",
-    label=Text("任期", "term"),
-    versions=(
-        ParameterVersion(5, date(2022, 10, 22), "党章", "unverified"),
-        ParameterVersion(3, date(2018, 10, 28), "条例"),
-    ),
-)
+
+def term() -> Parameter:
+    """The branch committee's term: 3 years from the 2018 regulation, 5 from the 2022 amendment
+    (listed newest first). Made in each test, not at import: scripts/mutation.py imports the
+    test modules once, before any mutant is switched on."""
+    return Parameter(
+        key="branch.term_years",
+        label=Text("任期", "term"),
+        versions=(
+            ParameterVersion(5, date(2022, 10, 22), "党章", "unverified"),
+            ParameterVersion(3, date(2018, 10, 28), "条例"),
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,12 +61,12 @@ TERM = Parameter(
     ],
 )
 def test_a_version_holds_from_its_first_day(day: date, value: int | None) -> None:
-    version = TERM.version_on(day)
+    version = term().version_on(day)
     assert (version.value if version else None) == value
 
 
 def test_versions_are_kept_in_date_order_and_never_two_from_one_day() -> None:
-    assert [v.value for v in TERM.versions] == [3, 5]
+    assert [v.value for v in term().versions] == [3, 5]
     with pytest.raises(ValueError, match="no versions"):
         Parameter(key="x", label=Text("x", "x"), versions=())
     with pytest.raises(ValueError, match="two versions from the same date"):
@@ -75,7 +82,7 @@ def test_versions_are_kept_in_date_order_and_never_two_from_one_day() -> None:
 
 def _table(*overrides: PluginOverride) -> ParameterTable:
     table = ParameterTable()
-    table.add(TERM, plugin="builtin")
+    table.add(term(), plugin="builtin")
     for override in overrides:
         table.add_override(override, plugin="county_plugin")
     return table
@@ -203,7 +210,7 @@ def test_unknown_keys_and_bad_registrations() -> None:
     with pytest.raises(UnknownKeyError, match="unknown parameter 'nope'"):
         table.get("nope")
     with pytest.raises(PluginError, match="registered by plugin 'builtin' and again"):
-        table.add(TERM, plugin="other")
+        table.add(term(), plugin="other")
     with pytest.raises(PluginError, match="expected a Parameter"):
         table.add("x", plugin="other")
     with pytest.raises(PluginError, match="overrides unknown parameter 'nope'"):
@@ -258,3 +265,131 @@ def test_sources_and_local_defaults() -> None:
         "local",
     )
     assert date(2018, 1, 1) == LOCAL_DEFAULTS_FROM
+
+
+# --- what a report lists of each value: where it came from, from when (issue #24) ------------
+
+
+def _said(found: ResolvedParameter) -> tuple[object, ...]:
+    return (
+        found.key,
+        found.value,
+        found.origin,
+        found.effective_from,
+        found.source,
+        found.status,
+        found.unit_id,
+    )
+
+
+def test_what_a_resolved_value_says_of_its_origin() -> None:
+    """Each value carries the date it holds from and its source, as the report shows them:
+    the registered version's status; a ledger's or a plugin's own value is local practice."""
+    day = date(2023, 7, 1)
+    assert _said(_resolve(day)) == (
+        "branch.term_years",
+        5,
+        "plugin:builtin",
+        date(2022, 10, 22),
+        "党章",
+        "unverified",
+        None,
+    )
+    assert _said(_resolve(date(2022, 1, 1))) == (
+        "branch.term_years",
+        3,
+        "plugin:builtin",
+        date(2018, 10, 28),
+        "条例",
+        "confirmed",
+        None,
+    )
+    assert _said(_resolve(day, _override(4, date(2023, 7, 1), unit="east"), unit="east")) == (
+        "branch.term_years",
+        4,
+        "ledger",
+        date(2023, 7, 1),
+        "文件",
+        "local",
+        "east",
+    )
+    table = _table(PluginOverride("branch.term_years", 7, date(2023, 1, 1), "插件"))
+    assert _said(_resolve(day, table=table)) == (
+        "branch.term_years",
+        7,
+        "plugin:county_plugin",
+        date(2023, 1, 1),
+        "插件",
+        "local",
+        None,
+    )
+
+
+def test_a_value_as_it_stood_on_an_earlier_day_for_a_unit() -> None:
+    """``on`` for a unit: the unit's own value in force that day (east's 4 from 2020), not the
+    whole ledger's (6)."""
+    overrides = (
+        _override(6, date(2020, 1, 1), id="all"),
+        _override(4, date(2020, 1, 1), unit="east", id="east"),
+    )
+    resolver = ParameterResolver(_table(), BASE.replace(parameters=overrides), date(2023, 1, 1))
+    assert resolver.on("branch.term_years", date(2021, 1, 1), "east") == 4
+    assert resolver.on("branch.term_years", date(2021, 1, 1)) == 6
+    assert resolver.on("branch.term_years", date(2019, 12, 31), "east") == 3  # neither yet
+
+
+def test_a_units_and_the_ledgers_value_from_the_same_day_are_both_listed() -> None:
+    """The same key from the same day for the whole ledger and for a unit: two values applied,
+    each listed once (the report must not fail to order them)."""
+    overrides = (
+        _override(6, date(2020, 1, 1), id="all"),
+        _override(4, date(2020, 1, 1), unit="east", id="east"),
+    )
+    resolver = ParameterResolver(_table(), BASE.replace(parameters=overrides), date(2023, 1, 1))
+    assert resolver("branch.term_years", "east") == 4
+    assert resolver("branch.term_years", "west") == 6
+    assert resolver("branch.term_years") == 6
+    listed = sorted((p.value, p.unit_id) for p in resolver.applied())
+    assert listed == [(4, "east"), (6, None)]
+
+
+def test_applied_values_are_the_current_one_whatever_order_they_were_resolved_in() -> None:
+    """A value applied both for the day judged and for an earlier day is current, whichever
+    was resolved first."""
+    three = ResolvedParameter("k", 3, "plugin:builtin", date(2018, 10, 28), "s", "confirmed")
+    judged = date(2023, 1, 1)
+    for resolved in (
+        {("k", None, judged): three, ("k", None, date(2020, 1, 1)): three},
+        {("k", None, date(2020, 1, 1)): three, ("k", None, judged): three},
+    ):
+        assert [(p.value, p.current) for p in applied_values(resolved, judged)] == [(3, True)]
+
+
+def test_values_that_differ_in_what_or_on_what_authority_are_two() -> None:
+    """ "A value is what it is, where it came from, from when and for which unit": the same key,
+    origin and date with another value, or another source, is listed apart, in an order that
+    does not depend on the order they were resolved in."""
+    judged = date(2023, 1, 1)
+    three = ResolvedParameter("k", 3, "ledger", date(2020, 1, 1), "文件", "local")
+    four = replace(three, value=4)
+    other_source = replace(three, source="另一文件")
+    orders = [
+        [p.value for p in applied_values({("k", "a", judged): x, ("k", "b", judged): y}, judged)]
+        for x, y in ((three, four), (four, three))
+    ]
+    assert sorted(orders[0]) == [3, 4] and orders[0] == orders[1]
+    resolved = {("k", "a", judged): three, ("k", "b", judged): other_source}
+    assert sorted(p.source for p in applied_values(resolved, judged)) == ["另一文件", "文件"]
+
+
+def test_a_local_default_keeps_its_source() -> None:
+    (version,) = local_default(30)
+    assert version.source == LOCAL_DEFAULT_SOURCE
+    assert "parameters.yaml" in LOCAL_DEFAULT_SOURCE
+    (own,) = local_default(2, "某县通知")
+    assert (own.value, own.effective_from, own.source, own.status) == (
+        2,
+        date(2018, 1, 1),
+        "某县通知",
+        "local",
+    )

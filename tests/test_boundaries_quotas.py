@@ -755,3 +755,63 @@ def test_two_grades_over_add_up_for_the_tier() -> None:
         ("over_posts", 1, 2),
         ("over_posts_by_grade", 2, 4),
     ]
+
+
+# --- what mutation testing showed untested (scripts/mutation.py, target quotas) -----------------
+
+
+def test_a_grade_approved_and_held_by_no_one_explains_no_excess() -> None:
+    """Tier 1; chiefs approved 0 and held by none (within: 0 of 0); two deputies, whose grade
+    has no posts of its own: the tier over by 1 is no grade's excess, so the tier's own error."""
+    posts = [_posts(1), _posts(0, "chief")]
+    report = run(_ledger([_est("city.vcb", 9)], _leaders(2), posts), "quota.leadership_posts")
+    assert _findings(report) == [("over_posts", 1, 2)]
+    assert [f.severity for f in report.findings] == [Severity.ERROR]
+
+
+def test_the_info_about_a_tier_names_the_unit() -> None:
+    ledger = _ledger([_est("city.vcb", 9)], _leaders(3), [_posts(2), _posts(1, "deputy")])
+    info = [
+        f for f in run(ledger, "quota.leadership_posts").findings if f.severity is Severity.INFO
+    ]
+    assert [(f.subject.kind, f.subject.id) for f in info] == [("units", "city.vcb")]
+
+
+def test_a_suspension_of_the_rule_spares_only_the_appointments_it_covers() -> None:
+    """A ledger suspends the rule for the first half of 2022 (its own values: off from 1 January,
+    on again from 1 July): the appointment of 1 March, listed first, is not judged; the one of
+    1 August is, and the unit was over (3 of 2) the day before it."""
+    from cadrecore.models import ParameterOverride
+
+    def rule_on(since: date, value: bool) -> ParameterOverride:
+        return ParameterOverride(
+            id=f"no_overstaffing.{since}",
+            key="quota.no_overstaffing",
+            value=value,
+            effective_from=since,
+            source="文件",
+        )
+
+    march = _appointment(id="march", start=date(2022, 3, 1))
+    august = _appointment(id="august", start=date(2022, 8, 1))
+    ledger = _ledger([_est("east.vcb", 2)], [march, *_staff(2), august]).replace(
+        parameters=(rule_on(date(2022, 1, 1), False), rule_on(date(2022, 7, 1), True))
+    )
+    report = run(ledger, "quota.no_appointment_while_over")
+    assert [(f.subject.id, f.reason, f.expected, f.actual) for f in report.findings] == [
+        ("august", "appointed_while_over", 2, 3)
+    ]
+
+
+def test_an_appointment_into_an_empty_unit_is_judged_without_error() -> None:
+    """No one in the unit the day before (no place, no post held): not over, and the rule
+    judges it (``run`` fails a test whose rule raised)."""
+    report = run(
+        _ledger([_est("east.vcb", 1)], [_appointment()]), "quota.no_appointment_while_over"
+    )
+    assert _findings(report) == []
+    promoted = _appointment(unit_id="city.vcb", tier="division", grade="deputy")
+    report = run(
+        _ledger([_est("city.vcb", 9)], [promoted], [_posts(1)]), "quota.no_appointment_while_over"
+    )
+    assert _findings(report) == []

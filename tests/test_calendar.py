@@ -63,7 +63,10 @@ def test_the_days_off_are_kept_for_that_version_of_holidays(fresh: Path) -> None
         "print(is_working_day(date(2024, 10, 1)), add_working_days(date(2024, 9, 30), 1))\n"
         "print('holidays' in sys.modules)\n"
     )
-    env = {**os.environ, "CADRECORE_CACHE_DIR": str(fresh)}
+    # (the cadrecore this test imported, not whichever is installed: under mutation testing,
+    # the mutated copy)
+    here = str(Path(calendar.__file__).resolve().parents[1])
+    env = {**os.environ, "CADRECORE_CACHE_DIR": str(fresh), "PYTHONPATH": here}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
@@ -107,3 +110,34 @@ def test_without_a_cache_folder_the_days_are_worked_out_each_time(
     monkeypatch.setattr(calendar, "_CHINA", calendar._ChinaCalendar())
     assert not is_working_day(date(2024, 10, 1))
     assert list(tmp_path.rglob("china-days-off-*.json"))
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(1, 1, 2), True),  # a Tuesday of the first year a date can hold
+        (date(1, 1, 6), False),  # a Saturday
+        (date(9999, 12, 29), True),  # a Wednesday of the last
+        (date(9999, 12, 25), False),  # a Saturday
+    ],
+)
+def test_the_first_and_last_years_a_date_can_hold(fresh: Path, day: date, working: bool) -> None:
+    """The years worked out around the one asked for stop at year 1 and year 9999 and never
+    leave out the year asked for."""
+    assert is_working_day(day) is working
+    kept = json.loads(next(fresh.glob("china-days-off-*.json")).read_text("utf-8"))
+    assert str(day.year) in kept
+
+
+def test_a_year_worked_out_once_is_not_worked_out_again(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The class's promise: a year's days off are worked out once (holidays is asked once)."""
+    assert not is_working_day(date(2024, 10, 1))
+
+    def asked_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("holidays asked again for a year already worked out")
+
+    monkeypatch.setattr(holidays, "country_holidays", asked_again)
+    assert not is_working_day(date(2024, 10, 2))
+    assert is_working_day(date(2024, 10, 8))

@@ -43,6 +43,7 @@ FILE_BLOCK = re.compile(
 )
 PLUGIN_FILE = "cadrecore_checkup/__init__.py"
 TEST_FILE = "tests/test_checkup.py"
+BOUNDARY_FILE = "tests/test_boundaries.py"  # (section 9, with the mutation testing)
 
 
 def tutorial_files(page: Path) -> dict[str, str]:
@@ -115,9 +116,9 @@ def imported(plugin_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[o
     sys.modules.pop("cadrecore_checkup", None)
 
 
-def test_both_pages_hold_the_same_three_files() -> None:
+def test_both_pages_hold_the_same_four_files() -> None:
     english, chinese = (tutorial_files(PAGES[lang]) for lang in ("en", "zh"))
-    assert set(english) == {"pyproject.toml", PLUGIN_FILE, TEST_FILE}
+    assert set(english) == {"pyproject.toml", PLUGIN_FILE, TEST_FILE, BOUNDARY_FILE}
     assert english == chinese
 
 
@@ -147,7 +148,7 @@ def test_the_plugin_imports_from_the_folder_and_conforms(imported: object) -> No
 
 
 def test_the_tutorials_own_tests_pass(plugin_folder: Path, files: dict[str, str]) -> None:
-    expected = files[TEST_FILE].count("\ndef test_")
+    expected = sum(files[name].count("\ndef test_") for name in (TEST_FILE, BOUNDARY_FILE))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=plugin_folder,

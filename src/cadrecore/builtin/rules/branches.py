@@ -334,7 +334,7 @@ def committees_of(
     committees: list[Committee] = []
     for number, elected in enumerate(days):
         following = days[number + 1] if number + 1 < len(days) else None
-        if following is not None and following <= since:
+        if following is not None and following < since:
             continue  # replaced before the period judged
         village_types = ctx.param_on("branch.village_community_types", elected, branch.county_id)
         key = (
