@@ -133,6 +133,9 @@ def test_typed_through_a_folder_and_a_store(ledger: Ledger, tmp_path: Path) -> N
             ]
         one = store.open(registry=ledger.registry).get("service_records", "ex.0")
         assert isinstance(one.details, ExamDetails)
+        columns = store.open(registry=ledger.registry).columns("service_records", "id", "details")
+        assert columns == ledger.columns("service_records", "id", "details")
+        assert all(isinstance(details, ExamDetails) for _, details in columns)
 
 
 def test_the_workbook_heads_a_detail_with_its_chinese_label(ledger: Ledger, tmp_path: Path) -> None:

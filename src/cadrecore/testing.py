@@ -327,12 +327,18 @@ def plugin_property_problems(
             ledger = with_own_records(ledger, data)
             with tempfile.TemporaryDirectory() as folder:
                 saved = ledger.save(os.path.join(folder, "ledger"))
-                if load_ledger(saved, registry=registry) != ledger:
-                    raise AssertionError("a ledger holding its records changed through a folder")
+                changed = _changed(load_ledger(saved, registry=registry), ledger)
+                if changed:
+                    raise AssertionError(
+                        f"a ledger holding its records changed through a folder: {changed}"
+                    )
                 with open_store(os.path.join(folder, "store.sqlite")) as store:
                     store.save(ledger, actor="conformance")
-                    if store.load(registry=registry) != ledger:
-                        raise AssertionError("a ledger holding its records changed through a store")
+                    changed = _changed(store.load(registry=registry), ledger)
+                    if changed:
+                        raise AssertionError(
+                            f"a ledger holding its records changed through a store: {changed}"
+                        )
             report, sections = judged(ledger, year)
             again, sections_again = judged(ledger, year)
             if report is not None and again is not None and report.to_json() != again.to_json():
@@ -366,6 +372,21 @@ def plugin_property_problems(
         except Exception as exc:  # a ledger that breaks the kit's own steps: said, not raised
             found.append(f"on a random ledger holding its records: {type(exc).__name__}: {exc}")
     return found
+
+
+def _changed(read: Ledger, written: Ledger) -> str:
+    """Which records of ``written`` came back otherwise in ``read`` (empty when none did)."""
+    if read == written:
+        return ""
+    for kind in type(written).model_fields:
+        before, after = getattr(written, kind), getattr(read, kind)
+        if before != after:
+            if not isinstance(before, tuple) or len(before) != len(after):
+                return f"{kind}: {before!r} became {after!r}"[:600]
+            for old, new in zip(before, after, strict=True):
+                if old != new:
+                    return f"{kind}: {old!r} became {new!r}"[:600]
+    return "the ledger as a whole"
 
 
 def _details_problems(key: str, model: type[BaseModel]) -> list[str]:

@@ -21,7 +21,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
-from cadrecore.testing import judged_alike_when_opened
+from cadrecore.testing import assert_plugin_conforms, judged_alike_when_opened
 
 KEY = "art_academy.enrolment"
 COOP = "city.coop"
@@ -435,3 +435,8 @@ def test_the_rules_never_raise(
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
     assert sections(ledger, report, "en") is not None
+
+
+def test_the_plugin_conforms_on_random_ledgers_of_its_own_records() -> None:
+    # its records' details drawn by the strategies above, not the kit's generic ones
+    assert_plugin_conforms(plugin, details={"enrolment": details_inputs})

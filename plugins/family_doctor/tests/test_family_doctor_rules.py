@@ -21,7 +21,7 @@ from cadrecore.models import ParameterOverride
 from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
-from cadrecore.testing import judged_alike_when_opened
+from cadrecore.testing import assert_plugin_conforms, judged_alike_when_opened
 
 KEY = "family_doctor.contract"
 NS = "family_doctor::"
@@ -451,3 +451,8 @@ def test_born_by_says_who_is_of_age_as_age_on_does(born: date, day: date, years:
 
     cutoff = born_by(day, years)
     assert (cutoff is not None and born <= cutoff) == (age_on(born, day) >= years)
+
+
+def test_the_plugin_conforms_on_random_ledgers_of_its_own_records() -> None:
+    # its records' details drawn by the strategies above, not the kit's generic ones
+    assert_plugin_conforms(plugin, details={"contract": details_inputs()})

@@ -21,7 +21,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, transition
-from cadrecore.testing import judged_alike_when_opened
+from cadrecore.testing import assert_plugin_conforms, judged_alike_when_opened
 
 KEY = "medicine_kits.kit"
 COAL = "city.coal"
@@ -437,3 +437,8 @@ def test_a_medicine_is_read_back_from_its_cell_as_it_was_written(name: str) -> N
     assert plugin.KitDetails.model_validate(
         {"kit_no": "MT-1", "medicines": ";".join(text["medicines"])}
     ).medicines == (medicine,)
+
+
+def test_the_plugin_conforms_on_random_ledgers_of_its_own_records() -> None:
+    # its records' details drawn by the strategies above, not the kit's generic ones
+    assert_plugin_conforms(plugin, details={"kit": details_inputs})

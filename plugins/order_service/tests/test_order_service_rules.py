@@ -19,6 +19,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.sections import ReportSection
 from cadrecore.rules import Report, Severity, evaluate, get_rulebook
 from cadrecore.services import IllegalTransition, request, transition
+from cadrecore.testing import assert_plugin_conforms
 
 KEY = "order_service.order"
 NS = "order_service::"
@@ -347,6 +348,12 @@ def test_a_response_is_late_exactly_when_served_after_its_due_day(
         assert response.status == ("overdue" if day >= response.due else "pending")
 
 
+details_inputs = st.fixed_dictionaries(
+    {"menu_item": st.sampled_from([m.key for m in plugin.MENU])},
+    optional={"accepted": st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1))},
+)
+
+
 @settings(
     max_examples=15,
     deadline=None,
@@ -356,11 +363,12 @@ def test_a_response_is_late_exactly_when_served_after_its_due_day(
 def test_the_rules_never_raise(
     registry: cadrecore.Registry, data: st.DataObject, day: date
 ) -> None:
-    inputs = st.fixed_dictionaries(
-        {"menu_item": st.sampled_from([m.key for m in plugin.MENU])},
-        optional={"accepted": st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1))},
-    )
-    ledger = data.draw(cst.ledgers(registry, details={KEY: inputs}))
+    ledger = data.draw(cst.ledgers(registry, details={KEY: details_inputs}))
     report = evaluate(ledger, as_of=day, rules=[NS + "*", "builtin::services.*"])
     assert report.errored == ()
     assert sections(ledger, report, "zh") is not None
+
+
+def test_the_plugin_conforms_on_random_ledgers_of_its_own_records() -> None:
+    # its records' details drawn by the strategies above, not the kit's generic ones
+    assert_plugin_conforms(plugin, details={"order": details_inputs})

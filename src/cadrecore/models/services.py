@@ -158,7 +158,7 @@ class _ReadAsPlainData:
             return self._plain("details == {...}") == other
         if isinstance(other, BaseModel) and isinstance(self, BaseModel):
             # equal to the plugin's own model's instance of the same values
-            same_model = typed_details_model(type(other)) is type(self)
+            same_model = _model_of(type(other)) is _model_of(type(self))
             return same_model and self.model_dump() == other.model_dump()
         return NotImplemented
 
@@ -183,6 +183,13 @@ def _values(self: Any) -> Any:
 
 #: The dict's methods a typed model still offers, where no field of the model has the name.
 _DICT_METHODS = {"get": _get, "keys": _keys, "items": _items, "values": _values}
+
+
+def _model_of(cls: type) -> type:
+    """The plugin's own model of a typed details class (itself for any other class)."""
+    while issubclass(cls, _ReadAsPlainData):
+        cls = next(b for b in cls.__bases__ if b is not _ReadAsPlainData)
+    return cls
 
 
 def typed_details_model(model: type[M]) -> type[M]:

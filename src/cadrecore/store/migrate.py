@@ -197,10 +197,13 @@ def _baseline(conn: Connection, *, keyed: bool) -> None:
     from .codec import CODECS, JURISDICTION_CODEC, JURISDICTION_KIND
 
     audit = AuditAppender(conn, "cadrecore (migration 0002)", datetime.now(UTC), keyed_schema=keyed)
-    for row in conn.execute(select(LEDGERS).order_by(LEDGERS.c.id)).mappings():
+    inspector = inspect(conn)
+    # the ledgers' columns at this revision (a later one may add some: 0007 added plugins)
+    held_by_ledgers = {column["name"] for column in inspector.get_columns(LEDGERS.name)}
+    ledger_columns = [column for column in LEDGERS.c if column.name in held_by_ledgers]
+    for row in conn.execute(select(*ledger_columns).order_by(LEDGERS.c.id)).mappings():
         after = canonical_json(JURISDICTION_CODEC.row_json(row))
         audit.append("baseline", row["id"], JURISDICTION_KIND, row["id"], None, after)
-    inspector = inspect(conn)
     present = set(inspector.get_table_names())
     for name, table in RECORD_TABLES.items():
         if table.name not in present:

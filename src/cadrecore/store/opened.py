@@ -30,6 +30,7 @@ the CLI). Where an opened ledger needs its whole store, the opener hands one dow
 
 from __future__ import annotations
 
+import contextlib
 import json
 import operator
 import sqlite3
@@ -39,12 +40,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from pydantic import ValidationError
 
 from .._gc import collector_paused
 from ..errors import LedgerError, Location, Problem
 from ..i18n import Text
 from ..ledger import Ledger, typed_service_records
 from ..models import KINDS_BY_NAME, RECORD_KINDS
+from ..models.services import typed_details
 from ..registry import Registry
 from .codec import (
     CODECS,
@@ -256,6 +259,9 @@ class StoreLedger(Ledger):
         held: dict[Any, dict[str, Sequence[Any]]] = self.__dict__.setdefault("_held_columns", {})
         columns = held.setdefault((kind, conditions), {})
         missing = tuple(name for name in dict.fromkeys(fields) if name not in columns)
+        typed = kind == "service_records" and "details" in missing
+        if typed and "service_type" not in columns and "service_type" not in missing:
+            missing += ("service_type",)  # (which model each row's details are typed by)
         if missing:
             opening: _Opening = self.__dict__["_opened"]
             source = opening.source
@@ -263,6 +269,10 @@ class StoreLedger(Ledger):
                 opening.check_unchanged(conn)
                 read = _select_columns(conn, opening, kind, missing, conditions, self.registry)
             columns.update(zip(missing, read, strict=True))
+        if typed:  # a service record's details as in a ledger in memory: its model's instance
+            columns["details"] = _typed_details(
+                columns["service_type"], columns["details"], self.registry
+            )
         return columns
 
     def _after_fork(self) -> None:
@@ -328,6 +338,21 @@ class _Opening:
                     "again (store.open) to read the new state",
                 )
             )
+
+
+def _typed_details(keys: Sequence[str], details: Sequence[Any], registry: Registry) -> list[Any]:
+    """Each row's details typed by its service type's model, as
+    :func:`~cadrecore.ledger.typed_service_records` types a record's (plain where its plugin is
+    not in use, or its model refuses them: the ledger said so when it was checked)."""
+    types = registry.service_types
+    found = []
+    for key, value in zip(keys, details, strict=True):
+        entry = types.get(key) if key in types else None
+        if entry is not None and entry.unchecked is None:
+            with contextlib.suppress(ValidationError):
+                value = typed_details(entry.details, value)
+        found.append(value)
+    return found
 
 
 def store_mark(conn: Any) -> Any:

@@ -506,12 +506,6 @@ class Store:
             data["jurisdiction"] = self._decode(
                 JURISDICTION_CODEC, row, registry, validate, JURISDICTION_KIND, problems
             )
-            if data["jurisdiction"] is not None:  # (the registry as this ledger uses it)
-                services = RECORD_TABLES["service_records"]
-                held = conn.execute(
-                    select(services.c.service_type).where(services.c.ledger_id == lid).distinct()
-                ).scalars()
-                registry = registry.for_ledger(data["jurisdiction"].plugins, list(held))
             # every row's version, for the save check (a view has no store origin: it reads
             # no other rows, and save() refuses it), taken from the rows read
             versions: dict[str, dict[str, int]] = {}
@@ -525,6 +519,10 @@ class Store:
                 .order_by(RECORD_TABLES[kind.name].c.position, RECORD_TABLES[kind.name].c.id)
                 for kind in RECORD_KINDS
             }
+            if data["jurisdiction"] is not None:  # (the registry as this ledger uses it)
+                services = queries["service_records"].order_by(None).subquery()
+                held = conn.execute(select(services.c.service_type).distinct()).scalars()
+                registry = registry.for_ledger(data["jurisdiction"].plugins, list(held))
             total = 0
             if progress:
                 total = sum(
