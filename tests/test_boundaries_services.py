@@ -37,7 +37,7 @@ class Details(BaseModel):
 class Visits:
     """A service type with two deadlines: 3 working days to accept a request, and to deliver
     once accepted as many as ``test.deliver_days`` says (5 by default); for cadres of 70 and
-    over. And one with no deadline at all."""
+    over. One with a deadline to deliver only (2 working days), and one with none at all."""
 
     @hookimpl
     def register_service_types(self, register: Callable[[ServiceType], None]) -> None:
@@ -52,6 +52,17 @@ class Visits:
                     Deadline(ServiceState.ACCEPTED, "test.deliver_days", DELIVER),
                 ),
                 eligible=lambda cadre, day: cadre.age_on(day) >= 70,
+            )
+        )
+        register(
+            ServiceType(
+                key="test.delivery",
+                label=Text("送药上门", "medicine delivery"),
+                department=Text("老干部局", "bureau"),
+                details=Details,
+                lifecycle=DEFAULT_LIFECYCLE.with_deadlines(
+                    Deadline(ServiceState.ACCEPTED, 2, DELIVER)  # (no time to accept)
+                ),
             )
         )
         register(
@@ -312,3 +323,56 @@ def test_eligibility_is_judged_in_the_year_of_the_request(
     ledger = _ledger(pm, _record("v2", cadre="c012", requested=requested))
     report = _judge(ledger, pm, as_of, "eligibility")
     assert [f.subject.id for f in report.findings] == (["v2"] if found else [])
+
+
+def test_each_state_is_timed_until_the_next_move(pm: PluginManager) -> None:
+    """Requested Tuesday 1 March, accepted Wednesday 2 March, scheduled Thursday 3 March: the
+    request was answered on 2 March, the acceptance moved on on 3 March."""
+    ledger = _move(
+        _move(_ledger(pm, _record()), "accepted", date(2022, 3, 2)), "scheduled", date(2022, 3, 3)
+    )
+    occurrences, findings = _outcomes(_judge(ledger, pm, date(2022, 3, 31)))
+    assert occurrences == [
+        ("v1", "2022", date(2022, 3, 4), "done", date(2022, 3, 2), ACCEPT),
+        ("v1", "2022", date(2022, 3, 9), "done", date(2022, 3, 3), DELIVER),  # 5 from 2 March
+    ]
+    assert findings == []
+    report = _judge(ledger, pm, date(2022, 3, 31))
+    assert {o.subject.kind for o in report.occurrences} == {"service_records"}
+
+
+def test_a_move_on_the_day_judged_is_known_that_day(pm: PluginManager) -> None:
+    ledger = _move(_ledger(pm, _record()), "accepted", date(2022, 3, 4))
+    occurrences, findings = _outcomes(_judge(ledger, pm, date(2022, 3, 4)))
+    assert occurrences[0] == ("v1", "2022", date(2022, 3, 4), "done", date(2022, 3, 4), ACCEPT)
+    assert findings == []
+
+
+def test_a_state_without_a_deadline_then_one_with(pm: PluginManager) -> None:
+    """A delivery, requested 1 March (no time to accept), accepted 2 March: 2 working days to
+    deliver, by Friday 4 March; not delivered by the 7th."""
+    record = _record("d1", service_type="test.delivery")
+    ledger = _move(_ledger(pm, record), "accepted", date(2022, 3, 2), record="d1")
+    report = _judge(ledger, pm, date(2022, 3, 7))
+    assert _outcomes(report)[0] == [("d1", "2022", date(2022, 3, 4), "overdue", None, DELIVER)]
+    assert [(f.subject.kind, f.subject.id, f.reason) for f in report.findings] == [
+        ("service_records", "d1", "overdue")
+    ]
+
+
+def test_a_state_left_last_year_and_one_still_open(pm: PluginManager) -> None:
+    """Requested 1 December 2021, accepted the next day: the request's deadline is 2021's
+    business, not judged in 2022; the acceptance, still open (5 working days: by Thursday 9
+    December 2021), is overdue in 2022 too, dated by its year."""
+    ledger = _move(_ledger(pm, _record(requested=date(2021, 12, 1))), "accepted", date(2021, 12, 2))
+    occurrences, findings = _outcomes(_judge(ledger, pm, date(2022, 3, 1)))
+    assert occurrences == [("v1", "2021", date(2021, 12, 9), "overdue", None, DELIVER)]
+    assert findings == [("v1", "overdue", "2021", "2021-12-09", None)]
+
+
+def test_still_waiting_since_last_year_is_overdue_as_last_years(pm: PluginManager) -> None:
+    """Requested Tuesday 28 December 2021, due Friday 31 December, still waiting on 10 January
+    2022: the finding is of 2021's request."""
+    ledger = _ledger(pm, _record(requested=date(2021, 12, 28)))
+    (finding,) = _judge(ledger, pm, date(2022, 1, 10)).findings
+    assert (finding.reason, finding.period, finding.expected) == ("overdue", "2021", "2021-12-31")
