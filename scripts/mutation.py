@@ -59,6 +59,9 @@ class Target:
     #: a documentation page whose plugin is mutated: its ``# file:`` blocks are written out and
     #: its ``[tool.mutmut]`` block is the configuration (the plugin tutorial, section 9)
     tutorial: str | None = None
+    #: tests of the files above left out (pytest node ids): slow properties and round trips
+    #: that the boundary tests make redundant for mutants (they still run with the suite)
+    deselect: list[str] = field(default_factory=list)
 
     def modules(self) -> list[str]:
         return [module_of(path) for path in self.mutate]
@@ -111,6 +114,7 @@ def load_targets() -> dict[str, Target]:
             list(spec.get("plugins", [])),
             float(spec.get("minutes", 10)),
             spec.get("tutorial"),
+            list(spec.get("deselect", [])),
         )
         for name, spec in data["targets"].items()
     }
@@ -259,7 +263,7 @@ def within_budget(
 
 
 def _toml_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
 
 
 #: A file of a documentation page: a fenced block whose first line is ``# file: <path>``
@@ -323,7 +327,9 @@ def prepare(target: Target) -> Path:
         f"only_mutate = {_toml_list(mutate)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(target.tests)}\n"
         f"do_not_mutate_patterns = [{', '.join(_toml_string(p) for p in target.skip_lines)}]\n"
-        'pytest_add_cli_args = ["-p", "no:randomly", "-q"]\n'
+        "pytest_add_cli_args = "
+        + _toml_list(["-p", "no:randomly", "-q", *(f"--deselect={t}" for t in target.deselect)])
+        + "\n"
     )
     (work / "pyproject.toml").write_text(pyproject, "utf-8")
     return work
