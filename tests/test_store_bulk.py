@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from cadrecore.models import RECORD_KINDS
 from cadrecore.sample import small_ledger
-from cadrecore.store import Store, open_store
+from cadrecore.store import Store, bulk, open_store
 from cadrecore.store.bulk import insert_rows
 from cadrecore.store.codec import (
     CODECS,
@@ -26,6 +27,7 @@ from cadrecore.store.codec import (
     canonical_bytes,
     canonical_json,
 )
+from cadrecore.store.failures import StoreWriteError
 from cadrecore.store.schema import AUDIT_LOG, LEDGERS, RECORD_TABLES
 
 
@@ -107,6 +109,39 @@ def test_the_audit_table_stores_the_same_rows(store: Store) -> None:
         else:
             got = list(conn.execute(select(AUDIT_LOG.c.at).order_by(AUDIT_LOG.c.seq)))
     assert got[0] == got[1]
+
+
+def test_rows_the_database_refuses_raise_sqlalchemys_error(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key already there: the bulk way (PostgreSQL's COPY included) raises what an INSERT
+    raises, SQLAlchemy's IntegrityError, which the store says in its own words without the row's
+    values (not the driver's own error, whose message can quote them), and the writing
+    transaction leaves none of its rows."""
+    ledger = small_ledger(2022)
+    codec, table = CODECS["cadres"], RECORD_TABLES["cadres"]
+    rows = []
+    for position, record in enumerate(ledger.cadres[:3]):
+        row = codec.row(codec.dump(record))
+        row.update(ledger_id="x", id=record.id, position=position, version=1)
+        rows.append(row)
+    jurisdiction = JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": "x"}))
+    with store.writing() as conn:
+        conn.execute(LEDGERS.insert().values(**JURISDICTION_CODEC.row(jurisdiction), version=1))
+        insert_rows(conn, table, rows[:1])
+    copies: list[bool] = []  # (on PostgreSQL: whether each COPY went in)
+    copied = bulk._copied
+    monkeypatch.setattr(bulk, "_copied", lambda *a: copies.append(copied(*a)) or copies[-1])
+    with pytest.raises(StoreWriteError) as raised, store.writing() as conn:
+        insert_rows(conn, table, rows[1:])
+        insert_rows(conn, table, rows[:1])  # there already
+    assert copies == ([True, False] if store.dialect == "postgresql" else [])
+    assert [p.code for p in raised.value.problems] == ["store.constraint"]
+    assert isinstance(raised.value.__context__, IntegrityError)  # (suppressed, as an INSERT's)
+    assert all(row["name"] not in str(raised.value) for row in rows)
+    with store.reading() as conn:
+        ids = list(conn.execute(select(table.c.id).where(table.c.ledger_id == "x")).scalars())
+    assert ids == [rows[0]["id"]]
 
 
 # --- the fast canonical JSON --------------------------------------------------------------------

@@ -8,6 +8,14 @@ go to the driver as tuples through ``exec_driver_sql``, inside the caller's tran
 database error is still SQLAlchemy's (:mod:`.failures` names the table and record) and the rows
 stored are the same as ``insert()`` stores (tests/test_store_bulk.py compares them).
 
+On PostgreSQL (psycopg) the tuples go through ``COPY ... FROM STDIN`` instead, psycopg's
+adapters writing each value (a JSON column's value wrapped as SQLAlchemy wraps it): several
+times fewer round trips and statements than ``executemany``. The ``COPY`` runs inside a
+savepoint of the caller's transaction; when the server refuses it (a key already there, a value
+it cannot keep), the savepoint is rolled back and the same rows are inserted by ``executemany``,
+so the error raised is the one SQLAlchemy raises for an ``INSERT`` (:mod:`.failures` reads it),
+never psycopg's message, which can quote the row.
+
 Holds: :func:`insert_rows`. Imports nothing of cadrecore above the store.
 """
 
@@ -49,7 +57,32 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         parts.append(f"p{i}(row[{column.name!r}])")
     # one tuple a row, built by straight-line code (column names are the table's own)
     exec(f"def build(row):\n    return ({', '.join(parts)},)", namespace)
-    conn.exec_driver_sql(sql, list(map(namespace["build"], rows)))
+    tuples = list(map(namespace["build"], rows))
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        names = ", ".join(quoted(c.name) for c in columns)
+        if _copied(conn, f"COPY {quoted(table.name)} ({names}) FROM STDIN", tuples):
+            return
+    conn.exec_driver_sql(sql, tuples)
+
+
+def _copied(conn: Connection, statement: str, rows: list[tuple[Any, ...]]) -> bool:
+    """Whether ``rows`` went in by ``statement`` (a ``COPY ... FROM STDIN``) in a savepoint of
+    the transaction of ``conn``; False, with nothing written, when the server refused them."""
+    refused: type[BaseException] = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SAVEPOINT cadrecore_copy")
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except refused:  # the caller's INSERT says why, in our words (failures.py)
+            cursor.execute("ROLLBACK TO SAVEPOINT cadrecore_copy")
+            return False
+        cursor.execute("RELEASE SAVEPOINT cadrecore_copy")
+        return True
+    finally:
+        cursor.close()
 
 
 def _text_as_is(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
