@@ -39,6 +39,7 @@ from cadrecore.models.dues import month_end
 from cadrecore.rules import Report, Severity, evaluate
 from cadrecore.rules.engine import get_rulebook
 from cadrecore.sample import small_ledger
+from cadrecore.strategies._cadres import _BAND_EDGES
 from cadrecore.testing import judged_alike_when_opened
 
 from .rules_helpers import dues_of_the_year
@@ -696,7 +697,7 @@ def _drawn_dues(draw: st.DrawFn, ledger: Ledger) -> tuple[list[Any], int | None]
     amounts due or not); now and then a reduction; and perhaps new rate bands from a month
     on (a bound of 4,000), the month given."""
     records: list[Any] = []
-    bases = [None, *cst._BAND_EDGES, Decimal("4000.00"), Decimal("6000.00")]
+    bases = [None, *_BAND_EDGES, Decimal("4000.00"), Decimal("6000.00")]
     amounts = ["0.00", "20.00", "25.00", "50.00", "60.00"]
     for cadre in [*ledger.members_of("b.team"), *ledger.members_of("b.east")]:
         year = [d for d in dues_of_the_year(ledger) if d.cadre_id == cadre.id]
