@@ -7,15 +7,19 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cadrecore
 from cadrecore.i18n import Text
 from cadrecore.plugins import PluginManager
 from cadrecore.reports.annual import AnnualReport, build_annual_report, render_annual_report
 from cadrecore.reports.charts import FONT_STACK, char_width, chart_svg
-from cadrecore.reports.html import _Cell
+from cadrecore.reports.html import _Cell, _rows_html
+from cadrecore.reports.labels import cell_text
 from cadrecore.reports.sections import Chart
 
 from .xinzhou_fixtures import xinzhou, xinzhou_pm
@@ -119,6 +123,31 @@ def test_long_codes_may_break_at_their_separators() -> None:
     assert _Cell("2022-06-28", numeric=False).css == "short"
     assert _Cell("组织一次领导组协调会", numeric=False).css == ""
     assert char_width("忻府区") == 3 and char_width("2022") == pytest.approx(2.4)
+
+
+cell_values = (
+    st.text(alphabet=st.sampled_from("aZ0._/:-<>&\"' 忻府区万元\n"), max_size=40)
+    | st.integers(-(10**9), 10**9)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+    | st.none()
+    | st.dates()
+)
+
+
+@given(st.lists(st.lists(cell_values, max_size=5), max_size=4))
+def test_a_tables_rows_are_written_as_each_cell_writes_itself(rows: list[list[Any]]) -> None:
+    """The fast writer of a table's rows (issue #26) against its cells one by one: each cell's
+    class, its escaped text and the breaks in its long codes, as _Cell says them."""
+
+    def cell(value: Any) -> str:
+        one = _Cell(
+            cell_text(value), isinstance(value, int | float) and not isinstance(value, bool)
+        )
+        return f'<td class="{one.css}">{one.markup}</td>' if one.css else f"<td>{one.markup}</td>"
+
+    expected = "".join(f"<tr>{''.join(cell(v) for v in row)}</tr>\n" for row in rows)
+    assert str(_rows_html(rows)) == expected
 
 
 def test_the_font_stack_asks_for_chinese_fonts_first() -> None:

@@ -15,6 +15,7 @@ clock except the generation time the report carries.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import cache
@@ -28,7 +29,7 @@ from .assessment import assessment_table
 from .charts import FONT_STACK, char_width, chart_svg
 from .document import AnnualReport
 from .labels import cell_text, plugin_note, shown_time
-from .sections import Chart, Table
+from .sections import Cell, Chart, Table
 
 
 @cache
@@ -101,12 +102,14 @@ WHOLE_TABLE, WIDE_TABLE = 15, 12
 class _Table:
     title: str
     columns: list[str]
-    rows: list[list[_Cell]]
+    #: the rows as HTML, each ``<tr>...</tr>`` and a new line (see :func:`_rows_html`)
+    body: Markup
+    rows: int
 
     @property
     def css(self) -> str:
         classes = ["table-wrap"]
-        if len(self.rows) <= WHOLE_TABLE:
+        if self.rows <= WHOLE_TABLE:
             classes.append("whole")
         if len(self.columns) >= WIDE_TABLE:
             classes.append("wide")
@@ -117,14 +120,49 @@ def _table(table: Table, lang: Lang) -> _Table:
     return _Table(
         title=table.title(lang),
         columns=[c(lang) for c in table.columns],
-        rows=[
-            [
-                _Cell(cell_text(c), isinstance(c, int | float) and not isinstance(c, bool))
-                for c in row
-            ]
-            for row in table.rows
-        ],
+        body=_rows_html(table.rows),
+        rows=len(table.rows),
     )
+
+
+#: What markupsafe's ``escape`` replaces, and with what (the same entities, so that a cell
+#: written here is the markup of its :class:`_Cell`)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _with_breaks(code: re.Match[str]) -> str:
+    return _BREAK.sub("<wbr>", code.group())
+
+
+def _rows_html(rows: Sequence[Sequence[Cell]]) -> Markup:
+    """The rows of a table as HTML: each cell as its :class:`_Cell` writes it (its class, its
+    text escaped, breaks allowed in a long code), a cell at a time without a Markup object
+    made for each (the per-branch tables of a province have hundreds of thousands of cells)."""
+    width = char_width
+    lines = []
+    for row in rows:
+        cells = []
+        for value in row:
+            text = cell_text(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                opening = '<td class="num">'
+            else:
+                wide = width(text)
+                opening = (
+                    '<td class="short">'
+                    if wide <= SHORT_CELL
+                    else '<td class="long">'
+                    if wide > 3 * SHORT_CELL
+                    else "<td>"
+                )
+            inner = text.translate(_ESCAPES) if _SPECIAL.search(text) else text
+            if not text.isdigit() and _CODE.search(inner):
+                # (an entity's letters are a run of three at most, between '&' and ';')
+                inner = _CODE.sub(_with_breaks, inner)
+            cells.append(f"{opening}{inner}</td>")
+        lines.append(f"<tr>{''.join(cells)}</tr>\n")
+    return Markup("".join(lines))
 
 
 def render_html(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:

@@ -1,0 +1,141 @@
+"""The annual report against the check, in every format, and how both grow (issue #26 item 4).
+
+For each N: the synthetic ledger of N cadres is saved into a SQLite store (not timed, kept in
+the folder given for the next run); then, in a fresh process, the ledger is opened on the store
+as ``cadrecore check`` and ``report`` open it and
+
+- the check: :func:`cadrecore.rules.evaluate` of the year (the floor);
+- the report's build: :func:`cadrecore.reports.annual.build_annual_report` (its own check
+  included, as the command runs it), on a ledger opened afresh;
+- each format's rendering of that report: text, Markdown, JSON, HTML, the workbook.
+
+A format's report is the build plus its rendering: what ``cadrecore report --format F`` does.
+Times are the process's CPU seconds with the rules in one process (``workers=1``), the median of
+``--repeat`` runs: on a shared machine CPU time moves far less than wall time, and the ratio of
+two CPU times measured in the same process is what the target is about. Printed: each format's
+report over the check at each N (target: at most 1.3x), and the growth exponent of each from the
+smallest N to the largest (target: at most 1.1), ``log(t2 / t1) / log(N2 / N1)``.
+
+    python benchmarks/bench_report.py [--sizes 100000,1000000] [--repeat 3] [--folder DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _command import save_synthetic
+
+YEAR = 2022
+SEED = 7
+FORMATS = ("text", "md", "json", "html", "xlsx")
+TARGET_RATIO = 1.3
+TARGET_EXPONENT = 1.1
+
+
+def measure(db: str) -> dict[str, float]:
+    """In this process: the check's CPU seconds, the build's, and each format's rendering."""
+    from cadrecore._gc import off_until_exit
+    from cadrecore.reports.annual import build_annual_report, render_annual_report
+    from cadrecore.rules import evaluate
+    from cadrecore.store import open_ledger
+
+    off_until_exit()  # as the commands do
+    # Warmed up on the small sample first (imports, the rules' first-time work, each renderer's
+    # libraries), so that what is timed is the work that grows with the ledger.
+    from cadrecore.sample import small_ledger
+
+    for fmt in FORMATS:
+        render_annual_report(build_annual_report(small_ledger(YEAR), YEAR, workers=1), fmt)
+    out: dict[str, float] = {}
+    gc.collect()
+    cpu = time.process_time()
+    evaluate(open_ledger(db), year=YEAR, workers=1)
+    out["check"] = time.process_time() - cpu
+    gc.collect()
+    cpu = time.process_time()
+    annual = build_annual_report(open_ledger(db), YEAR, workers=1)
+    out["build"] = time.process_time() - cpu
+    for fmt in FORMATS:
+        gc.collect()
+        cpu = time.process_time()
+        render_annual_report(annual, fmt)
+        out[fmt] = time.process_time() - cpu
+    return out
+
+
+def run(db: str, repeat: int) -> dict[str, float]:
+    """The median of ``repeat`` measurements, each in a fresh process."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure", db],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--folder", help="where the synthetic stores are kept between runs")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="cadrecore-bench-report-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = [int(n) for n in args.sizes.split(",")]
+    results: dict[int, dict[str, float]] = {}
+    for n in sizes:
+        db = folder / f"synth-{n}-{SEED}.sqlite"
+        if not db.exists():
+            print(f"N={n:,}: synthesizing into {db} ...", file=sys.stderr, flush=True)
+            save_synthetic(n, SEED, str(db))
+        results[n] = run(str(db), args.repeat)
+    print(f"CPU seconds, rules in one process, median of {args.repeat} (report = build + render)")
+    header = f"{'N':>10} {'check':>7} {'build':>7} " + " ".join(f"{f:>13}" for f in FORMATS)
+    print(header)
+    met = True
+    for n, r in results.items():
+        cells = []
+        for fmt in FORMATS:
+            ratio = (r["build"] + r[fmt]) / r["check"]
+            met &= ratio <= TARGET_RATIO
+            cells.append(f"{r['build'] + r[fmt]:6.2f} {ratio:5.2f}x")
+        print(f"{n:>10,} {r['check']:7.2f} {r['build']:7.2f} " + " ".join(cells))
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        growth = math.log(large / small)
+
+        def exponent(seconds: Any) -> float:
+            return math.log(seconds(results[large]) / seconds(results[small])) / growth
+
+        line = [f"check {exponent(lambda r: r['check']):.2f}"]
+        for fmt in FORMATS:
+            value = exponent(lambda r, fmt=fmt: r["build"] + r[fmt])
+            met &= value <= TARGET_EXPONENT
+            line.append(f"{fmt} {value:.2f}")
+        print(f"growth exponent {small:,} -> {large:,}: " + ", ".join(line))
+    print(
+        f"targets (report <= {TARGET_RATIO}x the check in every format, exponent <= "
+        f"{TARGET_EXPONENT}): {'met' if met else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
