@@ -8,7 +8,7 @@ the organization department scores, so every row says where its evidence is.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -243,10 +243,7 @@ def obligation_rows(
     keep: Callable[[str], bool] = lambda rule_id: True,
 ) -> tuple[tuple[Cell, ...], ...]:
     """Per rule (of those ``keep`` accepts), its occurrences by status and its compliance."""
-    by_rule: dict[str, Counter[str]] = defaultdict(Counter)
-    for o in evaluation.occurrences:
-        if keep(o.rule_id):
-            by_rule[o.rule_id][o.status] += 1
+    by_rule = {r: c for r, c in evaluation.status_counts.items() if keep(r)}
     rows: list[tuple[Cell, ...]] = []
     for rule_id in sorted(by_rule):
         c = by_rule[rule_id]

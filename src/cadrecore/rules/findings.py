@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from enum import IntEnum
+from functools import cached_property
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any
@@ -154,7 +155,7 @@ class Occurrence:
     @property
     def satisfied(self) -> bool:
         """Whether the obligation was met: ``done``, or ``late`` (done after its due date)."""
-        return self.status in ("done", "late")
+        return self.status in _SATISFIED
 
 
 (
@@ -200,6 +201,12 @@ class Measure:
 def _field_values(outcome: Any) -> tuple[Any, ...]:
     """The values of a slotted dataclass's fields, in order (to pickle it as a call)."""
     return tuple(getter(outcome) for getter in _GETTERS[type(outcome)])
+
+
+#: The statuses of an obligation met, and of one not judged (not yet due, or not applying)
+_SATISFIED = ("done", "late")
+_NOT_JUDGED = ("pending", "not_applicable")
+_RULE_AND_STATUS, _RULE_ID_OF = attrgetter("rule_id", "status"), attrgetter("rule_id")
 
 
 @dataclass(frozen=True)
@@ -282,17 +289,60 @@ class Report:
         ```"""
         return tuple(o for o in self.occurrences if o.rule_id == rule_id)
 
+    @cached_property
+    def status_counts(self) -> dict[str, Counter[str]]:
+        """How many occurrences of each rule (its full id) have each status, counted once (the
+        annual report's obligations table and every compliance ratio read them).
+
+        ```python
+        from cadrecore.rules import evaluate
+        from cadrecore.sample import small_ledger
+
+        report = evaluate(small_ledger(2022), year=2022)
+        counts = report.status_counts["builtin::org_life.committee_meeting"]
+        assert sum(counts.values()) == len(
+            report.occurrences_of("builtin::org_life.committee_meeting")
+        )
+        ```"""
+        pairs = Counter(map(_RULE_AND_STATUS, self.occurrences))
+        by_rule: dict[str, Counter[str]] = {}
+        for (rule_id, status), n in pairs.items():
+            by_rule.setdefault(rule_id, Counter())[status] = n
+        return by_rule
+
     def compliance(self, rule_id: str | None = None) -> float | None:
-        """Share of expected occurrences (of one rule, or all) that were satisfied."""
-        pool = [
-            o
-            for o in self.occurrences
-            if (rule_id is None or o.rule_id == rule_id)
-            and o.status not in ("pending", "not_applicable")
-        ]
-        if not pool:
+        """Share of expected occurrences (of one rule, or all) that were satisfied: ``done`` or
+        ``late`` among those neither ``pending`` nor ``not_applicable``."""
+        counts = self.status_counts
+        judged = satisfied = 0
+        for rule in counts if rule_id is None else (rule_id,):
+            for status, n in counts.get(rule, Counter()).items():
+                if status not in _NOT_JUDGED:
+                    judged += n
+                    if status in _SATISFIED:
+                        satisfied += n
+        if not judged:
             return None
-        return sum(1 for o in pool if o.satisfied) / len(pool)
+        return satisfied / judged
+
+    @cached_property
+    def _by_namespace(
+        self,
+    ) -> dict[str, tuple[tuple[Finding, ...], tuple[Occurrence, ...], tuple[Measure, ...]]]:
+        """The findings, occurrences and measures of each namespace's rules (what precedes
+        ``::`` in a rule id), in the report's order, gathered in one pass (each plugin's
+        report section is given its own: :class:`~cadrecore.rules.SectionContext`)."""
+        lists: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+        every: tuple[Sequence[Finding | Occurrence | Measure], ...]
+        every = (self.findings, self.occurrences, self.measures)
+        for position, outcomes in enumerate(every):
+            for outcome in outcomes:
+                namespace, separator, _ = _RULE_ID_OF(outcome).partition("::")
+                if separator:
+                    if namespace not in lists:
+                        lists[namespace] = ([], [], [])
+                    lists[namespace][position].append(outcome)
+        return {n: (tuple(f), tuple(o), tuple(m)) for n, (f, o, m) in lists.items()}
 
     def at_least(self, severity: Severity) -> tuple[Finding, ...]:
         """The findings of ``severity`` or worse (``Severity.WARNING``: warnings and errors)."""

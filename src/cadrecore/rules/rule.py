@@ -399,11 +399,10 @@ class SectionContext:
         self.year = report.year
         self.as_of = report.as_of
         self._params = ParameterResolver(table, ledger, report.as_of)
-        prefix = f"{namespace}::"
         #: the report's findings, occurrences and measures of this plugin's own rules
-        self.findings = tuple(f for f in report.findings if f.rule_id.startswith(prefix))
-        self.occurrences = tuple(o for o in report.occurrences if o.rule_id.startswith(prefix))
-        self.measures = tuple(m for m in report.measures if m.rule_id.startswith(prefix))
+        self.findings, self.occurrences, self.measures = report._by_namespace.get(
+            namespace, ((), (), ())
+        )
 
     def key(self, local: str) -> str:
         """The full key of one of this plugin's keys (``kit`` -> ``medicine_kits.kit``)."""

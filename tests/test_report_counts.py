@@ -1,0 +1,62 @@
+"""What a report counts once and shares (issue #26 item 4), against counting it plainly:
+each rule's occurrences by status, every compliance ratio, and each plugin's own findings,
+occurrences and measures as its report section is given them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cadrecore import Ledger
+from cadrecore.plugin_manager import get_plugin_manager
+from cadrecore.rules import Report, SectionContext, evaluate
+from cadrecore.rules.engine import get_rulebook
+from cadrecore.sample import small_ledger
+from cadrecore.strategies import ledgers
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def plain_compliance(report: Report, rule_id: str | None) -> float | None:
+    pool = [
+        o
+        for o in report.occurrences
+        if (rule_id is None or o.rule_id == rule_id)
+        and o.status not in ("pending", "not_applicable")
+    ]
+    return sum(1 for o in pool if o.status in ("done", "late")) / len(pool) if pool else None
+
+
+def check_counts(report: Report) -> None:
+    plain = Counter((o.rule_id, o.status) for o in report.occurrences)
+    shared = Counter(
+        {(rule, status): n for rule, c in report.status_counts.items() for status, n in c.items()}
+    )
+    assert shared == plain
+    for rule_id in (None, *report.rules_run, "nobody::no.such_rule"):
+        assert report.compliance(rule_id) == plain_compliance(report, rule_id)
+    ledger_pm = get_plugin_manager()
+    table = get_rulebook(ledger_pm).parameters
+    namespaces = {r.partition("::")[0] for r in report.rules_run} | {"nobody"}
+    for namespace in namespaces:
+        ctx = SectionContext(small_ledger(report.year), report, namespace, namespace, table)
+        prefix = f"{namespace}::"
+        assert ctx.findings == tuple(f for f in report.findings if f.rule_id.startswith(prefix))
+        assert ctx.occurrences == tuple(
+            o for o in report.occurrences if o.rule_id.startswith(prefix)
+        )
+        assert ctx.measures == tuple(m for m in report.measures if m.rule_id.startswith(prefix))
+
+
+def test_the_sample_ledgers_counts() -> None:
+    report = evaluate(small_ledger(2022), year=2022)
+    assert report.occurrences and report.compliance() is not None
+    check_counts(report)
+
+
+@SETTINGS
+@given(ledgers(max_cadres=8, max_activities=8), st.sampled_from([2021, 2022, 2023]))
+def test_counted_once_as_counted_plainly(ledger: Ledger, year: int) -> None:
+    check_counts(evaluate(ledger, year=year))
