@@ -16,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cadrecore import Text, hookimpl, new_plugin_manager, using_plugin_manager
 from cadrecore.ledger import Ledger
@@ -31,6 +33,7 @@ from cadrecore.reports.annual import (
 from cadrecore.reports.html import FONT_STACK
 from cadrecore.reports.sections import Chart, ReportSection, Table
 from cadrecore.reports.terminal import display_width, shorten
+from cadrecore.reports.xlsx import _width
 from cadrecore.rules import Report
 from cadrecore.sample import small_ledger
 
@@ -304,3 +307,10 @@ def test_the_format_follows_the_file_name(annual: AnnualReport, tmp_path: Path) 
     assert format_of("a.pdf") is None
     written = write_annual_report(annual, tmp_path / "report.xlsx")
     assert zipfile.is_zipfile(written)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_a_cells_width_counts_a_chinese_character_as_two(text: str) -> None:
+    """The workbook's column widths and row heights (issue #26: counted by a regular
+    expression) as defined: each character from U+2E80 on counts two, any other one."""
+    assert _width(text) == sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)

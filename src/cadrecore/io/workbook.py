@@ -10,8 +10,9 @@ whoever typed it run a formula on the machine of whoever opens the file.
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell, MergedCell
@@ -28,21 +29,36 @@ PERCENT_FORMAT = "0.0%"
 
 
 def put(
-    sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    *,
+    number_format: str | None = None,
+    like: Cell | MergedCell | None = None,
 ) -> Cell | MergedCell:
     """Write ``value`` into ``sheet``'s cell (1-based) and return the cell. A date (not a
     datetime) is a date cell shown as :data:`DATE_FORMAT` unless ``number_format`` says
-    otherwise; ``number_format`` is how a number shows (:data:`PERCENT_FORMAT` for a rate)."""
+    otherwise; ``number_format`` is how a number shows (:data:`PERCENT_FORMAT` for a rate).
+
+    ``like``: a cell of the same sheet whose whole style (number format, font, fill,
+    alignment) the cell takes as it is, instead of ``number_format``: a copy of its style's
+    indexes, as openpyxl copies a worksheet, where setting each part looks the style up in the
+    workbook's lists again (a table's thousands of cells alike)."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = to_sheet_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
-        if number_format is not None:
+        if like is not None:
+            pass
+        elif number_format is not None:
             cell.number_format = number_format
         elif isinstance(value, date) and not isinstance(value, datetime):
             cell.number_format = DATE_FORMAT
+    if like is not None:
+        cast(Any, cell)._style = copy(cast(Any, like)._style)  # (openpyxl's stubs omit it)
     return cell
 
 

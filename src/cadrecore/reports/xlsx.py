@@ -18,6 +18,7 @@ import math
 import re
 import zipfile
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -49,6 +50,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 EMPTY = Alignment(wrap_text=True, vertical="top", horizontal="center")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
 #: The widest a column is made, in characters (a Chinese character counts two): a longer cell
 #: wraps, its row made as tall as its lines (fit to one page wide, a wider column would only
 #: shrink every other one).
@@ -90,9 +92,10 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _width(text: str) -> int:
+    """``text``'s width in characters, a Chinese character (from U+2E80 on) counting two."""
     if text.isascii():
         return len(text)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[int, int]) -> int:
@@ -105,12 +108,27 @@ def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
         widths[col] = max(widths.get(col, 0), _width(heading(lang)))
+    # A cell's style (its number format and alignment) is looked up in the workbook's lists by
+    # openpyxl each time it is set, hashing the style: the first cell of each kind is styled so,
+    # and the others of its kind take a copy of its style's indexes, as openpyxl's own copy of
+    # a worksheet does (the per-branch tables of a province have hundreds of thousands of cells).
+    styled: dict[tuple[str | None, bool, bool], Any] = {}
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
             stored, number_format = _xlsx_value(value)
-            cell = put(ws, row, col, stored, number_format=number_format)
-            cell.alignment = EMPTY if stored == NO_VALUE else WRAP
+            kind = (
+                number_format,
+                type(stored) is date,  # (put shows a date as a date)
+                stored == NO_VALUE,
+            )
+            first = styled.get(kind)
+            if first is None:
+                cell = put(ws, row, col, stored, number_format=number_format)
+                cell.alignment = EMPTY if kind[2] else WRAP
+                styled[kind] = cell
+            else:
+                put(ws, row, col, stored, like=first)
             widths[col] = max(widths.get(col, 0), _width(cell_text(value)))
     return row + 2
 
@@ -131,16 +149,31 @@ def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = MAX_WIDTH) -> 
 def _fit_rows(ws: Worksheet) -> None:
     """Make each row with wrapped text as tall as its longest cell's lines: neither Excel nor
     LibreOffice sizes the rows of a file they did not lay out, and a cut cell prints cut."""
+    # (the alignments that wrap, by their index in the workbook's list: what a cell's style
+    # holds; openpyxl's cell.alignment would make a copy of the alignment for each cell)
+    wrapping = {
+        number
+        for number, alignment in enumerate(cast(Any, ws.parent)._alignments)
+        if alignment.wrap_text
+    }
+    rooms: dict[int, float] = {}
     for number, cells in enumerate(ws.iter_rows(min_row=1), start=1):
         lines = 1
         for cell in cells:
-            if not (cell.alignment.wrap_text and isinstance(cell.value, str) and cell.value):
+            value = cell.value
+            if not (value and isinstance(value, str)):
                 continue
-            letter = get_column_letter(cell.column)
-            room = max((ws.column_dimensions[letter].width or 8.43) - 1, 1)
+            style = cast(Any, cell)._style  # (None: the default style, which does not wrap)
+            if style is None or style.alignmentId not in wrapping:
+                continue
+            room = rooms.get(cell.column)  # type: ignore[arg-type]
+            if room is None:
+                letter = get_column_letter(cell.column)  # type: ignore[arg-type]
+                room = max((ws.column_dimensions[letter].width or 8.43) - 1, 1)
+                rooms[cell.column] = room  # type: ignore[index]
             lines = max(
                 lines,
-                sum(max(1, math.ceil(_width(part) / room)) for part in cell.value.split("\n")),
+                sum(max(1, math.ceil(_width(part) / room)) for part in value.split("\n")),
             )
         if lines > 1:
             ws.row_dimensions[number].height = LINE_HEIGHT * lines
