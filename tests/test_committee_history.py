@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from datetime import date
 
-from cadrecore.builtin.report import parameter_rows
+from cadrecore.builtin.report_findings import parameter_rows
 from cadrecore.models import Activity
 from cadrecore.rules import Severity, evaluate
 from cadrecore.sample import small_ledger

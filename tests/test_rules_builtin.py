@@ -171,7 +171,7 @@ def test_a_second_briefing_with_all_four_closes_the_item() -> None:
 
 
 def test_the_six_ones_figure_and_section_count_only_items_that_meet_their_conditions() -> None:
-    from cadrecore.builtin.report import six_ones
+    from cadrecore.builtin.report_orgs import six_ones
     from cadrecore.reports.figures import checklist
 
     ledger = changed(LEDGER, "activities", _drop_cppcc)
