@@ -323,7 +323,8 @@ def prepare(target: Target) -> Path:
     pyproject += (
         "\n[tool.mutmut]\n"
         'source_paths = ["src"]\n'
-        'also_copy = ["examples"]\n'
+        # (mutmut runs the tests in its own copy: the target's plugins' tests go there too)
+        f"also_copy = {_toml_list(['examples', *(f'{p}/tests' for p in target.plugins)])}\n"
         f"only_mutate = {_toml_list(mutate)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(target.tests)}\n"
         f"do_not_mutate_patterns = [{', '.join(_toml_string(p) for p in target.skip_lines)}]\n"
