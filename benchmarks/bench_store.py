@@ -27,8 +27,8 @@ from cadrecore import Ledger
 from cadrecore.models import Cadre, Membership, TreatmentGrant
 from cadrecore.sample import small_ledger
 from cadrecore.store import Store, open_store
+from cadrecore.store.codec import CODECS
 from cadrecore.store.schema import RECORD_TABLES
-from cadrecore.store.store import CODECS
 
 
 def large_ledger(extra: int) -> Ledger:

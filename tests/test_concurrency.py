@@ -39,8 +39,8 @@ from cadrecore.models import Jurisdiction, Recognition
 from cadrecore.sample import small_ledger
 from cadrecore.store import ConflictError, Store, open_store
 from cadrecore.store.codec import CODECS
+from cadrecore.store.merging import store_origin
 from cadrecore.store.schema import RECORD_TABLES
-from cadrecore.store.store import store_origin
 
 WORKER = Path(__file__).with_name("store_worker.py")
 #: Rounds of the two-process race, each backend: on one record, then on two records.

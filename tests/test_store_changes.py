@@ -24,9 +24,9 @@ from sqlalchemy import select
 from cadrecore import Ledger
 from cadrecore.models import RECORD_KINDS, Recognition
 from cadrecore.sample import small_ledger
-from cadrecore.store import SaveResult, Store, open_store
+from cadrecore.store import SaveResult, Store, open_store, saving
+from cadrecore.store.merging import StoreOrigin, store_origin
 from cadrecore.store.schema import RECORD_TABLES
-from cadrecore.store.store import store_origin
 
 _ids = itertools.count(1)
 
@@ -166,14 +166,14 @@ def save_both_ways(
     """Save ``fast`` knowing what changed, then ``full`` comparing every row; the kinds the
     fast save compared in full."""
     compared: list[str] = []
-    original = Store._save_kind
+    original = saving.save_kind
 
-    def spy(self: Store, conn: Any, kind: Any, *args: Any) -> None:
+    def spy(save: saving.SaveContext, kind: Any) -> None:
         compared.append(kind.name)
-        original(self, conn, kind, *args)
+        original(save, kind)
 
     with monkeypatch.context() as patched:
-        patched.setattr(Store, "_save_kind", spy)
+        patched.setattr(saving, "save_kind", spy)
         fast_result = store.save(fast)
     with monkeypatch.context() as patched:
         patched.setattr(Store, "_changes_known", False)
@@ -295,7 +295,7 @@ def test_rows_out_of_their_places_are_compared_in_full(
 def test_a_new_ledger_is_inserted_as_the_full_comparison_inserts_it(
     store: Store, monkeypatch: pytest.MonkeyPatch, edits_first: list[Edit]
 ) -> None:
-    """A ledger new to the store is inserted in one pass a kind (``Store._insert_all``): the
+    """A ledger new to the store is inserted in one pass a kind (``saving.insert_all``): the
     same rows, counts and audit entries as the record-by-record comparison gives."""
     n = next(_ids)
     a, b = starting(f"new{n}"), starting(f"old{n}")
@@ -304,11 +304,7 @@ def test_a_new_ledger_is_inserted_as_the_full_comparison_inserts_it(
     since = head(store)
     first = store.save(a)
     with monkeypatch.context() as patched:
-        patched.setattr(
-            Store,
-            "_save_kind",
-            _without_insert_all(Store._save_kind),
-        )
+        patched.setattr(saving, "save_kind", _without_insert_all(saving.save_kind))
         second = store.save(b)
     assert counts(first) == counts(second)
     assert rows_of(store, a.jurisdiction.id) == rows_of(store, b.jurisdiction.id)
@@ -320,14 +316,12 @@ def test_a_new_ledger_is_inserted_as_the_full_comparison_inserts_it(
 
 
 def _without_insert_all(save_kind: Any) -> Any:
-    """``Store._save_kind`` as it was before a new ledger's kinds went to ``_insert_all``: with
+    """``saving.save_kind`` as it was before a new ledger's kinds went to ``insert_all``: with
     an origin it never takes that way, so give it an empty one."""
-    from cadrecore.store.store import StoreOrigin
 
-    def compared(self: Store, conn: Any, kind: Any, lid: str, ledger: Ledger, *rest: Any) -> None:
-        saving = rest[-1]
-        if saving.origin is None:
-            saving.origin = StoreOrigin(self.url, lid, {}, {})
-        save_kind(self, conn, kind, lid, ledger, *rest)
+    def compared(save: saving.SaveContext, kind: Any) -> None:
+        if save.origin is None:
+            save.origin = StoreOrigin(save.url, save.ledger_id, {}, {})
+        save_kind(save, kind)
 
     return compared

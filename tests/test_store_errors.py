@@ -287,9 +287,7 @@ def test_postgresql_refusals_are_reported_without_the_values(
     with postgres_schema() as url, open_store(url) as store:
         store.save(base)
         if case == "nul":
-            monkeypatch.setattr(
-                "cadrecore.store.store.fields_with_nul", lambda _: [], raising=False
-            )
+            monkeypatch.setattr("cadrecore.store.saving.fields_with_nul", lambda _: [])
             changed = with_personal(sample, "B", c000=NUL_HEALTH)
             code = "text.nul"
         else:

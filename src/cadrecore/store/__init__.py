@@ -27,22 +27,16 @@ from .reading import StoreError
 
 if TYPE_CHECKING:
     from .audit import AuditEntry, AuditProblem, AuditVerification
-    from .store import (
-        ConflictError,
-        SaveResult,
-        Store,
-        default_actor,
-        open_store,
-        store_url,
-        verify_audit,
-    )
+    from .merging import ConflictError
+    from .saving import SaveResult
+    from .store import Store, default_actor, open_store, store_url, verify_audit
 
 _MODULE_OF = {
     "AuditEntry": "audit",
     "AuditProblem": "audit",
     "AuditVerification": "audit",
-    "ConflictError": "store",
-    "SaveResult": "store",
+    "ConflictError": "merging",
+    "SaveResult": "saving",
     "Store": "store",
     "default_actor": "store",
     "open_store": "store",

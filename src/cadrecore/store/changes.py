@@ -1,7 +1,7 @@
 """What a save must write when it knows what changed: the records of a ledger that are not the
 ones it was read with.
 
-A ledger loaded from a store keeps the records it was read with (:class:`~.store.StoreOrigin`),
+A ledger loaded from a store keeps the records it was read with (:class:`~.merging.StoreOrigin`),
 and a copy made with ``replace`` or ``with_records`` shares every record it did not change. When
 the store's audit trail still ends where it ended at the read, no save has been made since (every
 save through the API appends to the trail), so the store holds what was read: the save then need
