@@ -32,12 +32,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from cadrecore import Ledger
 from cadrecore.models import Jurisdiction, Recognition
 from cadrecore.sample import small_ledger
-from cadrecore.store import ConflictError, Store, open_store
+from cadrecore.store import ConflictError, Store, open_store, saving
 from cadrecore.store.codec import CODECS
 from cadrecore.store.merging import store_origin
 from cadrecore.store.schema import RECORD_TABLES
@@ -169,7 +169,9 @@ def test_a_change_to_a_record_changed_since_the_read_is_refused_whole(store: Sto
     assert store.verify_audit().ok
 
 
-def test_inserts_and_what_others_added_or_deleted_since(store: Store) -> None:
+def test_inserts_and_what_others_added_or_deleted_since(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.save(starting_ledger())
 
     # the same new id added by both: refused if the content differs, a no-op if it is the same
@@ -207,20 +209,20 @@ def test_inserts_and_what_others_added_or_deleted_since(store: Store) -> None:
     theirs = codec.row(codec.dump(recognition("r5", "别人的")))
     theirs.update(ledger_id="sample", id="r5", position=99, version=1)
     meddled: list[bool] = []
+    insert_rows = saving.insert_rows
 
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def meddle(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # (the save's insert of its new rows, as the driver is given it)
-        if not meddled and statement.startswith('INSERT INTO "recognitions"'):
+    def meddle(conn: Any, to: Any, rows: Any) -> None:
+        # (just before the save inserts its new rows, by COPY or executemany)
+        if not meddled and to is table:
             meddled.append(True)
             conn.execute(table.insert().values(**theirs))
+        insert_rows(conn, to, rows)
 
+    monkeypatch.setattr(saving, "insert_rows", meddle)
     entries = audit_count(store)
-    try:
-        with pytest.raises(ConflictError, match="recognitions"):
-            store.save(ours)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", meddle)
+    with pytest.raises(ConflictError, match="recognitions"):
+        store.save(ours)
+    monkeypatch.undo()
     assert meddled and audit_count(store) == entries
     assert "r5" not in {r.id for r in store.load().recognitions}
     assert store.verify_audit().ok
