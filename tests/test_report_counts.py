@@ -60,3 +60,24 @@ def test_the_sample_ledgers_counts() -> None:
 @given(ledgers(max_cadres=8, max_activities=8), st.sampled_from([2021, 2022, 2023]))
 def test_counted_once_as_counted_plainly(ledger: Ledger, year: int) -> None:
     check_counts(evaluate(ledger, year=year))
+
+
+def test_the_memberships_holding_are_kept_for_one_ledger_and_day_only() -> None:
+    """The report's figures keep the last answer for the same ledger and day (issue #26): a
+    different day, a different ledger, or a new ledger made after the first was freed (perhaps
+    at the same address) is counted afresh."""
+    import gc
+    from datetime import date
+
+    from cadrecore.reports.figures import holding_on
+
+    ledger = small_ledger(2022)
+    early, late = date(1900, 1, 1), date(2022, 12, 31)
+    assert not any(holding_on(ledger, early)[2])
+    kept = holding_on(ledger, late)
+    assert any(kept[2]) and holding_on(ledger, late) is kept
+    other = small_ledger(2022)
+    assert holding_on(other, late) is not kept and holding_on(other, late) == kept
+    del ledger, other
+    gc.collect()
+    assert holding_on(small_ledger(2022), late) is not kept

@@ -15,12 +15,13 @@ English (``label_en``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress
 from operator import and_, attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+from weakref import ref
 
 from ..calendar import Period
 from ..ledger import Ledger
@@ -90,6 +91,30 @@ def branches(ledger: Ledger) -> dict[str, Any]:
     }
 
 
+_Result = TypeVar("_Result")
+
+
+def _last_kept(function: Callable[[Ledger, date], _Result]) -> Callable[[Ledger, date], _Result]:
+    """``function(ledger, day)``, its last result kept for the same ledger (the same object,
+    still alive: a ledger does not change) and day, to be read, never changed. The report's
+    figures and its sections ask for the memberships holding on the same day four times, and
+    for the living party members three times; at a province each is a pass over a million rows.
+    (One entry, read and replaced whole: sections may run in threads.)"""
+    last: list[tuple[Any, date, _Result] | None] = [None]
+
+    def kept(ledger: Ledger, day: date) -> _Result:
+        entry = last[0]
+        if entry is not None and entry[0]() is ledger and entry[1] == day:
+            return entry[2]
+        result = function(ledger, day)
+        last[0] = (ref(ledger), day, result)
+        return result
+
+    kept.__doc__, kept.__name__ = function.__doc__, function.__name__
+    return kept
+
+
+@_last_kept
 def holding_on(ledger: Ledger, day: date) -> tuple[Sequence[str], Sequence[str], list[bool]]:
     """The memberships' cadre and branch columns, and whether each membership holds on ``day``
     (joined by then, not yet left): by columns, each distinct date compared once (a province
@@ -109,6 +134,7 @@ def _branch_counts(ledger: Ledger, day: date) -> Counter[str]:
     return Counter(compress(cadre_ids, holding))
 
 
+@_last_kept
 def _party_members(ledger: Ledger, day: date) -> tuple[list[str], list[str]]:
     """The ids and counties of the party members alive on ``day``, in ledger order
     (``ledger.party_members(on=day)``, by columns)."""
