@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -314,3 +315,28 @@ def test_a_cells_width_counts_a_chinese_character_as_two(text: str) -> None:
     """The workbook's column widths and row heights (issue #26: counted by a regular
     expression) as defined: each character from U+2E80 on counts two, any other one."""
     assert _width(text) == sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab 1\n\t老干部ｗ—…é"), max_size=60),
+    st.integers(min_value=2, max_value=45),
+)
+def test_a_cell_is_shortened_as_its_characters_count(text: str, width: int) -> None:
+    """The terminal's shortening (issue #26: its quick ways for short and ASCII cells) against
+    the plain rule: spaces collapsed; kept whole when it fits in ``width`` columns, else as many
+    characters as fit in ``width - 1`` columns and an ellipsis; a wide character counts two."""
+
+    def columns(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    plain = " ".join(text.split())
+    if columns(plain) <= width:
+        expected = plain
+    else:
+        kept = ""
+        for ch in plain:
+            if columns(kept + ch) > width - 1:
+                break
+            kept += ch
+        expected = kept + "…"
+    assert shorten(text, width) == expected

@@ -21,6 +21,10 @@ BAR = 30
 def shorten(text: str, width: int = MAX_CELL) -> str:
     """``text`` cut to ``width`` columns, ending in ``…`` when cut; line breaks become spaces."""
     text = " ".join(text.split())
+    if 2 * len(text) <= width:  # (fits, even if every character is wide: most cells)
+        return text
+    if text.isascii():
+        return text if len(text) <= width else text[: width - 1] + "…"
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -47,14 +51,22 @@ def table_lines(table: Table, lang: Lang) -> Iterator[str]:
         and bool(rows)
         for i in range(len(heads))
     ]
-    widths = [
-        max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(heads)
-    ]
+    # (each cell's width worked out once: a province's per-branch tables have many thousands)
+    head_widths = [display_width(h) for h in heads]
+    row_widths = [[display_width(c) for c in r] for r in rows]
+    widths = [max([w, *(r[i] for r in row_widths)]) for i, w in enumerate(head_widths)]
+
+    def line(cells: list[str], used: list[int]) -> str:
+        return "  ".join(
+            " " * (w - u) + c if n else c + " " * (w - u)
+            for c, u, w, n in zip(cells, used, widths, numeric, strict=True)
+        ).rstrip()
+
     yield f"【{table.title(lang)}】" if lang == "zh" else f"[{table.title(lang)}]"
-    yield "  ".join(_pad(h, w, n) for h, w, n in zip(heads, widths, numeric, strict=True)).rstrip()
+    yield line(heads, head_widths)
     yield "  ".join("-" * w for w in widths)
-    for r in rows:
-        yield "  ".join(_pad(c, w, n) for c, w, n in zip(r, widths, numeric, strict=True)).rstrip()
+    for r, used in zip(rows, row_widths, strict=True):
+        yield line(r, used)
 
 
 def chart_lines(chart: Chart, lang: Lang) -> Iterator[str]:

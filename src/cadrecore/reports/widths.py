@@ -7,7 +7,7 @@ Holds :func:`display_width` and :func:`wide_characters`; imports nothing of cadr
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 
 def wide_characters(text: str) -> int:
@@ -17,6 +17,7 @@ def wide_characters(text: str) -> int:
     return sum(map(_wide, text))
 
 
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide and full-width characters take two."""
     return len(text) + wide_characters(text)
