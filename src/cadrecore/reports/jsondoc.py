@@ -7,9 +7,10 @@ evaluation is the check report's own JSON (``cadrecore check --format json``) wi
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
+
+import orjson
 
 from ..i18n import Lang
 from .document import AnnualReport
@@ -88,4 +89,24 @@ def annual_dict(annual: AnnualReport) -> dict[str, Any]:
 
 def render_json(annual: AnnualReport) -> str:
     """The report as indented UTF-8 JSON, ending in a newline."""
-    return json.dumps(annual_dict(annual), ensure_ascii=False, indent=2, default=str) + "\n"
+    return dumps(annual_dict(annual))
+
+
+#: orjson's options giving the standard library's ``json.dumps(..., indent=2)``: two spaces,
+#: keys that are not text written as text, dates and dataclasses left to ``default`` (``str``)
+_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_APPEND_NEWLINE
+)
+
+
+def dumps(document: Any) -> str:
+    """``document`` as ``json.dumps(document, ensure_ascii=False, indent=2, default=str)``
+    writes it, and a newline, by orjson (the standard library's indented writer is Python, a
+    fifth of the report's time at a province): the same text, except that a number with an
+    exponent is written the shorter way (``1e-5``, not ``1e-05``) and a float that is not a
+    number is ``null`` (the report has neither)."""
+    return orjson.dumps(document, default=str, option=_OPTIONS).decode("utf-8")
