@@ -1,0 +1,509 @@
+"""Retirees' party dues at their edges: a pension base one fen below, at and above the 5,000-yuan
+bound; a month paid exactly, one fen short and one fen over; a hardship reduction with the
+branch's decision and the same payments without it, and the months either side of its span; six
+months unpaid in a row, one fewer and one more; a month on its last day and the day before; a
+member joining, leaving or dying on a month's first day and on the day after.
+
+Every expected amount is worked out by hand from 中组发〔2008〕3号 第五条 (a retired member pays
+0.5 % of the monthly pension base when it is 5,000 yuan or less, 5,000 included, and 1 % of the
+whole base when it is more), 第七条 and 组电明字〔2017〕5号 (a member in real hardship may pay
+less or nothing as the branch agrees), 第十条 (from the month a pension changes, the new base
+applies) and 第十三条 (six months in a row unpaid), rounded to the fen half up as the rule's
+documentation states; never read from what the code gives:
+
+- 4,999.99 × 0.5 % = 24.99995, to the fen 25.00;
+- 5,000.00 × 0.5 % = 25.00 (5,000 included: not 1 %, which would be 50.00);
+- 5,000.01 × 1 % = 50.0001, to the fen 50.00 (the whole base, not 25.00 plus 1 % of 0.01);
+- 4,000.00 × 0.5 % = 20.00; 6,000.00 × 1 % = 60.00.
+
+In the sample every member of the county "east" pays each month on a base of 4,000.00 (20.00),
+but c001, on 6,000.00 (60.00): b.team has 9 members (c000 to c008), b.east 4 (c009 to c012).
+A month is due from a member of the branch on its first day, alive then, and unpaid once it has
+ended (a day judged is judged at its end) with no record for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from cadrecore.ledger import Ledger
+from cadrecore.models import DuesReduction, Membership, PartyDues
+from cadrecore.rules import Report, Severity, evaluate
+from cadrecore.sample import small_ledger
+
+from .rules_helpers import dues_of_the_year
+
+YEAR = 2022
+RULE = "builtin::party_dues.paid"
+
+
+@pytest.fixture
+def base() -> Ledger:
+    return small_ledger(YEAR)
+
+
+def judged(ledger: Ledger, **options: Any) -> Report:
+    options.setdefault("year", YEAR)
+    report = evaluate(ledger, rules=[RULE], **options)
+    assert not report.errored, [(e.rule_id, e.error) for e in report.errored]
+    return report
+
+
+def paying(cadre_id: str, month: int, amount: str, pension: str | None = None) -> PartyDues:
+    return PartyDues(
+        cadre_id=cadre_id,
+        branch_id="b.team" if cadre_id < "c009" else "b.east",
+        year=YEAR,
+        month=month,
+        paid_yuan=Decimal(amount),
+        pension_base_yuan=None if pension is None else Decimal(pension),
+    )
+
+
+def with_dues(ledger: Ledger, *extra: Any, drop: Collection[tuple[str, int]] = ()) -> Ledger:
+    """The sample with the county "east" paying every month of the year in full, less the
+    (cadre, month) records in ``drop``, and with ``extra`` records (one for a member and month
+    takes the place of the sample's)."""
+    replaced = {(r.cadre_id, r.month) for r in extra if isinstance(r, PartyDues)}
+    records = [
+        d
+        for d in dues_of_the_year(ledger)
+        if (d.cadre_id, d.month) not in drop and (d.cadre_id, d.month) not in replaced
+    ]
+    return ledger.with_records(*records, *extra)
+
+
+def reduction(cadre_id: str, **fields: Any) -> DuesReduction:
+    values: dict[str, Any] = {
+        "id": f"{cadre_id}.reduction",
+        "cadre_id": cadre_id,
+        "branch_id": "b.team",
+        "from_month": "2022-04",
+        "decided_on": "2022-03-18",
+        "decision_ref": "书画团队党支部支委会会议纪要（2022年第3次）",
+    }
+    return DuesReduction.model_validate(values | fields)
+
+
+def measures(report: Report, branch: str = "b.team") -> dict[str, tuple[int, int]]:
+    return {
+        m.name: (m.numerator, m.denominator)
+        for m in report.measures
+        if m.rule_id == RULE and m.subject.id == branch
+    }
+
+
+def outcomes(report: Report) -> list[tuple[str, str, Severity]]:
+    return [(f.reason, f.subject.id, f.severity) for f in report.findings]
+
+
+# b.team's year paid in full: 8 members × 12 months × 20.00 + 12 × 60.00 = 2,640.00
+TEAM_FEN = (8 * 12 * 2000) + (12 * 6000)
+
+# =============================================================================================
+# The 5,000-yuan bound (第五条): a base one fen below, at and one fen above
+# =============================================================================================
+
+BOUND = [("4999.99", "25.00"), ("5000.00", "25.00"), ("5000.01", "50.00")]
+
+
+@pytest.mark.parametrize(("pension", "owed"), BOUND, ids=["below", "at", "above"])
+def test_a_year_paid_exactly_on_a_base_near_the_bound(
+    base: Ledger, pension: str, owed: str
+) -> None:
+    ledger = with_dues(base, *(paying("c002", m, owed, pension) for m in range(1, 13)))
+    report = judged(ledger)
+    assert report.findings == ()
+    fen = TEAM_FEN - 12 * 2000 + 12 * int(Decimal(owed) * 100)
+    found = measures(report)
+    assert found["dues_paid_fen"] == (fen, fen)
+    assert found["dues_short_fen"] == (0, fen)
+    assert found["dues_members_in_full"] == (9, 9)
+
+
+@pytest.mark.parametrize(("pension", "owed"), BOUND, ids=["below", "at", "above"])
+def test_a_month_one_fen_short_on_a_base_near_the_bound(
+    base: Ledger, pension: str, owed: str
+) -> None:
+    less = str(Decimal(owed) - Decimal("0.01"))
+    records = [paying("c002", m, less if m == 3 else owed, pension) for m in range(1, 13)]
+    report = judged(with_dues(base, *records))
+    assert outcomes(report) == [("short", "c002", Severity.WARNING)]
+    (finding,) = report.findings
+    assert (finding.expected, finding.actual) == (owed, less)
+    assert "2022-03" in finding.message.en and "0.01 yuan" in finding.message.en
+    assert f"base {pension}" in finding.message.en
+    fen = TEAM_FEN - 12 * 2000 + 12 * int(Decimal(owed) * 100)
+    found = measures(report)
+    assert found["dues_paid_fen"] == (fen - 1, fen)
+    assert found["dues_short_fen"] == (1, fen)
+    assert found["dues_members_in_full"] == (8, 9)
+    assert found["dues_months"] == (108, 108)  # paid short is paid: a month paid, not unpaid
+
+
+@pytest.mark.parametrize(("pension", "owed"), BOUND, ids=["below", "at", "above"])
+def test_a_month_one_fen_over_is_not_short(base: Ledger, pension: str, owed: str) -> None:
+    more = str(Decimal(owed) + Decimal("0.01"))
+    records = [paying("c002", m, more if m == 3 else owed, pension) for m in range(1, 13)]
+    report = judged(with_dues(base, *records))
+    assert report.findings == ()
+    fen = TEAM_FEN - 12 * 2000 + 12 * int(Decimal(owed) * 100)
+    assert measures(report)["dues_paid_fen"] == (fen + 1, fen)
+
+
+def test_the_half_rate_above_the_bound_is_short_by_half(base: Ledger) -> None:
+    """5,000.01 pays 1 % of the whole base (50.00); 0.5 % of it (25.00), as if the bound were
+    not passed, is 25.00 short each month."""
+    records = [paying("c002", m, "25.00", "5000.01") for m in range(1, 13)]
+    (finding,) = judged(with_dues(base, *records)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "600.00", "300.00")
+
+
+# =============================================================================================
+# A new base from the month it changes (第十条): the month before, the month itself, the month after
+# =============================================================================================
+
+
+def test_a_new_base_holds_from_its_own_month(base: Ledger) -> None:
+    """c006's pension rises to 6,000.00 in July (written on July's record): June still owes
+    20.00 on 4,000.00, July and August owe 60.00."""
+    rates = {m: ("20.00" if m < 7 else "60.00") for m in range(1, 13)}
+    written = {1: "4000.00", 7: "6000.00"}
+    exact = [paying("c006", m, rates[m], written.get(m)) for m in range(1, 13)]
+    assert judged(with_dues(base, *exact)).findings == ()
+    # July paid at the old rate: short by 40.00 in July only
+    old = [paying("c006", m, "20.00" if m <= 7 else rates[m], written.get(m)) for m in range(1, 13)]
+    (finding,) = judged(with_dues(base, *old)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "60.00", "20.00")
+    assert "2022-07" in finding.message.en and "2022-06" not in finding.message.en
+
+
+def test_a_base_written_later_holds_for_the_months_before(base: Ledger) -> None:
+    """No base before March: January and February take March's (6,000.00, so 60.00 due); paying
+    20.00 in February is short by 40.00."""
+    records = [
+        paying("c007", m, "20.00" if m == 2 else "60.00", "6000.00" if m == 3 else None)
+        for m in range(1, 13)
+    ]
+    (finding,) = judged(with_dues(base, *records)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "60.00", "20.00")
+    assert "2022-02" in finding.message.en
+
+
+# =============================================================================================
+# A hardship reduction (第七条; 组电明字〔2017〕5号): with the branch's decision, and without
+# =============================================================================================
+
+
+def test_a_reduced_amount_paid_exactly_one_fen_short_and_without_the_decision(
+    base: Ledger,
+) -> None:
+    """c002 (4,000.00: 20.00 a month) pays 5.00 from April. With the branch's decision to
+    reduce to 5.00, a month paid 5.00 is in full and one paid 4.99 is one fen short; without
+    the decision, the nine months at 5.00 are 15.00 short each (135.00)."""
+    decided = reduction("c002", reduced_to_yuan="5.00")
+    paid = [paying("c002", m, "5.00", "4000.00") for m in range(4, 13)]
+    report = judged(with_dues(base, decided, *paid))
+    assert report.findings == ()
+    due = TEAM_FEN - 9 * 1500
+    found = measures(report)
+    assert found["dues_paid_fen"] == (due, due)
+    assert found["dues_members_reduced"] == (1, 9)
+    assert found["dues_members_in_full"] == (9, 9)
+
+    short = [paying("c002", m, "4.99" if m == 5 else "5.00", "4000.00") for m in range(4, 13)]
+    report = judged(with_dues(base, decided, *short))
+    (finding,) = report.findings
+    assert (finding.reason, finding.subject.id) == ("short", "c002")
+    assert (finding.expected, finding.actual) == ("5.00", "4.99")
+    assert "2022-05 (due 5.00 after the reduction, paid 4.99)" in finding.message.en
+    assert measures(report)["dues_short_fen"] == (1, due)
+
+    (finding,) = judged(with_dues(base, *paid)).findings  # no decision recorded
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "180.00", "45.00")
+
+
+def test_a_reduction_never_asks_more_than_the_rate(base: Ledger) -> None:
+    """A reduction lets a member pay less (第七条), never more: reduced to 25.00 on a base of
+    4,000.00, the month still owes 20.00."""
+    decided = reduction("c002", reduced_to_yuan="25.00")
+    report = judged(with_dues(base, decided))
+    assert report.findings == ()
+    assert measures(report)["dues_paid_fen"] == (TEAM_FEN, TEAM_FEN)
+
+
+def test_a_reduction_holds_from_its_first_month_to_its_last(base: Ledger) -> None:
+    """Reduced to 5.00 from April to June: March and July owe the full 20.00, April and June
+    5.00. c002 paying 5.00 from March to July is short in March and July only."""
+    decided = reduction("c002", reduced_to_yuan="5.00", to_month="2022-06")
+    paid = [paying("c002", m, "5.00", "4000.00") for m in range(3, 8)]
+    (finding,) = judged(with_dues(base, decided, *paid)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "40.00", "10.00")
+    said = finding.message.en
+    assert "2022-03" in said and "2022-07" in said
+    assert not any(f"2022-{m:02d}" in said for m in (4, 5, 6))
+
+
+@pytest.mark.parametrize(
+    ("to_month", "exempt_months"),
+    [("2021-12", 0), ("2022-01", 1), ("2022-02", 2)],
+    ids=["ended-before-the-year", "ends-in-january", "ends-in-february"],
+)
+def test_an_exemption_ending_near_the_years_start(
+    base: Ledger, to_month: str, exempt_months: int
+) -> None:
+    """c002, exempt from 2021-10 until ``to_month``, pays nothing in January: excused while
+    the exemption holds, unpaid once it has ended. A month exempted owes nothing: it is not
+    counted as due (February, paid anyway, neither)."""
+    exempt = reduction("c002", exempt=True, from_month="2021-10", to_month=to_month)
+    report = judged(with_dues(base, exempt, drop={("c002", 1)}))
+    if exempt_months:
+        assert report.findings == ()
+        due = 108 - exempt_months
+        assert measures(report)["dues_months"] == (due, due)
+        assert measures(report)["dues_members_reduced"] == (1, 9)
+    else:
+        assert outcomes(report) == [("unpaid", "c002", Severity.WARNING)]
+        assert measures(report)["dues_months"] == (107, 108)
+        assert measures(report)["dues_members_reduced"] == (0, 9)
+
+
+def test_an_exemption_from_december_or_next_year(base: Ledger) -> None:
+    """Exempt from December: December's nothing is excused; exempt from next January: it is
+    unpaid."""
+    december = reduction("c002", exempt=True, from_month="2022-12")
+    assert judged(with_dues(base, december, drop={("c002", 12)})).findings == ()
+    january = reduction("c002", exempt=True, from_month="2023-01")
+    report = judged(with_dues(base, january, drop={("c002", 12)}))
+    assert outcomes(report) == [("unpaid", "c002", Severity.WARNING)]
+
+
+# =============================================================================================
+# Six months unpaid in a row (第十三条): five, six, seven
+# =============================================================================================
+
+
+@pytest.mark.parametrize(
+    ("months", "severity"),
+    [(5, Severity.WARNING), (6, Severity.ERROR), (7, Severity.ERROR)],
+)
+def test_months_unpaid_in_a_row(base: Ledger, months: int, severity: Severity) -> None:
+    dropped = {("c003", m) for m in range(2, 2 + months)}
+    (finding,) = judged(with_dues(base, drop=dropped)).findings
+    assert (finding.reason, finding.severity) == ("unpaid", severity)
+    assert (finding.expected, finding.actual) == (12, 12 - months)
+    assert f"{months * 20}.00 yuan due" in finding.message.en
+    assert ("in a row" in finding.message.en) is (severity is Severity.ERROR)
+
+
+def test_a_gap_breaks_the_run(base: Ledger) -> None:
+    """Unpaid January to May and July to November (ten months, two runs of five, June paid):
+    no run of six."""
+    dropped = {("c003", m) for m in (*range(1, 6), *range(7, 12))}
+    (finding,) = judged(with_dues(base, drop=dropped)).findings
+    assert (finding.severity, finding.expected, finding.actual) == (Severity.WARNING, 12, 2)
+
+
+def test_the_run_is_counted_at_the_years_end(base: Ledger) -> None:
+    """Paid to June, then nothing from July to December: six in a row at the end of the year."""
+    dropped = {("c003", m) for m in range(7, 13)}
+    (finding,) = judged(with_dues(base, drop=dropped)).findings
+    assert finding.severity is Severity.ERROR
+
+
+# =============================================================================================
+# A month ends at the end of its last day; nothing is judged before the year begins
+# =============================================================================================
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(date(2022, 6, 29), None), (date(2022, 6, 30), (6, 5)), (date(2022, 7, 1), (6, 5))],
+    ids=["day-before-the-last", "last-day", "next-month"],
+)
+def test_a_month_unpaid_once_it_has_ended(
+    base: Ledger, as_of: date, expected: tuple[int, int] | None
+) -> None:
+    """c000 pays nothing for June or July: June is unpaid from the end of 30 June; July, begun
+    but not over on 1 July, is still to be paid."""
+    report = judged(with_dues(base, drop={("c000", 6), ("c000", 7)}), as_of=as_of)
+    if expected is None:
+        assert report.findings == ()
+    else:
+        (finding,) = report.findings
+        assert (finding.reason, finding.subject.id) == ("unpaid", "c000")
+        assert (finding.expected, finding.actual) == expected
+        assert "2022-06" in finding.message.en and "2022-07" not in finding.message.en
+
+
+def test_a_month_paid_ahead_counts_once_begun(base: Ledger) -> None:
+    """On 1 July, July has begun: its record counts as a month paid (7 paid of 7 for c001);
+    a month not begun (August) does not count, paid or not."""
+    report = judged(with_dues(base), as_of=date(2022, 7, 1))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (9 * 7, 9 * 7)
+    report = judged(with_dues(base), as_of=date(2022, 6, 30))
+    assert measures(report)["dues_months"] == (9 * 6, 9 * 6)
+
+
+def test_nothing_is_judged_before_the_year_begins(base: Ledger) -> None:
+    """On 1 January the year's first month has begun (its payments count); on 31 December of the
+    year before, the year is not judged at all."""
+    first = judged(with_dues(base), as_of=date(2022, 1, 1))
+    assert measures(first)["dues_months"] == (9, 9)
+    before = judged(with_dues(base), as_of=date(2021, 12, 31))
+    assert before.findings == () and measures(before) == {}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "due"),
+    [(date(2022, 1, 30), None), (date(2022, 1, 31), 4), (date(2022, 2, 1), 4)],
+    ids=["before-januarys-end", "januarys-last-day", "february"],
+)
+def test_a_branch_without_records_once_a_month_has_ended(
+    base: Ledger, as_of: date, due: int | None
+) -> None:
+    """b.team keeps dues; b.east (4 members) keeps none: one finding for the branch once
+    January has ended (4 months due), none before."""
+    only_team = [d for d in dues_of_the_year(base) if d.branch_id == "b.team"]
+    report = judged(base.with_records(*only_team), as_of=as_of)
+    if due is None:
+        assert report.findings == ()
+    else:
+        assert outcomes(report) == [("not_recorded", "b.east", Severity.WARNING)]
+        (finding,) = report.findings
+        assert (finding.expected, finding.actual) == (due, 0)
+
+
+def test_a_branch_with_one_record_has_its_members_judged(base: Ledger) -> None:
+    """b.east with one record (c009, January): not 'no record', but each member's months: c009
+    unpaid February to December, the three others all year (each a run of six or more)."""
+    only_team = [d for d in dues_of_the_year(base) if d.branch_id == "b.team"]
+    report = judged(base.with_records(*only_team, paying("c009", 1, "20.00", "4000.00")))
+    assert outcomes(report) == [
+        ("unpaid", c, Severity.ERROR) for c in ("c009", "c010", "c011", "c012")
+    ]
+    assert [(f.expected, f.actual) for f in report.findings] == [(12, 1), (12, 0), (12, 0), (12, 0)]
+
+
+@pytest.mark.parametrize(
+    ("years", "judged_then"), [(-2, False), (-1, True), (1, False)], ids=["2020", "2021", "2023"]
+)
+def test_a_county_is_judged_on_last_years_records_only(
+    base: Ledger, years: int, judged_then: bool
+) -> None:
+    """A county with no record in 2022 is judged when it kept dues in 2021, the year before; not
+    on records of two years before, nor of the year after."""
+    kept = dues_of_the_year(base, year=YEAR + years)
+    report = judged(base.with_records(*kept))
+    if judged_then:
+        assert [(r, s) for r, s, _ in outcomes(report)] == [
+            ("not_recorded", "b.east"),
+            ("not_recorded", "b.team"),
+        ]
+    else:
+        assert report.findings == () and measures(report) == {}
+
+
+# =============================================================================================
+# Who owes a month: a member of the branch on its first day, alive then
+# =============================================================================================
+
+
+def _member(
+    ledger: Ledger, cadre_id: str, since: date | None = None, until: date | None = None
+) -> Ledger:
+    return ledger.replace(
+        memberships=tuple(
+            m.model_copy(update={"since": since or m.since, "until": until})
+            if m.cadre_id == cadre_id
+            else m
+            for m in ledger.memberships
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("since", "months"),
+    [(date(2022, 1, 1), 12), (date(2022, 1, 2), 11), (date(2022, 3, 1), 10), (date(2022, 3, 2), 9)],
+)
+def test_a_member_joining_owes_from_the_first_month_begun_in_the_branch(
+    base: Ledger, since: date, months: int
+) -> None:
+    ledger = _member(base, "c004", since=since)
+    kept = [
+        d for d in dues_of_the_year(base) if not (d.cadre_id == "c004" and d.month < since.month)
+    ]
+    report = judged(ledger.with_records(*kept))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (108 - 12 + months, 108 - 12 + months)
+
+
+@pytest.mark.parametrize(
+    ("until", "months"),
+    [
+        (date(2022, 6, 1), 5),
+        (date(2022, 6, 2), 6),
+        (date(2022, 12, 1), 11),
+        (date(2022, 12, 2), 12),
+    ],
+)
+def test_a_member_leaving_owes_to_the_last_month_begun_in_the_branch(
+    base: Ledger, until: date, months: int
+) -> None:
+    ledger = _member(base, "c004", until=until)
+    kept = [d for d in dues_of_the_year(base) if not (d.cadre_id == "c004" and d.month > months)]
+    report = judged(ledger.with_records(*kept))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (108 - 12 + months, 108 - 12 + months)
+
+
+@pytest.mark.parametrize(
+    ("died", "months"),
+    [
+        (date(2022, 6, 1), 5),
+        (date(2022, 6, 2), 6),
+        (date(2022, 12, 1), 11),
+        (date(2022, 12, 2), 12),
+    ],
+)
+def test_a_member_who_died_owes_to_the_last_month_begun_alive(
+    base: Ledger, died: date, months: int
+) -> None:
+    ledger = base.replace(
+        cadres=tuple(
+            c.model_copy(update={"deceased": died}) if c.id == "c005" else c for c in base.cadres
+        )
+    )
+    kept = [d for d in dues_of_the_year(base) if not (d.cadre_id == "c005" and d.month > months)]
+    report = judged(ledger.with_records(*kept))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (108 - 12 + months, 108 - 12 + months)
+
+
+def test_a_member_who_moved_owes_each_month_once(base: Ledger) -> None:
+    """c003 leaves b.team for b.east on 1 April: January to March are b.team's months, April to
+    December b.east's; March unpaid is one unpaid month of twelve, named with both branches."""
+    left = _member(base, "c003", until=date(2022, 4, 1))
+    moved = left.replace(
+        memberships=(
+            *left.memberships,
+            Membership(cadre_id="c003", branch_id="b.east", since=date(2022, 4, 1)),
+        )
+    )
+    records = [
+        d.model_copy(update={"branch_id": "b.east"}) if d.cadre_id == "c003" and d.month > 3 else d
+        for d in dues_of_the_year(base)
+        if not (d.cadre_id == "c003" and d.month == 3)
+    ]
+    report = judged(moved.with_records(*records))
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.actual) == ("unpaid", 12, 11)
+    assert "书画团队党支部" in finding.message.zh and "东城社区党支部" in finding.message.zh
+    assert measures(report)["dues_months"] == (108 - 9 - 1, 108 - 9)
+    assert measures(report, "b.east")["dues_months"] == (48 + 9, 48 + 9)
