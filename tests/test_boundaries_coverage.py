@@ -219,3 +219,42 @@ def test_a_target_below_one(base: Ledger, uncovered: tuple[str, ...], note: bool
         assert (finding.expected, finding.actual) == (0.75, 0.6875)
     over = judged(in_no_branch(ledger, "c005", "c006", "c007"))
     assert [f.reason for f in over.findings] == ["not_in_branch"] * 3
+
+
+def test_each_measure_names_its_subject_and_says_what_it_counts(base: Ledger) -> None:
+    """What a report prints beside each ratio: the city and each county are units, a branch
+    type is a branch type; the labels in both languages."""
+    report = judged(base)
+    labels = {
+        (m.name, m.subject.kind, m.subject.id): (m.label.zh, m.label.en)
+        for m in report.measures
+        if m.label is not None
+    }
+    coverage = ("党组织覆盖率", "coverage")
+    by_type = ("按支部类型的党员占比", "share of members by branch type")
+    assert labels == {
+        ("coverage", "units", "city"): coverage,
+        ("coverage", "units", "east"): coverage,
+        ("coverage", "units", "west"): coverage,
+        ("members_by_branch_type", "branch_types", "team"): by_type,
+        ("members_by_branch_type", "branch_types", "community"): by_type,
+    }
+    assert len(report.measures) == 5
+    note = judged(in_no_branch(base, "c016")).findings[-1]
+    assert (note.reason, note.subject.kind, note.subject.id) == (
+        "coverage_below_target",
+        "units",
+        "city",
+    )
+
+
+def test_a_day_when_no_party_member_is_living_has_no_shortfall(base: Ledger) -> None:
+    """Every party member died on 10 March, each membership closed that day: on 30 June there
+    is nobody to cover, 0 of 0, and no shortfall (not a division by zero)."""
+    party = {c.id for c in base.cadres if c.party_status is not None}
+    ledger = base
+    for cadre_id in sorted(party):
+        ledger = died(ledger, cadre_id, DEATH, until=DEATH)
+    report = judged(ledger)
+    assert report.findings == ()
+    assert measures(report)[("coverage", "city")] == (0, 0)
