@@ -29,8 +29,8 @@ def base() -> Ledger:
     return small_ledger(2022)
 
 
-def judged(ledger: Ledger, rule: str, as_of: date = END) -> Report:
-    report = evaluate(ledger, year=2022, as_of=as_of, rules=[f"builtin::{rule}"])
+def judged(ledger: Ledger, rule: str, as_of: date = END, year: int = 2022) -> Report:
+    report = evaluate(ledger, year=year, as_of=as_of, rules=[f"builtin::{rule}"])
     assert not report.errored, [(e.rule_id, e.error) for e in report.errored]
     return report
 
@@ -244,3 +244,26 @@ def test_findings_on_attendance_come_by_date(base: Ledger) -> None:
         for f in judged(ledger, "data.attendance").findings
     ]
     assert len(days) >= 2 and days == sorted(days)
+
+
+@pytest.mark.parametrize(
+    ("day", "in_2022"),
+    [(date(2022, 1, 1), True), (date(2022, 12, 31), True), (date(2023, 1, 1), False)],
+    ids=["the-years-first-day", "its-last-day", "the-next-years-first"],
+)
+def test_an_attendance_list_of_the_year_judged_only(base: Ledger, day: date, in_2022: bool) -> None:
+    """2022 judged on 31 March 2023: an activity on 1 January or 31 December 2022 naming one who
+    had died is the year's; one on 1 January 2023 is the next year's."""
+    activity_id, _, cadre_id = _attended(base)
+    moved = base.replace(
+        activities=tuple(
+            a.model_copy(update={"date": day}) if a.id == activity_id else a
+            for a in base.activities
+        )
+    )
+    ledger = cadre(moved, cadre_id, deceased=date(2021, 12, 1))
+    # (every other list naming them is of 2022 too: look at this activity's finding only)
+    report = judged(ledger, "data.attendance", as_of=date(2023, 3, 31))
+    assert (activity_id in {f.subject.id for f in report.findings}) is in_2022
+    on_the_day = judged(ledger, "data.attendance", as_of=day, year=day.year)
+    assert activity_id in {f.subject.id for f in on_the_day.findings}
