@@ -267,3 +267,22 @@ def test_an_attendance_list_of_the_year_judged_only(base: Ledger, day: date, in_
     assert (activity_id in {f.subject.id for f in report.findings}) is in_2022
     on_the_day = judged(ledger, "data.attendance", as_of=day, year=day.year)
     assert activity_id in {f.subject.id for f in on_the_day.findings}
+
+
+def test_findings_on_one_day_come_by_activity_id(base: Ledger) -> None:
+    """Two activities on one day naming one who had died, listed in the ledger with the later
+    id first: their findings come by id."""
+    _, _, cadre_id = _attended(base)
+    naming = sorted((a for a in base.activities if cadre_id in a.attendee_ids), key=lambda a: a.id)[
+        :2
+    ]
+    ids = [a.id for a in naming]
+    same_day = [a.model_copy(update={"date": date(2022, 5, 5)}) for a in reversed(naming)]
+    others = [a for a in base.activities if a.id not in ids]
+    ledger = cadre(
+        base.replace(activities=(*same_day, *others)), cadre_id, deceased=date(2022, 5, 1)
+    )
+    found = [
+        f.subject.id for f in judged(ledger, "data.attendance").findings if f.subject.id in ids
+    ]
+    assert found == ids
