@@ -237,7 +237,7 @@ def test_an_attendance_list_judged_on_its_day_and_before(base: Ledger) -> None:
 
 def test_findings_on_attendance_come_by_date(base: Ledger) -> None:
     """Two activities naming the dead: the earlier first."""
-    _, day, cadre_id = _attended(base)
+    _, _, cadre_id = _attended(base)
     ledger = cadre(base, cadre_id, deceased=date(2022, 1, 1))
     days = [
         next(a.date for a in base.activities if a.id == f.subject.id)

@@ -507,3 +507,84 @@ def test_a_member_who_moved_owes_each_month_once(base: Ledger) -> None:
     assert "书画团队党支部" in finding.message.zh and "东城社区党支部" in finding.message.zh
     assert measures(report)["dues_months"] == (108 - 9 - 1, 108 - 9)
     assert measures(report, "b.east")["dues_months"] == (48 + 9, 48 + 9)
+
+
+# =============================================================================================
+# A base written twice, a base never written, a member's months in two branches in order
+# =============================================================================================
+
+
+def test_the_months_before_the_first_base_take_the_first_not_a_later(base: Ledger) -> None:
+    """c007's base is written in March (4,000.00) and July (6,000.00): January and February take
+    March's, the nearest later (20.00 due), not July's (60.00); paying 20.00 there is in full."""
+    written = {3: "4000.00", 7: "6000.00"}
+    records = [
+        paying("c007", m, "20.00" if m < 7 else "60.00", written.get(m)) for m in range(1, 13)
+    ]
+    report = judged(with_dues(base, *records))
+    assert report.findings == ()
+    due = TEAM_FEN + 6 * 4000  # July to December at 60.00 instead of 20.00
+    assert measures(report)["dues_paid_fen"] == (due, due)
+
+
+def test_a_member_with_no_base_recorded(base: Ledger) -> None:
+    """c002's records give no base all year: the months paid are judged paid, whatever the
+    amount; a month unpaid is counted, with no amount said to be due."""
+    records = [paying("c002", m, "1.00") for m in range(1, 13)]
+    report = judged(with_dues(base, *records))
+    assert report.findings == ()
+    due = TEAM_FEN - 12 * 2000  # nothing known to be due from c002
+    assert measures(report)["dues_paid_fen"] == (due + 12 * 100, due)
+    assert measures(report)["dues_months"] == (108, 108)
+    unpaid = judged(with_dues(base, *records[1:], drop={("c002", 1)}))
+    (finding,) = unpaid.findings
+    assert (finding.reason, finding.expected, finding.actual) == ("unpaid", 12, 11)
+    assert "yuan due" not in finding.message.en and "应交" in finding.message.zh
+    assert "按计算基数应交" not in finding.message.zh
+
+
+def _moved_to_the_team(base: Ledger) -> Ledger:
+    """c009 leaves b.east (listed second) for b.team (listed first) on 1 July."""
+    left = _member(base, "c009", until=date(2022, 7, 1))
+    return left.replace(
+        memberships=(
+            *left.memberships,
+            Membership(cadre_id="c009", branch_id="b.team", since=date(2022, 7, 1)),
+        )
+    )
+
+
+def test_a_movers_months_short_in_two_branches_are_listed_in_order(base: Ledger) -> None:
+    """c009 paid 19.99 in February (b.east) and in August (b.team): one finding, February
+    first, 0.02 short in all."""
+    moved = _moved_to_the_team(base)
+    records = [
+        d.model_copy(
+            update={
+                "branch_id": "b.team" if d.month > 6 else "b.east",
+                "paid_yuan": Decimal("19.99") if d.month in (2, 8) else d.paid_yuan,
+            }
+        )
+        for d in dues_of_the_year(base)
+        if d.cadre_id == "c009"
+    ]
+    others = [d for d in dues_of_the_year(base) if d.cadre_id != "c009"]
+    report = judged(moved.with_records(*others, *records))
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "40.00", "39.98")
+    said = finding.message.en
+    assert "0.02 yuan" in said and said.index("2022-02") < said.index("2022-08")
+    assert measures(report, "b.east")["dues_short_fen"] == (1, 3 * 12 * 2000 + 6 * 2000)
+
+
+def test_a_movers_months_unpaid_in_two_branches_are_listed_in_order(base: Ledger) -> None:
+    moved = _moved_to_the_team(base)
+    records = [
+        d.model_copy(update={"branch_id": "b.team" if d.month > 6 else "b.east"})
+        for d in dues_of_the_year(base)
+        if d.cadre_id == "c009" and d.month not in (2, 8)
+    ]
+    others = [d for d in dues_of_the_year(base) if d.cadre_id != "c009"]
+    (finding,) = judged(moved.with_records(*others, *records)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("unpaid", 12, 10)
+    assert "2022-02, 2022-08" in finding.message.en and "40.00 yuan due" in finding.message.en
