@@ -270,3 +270,113 @@ def test_a_branch_not_yet_formed_is_not_asked_for_groups(
     )
     report = judged(_threshold(later, 9), DIVIDED, as_of=date(YEAR, 6, 30))
     assert [f.subject.id for f in report.findings] == (["b.team"] if noted else [])
+
+
+# --- what a finding and an occurrence say; several groups and branches; a county's own value ---
+
+
+def test_what_a_missed_month_says_and_when_each_month_is_due(base: Ledger) -> None:
+    ledger = base.with_records(group(base), *monthly(range(1, 13), skip=(5, 9)))
+    report = judged(ledger, as_of=date(YEAR, 10, 31))
+    (finding,) = report.findings
+    assert finding.period == "2022"
+    assert finding.message.en.endswith("required 10, held 8, missing 2 (2022-05, 2022-09)")
+    assert finding.message.zh.endswith("缺 2 次（2022-05、2022-09）")
+    assert "下次应于" not in finding.message.zh  # October held, November not begun: none due
+    dues = {o.period: (o.status, o.due) for o in report.occurrences if o.subject.id == "g1"}
+    assert dues["2022-04"] == ("done", date(YEAR, 4, 30))
+    assert dues["2022-05"] == ("overdue", date(YEAR, 5, 31))
+    assert dues["2022-10"] == ("done", date(YEAR, 10, 31))  # held on the 10th
+    pending = judged(
+        base.with_records(group(base), *monthly(range(1, 10), skip=(5,))),
+        as_of=date(YEAR, 10, 5),
+    )
+    occurrence = next(o for o in pending.occurrences if o.period == "2022-10")
+    assert (occurrence.status, occurrence.due) == ("pending", date(YEAR, 10, 31))
+    (finding,) = pending.findings
+    assert finding.message.en.endswith("missing 1 (2022-05); next due by 2022-10-31")
+    assert finding.message.zh.endswith("缺 1 次（2022-05）；下次应于 2022-10-31 前召开")
+
+
+def test_a_meeting_of_another_kind_naming_the_group_does_not_count(base: Ledger) -> None:
+    """Only a group meeting (党小组会) counts: a themed party day that names the group is not
+    one."""
+    held = [
+        m.model_copy(update={"activity_kind": "themed_party_day"}) for m in monthly(range(1, 13))
+    ]
+    (finding,) = judged(base.with_records(group(base), *held)).findings
+    assert (finding.expected, finding.actual) == (12, 0)
+
+
+def test_each_group_is_judged(base: Ledger) -> None:
+    """Two groups of b.team: g1 not yet formed on the day judged, g2 with every month held; then
+    g1 with every month held and g2 with none. Each is judged on its own."""
+    people = [c.id for c in base.members_of("b.team", on=date(YEAR, 6, 1))]
+    second = group(
+        base, id="g2", name="第二党小组", group_leader_id=people[3], member_ids=tuple(people[3:6])
+    )
+    own = [
+        m.model_copy(update={"id": f"g2.{m.id}", "group_id": "g2"}) for m in monthly(range(1, 13))
+    ]
+    later = base.with_records(group(base, formed=date(YEAR + 1, 1, 1)), second)
+    report = judged(later.with_records(*own[:5]), as_of=date(YEAR, 6, 30))
+    assert [(f.subject.id, f.expected, f.actual) for f in report.findings] == [("g2", 6, 5)]
+    both = base.with_records(group(base), second, *monthly(range(1, 13)))
+    assert [f.subject.id for f in judged(both).findings] == ["g2"]
+
+
+def test_a_countys_own_frequency(base: Ledger) -> None:
+    """The county "east" asks a group meeting once a quarter: b.team's group (of "east") owes
+    four, labelled by quarter, each due on the quarter's last day."""
+    quarterly = ParameterOverride(
+        id="p.groups.east",
+        key="org_life.group_meeting.frequency",
+        value="quarterly",
+        effective_from=date(2018, 1, 1),
+        unit_id="east",
+        source="测试",
+    )
+    ledger = base.with_records(group(base), quarterly, meeting(date(YEAR, 2, 1)))
+    report = judged(ledger)
+    (finding,) = report.findings
+    assert (finding.expected, finding.actual) == (4, 1)
+    assert finding.message.en.endswith("missing 3 (2022-Q2, 2022-Q3, 2022-Q4)")
+    dues = {o.period: o.due for o in report.occurrences}
+    assert dues == {
+        "2022-Q1": date(YEAR, 3, 31),
+        "2022-Q2": date(YEAR, 6, 30),
+        "2022-Q3": date(YEAR, 9, 30),
+        "2022-Q4": date(YEAR, 12, 31),
+    }
+
+
+def test_every_branch_at_the_size_is_asked_for_groups(base: Ledger) -> None:
+    """A threshold of 4: b.team has a group; b.east and b.west (4 members each) are asked."""
+    ledger = _threshold(base, 4).with_records(group(base))
+    report = judged(ledger, DIVIDED)
+    assert [(f.subject.kind, f.subject.id) for f in report.findings] == [
+        ("branches", "b.east"),
+        ("branches", "b.west"),
+    ]
+    finding = report.findings[0]
+    assert finding.message.zh == "支部“东城社区党支部”有党员 4 名（4 名以上），尚未划分党小组"
+
+
+def test_a_small_branch_listed_first_does_not_stop_the_others(base: Ledger) -> None:
+    reordered = base.replace(branches=tuple(reversed(base.branches)))
+    report = judged(_threshold(reordered, 9), DIVIDED)
+    assert [f.subject.id for f in report.findings] == ["b.team"]
+
+
+def test_a_countys_own_size(base: Ledger) -> None:
+    """West asks for groups from 4 members; the rest keep 30."""
+    west = ParameterOverride(
+        id="p.divide.west",
+        key="party_groups.divide_from_members",
+        value=4,
+        effective_from=date(2018, 1, 1),
+        unit_id="west",
+        source="测试",
+    )
+    report = judged(base.with_records(west), DIVIDED)
+    assert [f.subject.id for f in report.findings] == ["b.west"]
