@@ -343,3 +343,194 @@ def test_a_grant_with_no_standard_applying(base: Ledger) -> None:
     report = judged(only_east, "treatment.higher_standard")
     assert {f.reason for f in report.findings} == {"standard_not_applicable"}
     assert sorted(f.subject.id for f in report.findings) == ["g.c013", "g.c014", "g.c015", "g.c016"]
+
+
+# --- what each outcome says, of which subject and year; several records ---------------------
+
+
+def test_what_an_opinion_answered_late_and_one_unanswered_say(base: Ledger) -> None:
+    late = judged(opinion(base, answered=DUE + timedelta(days=1)), "opinions.answered")
+    (found,) = late.occurrences
+    assert (found.subject.kind, found.subject.id, found.period) == ("opinions", "op1", "2022")
+    assert found.satisfied_by == "op1"
+    (finding,) = late.findings
+    assert (finding.subject.kind, finding.subject.id) == ("opinions", "op1")
+    assert finding.message.zh == (
+        "意见建议于 2022-03-01 提出，应在 2022-03-22 前答复（15 个工作日），实际 2022-03-23 答复"
+    )
+    assert finding.fix is not None and finding.fix.zh == (
+        "若答复日期登记有误，在 opinions.csv 中更正；否则承办单位 city.vcb 今后须在 15 个工作日内答复"
+    )
+    unanswered = judged(opinion(base), "opinions.answered", as_of=DUE)
+    (finding,) = unanswered.findings
+    assert finding.message.zh == (
+        "意见建议于 2022-03-01 提出，答复时限 2022-03-22 已过，尚未答复（承办：city.vcb）"
+    )
+    (pending,) = judged(opinion(base), "opinions.answered", as_of=RAISED).occurrences
+    assert (pending.period, pending.subject.kind) == ("2022", "opinions")
+
+
+def test_an_opinion_of_the_year_before_is_of_its_own_year(base: Ledger) -> None:
+    """Raised on 20 December 2021 (a Monday; 15 working days later, with New Year's Day's
+    holiday on Monday 3 January: 11 January 2022), answered on 12 January 2022: late, and of
+    2021."""
+    ledger = opinion(base, raised=date(2021, 12, 20), answered=date(2022, 1, 12))
+    report = judged(ledger, "opinions.answered")
+    (finding,) = report.findings
+    assert (finding.reason, finding.period) == ("answered_late", "2021")
+    assert (finding.expected, finding.actual) == ("2022-01-11", "2022-01-12")
+    unanswered = judged(opinion(base, raised=date(2021, 12, 20)), "opinions.answered")
+    (finding,) = unanswered.findings
+    assert (finding.reason, finding.period) == ("unanswered", "2021")
+
+
+def test_each_opinion_is_judged(base: Ledger) -> None:
+    """Three opinions, listed: one settled in 2021, one raised after the day judged, one
+    unanswered past its due day: the last is found, whatever comes before it."""
+    (first,) = base.opinions
+    settled = first.model_copy(
+        update={"id": "op0", "raised": date(2021, 11, 1), "answered": date(2021, 11, 5)}
+    )
+    later = first.model_copy(update={"id": "op9", "raised": date(2022, 7, 1), "answered": None})
+    open_ = first.model_copy(update={"id": "op5", "raised": RAISED, "answered": None})
+    for listed in ((settled, open_), (later, open_)):
+        ledger = base.replace(opinions=listed)
+        report = judged(ledger, "opinions.answered", as_of=date(2022, 6, 30))
+        assert [(f.reason, f.subject.id) for f in report.findings] == [("unanswered", "op5")]
+
+
+def test_what_a_plans_outcomes_say(base: Ledger) -> None:
+    report = judged(plan_target(base, 2), "plan.targets", as_of=date(YEAR, 12, 31))
+    (measure,) = report.measures
+    assert measure.name == "plan_progress"
+    assert measure.label is not None and measure.label.en == "standardized activity venues"
+    (found,) = report.occurrences
+    assert found.period == "2022"
+    (finding,) = report.findings
+    assert (
+        finding.message.zh == "老干部党组织建设3年规划：2022 年标准化活动场所目标 2 个，完成 1 个"
+    )
+    assert finding.fix is not None
+    assert finding.fix.zh == "在 branches.yaml 记录本年建成的标准化活动场所"
+    assert finding.fix.en == "record this year's standardized activity venues in branches.yaml"
+    behind = judged(plan_target(base, 10), "plan.targets", as_of=date(YEAR, 8, 1))
+    (found,) = behind.occurrences
+    assert found.period == "2022"
+    assert found.note is not None and found.note.zh == "按进度应完成 5 个"
+    (finding,) = behind.findings
+    assert finding.message.zh == (
+        "老干部党组织建设3年规划：标准化活动场所按进度应完成 5 个，已完成 1 个（全年 10 个）"
+    )
+    assert finding.fix is not None
+    assert finding.fix.zh == "加快建设，年底前完成 10 个；已建成的在 branches.yaml 中记录"
+
+
+def test_a_plan_of_other_years_listed_first_does_not_stop_the_next(base: Ledger) -> None:
+    (plan,) = base.plans
+    old = plan.model_copy(update={"id": "plan.old", "from_year": 2016, "to_year": 2018})
+    report = judged(base.replace(plans=(old, plan)), "plan.targets", as_of=date(YEAR, 12, 31))
+    assert sorted(o.subject.id for o in report.occurrences) == [
+        "plan3:demonstration_points",
+        "plan3:standardized_venues",
+    ]
+
+
+def test_the_plans_owner_sets_its_own_grace(base: Ledger) -> None:
+    """city.vcb judges pro rata with no grace: on 1 July (the 182nd day) 10 × 182/365 = 4.99,
+    so 4; on 2 July, 5.01, 5 (with the 30 days' grace it would be 4 till 1 August)."""
+    none = ParameterOverride(
+        id="p.grace",
+        key="plan.pro_rata_grace_days",
+        value=0,
+        effective_from=date(2018, 1, 1),
+        unit_id="city.vcb",
+        source="测试",
+    )
+    ledger = plan_target(base, 10).with_records(none)
+    assert [
+        f.expected for f in judged(ledger, "plan.targets", as_of=date(YEAR, 7, 1)).findings
+    ] == [4]
+    assert [
+        f.expected for f in judged(ledger, "plan.targets", as_of=date(YEAR, 7, 2)).findings
+    ] == [5]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected_now"),
+    [(date(YEAR, 1, 15), 0), (date(YEAR, 1, 30), 0), (date(YEAR, 1, 31), 1)],
+    ids=["in-the-grace", "the-grace-last-day", "the-first-day-counted"],
+)
+def test_nothing_is_due_pro_rata_within_the_grace(
+    base: Ledger, as_of: date, expected_now: int
+) -> None:
+    """A target of 365 a year, one a day: 30 days behind 30 January is 31 December, no day of
+    the year yet, none expected; behind 31 January, 1 January, one."""
+    report = judged(plan_target(base, 365), "plan.targets", as_of=as_of)
+    (found,) = report.occurrences
+    assert found.note is not None and found.note.en == f"{expected_now} expected by now"
+
+
+def test_what_a_lower_grant_says(base: Ledger) -> None:
+    ledger = grant(base, "c000", amount_yuan=Decimal("1499.99"))
+    (finding,) = judged(ledger, "treatment.higher_standard").findings
+    name = next(c.name for c in base.cadres if c.id == "c000")
+    assert (
+        finding.message.zh
+        == f"{name} 的“health_allowance”发放 1499.99 元，应就高按“东县健康补贴” 1500 元"
+    )
+    assert finding.message.en == (
+        f"{name}'s 'health_allowance' is 1499.99 yuan; the higher standard '东县健康补贴' gives 1500"
+    )
+    assert finding.fix is not None and finding.fix.zh == "按“东县健康补贴”补发差额 0.01 元"
+    wrong = grant(base, "c013", standard_id="std.east")
+    (finding,) = judged(wrong, "treatment.higher_standard").findings
+    west = next(c.name for c in base.cadres if c.id == "c013")
+    assert (
+        finding.message.zh
+        == f"{west} 的“health_allowance”按标准 东县健康补贴 发放，但该标准不适用于其"
+    )
+
+
+def test_a_grant_of_another_year_is_not_judged(base: Ledger) -> None:
+    (first,) = [g for g in base.treatment_grants if g.cadre_id == "c000"]
+    old = first.model_copy(update={"id": "g.c000.2021", "year": 2021, "amount_yuan": Decimal("1")})
+    report = judged(base.with_records(old), "treatment.higher_standard")
+    assert report.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("effective", "applies"),
+    [(date(YEAR, 1, 1), True), (date(YEAR, 1, 2), False)],
+    ids=["on-the-first-day", "the-day-after"],
+)
+def test_a_grant_judged_on_the_years_first_day(
+    base: Ledger, effective: date, applies: bool
+) -> None:
+    """Judged on 1 January (or earlier: the year's first day is the earliest judged), a
+    standard in force from that day applies; one from 2 January does not yet."""
+    new = TreatmentStandard(
+        id="std.city.new",
+        name="市级健康补贴（新）",
+        treatment_item="health_allowance",
+        amount_yuan=Decimal("1800"),
+        effective_from=effective,
+    )
+    for as_of in (date(YEAR, 1, 1), date(YEAR - 1, 12, 31)):
+        report = judged(base.with_records(new), "treatment.higher_standard", as_of=as_of)
+        west = [f.subject.id for f in report.findings if f.reason == "lower_standard"]
+        assert ("g.c013" in west) is applies
+
+
+def test_standards_for_a_retirement_kind_or_a_rank(base: Ledger) -> None:
+    """A standard for 离休 cadres only, or for one rank only, does not apply to the sample's
+    退休 cadres of no rank: not the higher one for them."""
+    for only in ({"applies_to_retirement_kind": "lixiu"}, {"applies_to_rank": "正处级"}):
+        narrow = TreatmentStandard(
+            id="std.narrow",
+            name="特定补贴",
+            treatment_item="health_allowance",
+            amount_yuan=Decimal("3000"),
+            effective_from=date(2018, 1, 1),
+            **only,
+        )
+        assert judged(base.with_records(narrow), "treatment.higher_standard").findings == ()
