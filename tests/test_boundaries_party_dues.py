@@ -588,3 +588,139 @@ def test_a_movers_months_unpaid_in_two_branches_are_listed_in_order(base: Ledger
     (finding,) = judged(moved.with_records(*others, *records)).findings
     assert (finding.reason, finding.expected, finding.actual) == ("unpaid", 12, 10)
     assert "2022-02, 2022-08" in finding.message.en and "40.00 yuan due" in finding.message.en
+
+
+# =============================================================================================
+# A base written once (as most registers give it): the same outcomes
+# =============================================================================================
+
+
+def _once(cadre_id: str, amounts: dict[int, str], pension: str = "4000.00") -> list[PartyDues]:
+    """``cadre_id``'s records for the months in ``amounts``, the base written in the first
+    only."""
+    first = min(amounts)
+    return [paying(cadre_id, m, a, pension if m == first else None) for m, a in amounts.items()]
+
+
+@pytest.mark.parametrize(("pension", "owed"), BOUND, ids=["below", "at", "above"])
+def test_a_base_written_once_judged_as_one_written_each_month(
+    base: Ledger, pension: str, owed: str
+) -> None:
+    exact = _once("c002", dict.fromkeys(range(1, 13), owed), pension)
+    report = judged(with_dues(base, *exact))
+    assert report.findings == ()
+    fen = TEAM_FEN - 12 * 2000 + 12 * int(Decimal(owed) * 100)
+    found = measures(report)
+    assert found["dues_paid_fen"] == (fen, fen)
+    assert found["dues_months"] == (108, 108)
+    assert found["dues_members_in_full"] == (9, 9)
+    less = str(Decimal(owed) - Decimal("0.01"))
+    short = _once("c002", {m: less if m == 3 else owed for m in range(1, 13)}, pension)
+    (finding,) = judged(with_dues(base, *short)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", owed, less)
+
+
+def test_a_month_paid_ahead_does_not_stand_for_a_month_unpaid(base: Ledger) -> None:
+    """Judged on 30 June: c002 paid January to May and July (six records for six months
+    begun), not June: June is unpaid."""
+    paid = _once("c002", dict.fromkeys((1, 2, 3, 4, 5, 7), "20.00"))
+    ledger = with_dues(base, *paid, drop={("c002", m) for m in range(1, 13)})
+    report = judged(ledger, as_of=date(2022, 6, 30))
+    (finding,) = report.findings
+    assert (finding.reason, finding.subject.id) == ("unpaid", "c002")
+    assert (finding.expected, finding.actual) == (6, 5)
+    assert "2022-06" in finding.message.en
+
+
+def test_a_record_of_a_month_not_due_does_not_stand_for_one_due(base: Ledger) -> None:
+    """c004 joined on 15 March (due from April): records March to November, nine, as many as
+    the months due, but December is unpaid."""
+    joined = _member(base, "c004", since=date(2022, 3, 15))
+    records = _once("c004", dict.fromkeys(range(3, 12), "20.00"))
+    others = [d for d in dues_of_the_year(base) if d.cadre_id != "c004"]
+    (finding,) = judged(joined.with_records(*others, *records)).findings
+    assert (finding.reason, finding.subject.id) == ("unpaid", "c004")
+    assert (finding.expected, finding.actual) == (9, 8)
+    assert "2022-12" in finding.message.en
+
+
+def test_a_reduction_counts_for_a_member_paying_in_full_anyway(base: Ledger) -> None:
+    """c002 and c003, each with a base written once, reduced to 5.00 from April, pay the full
+    20.00 all the same: no finding; two members reduced; 5.00 due for their nine months."""
+    paid = [*_once("c002", dict.fromkeys(range(1, 13), "20.00"))]
+    paid += _once("c003", dict.fromkeys(range(1, 13), "20.00"))
+    reduced = [
+        reduction("c002", reduced_to_yuan="5.00"),
+        reduction("c003", reduced_to_yuan="5.00"),
+    ]
+    report = judged(with_dues(base, *paid, *reduced))
+    assert report.findings == ()
+    found = measures(report)
+    assert found["dues_members_reduced"] == (2, 9)
+    due = TEAM_FEN - 2 * 9 * 1500
+    assert found["dues_paid_fen"] == (TEAM_FEN, due)
+
+
+def test_a_member_with_no_base_unpaid_owes_no_known_amount(base: Ledger) -> None:
+    records = [paying("c002", m, "1.00") for m in range(2, 13)]
+    report = judged(with_dues(base, *records, drop={("c002", 1)}))
+    due = TEAM_FEN - 12 * 2000
+    found = measures(report)
+    assert found["dues_paid_fen"] == (due + 11 * 100, due)
+    assert found["dues_short_fen"] == (0, due)
+    assert found["dues_months"] == (107, 108)
+
+
+# =============================================================================================
+# What the findings say, word for word
+# =============================================================================================
+
+
+def test_what_six_months_unpaid_say(base: Ledger) -> None:
+    dropped = {("c003", m) for m in range(2, 8)}
+    (finding,) = judged(with_dues(base, drop=dropped)).findings
+    assert (finding.subject.kind, finding.subject.id) == ("cadres", "c003")
+    name = next(c.name for c in base.cadres if c.id == "c003")
+    months_zh = "、".join(f"2022-{m:02d}" for m in range(2, 8))
+    months_en = ", ".join(f"2022-{m:02d}" for m in range(2, 8))
+    assert finding.message.zh == (
+        f"{name}（书画团队党支部）2022 年应交党费 12 个月，6 个月未交：{months_zh}"
+        "，按计算基数应交 120.00 元；已连续 6 个月未交，无正当理由连续 6 个月不交纳的按自行脱党处理"
+    )
+    assert finding.message.en == (
+        f"{name} (书画团队党支部) owes dues for 12 month(s) of 2022 and paid none for 6: "
+        f"{months_en}; 120.00 yuan due on the pension base; 6 months unpaid in a row: a member "
+        "who pays none for 6 months in a row without a proper reason is treated as having left "
+        "the party"
+    )
+
+
+def test_what_a_month_unpaid_with_no_base_says(base: Ledger) -> None:
+    records = [paying("c002", m, "1.00") for m in range(2, 13)]
+    (finding,) = judged(with_dues(base, *records, drop={("c002", 1)})).findings
+    name = next(c.name for c in base.cadres if c.id == "c002")
+    assert (
+        finding.message.zh
+        == f"{name}（书画团队党支部）2022 年应交党费 12 个月，1 个月未交：2022-01"
+    )
+    assert finding.message.en == (
+        f"{name} (书画团队党支部) owes dues for 12 month(s) of 2022 and paid none for 1: 2022-01"
+    )
+
+
+def test_what_two_short_months_say(base: Ledger) -> None:
+    records = [
+        paying("c002", m, "19.99" if m in (3, 5) else "20.00", "4000.00") for m in range(1, 13)
+    ]
+    (finding,) = judged(with_dues(base, *records)).findings
+    assert (finding.subject.kind, finding.subject.id) == ("cadres", "c002")
+    name = next(c.name for c in base.cadres if c.id == "c002")
+    assert finding.message.zh == (
+        f"{name}（书画团队党支部）2022 年有 2 个月少交党费，共少交 0.02 元："
+        "2022-03（计算基数 4000.00 元，应交 20.00 元，实交 19.99 元）；"
+        "2022-05（计算基数 4000.00 元，应交 20.00 元，实交 19.99 元）"
+    )
+    assert finding.message.en == (
+        f"{name} (书画团队党支部) paid short in 2 month(s) of 2022, 0.02 yuan in all: "
+        "2022-03 (base 4000.00, due 20.00, paid 19.99); 2022-05 (base 4000.00, due 20.00, paid 19.99)"
+    )
