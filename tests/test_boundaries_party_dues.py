@@ -574,6 +574,8 @@ def test_a_movers_months_short_in_two_branches_are_listed_in_order(base: Ledger)
     assert (finding.reason, finding.expected, finding.actual) == ("short", "40.00", "39.98")
     said = finding.message.en
     assert "0.02 yuan" in said and said.index("2022-02") < said.index("2022-08")
+    assert "(书画团队党支部, 东城社区党支部)" in said
+    assert "（书画团队党支部、东城社区党支部）" in finding.message.zh
     assert measures(report, "b.east")["dues_short_fen"] == (1, 3 * 12 * 2000 + 6 * 2000)
 
 
@@ -588,6 +590,9 @@ def test_a_movers_months_unpaid_in_two_branches_are_listed_in_order(base: Ledger
     (finding,) = judged(moved.with_records(*others, *records)).findings
     assert (finding.reason, finding.expected, finding.actual) == ("unpaid", 12, 10)
     assert "2022-02, 2022-08" in finding.message.en and "40.00 yuan due" in finding.message.en
+    # named with both branches, in the ledger's order
+    assert "(书画团队党支部, 东城社区党支部)" in finding.message.en
+    assert "（书画团队党支部、东城社区党支部）" in finding.message.zh
 
 
 # =============================================================================================
@@ -724,3 +729,39 @@ def test_what_two_short_months_say(base: Ledger) -> None:
         f"{name} (书画团队党支部) paid short in 2 month(s) of 2022, 0.02 yuan in all: "
         "2022-03 (base 4000.00, due 20.00, paid 19.99); 2022-05 (base 4000.00, due 20.00, paid 19.99)"
     )
+
+
+def test_six_months_unpaid_are_short_by_what_they_owe(base: Ledger) -> None:
+    dropped = {("c003", m) for m in range(2, 8)}
+    report = judged(with_dues(base, drop=dropped))
+    assert measures(report)["dues_short_fen"] == (6 * 2000, TEAM_FEN)
+    assert measures(report)["dues_paid_fen"] == (TEAM_FEN - 6 * 2000, TEAM_FEN)
+
+
+def test_what_a_branch_with_no_record_says(base: Ledger) -> None:
+    only_team = [d for d in dues_of_the_year(base) if d.branch_id == "b.team"]
+    (finding,) = judged(base.with_records(*only_team)).findings
+    assert (finding.subject.kind, finding.subject.id) == ("branches", "b.east")
+    assert (
+        finding.message.zh
+        == "支部“东城社区党支部”未登记 2022 年的党费交纳情况：4 名党员共应交 48 个月"
+    )
+    assert finding.message.en == (
+        "branch '东城社区党支部' records no party dues for 2022: 4 member(s), 48 month(s) due in all"
+    )
+
+
+def test_what_each_branch_total_is_called(base: Ledger) -> None:
+    report = judged(with_dues(base))
+    labels = {
+        m.name: (m.label.zh, m.label.en)
+        for m in report.measures
+        if m.subject.id == "b.team" and m.label is not None
+    }
+    assert labels == {
+        "dues_months": ("党费已交月数（已交/应交）", "months of dues paid (paid/due)"),
+        "dues_paid_fen": ("党费实交/应交（分）", "dues paid of dues due (fen)"),
+        "dues_short_fen": ("党费少交欠交/应交（分）", "dues short or unpaid of dues due (fen)"),
+        "dues_members_in_full": ("足额交纳党费的党员", "members who paid in full"),
+        "dues_members_reduced": ("党费减免的党员", "members with a reduction"),
+    }
