@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from cadrecore.ledger import Ledger
-from cadrecore.models import DuesReduction, Membership, PartyDues
+from cadrecore.models import DuesReduction, Membership, ParameterOverride, PartyDues
 from cadrecore.rules import Report, Severity, evaluate
 from cadrecore.sample import small_ledger
 
@@ -765,3 +765,109 @@ def test_what_each_branch_total_is_called(base: Ledger) -> None:
         "dues_members_in_full": ("足额交纳党费的党员", "members who paid in full"),
         "dues_members_reduced": ("党费减免的党员", "members with a reduction"),
     }
+
+
+# =============================================================================================
+# Counties, branches and memberships in any order; a county's own rates
+# =============================================================================================
+
+
+def test_a_countys_own_rates(base: Ledger) -> None:
+    """The county "east" (b.team's and b.east's) asks 1 % above 4,000 from 2020: 4,500.00 owes
+    45.00 there; the city's default (0.5 % up to 5,000: 22.50) does not hold for it."""
+    east = ParameterOverride(
+        id="p.dues.east",
+        key="party_dues.retiree_rate_bands",
+        value=[{"up_to": "4000.00", "rate": "0.005"}, {"rate": "0.01"}],
+        effective_from=date(2020, 1, 1),
+        unit_id="east",
+        source="假设的本县规定（测试）",
+    )
+    records = [paying("c008", m, "22.50", "4500.00") for m in range(1, 13)]
+    (finding,) = judged(with_dues(base, *records, east)).findings
+    assert (finding.reason, finding.expected, finding.actual) == ("short", "540.00", "270.00")
+    exact = [paying("c008", m, "45.00", "4500.00") for m in range(1, 13)]
+    assert judged(with_dues(base, *exact, east)).findings == ()
+
+
+def test_the_rate_in_force_on_the_day_judged_is_reported_as_current(base: Ledger) -> None:
+    on_the_day = judged(with_dues(base), as_of=date(YEAR, 12, 31))
+    applied = {(p.key, p.effective_from, p.current) for p in on_the_day.parameters}
+    assert ("party_dues.retiree_rate_bands", date(2008, 4, 1), True) in applied
+
+
+def test_a_branch_of_a_county_not_judged_listed_first(base: Ledger) -> None:
+    """b.west (of "west", which keeps no dues) listed before the branches of "east": they are
+    judged all the same."""
+    reordered = with_dues(base).replace(branches=tuple(reversed(base.branches)))
+    report = judged(reordered)
+    assert measures(report)["dues_months"] == (108, 108)
+    assert measures(report, "b.east")["dues_months"] == (48, 48)
+
+
+def test_a_branch_with_no_record_listed_before_one_with_a_gap(base: Ledger) -> None:
+    """b.team recorded nothing; b.east all but c010's May: one finding for b.team, one for
+    c010."""
+    only_east = [
+        d
+        for d in dues_of_the_year(base)
+        if d.branch_id == "b.east" and (d.cadre_id, d.month) != ("c010", 5)
+    ]
+    report = judged(base.with_records(*only_east))
+    assert outcomes(report) == [
+        ("not_recorded", "b.team", Severity.WARNING),
+        ("unpaid", "c010", Severity.WARNING),
+    ]
+
+
+def test_a_member_who_left_before_the_year_listed_first(base: Ledger) -> None:
+    """c000 left b.team on 1 January (no month due in 2022): the other eight are judged all the
+    same, 96 months."""
+    ledger = _member(base, "c000", until=date(2022, 1, 1))
+    kept = [d for d in dues_of_the_year(base) if d.cadre_id != "c000"]
+    report = judged(ledger.with_records(*kept))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (96, 96)
+    assert measures(report)["dues_members_in_full"] == (8, 8)
+
+
+def test_a_member_who_left_and_came_back(base: Ledger) -> None:
+    """c002 left b.team on 1 April and came back on 1 July: due January to March and July to
+    December; February and August unpaid, one finding naming both, of nine months due."""
+    away = _member(base, "c002", until=date(2022, 4, 1))
+    back = away.replace(
+        memberships=(
+            *away.memberships,
+            Membership(cadre_id="c002", branch_id="b.team", since=date(2022, 7, 1)),
+        )
+    )
+    kept = [
+        d
+        for d in dues_of_the_year(base)
+        if not (d.cadre_id == "c002" and d.month in (2, 4, 5, 6, 8))
+    ]
+    report = judged(back.with_records(*kept))
+    (finding,) = report.findings
+    assert (finding.reason, finding.subject.id) == ("unpaid", "c002")
+    assert (finding.expected, finding.actual) == (9, 7)
+    assert "2022-02, 2022-08" in finding.message.en
+    assert measures(report)["dues_months"] == (108 - 3 - 2, 108 - 3)
+    assert measures(report)["dues_members_in_full"] == (8, 9)
+
+
+def test_a_branch_with_no_member_has_no_totals(base: Ledger) -> None:
+    """A branch of "east" formed with no member yet: nothing due, no totals, no finding."""
+    (team,) = [b for b in base.branches if b.id == "b.team"]
+    empty = team.model_copy(
+        update={
+            "id": "b.new",
+            "name": "新建党支部",
+            "secretary_id": None,
+            "committee_ids": (),
+            "committee_elected": None,
+        }
+    )
+    report = judged(with_dues(base).replace(branches=(empty, *base.branches)))
+    assert report.findings == ()
+    assert measures(report, "b.new") == {}
+    assert measures(report)["dues_months"] == (108, 108)
