@@ -127,7 +127,9 @@ def test_a_branch_covers_its_members_from_the_day_it_is_formed(
     assert (note.expected, note.actual) == (1.0, 0.7647)
     assert list(note.evidence) == west
     assert "13/17" in note.message.en and "4 member(s) in no branch" in note.message.en
-    assert note.fix is not None and "add the 4 members" in note.fix.en
+    assert note.fix is not None
+    assert note.fix.en == "add the 4 members in no branch to a branch (memberships.csv)"
+    assert note.fix.zh == "将未编入支部的 4 名党员编入支部（memberships.csv）"
 
 
 def test_a_member_in_no_branch_is_one_error(base: Ledger) -> None:
