@@ -286,3 +286,108 @@ def test_findings_on_one_day_come_by_activity_id(base: Ledger) -> None:
         f.subject.id for f in judged(ledger, "data.attendance").findings if f.subject.id in ids
     ]
     assert found == ids
+
+
+# --- each finding's own test, for a cadre picked for another reason -------------------------
+
+
+def _also_joined_at_17(base: Ledger, born: date, **fields: Any) -> Ledger:
+    """One born ``born`` who joined the party the day before their 18th birthday (picked for
+    that), with ``fields``."""
+    values: dict[str, Any] = {
+        "birth_date": born,
+        "joined_work": date(born.year + 17, 1, 1),
+        "party_joined": date(born.year + 18, born.month, born.day) - timedelta(days=1),
+        "retirement_date": date(born.year + 60, born.month, 1),
+    }
+    return cadre(base, **(values | fields))
+
+
+def reasons(report: Report) -> list[str]:
+    return [f.reason for f in report.findings]
+
+
+def test_an_age_of_115_is_plausible_whatever_else_is_wrong(base: Ledger) -> None:
+    """Born 1 January 1907: 115 on 31 December 2022, not over 115."""
+    ledger = _also_joined_at_17(base, date(1907, 1, 1))
+    assert reasons(judged(ledger, "data.cadres")) == ["joined_too_young"]
+
+
+def test_one_who_died_on_the_day_judged_is_not_of_an_implausible_age(base: Ledger) -> None:
+    ledger = _also_joined_at_17(base, date(1906, 1, 1), deceased=END)
+    assert reasons(judged(ledger, "data.cadres")) == ["joined_too_young"]
+
+
+def test_a_retirement_at_45_is_plausible_whatever_else_is_wrong(base: Ledger) -> None:
+    ledger = _also_joined_at_17(base, date(1950, 3, 15), retirement_date=date(1995, 3, 15))
+    assert reasons(judged(ledger, "data.cadres")) == ["joined_too_young"]
+
+
+def test_a_retirement_on_the_day_judged_is_not_after_it_whatever_else_is_wrong(
+    base: Ledger,
+) -> None:
+    ledger = _also_joined_at_17(base, date(1950, 3, 15), retirement_date=END)
+    assert reasons(judged(ledger, "data.cadres")) == ["joined_too_young"]
+
+
+def test_joining_at_18_is_allowed_whatever_else_is_wrong(base: Ledger) -> None:
+    """Joined on the 18th birthday, retiring after the day judged (picked for that)."""
+    ledger = cadre(
+        base,
+        birth_date=date(1950, 3, 15),
+        joined_work=date(1968, 1, 1),
+        party_joined=date(1968, 3, 15),
+        retirement_date=END + timedelta(days=1),
+    )
+    report = judged(ledger, "data.cadres")
+    assert reasons(report) == ["not_yet_retired"]
+    (finding,) = report.findings
+    assert (finding.subject.kind, finding.subject.id) == ("cadres", WHO)
+    name = next(c.name for c in base.cadres if c.id == WHO)
+    assert finding.message.zh == f"{name} 的离退休日期 2023-01-01 晚于评估日期"
+    assert finding.message.en == f"{name} retires on 2023-01-01, after the date judged"
+
+
+def test_one_outside_the_party_picked_for_another_reason(base: Ledger) -> None:
+    """c017 (not in the party: no date joined) retires after the day judged."""
+    ledger = cadre(base, "c017", retirement_date=END + timedelta(days=1))
+    assert reasons(judged(ledger, "data.cadres")) == ["not_yet_retired"]
+
+
+def test_each_finding_on_a_cadre_names_them(base: Ledger) -> None:
+    name = next(c.name for c in base.cadres if c.id == WHO)
+    old = judged(_old(base, date(1906, 12, 31)), "data.cadres").findings[0]
+    assert old.message.zh == f"{name} 按出生日期已 116 岁且未登记去世，请核实"
+    assert old.message.en == f"{name} would be 116 and is not recorded as deceased"
+    assert (old.subject.kind, old.subject.id) == ("cadres", WHO)
+
+
+def test_what_an_attendance_finding_says(base: Ledger) -> None:
+    _, _, cadre_id = _attended(base)
+    template = next(a for a in base.activities if cadre_id in a.attendee_ids)
+    added = template.model_copy(update={"id": "z.list", "date": date(2022, 3, 1)})
+    ledger = cadre(
+        base.replace(activities=(added, *base.activities)), cadre_id, deceased=date(2022, 2, 1)
+    )
+    report = judged(ledger, "data.attendance")
+    first = next(f for f in report.findings if f.subject.id == "z.list")
+    name = next(c.name for c in base.cadres if c.id == cadre_id)
+    assert first.message.zh == f"2022-03-01 的活动出席名单含已去世的 {name}"
+    assert first.message.en == f"the attendance of 2022-03-01 lists {name}, who had died"
+
+
+def test_a_list_of_the_next_year_listed_first_stops_nothing(base: Ledger) -> None:
+    """2022 judged on 31 March 2023, a list of 2023 naming one who had died listed first: the
+    lists of 2022 naming them are all found."""
+    _, _, cadre_id = _attended(base)
+    template = next(a for a in base.activities if cadre_id in a.attendee_ids)
+    next_year = template.model_copy(update={"id": "next.list", "date": date(2023, 1, 10)})
+    died = cadre(base, cadre_id, deceased=date(2021, 12, 1))
+    before = {
+        f.subject.id for f in judged(died, "data.attendance", as_of=date(2023, 3, 31)).findings
+    }
+    ledger = died.replace(activities=(next_year, *died.activities))
+    after = {
+        f.subject.id for f in judged(ledger, "data.attendance", as_of=date(2023, 3, 31)).findings
+    }
+    assert before and after == before
