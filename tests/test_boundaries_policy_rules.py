@@ -534,3 +534,33 @@ def test_standards_for_a_retirement_kind_or_a_rank(base: Ledger) -> None:
             **only,
         )
         assert judged(base.with_records(narrow), "treatment.higher_standard").findings == ()
+
+
+def test_standards_for_the_cadres_own_retirement_kind_or_rank(base: Ledger) -> None:
+    """A standard of 1,800 for 退休 cadres applies to the sample's (退休) cadres: the higher one
+    for those of "west" (granted 1,200); one for 正处级 applies to c013 once the roster gives
+    them that rank."""
+    for only, ledger in (
+        ({"applies_to_retirement_kind": "tuixiu"}, base),
+        (
+            {"applies_to_rank": "正处级"},
+            base.replace(
+                cadres=tuple(
+                    c.model_copy(update={"former_rank": "正处级"}) if c.id == "c013" else c
+                    for c in base.cadres
+                )
+            ),
+        ),
+    ):
+        wider = TreatmentStandard(
+            id="std.wider",
+            name="特定补贴",
+            treatment_item="health_allowance",
+            amount_yuan=Decimal("1800"),
+            effective_from=date(2018, 1, 1),
+            **only,
+        )
+        report = judged(ledger.with_records(wider), "treatment.higher_standard")
+        lower = [f.subject.id for f in report.findings if f.reason == "lower_standard"]
+        assert "g.c013" in lower
+        assert all(f.expected == "1800" for f in report.findings if f.subject.id == "g.c013")
