@@ -40,6 +40,7 @@ from .rules_helpers import dues_of_the_year
 
 YEAR = 2022
 RULE = "builtin::party_dues.paid"
+RATES = "party_dues.retiree_rate_bands"
 
 
 @pytest.fixture
@@ -871,3 +872,45 @@ def test_a_branch_with_no_member_has_no_totals(base: Ledger) -> None:
     assert report.findings == ()
     assert measures(report, "b.new") == {}
     assert measures(report)["dues_months"] == (108, 108)
+
+
+def test_the_countys_own_rates_are_reported_as_applied(base: Ledger) -> None:
+    east = ParameterOverride(
+        id="p.dues.east",
+        key="party_dues.retiree_rate_bands",
+        value=[{"up_to": "4000.00", "rate": "0.005"}, {"rate": "0.01"}],
+        effective_from=date(2020, 1, 1),
+        unit_id="east",
+        source="假设的本县规定（测试）",
+    )
+    records = [paying("c008", m, "45.00", "4500.00") for m in range(1, 13)]
+    report = judged(with_dues(base, *records, east), as_of=date(YEAR, 12, 31))
+    applied = {(p.effective_from, p.current) for p in report.parameters if p.key == RATES}
+    assert (date(2020, 1, 1), True) in applied
+
+
+def test_a_rate_from_the_middle_of_the_last_month_is_current_on_its_last_day(
+    base: Ledger,
+) -> None:
+    """A new rate from 15 December: December's dues are judged on the rate of its first day,
+    but on 31 December the rate in force, reported as current, is the new one."""
+    later = ParameterOverride(
+        id="p.dues",
+        key=RATES,
+        value=[{"up_to": "4000.00", "rate": "0.005"}, {"rate": "0.01"}],
+        effective_from=date(2022, 12, 15),
+        source="假设的新规定（测试）",
+    )
+    report = judged(with_dues(base, later), as_of=date(YEAR, 12, 31))
+    assert report.findings == ()
+    applied = {(p.effective_from, p.current) for p in report.parameters if p.key == RATES}
+    assert (date(2022, 12, 15), True) in applied
+
+
+def test_january_alone_with_a_base_written_once(base: Ledger) -> None:
+    """Judged on 31 January: c002's one record, January's, gives the base; one month due, paid."""
+    january = _once("c002", {1: "20.00"})
+    ledger = with_dues(base, *january, drop={("c002", m) for m in range(2, 13)})
+    report = judged(ledger, as_of=date(YEAR, 1, 31))
+    assert report.findings == ()
+    assert measures(report)["dues_months"] == (9, 9)
