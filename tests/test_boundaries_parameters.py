@@ -393,3 +393,17 @@ def test_a_local_default_keeps_its_source() -> None:
         "某县通知",
         "local",
     )
+
+
+def test_a_plugins_parameter_key_of_one_word_is_put_in_its_namespace() -> None:
+    """A plugin registers ``min_age``: it is ``<namespace>.min_age`` (the same parameter
+    otherwise); a key with a dot, or one of cadrecore's own ("builtin"), is kept as it is,
+    and then the parameter itself is given back."""
+    local = replace(term(), key="min_age")
+    qualified = local.in_namespace("kits")
+    assert qualified.key == "kits.min_age"
+    assert qualified.versions == local.versions and qualified.label == local.label
+    assert local.key == "min_age"  # (a copy: the one registered is not changed)
+    full = term()
+    assert full.in_namespace("kits") is full
+    assert local.in_namespace("builtin") is local

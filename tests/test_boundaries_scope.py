@@ -625,3 +625,29 @@ def test_a_views_report_keeps_only_what_it_says_of_its_own(ledger: Ledger) -> No
         (own[3],),
     )
     assert kept.rules_run == report.rules_run
+
+
+def test_party_dues_and_reductions_of_the_views_members_in_its_branches() -> None:
+    """The county "east" keeps dues (b.team, b.east) and b.team decided a reduction for c002:
+    east's view holds every one of them; west's view none."""
+    from cadrecore.models import DuesReduction
+
+    from .rules_helpers import dues_of_the_year
+
+    base = small_ledger(2022)
+    reduced = DuesReduction(
+        id="c002.reduction",
+        cadre_id="c002",
+        branch_id="b.team",
+        from_month="2022-04",  # type: ignore[arg-type]
+        exempt=True,
+        decided_on=date(2022, 3, 18),
+        decision_ref="书画团队党支部支委会会议纪要（2022年第3次）",
+    )
+    dues = dues_of_the_year(base)
+    ledger = base.with_records(*dues, reduced)
+    east = scope_records(ledger, "east")
+    assert len(east["party_dues"]) == len(dues) == 13 * 12
+    assert [r.id for r in east["dues_reductions"]] == ["c002.reduction"]
+    west = scope_records(ledger, "west")
+    assert west["party_dues"] == () and west["dues_reductions"] == ()
