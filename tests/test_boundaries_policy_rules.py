@@ -564,3 +564,67 @@ def test_standards_for_the_cadres_own_retirement_kind_or_rank(base: Ledger) -> N
         lower = [f.subject.id for f in report.findings if f.reason == "lower_standard"]
         assert "g.c013" in lower
         assert all(f.expected == "1800" for f in report.findings if f.subject.id == "g.c013")
+
+
+# --- the standard a grant names, in a unit's view and in a ledger opened on a store ----------
+
+
+def granted_by_wests_standard(base: Ledger) -> Ledger:
+    """c000 (east) granted 1,500 by a standard of "west" only: in east's view that standard is
+    there only because it is granted to c000 (not the city's, nor east's own)."""
+    west = TreatmentStandard(
+        id="std.west",
+        name="西县健康补贴",
+        treatment_item="health_allowance",
+        amount_yuan=Decimal("1500"),
+        applies_to_unit_id="west",
+        effective_from=date(YEAR - 5, 1, 1),
+    )
+    ledger = base.replace(treatment_standards=(*base.treatment_standards, west))
+    return grant(ledger, "c000", standard_id="std.west", amount_yuan=Decimal("1500"))
+
+
+def only_the_wests_standard_is_not_applicable(report: Report) -> None:
+    """c000 is of east: west's standard does not apply to them (a warning naming it); the best
+    that applies is east's 1,500, which the 1,500 granted meets (no lower_standard)."""
+    (finding,) = report.findings
+    assert (finding.reason, finding.subject.id, finding.severity) == (
+        "standard_not_applicable",
+        "g.c000",
+        Severity.WARNING,
+    )
+    assert "'std.west'" in finding.message.en
+
+
+def test_a_units_view_finds_the_standard_granted_to_its_cadre(base: Ledger) -> None:
+    from cadrecore.scope import scope_ledger
+
+    view = scope_ledger(granted_by_wests_standard(base), "east")
+    assert "std.west" in {s.id for s in view.treatment_standards}
+    only_the_wests_standard_is_not_applicable(judged(view, "treatment.higher_standard"))
+
+
+def test_a_ledger_opened_on_a_store_finds_each_grants_standard(base: Ledger, tmp_path: Any) -> None:
+    """Opened whole, the ledger also holds west's cadres, granted 1,200 by the city's standard:
+    west's 1,500 now applies to them, so each is 300 short (a store keeps money to the fen:
+    expected 1500.00, actual 1200.00)."""
+    from cadrecore.store import open_store
+
+    ledger = granted_by_wests_standard(base)
+    west = {c.id for c in ledger.cadres if c.county_id == "west"}
+    wests_grants = sorted(g.id for g in ledger.treatment_grants if g.cadre_id in west)
+    assert wests_grants == ["g.c013", "g.c014", "g.c015", "g.c016"]
+    store = open_store(tmp_path / "ledger.sqlite")
+    try:
+        store.save(ledger)
+        opened = store.open()
+        assert type(opened).__name__ == "StoreLedger"
+        findings = judged(opened, "treatment.higher_standard").findings
+        assert sorted((f.subject.id, f.reason, f.expected, f.actual) for f in findings) == [
+            ("g.c000", "standard_not_applicable", None, None)
+        ] + [(g, "lower_standard", "1500.00", "1200.00") for g in wests_grants]
+        only_the_wests_standard_is_not_applicable(
+            judged(store.load(unit="east"), "treatment.higher_standard")
+        )
+    finally:
+        store.close()

@@ -72,7 +72,9 @@ def check_higher_standard(ctx: RuleContext) -> Iterator[Outcome]:
             found = judged[key] = (applicable, best)
         applicable, best = found
         subject = ("treatment_grants", grant_id)
-        granted = standards_by_id.get(standard_id) or ledger.get("treatment_standards", standard_id)
+        # (every grant's standard is one of the ledger's standards: a ledger checks it, a view
+        # keeps the standards granted to its cadres, a store saved only a checked ledger)
+        granted = standards_by_id[standard_id]
         if granted not in applicable:
             yield ctx.finding(
                 subject,
