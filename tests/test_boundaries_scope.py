@@ -651,3 +651,64 @@ def test_party_dues_and_reductions_of_the_views_members_in_its_branches() -> Non
     assert [r.id for r in east["dues_reductions"]] == ["c002.reduction"]
     west = scope_records(ledger, "west")
     assert west["party_dues"] == () and west["dues_reductions"] == ()
+
+
+def test_dues_and_a_reduction_at_a_branch_out_of_view_are_in_no_countys_view(
+    ledger: Ledger,
+) -> None:
+    """b.mixed (east's branch, its deputy w1 of west) is in neither county's view: e1 (east)
+    paying dues there and a reduction it decided for e1, and w1 (west) paying there, are in
+    neither view, though e1 is in east's and w1 in west's; the city (the root) sees them."""
+    from cadrecore.models import DuesReduction, PartyDues
+
+    def paid(cadre: str) -> PartyDues:
+        return PartyDues(
+            cadre_id=cadre,
+            branch_id="b.mixed",
+            year=2022,
+            month=1,
+            paid_yuan=Decimal("10"),
+            pension_base_yuan=Decimal("2000"),
+            paid_on=date(2022, 1, 10),
+        )
+
+    reduced = DuesReduction(
+        id="e1.reduction",
+        cadre_id="e1",
+        branch_id="b.mixed",
+        from_month="2022-04",  # type: ignore[arg-type]
+        exempt=True,
+        decided_on=date(2022, 3, 18),
+        decision_ref="跨县党支部支委会会议纪要（2022年第1次）",
+    )
+    mixed = ledger.with_records(paid("e1"), paid("w1"), reduced)
+    for county in ("east", "west"):
+        view = scope_records(mixed, county)
+        assert {(d.cadre_id, d.branch_id) for d in view["party_dues"]} & {
+            ("e1", "b.mixed"),
+            ("w1", "b.mixed"),
+        } == set(), county
+        assert "e1.reduction" not in _ids(view, "dues_reductions"), county
+    root = scope_records(mixed, "city")
+    assert {("e1", "b.mixed"), ("w1", "b.mixed")} <= {
+        (d.cadre_id, d.branch_id) for d in root["party_dues"]
+    }
+    assert "e1.reduction" in _ids(root, "dues_reductions")
+
+
+def test_the_climb_to_an_organizations_parent(ledger: Ledger) -> None:
+    """The township's committee put under the city's working committee (pwc): the township's
+    view holds its own committee and, climbing, pwc, which no branch in view names."""
+    town_org = ledger.get("party_orgs", "town.org").model_copy(update={"parent_id": "pwc"})
+    changed = ledger.replace(
+        party_orgs=tuple(town_org if o.id == "town.org" else o for o in ledger.party_orgs)
+    )
+    assert _ids(scope_records(changed, "east.town"), "party_orgs") == {"town.org", "pwc"}
+    assert _ids(scope_records(ledger, "east.town"), "party_orgs") == {"town.org"}
+
+
+def test_a_view_keeps_the_ledgers_registry(ledger: Ledger) -> None:
+    """The fixture's registry is the department plugins' (get_registry(department_pm())), not
+    the one in force: the view is checked and judged with that same registry."""
+    assert scope_ledger(ledger, "east").registry is ledger.registry
+    assert scope_ledger(ledger, "west").registry is ledger.registry
