@@ -793,3 +793,17 @@ def test_a_contract_passed_over_does_not_stop_the_next_ones_renewal(
     ending = contract("c001", every=12)  # ends 2022-12-31, the day judged: 0 days left
     ledger = with_records(base.replace(cadres=cadres), *passed_over, ending)
     assert found(run(ledger, "contract.renewal")) == [("fd.c001.1", "renewal_due")]
+
+
+def test_a_contract_cancelled_after_its_signing_neither_covers_nor_runs(
+    base: cadrecore.Ledger,
+) -> None:
+    # signed on 2022-01-01 and cancelled since: its state is no longer delivered or rated, so
+    # it is no contract in force, only a refusal
+    cancelled = contract("c000", state="cancelled") | {"delivered": "2022-01-01"}
+    report = run(with_records(base, cancelled), "contract.coverage")
+    assert {m.subject.id: (m.numerator, m.denominator) for m in report.measures} == {
+        "east": (0, 3),
+        "west": (0, 1),
+    }
+    assert [f.evidence for f in report.findings] == [("c001", "c002")]
