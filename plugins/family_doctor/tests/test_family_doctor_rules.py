@@ -807,3 +807,15 @@ def test_a_contract_cancelled_after_its_signing_neither_covers_nor_runs(
         "west": (0, 1),
     }
     assert [f.evidence for f in report.findings] == [("c001", "c002")]
+
+
+def test_a_visit_overdue_since_the_year_before_is_of_that_year(base: cadrecore.Ledger) -> None:
+    # a visit a month from 2022-11-01: due 2022-12-01, grace to 2022-12-16, none by 2023-01-10
+    record = contract("c000", start="2022-11-01", end="2023-10-31", every=1, requested="2022-10-20")
+    report = run(with_records(base, record), "contract.visits", year=2023, as_of=date(2023, 1, 10))
+    assert occurrences(report) == [
+        ("service_records", "fd.c000.1", "2022", date(2022, 12, 1), "overdue", None),
+    ]
+    assert [(f.reason, f.period, f.expected) for f in report.findings] == [
+        ("visit_overdue", "2022", "2022-12-16")
+    ]
