@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import cadrecore_medicine_kits as plugin
+import cadrecore_medicine_kits.rules as rules
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -442,3 +443,265 @@ def test_a_medicine_is_read_back_from_its_cell_as_it_was_written(name: str) -> N
 def test_the_plugin_conforms_on_random_ledgers_of_its_own_records() -> None:
     # its records' details drawn by the strategies above, not the kit's generic ones
     assert_plugin_conforms(plugin, details={"kit": details_inputs})
+
+
+# ---------------------------------------------------------------------------------------------
+# At each rule's edges, exactly (issue #24): every value below worked out by hand from the
+# rules' docstrings and docs/reference/rules.md (defaults: 90 days' warning, a check every six
+# months; a year's report is judged as of 31 December)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_expired_finding_lists_every_expired_medicine_in_both_languages(
+    base: cadrecore.Ledger,
+) -> None:
+    # on 2023-01-01 both 2022-12-31 and 2022-11-30 are past; 2025-01-01 is not
+    ledger = everyone_has_a_kit(
+        base,
+        c001=kit("c001", medicines="硝酸甘油:2022-12-31;碘伏:2022-11-30;创可贴:2025-01-01"),
+    )
+    (finding,) = run(ledger, "kit.expired", year=2023, as_of=date(2023, 1, 1)).findings
+    assert (finding.subject.kind, finding.subject.id, finding.reason) == (
+        "service_records",
+        "kit.c001",
+        "expired",
+    )
+    assert (finding.expected, finding.actual, finding.evidence) == (
+        0,
+        2,
+        ("硝酸甘油:2022-12-31", "碘伏:2022-11-30"),
+    )
+    assert (
+        finding.message.zh
+        == "药箱 MT-c001 内有过期药品：硝酸甘油（2022-12-31）、碘伏（2022-11-30）"
+    )
+    assert finding.message.en == (
+        "kit MT-c001 holds expired medicine: 硝酸甘油 (2022-12-31), 碘伏 (2022-11-30)"
+    )
+
+
+def test_a_kit_is_judged_from_its_delivery_day_not_before(base: cadrecore.Ledger) -> None:
+    record = kit(
+        "c001", medicines="硝酸甘油:2022-12-29", requested="2022-12-01", delivered="2022-12-31"
+    )
+    ledger = everyone_has_a_kit(base, c001=record)
+    # on 2022-12-30 the kit is not yet in the home; on 2022-12-31, its delivery day, it is
+    assert run(ledger, "kit.expired", as_of=date(2022, 12, 30)).findings == ()
+    assert found(run(ledger, "kit.expired", as_of=date(2022, 12, 31))) == [("kit.c001", "expired")]
+    # a rated kit is in the home as well
+    rated = everyone_has_a_kit(base, c001=kit("c001", state="rated", medicines="碘伏:2022-06-30"))
+    assert found(run(rated, "kit.expired")) == [("kit.c001", "expired")]
+
+
+def test_an_expiring_finding_counts_the_days_to_the_first_medicine_to_expire(
+    base: cadrecore.Ledger,
+) -> None:
+    # as of 2022-12-31: 2023-03-31 is 90 days away, 2023-01-10 is 10, 2023-04-01 is 91
+    ledger = everyone_has_a_kit(
+        base,
+        c002=kit("c002", medicines="速效救心丸:2023-03-31;硝酸甘油:2023-01-10;碘伏:2023-04-01"),
+    )
+    (finding,) = run(ledger, "kit.expiring").findings
+    assert (finding.subject.kind, finding.subject.id) == ("service_records", "kit.c002")
+    assert (finding.expected, finding.actual, finding.evidence) == (
+        90,
+        10,
+        ("速效救心丸:2023-03-31", "硝酸甘油:2023-01-10"),
+    )
+    assert finding.message.zh == (
+        "药箱 MT-c002 内药品将在 90 天内过期：速效救心丸（2023-03-31）、硝酸甘油（2023-01-10）"
+    )
+    assert finding.message.en == (
+        "kit MT-c002 holds medicine expiring within 90 days: "
+        "速效救心丸 (2023-03-31), 硝酸甘油 (2023-01-10)"
+    )
+    # the coal bureau's own 30 days: only 2023-01-10 is within them
+    shorter = ParameterOverride(
+        id="p30",
+        key="medicine_kits.expiry_warning_days",
+        value=30,
+        unit_id=COAL,
+        effective_from=date(2022, 1, 1),
+        source="样例市煤炭局通知",
+    )
+    (finding,) = run(ledger.replace(parameters=(shorter,)), "kit.expiring").findings
+    assert (finding.expected, finding.actual, finding.evidence) == (
+        30,
+        10,
+        ("硝酸甘油:2023-01-10",),
+    )
+    assert finding.message.en == (
+        "kit MT-c002 holds medicine expiring within 30 days: 硝酸甘油 (2023-01-10)"
+    )
+
+
+def checks(report: Report) -> dict[str, tuple[str, str, date | None, str, date | None]]:
+    return {
+        o.subject.id: (o.subject.kind, o.period, o.due, o.status, o.done_on)
+        for o in report.occurrences
+    }
+
+
+def test_each_kit_in_a_home_has_its_next_check_due_six_months_after_the_last(
+    base: cadrecore.Ledger,
+) -> None:
+    # the others: delivered 2022-03-15, checked 2022-09-15, next due 2023-03-15; c003 checked
+    # 2022-06-30, due 2022-12-30: pending the day before, overdue on the day
+    ledger = everyone_has_a_kit(base, c003=kit("c003", last_checked="2022-06-30"))
+    others = ("service_records", "2022", date(2023, 3, 15), "pending", date(2022, 9, 15))
+    before = run(ledger, "kit.checked", as_of=date(2022, 12, 29))
+    assert checks(before) == {
+        "kit.c000": others,
+        "kit.c001": others,
+        "kit.c002": others,
+        "kit.c003": ("service_records", "2022", date(2022, 12, 30), "pending", date(2022, 6, 30)),
+        "kit.c013": others,
+    }
+    on_the_day = run(ledger, "kit.checked", as_of=date(2022, 12, 30))
+    assert checks(on_the_day)["kit.c003"] == (
+        "service_records",
+        "2022",
+        date(2022, 12, 30),
+        "overdue",
+        date(2022, 6, 30),
+    )
+    assert checks(on_the_day)["kit.c013"] == others  # the kit after the overdue one still judged
+    (finding,) = on_the_day.findings
+    assert (finding.subject.kind, finding.subject.id) == ("service_records", "kit.c003")
+    assert finding.message.zh == (
+        "药箱 MT-c003 最近一次检查在 2022-06-30，应每 6 个月检查一次（2022-12-30 前）"
+    )
+    assert finding.message.en == (
+        "kit MT-c003 was last checked on 2022-06-30; it is checked every 6 months "
+        "(due by 2022-12-30)"
+    )
+    # a year later: every kit overdue, each with its own finding
+    late = run(ledger, "kit.checked", year=2023, as_of=date(2023, 12, 31))
+    assert sorted(found(late)) == [(f"kit.{c}", "check_overdue") for c in sorted(MINERS)]
+    assert {o.status for o in late.occurrences} == {"overdue"}
+    assert {o.period for o in late.occurrences} == {"2023"}
+
+
+def test_the_coal_bureau_may_check_its_kits_more_often(base: cadrecore.Ledger) -> None:
+    # every 3 months: c003 checked 2022-06-30 is due 2022-09-30; the others, 2022-12-15
+    ledger = everyone_has_a_kit(base, c003=kit("c003", last_checked="2022-06-30"))
+    often = ParameterOverride(
+        id="p3",
+        key="medicine_kits.check_every_months",
+        value=3,
+        unit_id=COAL,
+        effective_from=date(2022, 1, 1),
+        source="样例市煤炭局通知",
+    )
+    ledger = ledger.replace(parameters=(often,))
+    report = run(ledger, "kit.checked", as_of=date(2022, 9, 30))
+    assert found(report) == [("kit.c003", "check_overdue")]
+    assert (report.findings[0].expected, report.findings[0].actual) == ("2022-09-30", "2022-06-30")
+    assert checks(report)["kit.c000"][2:4] == (date(2022, 12, 15), "pending")
+    assert "every 3 months" in report.findings[0].message.en
+
+
+def test_a_check_recorded_before_the_delivery_counts_from_the_delivery(
+    base: cadrecore.Ledger,
+) -> None:
+    # delivered 2022-08-31 (later than the check of 2022-05-01): due 2023-02-28
+    record = kit("c003", requested="2022-05-01", delivered="2022-08-31", last_checked="2022-05-01")
+    ledger = everyone_has_a_kit(base, c003=record)
+    report = run(ledger, "kit.checked", year=2023, as_of=date(2023, 2, 27))
+    assert checks(report)["kit.c003"][2:] == (date(2023, 2, 28), "pending", date(2022, 8, 31))
+    late = run(ledger, "kit.checked", year=2023, as_of=date(2023, 2, 28))
+    assert ("kit.c003", "check_overdue") in found(late)
+    assert rules.last_checked(
+        ledger.get("service_records", "kit.c003"),
+        plugin.KitDetails.model_validate(
+            {"kit_no": "MT-c003", "medicines": "碘伏:2025-01-01", "last_checked": "2022-09-01"}
+        ),
+    ) == date(2022, 9, 1)
+
+
+def statuses_ledger(base: cadrecore.Ledger) -> cadrecore.Ledger:
+    def again(record: dict[str, Any], suffix: str) -> dict[str, Any]:
+        return record | {"id": record["id"] + suffix}
+
+    records = [
+        again(kit("c000", state="declined"), "a"),  # refused, then a kit at home
+        again(kit("c000"), "b"),
+        again(kit("c001"), "a"),  # a kit at home, then a cancelled request
+        again(kit("c001", state="cancelled"), "b"),
+        again(kit("c002", state="declined"), "a"),  # refused, then requested again
+        again(kit("c002", state="requested"), "b"),
+        kit("c003", state="declined"),
+        kit("c013", state="requested", requested="2022-12-31"),
+    ]
+    return base.replace(service_records=tuple(records))
+
+
+def test_each_cadre_has_the_best_status_of_their_kit_records(base: cadrecore.Ledger) -> None:
+    ledger = statuses_ledger(base)
+    assert rules.kit_status(ledger, date(2022, 12, 31)) == {
+        "c000": "in_home",
+        "c001": "in_home",
+        "c002": "on_its_way",
+        "c003": "refused",
+        "c013": "on_its_way",  # requested on the day
+    }
+    assert rules.kit_status(ledger, date(2022, 12, 30)) == {
+        "c000": "in_home",
+        "c001": "in_home",
+        "c002": "on_its_way",
+        "c003": "refused",
+    }
+    # the day before the kits' delivery (2022-03-15) they are on their way
+    assert rules.kit_status(ledger, date(2022, 3, 14)) == {
+        "c000": "on_its_way",
+        "c001": "on_its_way",
+        "c002": "on_its_way",
+        "c003": "refused",
+    }
+    assert rules.kit_status(ledger, date(2022, 3, 15))["c000"] == "in_home"
+
+
+def test_a_request_counts_from_its_day_and_coverage_is_measured_by_county(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = statuses_ledger(base)
+    before = run(ledger, "kit.coverage", as_of=date(2022, 12, 30))
+    assert found(before) == [("c013", "no_kit")]
+    name = base.cadre("c013").name
+    assert before.findings[0].subject.kind == "cadres"
+    assert before.findings[0].message.zh == (
+        f"煤炭系统离退休干部 {name}（样例市煤炭局）尚未配置急救药箱，也无申请或谢绝记录"
+    )
+    assert before.findings[0].message.en == (
+        f"coal-system retiree {name} (样例市煤炭局) has no kit, no request and no refusal on record"
+    )
+    on_the_day = run(ledger, "kit.coverage", as_of=date(2022, 12, 31))
+    assert on_the_day.findings == ()
+    # east: c000 and c001 at home of c000-c003; west: c013's request under way
+    assert [
+        (m.name, m.subject.kind, m.subject.id, m.numerator, m.denominator, m.label)
+        for m in on_the_day.measures
+    ] == [
+        (
+            "coverage",
+            "units",
+            "east",
+            2,
+            4,
+            cadrecore.Text(
+                "煤炭系统离退休干部药箱配置率", "coal-system retirees with a kit at home"
+            ),
+        ),
+        (
+            "coverage",
+            "units",
+            "west",
+            0,
+            1,
+            cadrecore.Text(
+                "煤炭系统离退休干部药箱配置率", "coal-system retirees with a kit at home"
+            ),
+        ),
+    ]
+    eligible = rules.eligible_cadres(ledger, date(2022, 12, 31))
+    assert [c.id for c in eligible] == list(MINERS)
