@@ -705,3 +705,24 @@ def test_a_request_counts_from_its_day_and_coverage_is_measured_by_county(
     ]
     eligible = rules.eligible_cadres(ledger, date(2022, 12, 31))
     assert [c.id for c in eligible] == list(MINERS)
+
+
+def test_a_kit_at_home_outranks_an_earlier_request_and_counties_come_in_order(
+    base: cadrecore.Ledger,
+) -> None:
+    # c000: a request still open (kit.c000), then a kit delivered (kit.c000b): at home
+    records = [
+        kit("c000", state="requested"),
+        kit("c000") | {"id": "kit.c000b"},
+        kit("c013", state="accepted"),
+    ]
+    # the west county's cadre first in the ledger: the measures still come east, then west
+    cadres = sorted(base.cadres, key=lambda c: c.id != "c013")
+    ledger = base.replace(cadres=tuple(cadres), service_records=tuple(records))
+    assert rules.kit_status(ledger, date(2022, 12, 31)) == {"c000": "in_home", "c013": "on_its_way"}
+    report = run(ledger, "kit.coverage")
+    assert sorted(found(report)) == [("c001", "no_kit"), ("c002", "no_kit"), ("c003", "no_kit")]
+    assert [(m.subject.id, m.numerator, m.denominator) for m in report.measures] == [
+        ("east", 1, 4),
+        ("west", 0, 1),
+    ]
