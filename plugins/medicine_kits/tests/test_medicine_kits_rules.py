@@ -726,3 +726,16 @@ def test_a_kit_at_home_outranks_an_earlier_request_and_counties_come_in_order(
         ("east", 1, 4),
         ("west", 0, 1),
     ]
+
+
+def test_a_request_not_yet_made_is_passed_over_and_the_next_record_still_read(
+    base: cadrecore.Ledger,
+) -> None:
+    # c000's request is dated 2022-12-31: on 2022-12-30 it is not known; c001's kit after it is
+    records = [kit("c000", state="requested", requested="2022-12-31"), kit("c001")]
+    ledger = base.replace(service_records=tuple(records))
+    assert rules.kit_status(ledger, date(2022, 12, 30)) == {"c001": "in_home"}
+    assert rules.kit_status(ledger, date(2022, 12, 31)) == {
+        "c000": "on_its_way",
+        "c001": "in_home",
+    }
