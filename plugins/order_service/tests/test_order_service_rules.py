@@ -672,3 +672,11 @@ def test_a_ledger_sets_its_own_stuck_days(base: cadrecore.Ledger, after: int, st
     assert found(report) == ([("os.0001", "stuck")] if stuck else [])
     if stuck:
         assert (report.findings[0].expected, report.findings[0].actual) == (after, 31)
+
+
+def test_an_average_is_stated_to_two_decimals(base: cadrecore.Ledger) -> None:
+    report = run(with_orders(base, *rated([4, 4, 3, 3, 3, 3])), "order.satisfaction")
+    (finding,) = report.findings
+    # 20 / 6 = 3.333...: 3.33
+    assert (finding.expected, finding.actual) == (4.0, 3.33)
+    assert finding.message.en == "house cleaning: 6 ratings in 2022 average 3.33, below 4.0"
