@@ -680,3 +680,13 @@ def test_an_average_is_stated_to_two_decimals(base: cadrecore.Ledger) -> None:
     # 20 / 6 = 3.333...: 3.33
     assert (finding.expected, finding.actual) == (4.0, 3.33)
     assert finding.message.en == "house cleaning: 6 ratings in 2022 average 3.33, below 4.0"
+
+
+def test_a_response_states_its_deadline(registry: cadrecore.Registry) -> None:
+    record = cadrecore.models.ServiceRecord.model_validate(
+        order(1, "legal_aid", delivered="2022-03-14"), context={"registry": registry}
+    )
+    # 5 working days after Friday 2022-03-04: Friday 2022-03-11; served the Monday after
+    assert plugin.response_of(record, 5, date(2022, 3, 14)) == plugin.Response(
+        date(2022, 3, 11), 5, date(2022, 3, 14), "late"
+    )
