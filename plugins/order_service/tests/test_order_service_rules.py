@@ -690,3 +690,16 @@ def test_a_response_states_its_deadline(registry: cadrecore.Registry) -> None:
     assert plugin.response_of(record, 5, date(2022, 3, 14)) == plugin.Response(
         date(2022, 3, 11), 5, date(2022, 3, 14), "late"
     )
+
+
+def test_an_order_idle_not_long_enough_does_not_stop_the_orders_after_it(
+    base: cadrecore.Ledger,
+) -> None:
+    ledger = with_orders(
+        base,
+        stuck_order(1, accepted="2022-11-02"),  # 30 days idle on 2022-12-02: not stuck
+        stuck_order(2),  # accepted 2022-11-01: 31 days
+    )
+    report = run(ledger, "order.stuck", as_of=date(2022, 12, 2))
+    assert found(report) == [("os.0002", "stuck")]
+    assert (report.findings[0].expected, report.findings[0].actual) == (30, 31)
