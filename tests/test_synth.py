@@ -107,3 +107,37 @@ def test_cli_writes_a_folder_and_a_store(tmp_path: Path) -> None:
     with cadrecore.open_store(db, create=False) as store:
         assert store.load().counts()["cadres"] == 150
     assert is_store_target("x.db") and is_store_target("sqlite:///x") and not is_store_target("x")
+
+
+def test_records_of_a_kind_share_one_fields_set(ledger_1000: cadrecore.Ledger) -> None:
+    """Memory at a million cadres (issue #26): the cadres, memberships, activities and grants
+    a synthesis builds hold one fields-set per kind and set of fields, not a set each, and
+    each record still says which fields were given, as a record built alone does."""
+    from cadrecore.models import Cadre
+
+    for kind in ("cadres", "memberships", "activities", "treatment_grants"):
+        records = ledger_1000.records(kind)
+        objects = {id(r.__pydantic_fields_set__) for r in records}
+        contents = {frozenset(r.__pydantic_fields_set__) for r in records}
+        assert len(records) > 100
+        assert len(objects) == len(contents) < 10, (kind, len(objects), len(contents))
+    cadre = ledger_1000.records("cadres")[0]
+    alone = Cadre.model_validate(cadre.model_dump(exclude_unset=True))
+    assert alone.__pydantic_fields_set__ == cadre.__pydantic_fields_set__
+    assert alone == cadre
+
+
+def test_shared_fields_sets_leave_an_unfrozen_model_alone() -> None:
+    from pydantic import BaseModel
+
+    from cadrecore.models.construct import SharedFieldsSets
+
+    class Loose(BaseModel):
+        a: int = 0
+
+    share = SharedFieldsSets().share
+    first, second = Loose(a=1), Loose(a=2)
+    assert share(first) is first and share(second) is second
+    assert first.__pydantic_fields_set__ is not second.__pydantic_fields_set__
+    second.a = 3  # (an unfrozen record may change; its set is its own)
+    assert first.__pydantic_fields_set__ == {"a"}

@@ -59,6 +59,7 @@ from .models import (
     Unit,
 )
 from .models.cadres import PartyStatus, ResidenceKind, RetirementKind, RevolutionPeriod
+from .models.construct import SharedFieldsSets
 from .progress import Progress
 from .registry import Registry, ServiceType
 
@@ -146,6 +147,8 @@ class _Synth:
         self.memberships: list[Membership] = []
         self.branches: list[Branch] = []
         self.activities: list[Activity] = []
+        #: the many records of a kind share one fields-set (a set each is a third of their memory)
+        self.share = SharedFieldsSets().share
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -306,33 +309,37 @@ class _Synth:
                 deceased = self.day_in(
                     max(retired + timedelta(days=1), date(self.year - 3, 1, 1)), self.as_of
                 )
-            cadre = Cadre(
-                id=f"c{i:07d}",
-                name=self.name(),
-                gender="男" if r.random() < 0.62 else "女",
-                birth_date=born,
-                joined_work=joined,
-                retirement_kind=RetirementKind.LIXIU if lixiu else RetirementKind.TUIXIU,
-                retirement_date=retired,
-                revolution_period=RevolutionPeriod.LIBERATION_WAR if lixiu else None,
-                party_status=PartyStatus.FULL if party else None,
-                party_joined=date(born.year + r.randint(19, 40), 7, 1) if party else None,
-                county_id=county,
-                residence_kind=ResidenceKind.URBAN if r.random() < 0.7 else ResidenceKind.RURAL,
-                interests=(r.choice(_INTERESTS),) if r.random() < 0.4 else (),
-                health_exempt=exempt,
-                exemption_reason="高龄行动不便" if exempt else "",
-                deceased=deceased,
-                synthetic=True,
+            cadre = self.share(
+                Cadre(
+                    id=f"c{i:07d}",
+                    name=self.name(),
+                    gender="男" if r.random() < 0.62 else "女",
+                    birth_date=born,
+                    joined_work=joined,
+                    retirement_kind=RetirementKind.LIXIU if lixiu else RetirementKind.TUIXIU,
+                    retirement_date=retired,
+                    revolution_period=RevolutionPeriod.LIBERATION_WAR if lixiu else None,
+                    party_status=PartyStatus.FULL if party else None,
+                    party_joined=date(born.year + r.randint(19, 40), 7, 1) if party else None,
+                    county_id=county,
+                    residence_kind=ResidenceKind.URBAN if r.random() < 0.7 else ResidenceKind.RURAL,
+                    interests=(r.choice(_INTERESTS),) if r.random() < 0.4 else (),
+                    health_exempt=exempt,
+                    exemption_reason="高龄行动不便" if exempt else "",
+                    deceased=deceased,
+                    synthetic=True,
+                )
             )
             self.cadres.append(cadre)
             if branch_id is not None:
                 self.memberships.append(
-                    Membership(
-                        cadre_id=cadre.id,
-                        branch_id=branch_id,
-                        since=date(self.year - 3, 1, 1),
-                        until=deceased,
+                    self.share(
+                        Membership(
+                            cadre_id=cadre.id,
+                            branch_id=branch_id,
+                            since=date(self.year - 3, 1, 1),
+                            until=deceased,
+                        )
                     )
                 )
                 if deceased is None:
@@ -395,13 +402,15 @@ class _Synth:
                     elif kind == "committee_meeting":
                         headcount = len(branch.committee_ids)
                     self.activities.append(
-                        Activity(
-                            id=f"{branch.id}.{kind}.{k}",
-                            activity_kind=kind,
-                            date=day,
-                            branch_id=branch.id,
-                            attendee_ids=attendees,
-                            headcount=headcount,
+                        self.share(
+                            Activity(
+                                id=f"{branch.id}.{kind}.{k}",
+                                activity_kind=kind,
+                                date=day,
+                                branch_id=branch.id,
+                                attendee_ids=attendees,
+                                headcount=headcount,
+                            )
                         )
                     )
 
@@ -418,13 +427,15 @@ class _Synth:
             )
             held = self.day_in(date(self.year, 1, 5), due - timedelta(days=1))
             self.activities.append(
-                Activity(
-                    id=f"six.{self.year}.{kind}",
-                    activity_kind=kind,
-                    date=held,
-                    owner_unit_id="root.pc",
-                    evidence=f"会议纪要〔{self.year}〕{i + 1}号",
-                    leaders=tuple(LeaderPresence.model_validate(x) for x in leaders),
+                self.share(
+                    Activity(
+                        id=f"six.{self.year}.{kind}",
+                        activity_kind=kind,
+                        date=held,
+                        owner_unit_id="root.pc",
+                        evidence=f"会议纪要〔{self.year}〕{i + 1}号",
+                        leaders=tuple(LeaderPresence.model_validate(x) for x in leaders),
+                    )
                 )
             )
 
@@ -504,13 +515,15 @@ class _Synth:
             effective_from=self.since,
         )
         grants = [
-            TreatmentGrant(
-                id=f"g.{c.id}",
-                cadre_id=c.id,
-                treatment_item="health_allowance",
-                year=y,
-                standard_id="std.health",
-                amount_yuan=Decimal("1200"),
+            self.share(
+                TreatmentGrant(
+                    id=f"g.{c.id}",
+                    cadre_id=c.id,
+                    treatment_item="health_allowance",
+                    year=y,
+                    standard_id="std.health",
+                    amount_yuan=Decimal("1200"),
+                )
             )
             for c in self.cadres
             if c.deceased is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -19,6 +19,30 @@ def construct_by_attributes(model: type[BaseModel], values: dict[str, Any]) -> A
     object.__setattr__(record, "__pydantic_extra__", None)
     object.__setattr__(record, "__pydantic_private__", None)
     return record
+
+
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+class SharedFieldsSets:
+    """Records of one model built with the same fields share one fields-set, as the records a
+    store reads do: pydantic gives every instance a set of its own (about 700 bytes for a
+    cadre), a third of a small record's memory. Only for frozen models, which never change it.
+    """
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple[type[BaseModel], frozenset[str]], set[str]] = {}
+
+    def share(self, record: _Record) -> _Record:
+        """``record``, its fields-set now the one shared by its model's records with the same."""
+        if not type(record).model_config.get("frozen"):
+            return record
+        fields = record.__pydantic_fields_set__
+        key = (type(record), frozenset(fields))
+        shared = self._sets.setdefault(key, fields)
+        if shared is not fields:
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
+        return record
 
 
 def _construct_public(model: type[BaseModel], values: dict[str, Any]) -> Any:
