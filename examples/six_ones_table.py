@@ -13,15 +13,13 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-
 import cadrecore
 from cadrecore import Text
 from cadrecore.i18n import default_lang, set_lang
 from cadrecore.reports.labels import NO_VALUE, status_label
 from cadrecore.reports.sections import Table
 from cadrecore.reports.terminal import table_lines
-from cadrecore.reports.xlsx import write_table
+from cadrecore.reports.xlsx import tables_workbook
 from cadrecore.rules import evaluate
 
 parser = argparse.ArgumentParser(description="六个一汇总表 / the six ones in one table")
@@ -67,7 +65,7 @@ table = Table(
     rows=tuple(rows),
 )
 print("\n".join(table_lines(table, default_lang())))
-if args.out:
-    book = Workbook()
-    write_table(book.active, 1, table, default_lang(), {})  # dates as date cells, via put
-    book.save(args.out)
+if args.out:  # dates as date cells, laid out and printed as the annual report's tables
+    args.out.write_bytes(
+        tables_workbook([table], default_lang(), title=table.title(default_lang()))
+    )

@@ -12,16 +12,18 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from cadrecore import new_plugin_manager, using_plugin_manager
 from cadrecore.i18n import Text, percent, shown_ratio
@@ -41,7 +43,7 @@ from cadrecore.reports.markdown import md_cell, render_markdown
 from cadrecore.reports.sections import Table
 from cadrecore.reports.terminal import render_text, table_lines
 from cadrecore.reports.text import render_check
-from cadrecore.reports.xlsx import LINE_HEIGHT, MAX_WIDTH, render_xlsx, write_table
+from cadrecore.reports.xlsx import LINE_HEIGHT, MAX_WIDTH, Sheet, Styles, render_xlsx, write_table
 from cadrecore.rules import evaluate
 from cadrecore.rules.findings import Occurrence, Subject
 from cadrecore.sample import small_ledger
@@ -189,15 +191,31 @@ def test_a_rate_has_one_shown_form_in_every_output(numerator_total: tuple[int, i
     assert percent(cell.value) == shown  # the number the workbook stores reads back the same
     table = Table(Text("率", "rate"), (Text("率", "rate"),), ((cell,),))
     assert list(table_lines(table, "zh"))[-1].strip() == shown
-    sheet = Workbook().active
-    assert sheet is not None
-    write_table(sheet, 1, table, "zh", {})
-    stored = sheet.cell(row=3, column=1)
+    stored = _written_cell(table, row=3, column=1)
     assert stored.number_format == "0.0%"
     # Excel shows a 0.0% cell as the value times 100 rounded to one decimal
     assert f"{round(stored.value * 100, 1):.1f}%" == shown
     if numerator < total:
         assert shown != "100.0%"
+
+
+def _column_width(sheet: Any, column: int) -> float:
+    """A column's width as the file sets it (a run of columns alike is one entry, keyed by its
+    first column's letter)."""
+    (width,) = [d.width for d in sheet.column_dimensions.values() if d.min <= column <= d.max]
+    return float(width)
+
+
+def _written_cell(table: Table, *, row: int, column: int) -> Any:
+    """The cell at ``row``, ``column`` of a workbook holding only ``table`` as the report writes
+    it, read back by openpyxl."""
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(raw, {"in_memory": True})
+    write_table(Sheet(book.add_worksheet(), Styles(book)), 1, table, "zh")
+    book.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(raw.getvalue())).active
+    assert sheet is not None
+    return sheet.cell(row=row, column=column)
 
 
 def test_no_total_is_a_dash() -> None:
@@ -216,14 +234,16 @@ def test_every_sheet_prints_a4_landscape_one_page_wide(sample: AnnualReport) -> 
         setup = sheet.page_setup
         assert setup.orientation == "landscape", sheet.title
         assert int(setup.paperSize) == int(sheet.PAPERSIZE_A4) == 9  # A4
-        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)
+        # (a fitToWidth left out is 1, the file format's default: XlsxWriter leaves it out)
+        assert (int(setup.fitToWidth or 1), int(setup.fitToHeight)) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
         assert sheet.print_title_rows, sheet.title
         assert "&P" in sheet.oddFooter.center.text
     assert book["考核表"].print_title_rows == "$5:$5"  # the heading row of the assessment
     assert book["履职情况"].print_title_rows == "$2:$2"
     widths = [d.width for d in book["考核表"].column_dimensions.values() if d.width]
-    assert widths and max(widths) <= MAX_WIDTH
+    # (the file holds a width as Excel shows it plus the cell's padding, 5 pixels of 7)
+    assert widths and max(widths) <= MAX_WIDTH + 5 / 7
 
 
 def test_a_long_cell_wraps_in_a_row_tall_enough_to_print_it(pm: PluginManager) -> None:
@@ -244,7 +264,7 @@ def test_a_long_cell_wraps_in_a_row_tall_enough_to_print_it(pm: PluginManager) -
     sheet = _book(annual)["考核表"]
     cell = next(c for r in sheet.iter_rows(min_row=6) for c in r if c.value == long)
     assert cell.alignment.wrap_text
-    width = sheet.column_dimensions[cell.column_letter].width
+    width = _column_width(sheet, cell.column)
     lines = sheet.row_dimensions[cell.row].height / LINE_HEIGHT
     assert lines * (width - 1) >= 2 * len(long)  # room for every (double-width) character
 
@@ -321,3 +341,48 @@ def test_an_untitled_activity_is_named_by_its_kind(sample: AnnualReport) -> None
     assert en.endswith(" 2022-01-11") and activity.id not in en and en != zh
     assert evidence_text(ledger, None) == NO_VALUE
     assert evidence_text(ledger, "no.such.record") == "no.such.record"
+
+
+def test_each_status_cell_is_on_its_colour_and_keeps_its_value(sample: AnnualReport) -> None:
+    """The assessment's status cells are coloured by status (done green, overdue red...), the
+    other cells of the row are not, and the coloured cell still holds its status's text."""
+    sheet = _book(sample)["考核表"]
+    heading = [c.value for c in sheet[5]]
+    status_column = heading.index("状态") + 1
+    colours = {"done": "D8EFD9", "late": "FFF1C7", "pending": "EEF1F4", "overdue": "F8D4D1"}
+    for offset, row in enumerate(sample.assessment):
+        cell = sheet.cell(row=6 + offset, column=status_column)
+        assert cell.value and cell.alignment.wrap_text
+        if row.status in colours:
+            assert cell.fill.fgColor.rgb.endswith(colours[row.status]), (row.status, cell.fill)
+        beside = sheet.cell(row=6 + offset, column=status_column - 1)
+        assert beside.fill.fill_type in (None, "none")
+
+
+def test_awkward_titles_and_text_give_a_workbook_excel_opens(pm: PluginManager) -> None:
+    """Worksheet names Excel refuses (beginning or ending with an apostrophe, "History", too
+    long, with ``[]:*?/\\``) are made valid; text that begins like a formula is text with the
+    leading apostrophe; control characters and U+FFFE are written so that XML holds them."""
+    from cadrecore.reports.xlsx import sheet_title
+
+    taken: set[str] = set()
+    names = [sheet_title(t, taken) for t in ("'引号'", "History", "a/b:c" * 20, "history")]
+    assert names[0] == "引号"
+    assert names[1] == "History (2)" and names[3] == "history (3)"
+    assert len(names[2]) <= 31 and not set("[]:*?/\\") & set(names[2])
+    table = Table(
+        Text("表", "table"),
+        (Text("列", "column"),),
+        (("=HYPERLINK(1)",), ("响\x07铃\ufffe",), ("_x0041_",)),
+    )
+    assert _written_cell(table, row=3, column=1).value == "'=HYPERLINK(1)"
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(raw, {"in_memory": True})
+    write_table(Sheet(book.add_worksheet(), Styles(book)), 1, table, "zh")
+    book.close()
+    with zipfile.ZipFile(raw) as archive:
+        strings = archive.read("xl/sharedStrings.xml").decode("utf-8")
+    # (as Excel writes them: a control character as _xHHHH_, a literal _xHHHH_ with its
+    # underscore escaped; U+FFFE, which XML cannot hold at all, as the replacement character)
+    assert "响_x0007_铃\ufffd" in strings
+    assert "_x005F_x0041_" in strings

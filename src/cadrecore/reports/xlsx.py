@@ -7,8 +7,15 @@ takes), its heading row repeated on every page, the pages numbered. Dates are da
 (:class:`~cadrecore.reports.labels.Rate`), so a sheet sorts and sums them and still shows the
 same digits. The generation time is printed in the bureau's time zone (``tz``).
 
-The workbook is deterministic: the document properties carry the report's generation time
-(openpyxl would write the clock's), and every entry of the zip archive is dated the same.
+Written by XlsxWriter, which writes a cell in about a third of openpyxl's time and keeps far less
+for each (a province's per-branch tables are hundreds of thousands of cells; issue #26). Text
+goes in with ``write_string`` only, so no cell is ever a formula, and text that begins like one
+(``=``, ``+``, ``-``, ``@``...) gets the leading apostrophe every writer of cadrecore gives it
+(:func:`~cadrecore.io.cell_text.protect`); XlsxWriter writes the characters XML cannot hold in
+the ``_xHHHH_`` form Excel uses.
+
+The workbook is deterministic: the document properties carry the report's generation time,
+and every entry of the zip archive is dated the same.
 """
 
 from __future__ import annotations
@@ -17,50 +24,173 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any, cast
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from ..i18n import Lang, Text
-from ..io.workbook import PERCENT_FORMAT, put
+from ..io.cell_text import protect
+from ..io.workbook import DATE_FORMAT, PERCENT_FORMAT
 from .assessment import assessment_table
 from .document import AnnualReport
 from .labels import NO_VALUE, Rate, cell_text, plugin_note, shown_time
 from .sections import Cell, Chart, Table
 
-HEADER_FILL = PatternFill("solid", fgColor="DCE3EA")
+HEADER_FILL = "#DCE3EA"
 STATUS_FILLS = {
-    "done": PatternFill("solid", fgColor="D8EFD9"),
-    "late": PatternFill("solid", fgColor="FFF1C7"),
-    "pending": PatternFill("solid", fgColor="EEF1F4"),
-    "overdue": PatternFill("solid", fgColor="F8D4D1"),
-    "invalid": PatternFill("solid", fgColor="F8D4D1"),
+    "done": "#D8EFD9",
+    "late": "#FFF1C7",
+    "pending": "#EEF1F4",
+    "overdue": "#F8D4D1",
+    "invalid": "#F8D4D1",
 }
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-#: A cell with no value (``—``) sits in the middle of its column, apart from its neighbours.
-EMPTY = Alignment(wrap_text=True, vertical="top", horizontal="center")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
+#: Characters XML 1.0 cannot hold that XlsxWriter leaves as they are: shown as U+FFFD.
+_NON_CHARACTERS = re.compile("[\ufffe\uffff]")
 #: The widest a column is made, in characters (a Chinese character counts two): a longer cell
 #: wraps, its row made as tall as its lines (fit to one page wide, a wider column would only
 #: shrink every other one).
 MAX_WIDTH = 28
+#: The width of a column no table has set, in characters (Excel's default).
+DEFAULT_WIDTH = 8.43
+#: The narrowest a table's column is made, in characters.
+MIN_WIDTH = 8
+#: The least room for text in a column (the narrowest less a character's margin): a cell of
+#: at most half as many characters never wraps.
+MIN_ROOM = MIN_WIDTH - 1
 #: The height of a line of wrapped text, in points (11-point type, Chinese glyphs included).
 LINE_HEIGHT = 16
-MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+#: Page margins, in inches (left, right, top, bottom; header and footer).
+MARGINS = (0.4, 0.4, 0.6, 0.6)
+HEADER_FOOTER_MARGIN = 0.3
 PAGE_FOOTER = Text("第 &P 页，共 &N 页", "Page &P of &N")
+A4 = 9  # (the paper size's number in the file format)
 #: Zip entries cannot be dated before 1980.
 _ZIP_EPOCH = datetime(1980, 1, 1)
+#: Names no worksheet may take (Excel keeps "History" for itself).
+_RESERVED_TITLES = frozenset({"history"})
+
+
+class Styles:
+    """The workbook's cell formats, each made once (XlsxWriter keeps a format per object)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        add = book.add_format
+        wrap = {"text_wrap": True, "valign": "top"}
+        self.title = add({"bold": True, "font_size": 14})
+        self.bold = add({"bold": True})
+        self.plain = add()
+        self.heading = add({**wrap, "bold": True, "pattern": 1, "bg_color": HEADER_FILL})
+        self.wrap = add(wrap)
+        #: a cell with no value (``—``) sits in the middle of its column, apart from its neighbours
+        self.empty = add({**wrap, "align": "center"})
+        self.rate = add({**wrap, "num_format": PERCENT_FORMAT})
+        self.day = add({**wrap, "num_format": DATE_FORMAT})
+        self._filled: dict[tuple[str, str], Format] = {}
+        self._add = add
+
+    def body(self, stored: object, number_format: str | None) -> Format:
+        """A table cell's format: wrapped text, a rate, a date, or the centred empty mark."""
+        if number_format is not None:
+            return self.rate
+        if type(stored) is date:
+            return self.day
+        return self.empty if stored == NO_VALUE else self.wrap
+
+    def filled(self, status: str, stored: object, number_format: str | None) -> Format:
+        """A status cell of the assessment: its body format on the status's colour."""
+        key = (status, "rate" if number_format else "day" if type(stored) is date else "text")
+        found = self._filled.get(key)
+        if found is None:
+            options: dict[str, Any] = {"text_wrap": True, "valign": "top", "pattern": 1}
+            options["bg_color"] = STATUS_FILLS[status]
+            if number_format is not None:
+                options["num_format"] = number_format
+            elif type(stored) is date:
+                options["num_format"] = DATE_FORMAT
+            elif stored == NO_VALUE:
+                options["align"] = "center"
+            found = self._filled[key] = self._add(options)
+        return found
+
+
+@dataclass
+class Sheet:
+    """A worksheet being written, its rows and columns counted from 1 as Excel shows them; it
+    remembers each column's widest text and each wrapped cell, to lay them out when done."""
+
+    ws: Worksheet
+    styles: Styles
+    widths: dict[int, int] = field(default_factory=dict)
+    #: the set widths, in characters, of columns laid out by hand (the narrative's)
+    fixed: dict[int, float] = field(default_factory=dict)
+    #: (row, column, text) of every cell whose text wraps
+    wrapped: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def put(
+        self, row: int, column: int, value: object, style: Format, *, wraps: bool = False
+    ) -> None:
+        """Write ``value`` (text, a number, a date, or None for an empty cell) at ``row``,
+        ``column`` in ``style``; ``wraps``: its text is to wrap (the row made tall enough)."""
+        r, c = row - 1, column - 1
+        if isinstance(value, str):
+            text = value
+            if "\ufffe" in text or "\uffff" in text:
+                text = _NON_CHARACTERS.sub("\ufffd", text)
+            self.ws.write_string(r, c, protect(text), style)
+            if wraps and (2 * len(text) > MIN_ROOM or "\n" in text):  # (else it fits)
+                self.wrapped.append((row, column, text))
+        elif value is None:
+            self.ws.write_blank(r, c, None, style)
+        elif type(value) is bool:
+            self.ws.write_boolean(r, c, value, style)
+        elif isinstance(value, datetime):
+            self.ws.write_datetime(r, c, value, style)
+        elif isinstance(value, date):  # (the day's serial number, as a datetime at midnight)
+            self.ws.write_datetime(r, c, datetime(value.year, value.month, value.day), style)
+        elif isinstance(value, int | float):
+            self.ws.write_number(r, c, value, style)
+        else:
+            self.put(row, column, str(value), style, wraps=wraps)
+
+    def lay_out(self, lang: Lang, title_rows: tuple[int, int] | None) -> None:
+        """Set the columns' widths and the wrapped rows' heights; print on A4 landscape, one
+        page wide, rows ``title_rows`` (first, last) repeated on every page."""
+        ws = self.ws
+        rooms: dict[int, float] = {}
+        for column, width in self.widths.items():
+            shown: float = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+            ws.set_column(column - 1, column - 1, shown)
+            rooms[column] = shown
+        for column, fixed in self.fixed.items():
+            ws.set_column(column - 1, column - 1, fixed)
+            rooms[column] = fixed
+        lines_of: dict[int, int] = {}
+        for row, column, text in self.wrapped:
+            room = max(rooms.get(column, DEFAULT_WIDTH) - 1, 1)
+            if 2 * len(text) <= room and "\n" not in text:
+                continue  # (one line, however wide its characters)
+            lines = sum(max(1, math.ceil(_width(part) / room)) for part in text.split("\n"))
+            if lines > lines_of.get(row, 1):
+                lines_of[row] = lines
+        for row, lines in lines_of.items():
+            ws.set_row(row - 1, LINE_HEIGHT * lines)
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages long as it takes
+        ws.set_margins(*MARGINS)
+        ws.set_header("", {"margin": HEADER_FOOTER_MARGIN})
+        ws.set_footer(f"&C{PAGE_FOOTER(lang)}", {"margin": HEADER_FOOTER_MARGIN})
+        ws.center_horizontally()
+        if title_rows is not None:
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
 
 
 def _xlsx_value(cell: Cell) -> tuple[Cell | date, str | None]:
@@ -79,11 +209,12 @@ def _xlsx_value(cell: Cell) -> tuple[Cell | date, str | None]:
 
 
 def sheet_title(title: str, taken: set[str]) -> str:
-    """A valid, unused worksheet name (31 characters at most, none of ``[]:*?/\\``)."""
-    base = _BAD_TITLE.sub(" ", title).strip() or "Sheet"
+    """A valid, unused worksheet name (31 characters at most, none of ``[]:*?/\\``, not
+    beginning or ending with an apostrophe, not Excel's own "History")."""
+    base = _BAD_TITLE.sub(" ", title).strip().strip("'").strip() or "Sheet"
     base = base[:31]
     name, n = base, 2
-    while name.lower() in taken:
+    while name.lower() in taken or name.lower() in _RESERVED_TITLES:
         suffix = f" ({n})"
         name = base[: 31 - len(suffix)] + suffix
         n += 1
@@ -98,38 +229,26 @@ def _width(text: str) -> int:
     return len(text) + len(_WIDE.findall(text))
 
 
-def write_table(ws: Worksheet, row: int, table: Table, lang: Lang, widths: dict[int, int]) -> int:
+def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
     """Write ``table`` from ``row`` (title, heading, rows); the next free row after a gap."""
-    put(ws, row, 1, table.title(lang)).font = BOLD
+    styles, widths = sheet.styles, sheet.widths
+    sheet.put(row, 1, table.title(lang), styles.bold)
     row += 1
     for col, heading in enumerate(table.columns, start=1):
-        cell = put(ws, row, col, heading(lang))
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP
-        widths[col] = max(widths.get(col, 0), _width(heading(lang)))
-    # A cell's style (its number format and alignment) is looked up in the workbook's lists by
-    # openpyxl each time it is set, hashing the style: the first cell of each kind is styled so,
-    # and the others of its kind take a copy of its style's indexes, as openpyxl's own copy of
-    # a worksheet does (the per-branch tables of a province have hundreds of thousands of cells).
-    styled: dict[tuple[str | None, bool, bool], Any] = {}
+        text = heading(lang)
+        sheet.put(row, col, text, styles.heading, wraps=True)
+        width = _width(text)
+        if width > widths.get(col, 0):
+            widths[col] = width
+    body = styles.body
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
             stored, number_format = _xlsx_value(value)
-            kind = (
-                number_format,
-                type(stored) is date,  # (put shows a date as a date)
-                stored == NO_VALUE,
-            )
-            first = styled.get(kind)
-            if first is None:
-                cell = put(ws, row, col, stored, number_format=number_format)
-                cell.alignment = EMPTY if kind[2] else WRAP
-                styled[kind] = cell
-            else:
-                put(ws, row, col, stored, like=first)
-            widths[col] = max(widths.get(col, 0), _width(cell_text(value)))
+            sheet.put(row, col, stored, body(stored, number_format), wraps=True)
+            width = _width(value if type(value) is str else cell_text(value))
+            if width > widths.get(col, 0):
+                widths[col] = width
     return row + 2
 
 
@@ -141,90 +260,26 @@ def _chart_table(chart: Chart, lang: Lang) -> Table:
     )
 
 
-def _set_widths(ws: Worksheet, widths: dict[int, int], cap: int = MAX_WIDTH) -> None:
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), cap)
-
-
-def _fit_rows(ws: Worksheet) -> None:
-    """Make each row with wrapped text as tall as its longest cell's lines: neither Excel nor
-    LibreOffice sizes the rows of a file they did not lay out, and a cut cell prints cut."""
-    # (the alignments that wrap, by their index in the workbook's list: what a cell's style
-    # holds; openpyxl's cell.alignment would make a copy of the alignment for each cell)
-    wrapping = {
-        number
-        for number, alignment in enumerate(cast(Any, ws.parent)._alignments)
-        if alignment.wrap_text
-    }
-    rooms: dict[int, float] = {}
-    for number, cells in enumerate(ws.iter_rows(min_row=1), start=1):
-        lines = 1
-        for cell in cells:
-            value = cell.value
-            if not (value and isinstance(value, str)):
-                continue
-            style = cast(Any, cell)._style  # (None: the default style, which does not wrap)
-            if style is None or style.alignmentId not in wrapping:
-                continue
-            room = rooms.get(cell.column)  # type: ignore[arg-type]
-            if room is None:
-                letter = get_column_letter(cell.column)  # type: ignore[arg-type]
-                room = max((ws.column_dimensions[letter].width or 8.43) - 1, 1)
-                rooms[cell.column] = room  # type: ignore[index]
-            lines = max(
-                lines,
-                sum(max(1, math.ceil(_width(part) / room)) for part in value.split("\n")),
-            )
-        if lines > 1:
-            ws.row_dimensions[number].height = LINE_HEIGHT * lines
-
-
-def _print_setup(ws: Worksheet, lang: Lang, title_rows: str | None = None) -> None:
-    """Print ``ws`` on A4 landscape, one page wide, ``title_rows`` (``"5:5"``) on every page;
-    its rows as tall as their wrapped text."""
-    _fit_rows(ws)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages long as it takes
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = MARGINS
-    ws.print_options.horizontalCentered = True
-    footer = ws.oddFooter
-    assert footer is not None  # (openpyxl makes every sheet's)
-    footer.center.text = PAGE_FOOTER(lang)
-    if title_rows is not None:
-        ws.print_title_rows = title_rows
-
-
-def _assessment_sheet(ws: Worksheet, annual: AnnualReport, tz: tzinfo | None) -> None:
-    lang = annual.lang
+def _assessment_sheet(sheet: Sheet, annual: AnnualReport, tz: tzinfo | None) -> None:
+    lang, styles = annual.lang, sheet.styles
     generated = shown_time(annual.generated_at, tz)
-    put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
-    put(
-        ws,
-        2,
-        1,
-        Text(
-            f"截至 {annual.as_of}；生成于 {generated}",
-            f"as of {annual.as_of}; generated {generated}",
-        )(lang),
+    sheet.put(1, 1, annual.title(lang), styles.title)
+    as_of = Text(
+        f"截至 {annual.as_of}；生成于 {generated}", f"as of {annual.as_of}; generated {generated}"
     )
-    widths: dict[int, int] = {}
+    sheet.put(2, 1, as_of(lang), styles.plain)
     table = assessment_table(annual.assessment, annual.year)
-    write_table(ws, 4, table, lang, widths)  # title on row 4, heading on row 5
+    write_table(sheet, 4, table, lang)  # title on row 4, heading on row 5
     status_column = 1 + [c.en for c in table.columns].index("status")
-    for offset, row in enumerate(annual.assessment):
-        fill = STATUS_FILLS.get(row.status or "")
-        if fill is not None:
-            ws.cell(row=6 + offset, column=status_column).fill = fill
-    ws.freeze_panes = "C6"
+    for offset, (assessed, values) in enumerate(zip(annual.assessment, table.rows, strict=True)):
+        if assessed.status in STATUS_FILLS:  # the status cell again, on its colour
+            stored, number_format = _xlsx_value(values[status_column - 1])
+            style = styles.filled(assessed.status, stored, number_format)
+            sheet.put(6 + offset, status_column, stored, style)
+    sheet.ws.freeze_panes(5, 2)  # below the heading, right of the item's number and category
     if annual.assessment:
-        ws.auto_filter.ref = (
-            f"A5:{get_column_letter(len(table.columns))}{5 + len(annual.assessment)}"
-        )
-    _set_widths(ws, widths)
-    _print_setup(ws, lang, "5:5")
+        sheet.ws.autofilter(4, 0, 4 + len(annual.assessment), len(table.columns) - 1)
+    sheet.lay_out(lang, (5, 5))
 
 
 def render_xlsx(annual: AnnualReport, *, tz: tzinfo | None = None) -> bytes:
@@ -232,50 +287,50 @@ def render_xlsx(annual: AnnualReport, *, tz: tzinfo | None = None) -> bytes:
     (default Asia/Shanghai: :func:`~cadrecore.reports.labels.default_timezone`)."""
     lang = annual.lang
     t = Text
-    wb = Workbook()
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        raw,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    styles = Styles(book)
     taken: set[str] = set()
-    first = wb.active
-    assert first is not None
-    ws: Worksheet = first
-    ws.title = sheet_title(t("考核表", "Assessment")(lang), taken)
-    _assessment_sheet(ws, annual, tz)
 
-    ws = wb.create_sheet(sheet_title(t("履职情况", "Obligations")(lang), taken))
-    widths: dict[int, int] = {}
-    write_table(ws, 1, annual.obligations, lang, widths)
-    _set_widths(ws, widths)
-    _print_setup(ws, lang, "2:2")
+    def new_sheet(title: str) -> Sheet:
+        return Sheet(book.add_worksheet(sheet_title(title, taken)), styles)
 
-    ws = wb.create_sheet(sheet_title(t("综述", "Summary")(lang), taken))
-    put(ws, 1, 1, annual.title(lang)).font = TITLE_FONT
+    _assessment_sheet(new_sheet(t("考核表", "Assessment")(lang)), annual, tz)
+
+    sheet = new_sheet(t("履职情况", "Obligations")(lang))
+    write_table(sheet, 1, annual.obligations, lang)
+    sheet.lay_out(lang, (2, 2))
+
+    sheet = new_sheet(t("综述", "Summary")(lang))
+    sheet.put(1, 1, annual.title(lang), styles.title)
     for n, paragraph in enumerate(annual.narrative, start=3):
-        put(ws, n, 1, paragraph(lang)).alignment = WRAP
-    ws.column_dimensions["A"].width = 120
-    _print_setup(ws, lang, "1:1")
+        sheet.put(n, 1, paragraph(lang), styles.wrap, wraps=True)
+    sheet.fixed[1] = 120
+    sheet.lay_out(lang, (1, 1))
 
     for number, section in enumerate(annual.sections, start=1):
-        ws = wb.create_sheet(sheet_title(f"{number} {section.title(lang)}", taken))
-        put(ws, 1, 1, f"{number}. {section.title(lang)}").font = TITLE_FONT
+        sheet = new_sheet(f"{number} {section.title(lang)}")
+        sheet.put(1, 1, f"{number}. {section.title(lang)}", styles.title)
         row = 2
         note = plugin_note(section.plugin)
         if note:
-            put(ws, row, 1, note(lang))
+            sheet.put(row, 1, note(lang), styles.plain)
             row += 1
         for paragraph in section.paragraphs:
-            put(ws, row, 1, paragraph(lang))
+            sheet.put(row, 1, paragraph(lang), styles.plain)
             row += 1
         row += 1
-        widths = {}
         for table in (*section.tables, *(_chart_table(c, lang) for c in section.charts)):
-            row = write_table(ws, row, table, lang, widths)
-        _set_widths(ws, widths)
-        _print_setup(ws, lang, "1:1")
+            row = write_table(sheet, row, table, lang)
+        sheet.lay_out(lang, (1, 1))
 
     if annual.failures:
-        ws = wb.create_sheet(sheet_title(t("未能生成的章节", "Failed sections")(lang), taken))
-        widths = {}
+        sheet = new_sheet(t("未能生成的章节", "Failed sections")(lang))
         write_table(
-            ws,
+            sheet,
             1,
             Table(
                 t("未能生成的插件章节", "Plugin sections that failed"),
@@ -283,11 +338,36 @@ def render_xlsx(annual: AnnualReport, *, tz: tzinfo | None = None) -> bytes:
                 tuple((f.plugin, f.hook, f.error) for f in annual.failures),
             ),
             lang,
-            widths,
         )
-        _set_widths(ws, widths)
-        _print_setup(ws, lang, "2:2")
-    return _save(wb, annual.generated_at)
+        sheet.lay_out(lang, (2, 2))
+    stamp = _naive_utc(annual.generated_at)
+    book.set_properties({"author": "cadrecore", "created": stamp})
+    book.close()
+    return _dated(raw.getvalue(), stamp)
+
+
+def tables_workbook(
+    tables: Sequence[Table], lang: Lang, *, title: str = "", generated_at: datetime | None = None
+) -> bytes:
+    """A workbook of one sheet holding ``tables`` one below the other, written as the annual
+    report writes its tables (dates as date cells, rates as numbers shown ``0.0%``, text never a
+    formula, printed A4 landscape one page wide): the bytes of an .xlsx file. ``title`` names
+    the sheet; ``generated_at`` dates the file (default: the start of 1980, so that the same
+    tables give the same bytes)."""
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        raw,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    sheet = Sheet(book.add_worksheet(sheet_title(title or "Sheet", set())), Styles(book))
+    row = 1
+    for table in tables:
+        row = write_table(sheet, row, table, lang)
+    sheet.lay_out(lang, None)
+    stamp = _naive_utc(generated_at) if generated_at is not None else _ZIP_EPOCH
+    book.set_properties({"author": "cadrecore", "created": stamp})
+    book.close()
+    return _dated(raw.getvalue(), stamp)
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -296,20 +376,13 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _save(wb: Workbook, moment: datetime) -> bytes:
-    """Save ``wb`` with its properties and every zip entry dated ``moment``: same bytes for the
-    same report, whenever it is written."""
-    stamp = _naive_utc(moment)
-    wb.properties.creator = "cadrecore"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()  # unlike Workbook.save, keeps our `modified`
+def _dated(data: bytes, stamp: datetime) -> bytes:
+    """The archive ``data`` with every entry dated ``stamp``: the same bytes for the same
+    report, whenever it is written."""
     when = max(stamp, _ZIP_EPOCH).timetuple()[:6]
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
