@@ -144,6 +144,51 @@ def test_rows_the_database_refuses_raise_sqlalchemys_error(
     assert ids == [rows[0]["id"]]
 
 
+def test_rows_made_as_they_are_taken_are_stored_the_same(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows given as a generator (a save makes each as the database takes it): the same rows
+    stored as from a list; each made once; when the database refuses one (PostgreSQL's COPY
+    rolled back, then the INSERT that says why), every row is still made once and none kept."""
+    ledger = small_ledger(2022)
+    codec, table = CODECS["cadres"], RECORD_TABLES["cadres"]
+    made: list[str] = []
+
+    def rows(lid: str, cadres: Any) -> Iterator[dict[str, Any]]:
+        for position, record in enumerate(cadres):
+            made.append(record.id)
+            row = codec.row(codec.dump(record))
+            row.update(ledger_id=lid, id=record.id, position=position, version=1)
+            yield row
+
+    with store.writing() as conn:
+        for lid in ("listed", "made"):
+            dumped = JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": lid}))
+            conn.execute(LEDGERS.insert().values(**JURISDICTION_CODEC.row(dumped), version=1))
+        insert_rows(conn, table, list(rows("listed", ledger.cadres)))
+        made.clear()
+        insert_rows(conn, table, rows("made", ledger.cadres))
+    assert made == [c.id for c in ledger.cadres]
+    assert stored(store, table, "made") == stored(store, table, "listed")
+
+    made.clear()
+    second = ledger.cadres[5]  # (already stored under "made": the second row is refused)
+    with pytest.raises(StoreWriteError), store.writing() as conn:
+        clash = [ledger.cadres[0].model_copy(update={"id": "new1"}), second]
+        insert_rows(conn, table, rows("made", [*clash, *ledger.cadres[6:9]]))
+    assert made == ["new1", second.id, *(c.id for c in ledger.cadres[6:9])]
+    with store.reading() as conn:
+        kept = set(conn.execute(select(table.c.id).where(table.c.ledger_id == "made")).scalars())
+    assert kept == {c.id for c in ledger.cadres}
+
+
+def test_insert_rows_of_nothing_writes_nothing(store: Store) -> None:
+    with store.writing() as conn:
+        insert_rows(conn, RECORD_TABLES["cadres"], iter(()))
+        insert_rows(conn, RECORD_TABLES["cadres"], [])
+    assert stored(store, RECORD_TABLES["cadres"], "sample") == []
+
+
 # --- the fast canonical JSON --------------------------------------------------------------------
 
 json_values = st.recursive(

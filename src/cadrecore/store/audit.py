@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -205,6 +205,33 @@ class AuditAppender:
         before: str | None,
         after: str | None,
     ) -> None:
+        self.pending.append(self._entry(action, ledger_id, kind, record_id, before, after))
+        if len(self.pending) >= 5000:
+            self.flush()
+
+    def append_inserts(
+        self, ledger_id: str, kind: str, inserted: Iterable[tuple[str, str]]
+    ) -> None:
+        """An ``insert`` entry for each ``(record_id, after)`` of ``inserted``, in order, each
+        made as the database takes the one before (on PostgreSQL, while the server stores the
+        last ones, instead of after); the same entries :meth:`append` makes."""
+        self.flush()
+        entries = (
+            self._entry("insert", ledger_id, kind, record_id, None, after)
+            for record_id, after in inserted
+        )
+        insert_rows(self.conn, AUDIT_LOG, entries)
+
+    def _entry(
+        self,
+        action: Action,
+        ledger_id: str,
+        kind: str,
+        record_id: str,
+        before: str | None,
+        after: str | None,
+    ) -> dict[str, Any]:
+        """The next entry of the chain (its ``seq``, its hash): the trail's head moves to it."""
         self.seq += 1
         key = self.key
         row = {
@@ -227,11 +254,9 @@ class AuditAppender:
             digest = hmac.new(key.secret, canonical_bytes(row), hashlib.sha256).hexdigest()
         row["at"] = self.at
         row["hash"] = digest
-        self.pending.append(row)
         self.head = digest
         self.count += 1
-        if len(self.pending) >= 5000:
-            self.flush()
+        return row
 
     def flush(self) -> None:
         if self.pending:

@@ -21,7 +21,8 @@ Holds: :func:`insert_rows`. Imports nothing of cadrecore above the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Date, Table
@@ -29,12 +30,18 @@ from sqlalchemy import Connection, Date, Table
 from .reading import quoted
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (each with the same keys, column names of ``table``) into ``table``."""
-    if not rows:
+def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same keys, column names of ``table``) into ``table``.
+
+    ``rows`` may be made as they are taken (a generator): into PostgreSQL each goes to the
+    server as it is made, so that the server stores the first while the next are being made;
+    into SQLite they are all made first (the driver takes a list)."""
+    pending = iter(rows)
+    first = next(pending, None)
+    if first is None:
         return
     dialect = conn.dialect
-    columns = [column for column in table.columns if column.name in rows[0]]
+    columns = [column for column in table.columns if column.name in first]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c.name) for c in columns)}) "
@@ -57,17 +64,23 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         parts.append(f"p{i}(row[{column.name!r}])")
     # one tuple a row, built by straight-line code (column names are the table's own)
     exec(f"def build(row):\n    return ({', '.join(parts)},)", namespace)
-    tuples = list(map(namespace["build"], rows))
+    tuples = map(namespace["build"], itertools.chain((first,), pending))
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         names = ", ".join(quoted(c.name) for c in columns)
-        if _copied(conn, f"COPY {quoted(table.name)} ({names}) FROM STDIN", tuples):
+        made: list[tuple[Any, ...]] = []
+        if _copied(conn, f"COPY {quoted(table.name)} ({names}) FROM STDIN", tuples, made):
             return
-    conn.exec_driver_sql(sql, tuples)
+        conn.exec_driver_sql(sql, made)
+        return
+    conn.exec_driver_sql(sql, list(tuples))
 
 
-def _copied(conn: Connection, statement: str, rows: list[tuple[Any, ...]]) -> bool:
+def _copied(
+    conn: Connection, statement: str, rows: Iterator[tuple[Any, ...]], made: list[tuple[Any, ...]]
+) -> bool:
     """Whether ``rows`` went in by ``statement`` (a ``COPY ... FROM STDIN``) in a savepoint of
-    the transaction of ``conn``; False, with nothing written, when the server refused them."""
+    the transaction of ``conn``, each sent as it is made and kept in ``made``; False, with
+    nothing written and every row made, when the server refused them."""
     refused: type[BaseException] = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -75,9 +88,11 @@ def _copied(conn: Connection, statement: str, rows: list[tuple[Any, ...]]) -> bo
         try:
             with cursor.copy(statement) as copy:
                 for row in rows:
+                    made.append(row)
                     copy.write_row(row)
         except refused:  # the caller's INSERT says why, in our words (failures.py)
             cursor.execute("ROLLBACK TO SAVEPOINT cadrecore_copy")
+            made.extend(rows)  # (the rows the server was not sent)
             return False
         cursor.execute("RELEASE SAVEPOINT cadrecore_copy")
         return True

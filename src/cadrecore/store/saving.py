@@ -17,7 +17,7 @@ store (``io``, ``reports``, the CLI).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -468,7 +468,11 @@ def save_changes(save: SaveContext, kind: RecordKind, changes: KindChanges) -> N
 
 def insert_all(save: SaveContext, kind: RecordKind) -> None:
     """Insert every record of ``kind`` (none stored, none read): what :func:`save_kind`
-    does then, in one pass without its comparisons (the same rows and entries)."""
+    does then, in one pass without its comparisons (the same rows and entries).
+
+    A batch's rows are made as the database takes them, then their audit entries the same way
+    (:func:`~.bulk.insert_rows`): into PostgreSQL the server stores each row while the next
+    are made, instead of after all of them."""
     lid, audit = save.ledger_id, save.audit
     table = RECORD_TABLES[kind.name]
     codec = CODECS[kind.name]
@@ -478,37 +482,57 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     keys = [record_key(kind, record, seen) for record in records]
     dump, after_text, row_of = codec.dump, codec.after_text, codec.row
     as_text = save.conn.dialect.name == "sqlite"  # (days as SQLite stores them: see insert_rows)
-    rows: list[dict[str, Any]] = []
+    made: list[tuple[str, str]] = []  # (key, after) of the batch's rows made so far
+
+    def rows(start: int, stop: int) -> Iterator[dict[str, Any]]:
+        for position in range(start, stop):
+            key, record = keys[position], records[position]
+            dumped = dump(record)
+            after = after_text(dumped)
+            if NUL_IN_JSON in after and save.refuse_nul(kind.name, key, dumped):
+                continue
+            row = row_of(dumped, days_as_text=as_text)
+            row["ledger_id"], row["id"], row["position"], row["version"] = lid, key, position, 1
+            made.append((key, after))
+            versions[key] = 1
+            yield row
+
     inserted = 0
-    for position, (key, record) in enumerate(zip(keys, records, strict=True)):
-        dumped = dump(record)
-        after = after_text(dumped)
-        if NUL_IN_JSON in after and save.refuse_nul(kind.name, key, dumped):
-            continue
-        row = row_of(dumped, days_as_text=as_text)
-        row["ledger_id"], row["id"], row["position"], row["version"] = lid, key, position, 1
-        rows.append(row)
-        audit.append("insert", lid, kind.name, key, None, after)
-        versions[key] = 1
-        if len(rows) == BULK_ROWS:  # (memory stays bounded by a batch's rows)
-            inserted += _insert_batch(save, kind, table, rows)
-            rows = []
-    inserted += _insert_batch(save, kind, table, rows)
+    for start in range(0, len(records), BULK_ROWS):  # (memory bounded by a batch's rows)
+        stop = min(start + BULK_ROWS, len(records))
+        _insert_batch(save, kind, table, rows(start, stop), first=keys[start], count=stop - start)
+        inserted += len(made)
+        audit.append_inserts(lid, kind.name, made)
+        made.clear()
     save.counted(kind, inserted, 0, 0, 0)
 
 
 def _insert_batch(
-    save: SaveContext, kind: RecordKind, table: Table, rows: list[dict[str, Any]]
-) -> int:
-    """Insert ``rows`` of ``kind`` (none, once the save is to be refused); how many."""
-    if save.refused or not rows:
-        return len(rows)
-    save.step.at(kind.name, rows[0]["id"] if len(rows) == 1 else None)
+    save: SaveContext,
+    kind: RecordKind,
+    table: Table,
+    rows: Iterable[dict[str, Any]],
+    *,
+    first: str | None = None,
+    count: int | None = None,
+) -> None:
+    """Insert ``rows`` of ``kind`` (none, once the save is to be refused: they are made all
+    the same, so that every record is checked). ``first``, ``count``: the first row's key and
+    how many there are, when ``rows`` are made as they are taken."""
+    if save.refused:
+        for _ in rows:
+            pass
+        return
+    if count is None:
+        listed = list(rows)
+        count, first, rows = len(listed), listed[0]["id"] if listed else None, listed
+    if not count:
+        return
+    save.step.at(kind.name, first if count == 1 else None)
     try:
         insert_rows(save.conn, table, rows)
     except IntegrityError:  # a writer outside this API came in between
         raise added_meanwhile(kind.name) from None
-    return len(rows)
 
 
 # =============================================================================================
