@@ -81,3 +81,46 @@ def test_the_memberships_holding_are_kept_for_one_ledger_and_day_only() -> None:
     del ledger, other
     gc.collect()
     assert holding_on(small_ledger(2022), late) is not kept
+
+
+def test_party_members_by_the_number_of_branches_they_are_in() -> None:
+    """The figure of coverage counts each living party member once, by the branches whose
+    membership holds on the day: none or exactly one (a ledger refuses a member in two branches
+    at once, so "several" stays 0), and a second day is counted afresh (the counts are kept for
+    one ledger and day)."""
+    from datetime import date
+
+    from cadrecore.models import Membership
+    from cadrecore.reports.figures import coverage
+
+    ledger = small_ledger(2022)
+    day = date(2022, 12, 31)
+    assert coverage(ledger, day) == {
+        "party_members": 17,
+        "in_one_branch": 17,
+        "in_no_branch": 0,
+        "in_several": 0,
+    }
+    moved_on, left_on = date(2022, 12, 1), date(2022, 11, 30)  # (``until``: the day one left)
+    # c000 moved from b.team to b.east on 1 December; c002 left b.team on 30 November
+    until = {"c000": moved_on, "c002": left_on}
+    memberships = tuple(
+        m.model_copy(update={"until": until[m.cadre_id]}) if m.cadre_id in until else m
+        for m in ledger.memberships
+    )
+    moved = Membership(cadre_id="c000", branch_id="b.east", since=moved_on)
+    changed = ledger.replace(memberships=(*memberships, moved))
+    assert coverage(changed, day) == {
+        "party_members": 17,
+        "in_one_branch": 16,
+        "in_no_branch": 1,
+        "in_several": 0,
+    }
+    assert coverage(changed, date(2022, 11, 29)) == {  # the day before c002 left
+        "party_members": 17,
+        "in_one_branch": 17,
+        "in_no_branch": 0,
+        "in_several": 0,
+    }
+    assert coverage(changed, left_on)["in_no_branch"] == 1  # the day c002 left
+    assert coverage(changed, moved_on)["in_one_branch"] == 16  # c000 in b.east from that day
