@@ -198,7 +198,7 @@ def _xlsx_value(cell: Cell) -> tuple[Cell | date, str | None]:
     ``0.0%``; an ISO date (``2022-03-15``, as tables carry them) as a date cell."""
     if isinstance(cell, Rate):
         return cell.value, PERCENT_FORMAT
-    if isinstance(cell, str) and _ISO_DATE.fullmatch(cell):
+    if isinstance(cell, str) and len(cell) == 10 and _ISO_DATE.fullmatch(cell):
         try:
             return date.fromisoformat(cell), None
         except ValueError:  # 2022-02-30 stays the text it is
