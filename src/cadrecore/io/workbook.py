@@ -1,5 +1,6 @@
-"""The one way cadrecore puts a value into a workbook cell, whichever workbook it writes (the
-export, a rejects file, the annual report, the roster template).
+"""The one way cadrecore puts a value into a cell of a workbook it writes with openpyxl (the
+export, a rejects file, the roster template; the annual report's workbook is written by
+XlsxWriter, its text by the same rule: :func:`.cell_text.protect`).
 
 Text that begins like a formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``, ``+``, ``-``,
 ``@``) is written as text that no spreadsheet runs, and characters XML cannot hold are written
@@ -10,9 +11,8 @@ whoever typed it run a formula on the machine of whoever opens the file.
 
 from __future__ import annotations
 
-from copy import copy
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell, MergedCell
@@ -29,36 +29,21 @@ PERCENT_FORMAT = "0.0%"
 
 
 def put(
-    sheet: Worksheet,
-    row: int,
-    column: int,
-    value: Any,
-    *,
-    number_format: str | None = None,
-    like: Cell | MergedCell | None = None,
+    sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None
 ) -> Cell | MergedCell:
     """Write ``value`` into ``sheet``'s cell (1-based) and return the cell. A date (not a
     datetime) is a date cell shown as :data:`DATE_FORMAT` unless ``number_format`` says
-    otherwise; ``number_format`` is how a number shows (:data:`PERCENT_FORMAT` for a rate).
-
-    ``like``: a cell of the same sheet whose whole style (number format, font, fill,
-    alignment) the cell takes as it is, instead of ``number_format``: a copy of its style's
-    indexes, as openpyxl copies a worksheet, where setting each part looks the style up in the
-    workbook's lists again (a table's thousands of cells alike)."""
+    otherwise; ``number_format`` is how a number shows (:data:`PERCENT_FORMAT` for a rate)."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = to_sheet_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
-        if like is not None:
-            pass
-        elif number_format is not None:
+        if number_format is not None:
             cell.number_format = number_format
         elif isinstance(value, date) and not isinstance(value, datetime):
             cell.number_format = DATE_FORMAT
-    if like is not None:
-        cast(Any, cell)._style = copy(cast(Any, like)._style)  # (openpyxl's stubs omit it)
     return cell
 
 

@@ -500,7 +500,8 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     inserted = 0
     for start in range(0, len(records), BULK_ROWS):  # (memory bounded by a batch's rows)
         stop = min(start + BULK_ROWS, len(records))
-        _insert_batch(save, kind, table, rows(start, stop), first=keys[start], count=stop - start)
+        one = keys[start] if stop - start == 1 else None
+        _insert_batch(save, kind, table, rows(start, stop), record_id=one)
         inserted += len(made)
         audit.append_inserts(lid, kind.name, made)
         made.clear()
@@ -513,22 +514,16 @@ def _insert_batch(
     table: Table,
     rows: Iterable[dict[str, Any]],
     *,
-    first: str | None = None,
-    count: int | None = None,
+    record_id: str | None = None,
 ) -> None:
     """Insert ``rows`` of ``kind`` (none, once the save is to be refused: they are made all
-    the same, so that every record is checked). ``first``, ``count``: the first row's key and
-    how many there are, when ``rows`` are made as they are taken."""
+    the same, so that every record is checked); ``record_id``: the one record they are, if
+    they are one, for the error if the database refuses it."""
     if save.refused:
         for _ in rows:
             pass
         return
-    if count is None:
-        listed = list(rows)
-        count, first, rows = len(listed), listed[0]["id"] if listed else None, listed
-    if not count:
-        return
-    save.step.at(kind.name, first if count == 1 else None)
+    save.step.at(kind.name, record_id)
     try:
         insert_rows(save.conn, table, rows)
     except IntegrityError:  # a writer outside this API came in between
@@ -576,7 +571,10 @@ def _write_kind(
     """Insert, update (each where its version is still the one read) and delete rows of
     ``kind``, with the audit entries of the updates and deletions (an insert's entry is
     made as the row is staged)."""
-    _insert_batch(save, kind, table, writes.inserts)
+    inserts = writes.inserts
+    _insert_batch(
+        save, kind, table, inserts, record_id=inserts[0]["id"] if len(inserts) == 1 else None
+    )
     for previous, row, after in writes.updates:
         values = {k: v for k, v in row.items() if k not in ("ledger_id", "id")}
         _write_row(save, kind, table, codec, table.update().values(**values), previous, after)
