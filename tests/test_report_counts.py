@@ -5,6 +5,9 @@ occurrences and measures as its report section is given them."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,6 +38,10 @@ def check_counts(report: Report) -> None:
         {(rule, status): n for rule, c in report.status_counts.items() for status, n in c.items()}
     )
     assert shared == plain
+    for rule_id in {o.rule_id for o in report.occurrences} | {"nobody::no.such_rule"}:
+        assert report.occurrences_of(rule_id) == tuple(
+            o for o in report.occurrences if o.rule_id == rule_id
+        )
     for rule_id in (None, *report.rules_run, "nobody::no.such_rule"):
         assert report.compliance(rule_id) == plain_compliance(report, rule_id)
     ledger_pm = get_plugin_manager()
@@ -60,6 +67,24 @@ def test_the_sample_ledgers_counts() -> None:
 @given(ledgers(max_cadres=8, max_activities=8), st.sampled_from([2021, 2022, 2023]))
 def test_counted_once_as_counted_plainly(ledger: Ledger, year: int) -> None:
     check_counts(evaluate(ledger, year=year))
+
+
+@SETTINGS
+@given(st.data())
+def test_counted_once_whatever_order_the_outcomes_come_in(data: st.DataObject) -> None:
+    """A report made by hand may give its outcomes in any order, one rule's interleaved with
+    another's (a check gives them rule by rule): each rule's and each namespace's are still
+    all of them, in the report's order."""
+    from dataclasses import replace
+
+    report = evaluate(small_ledger(2022), year=2022)
+    shuffled = replace(
+        report,
+        findings=tuple(data.draw(st.permutations(report.findings))),
+        occurrences=tuple(data.draw(st.permutations(report.occurrences))),
+        measures=tuple(data.draw(st.permutations(report.measures))),
+    )
+    check_counts(shuffled)
 
 
 def test_the_memberships_holding_are_kept_for_one_ledger_and_day_only() -> None:
@@ -124,3 +149,68 @@ def test_party_members_by_the_number_of_branches_they_are_in() -> None:
     }
     assert coverage(changed, left_on)["in_no_branch"] == 1  # the day c002 left
     assert coverage(changed, moved_on)["in_one_branch"] == 16  # c000 in b.east from that day
+
+
+def plain_treatment(ledger: Ledger, year: int | None) -> dict[str, tuple[int, int, int, Decimal]]:
+    """Each grant judged alone, record by record, as the policy reads (待遇就高不就低)."""
+    from cadrecore.models.treatment import StandardTerms
+
+    out: dict[str, list[Any]] = {}
+    for grant in ledger.treatment_grants:
+        if year is not None and grant.year != year:
+            continue
+        cadre = ledger.get("cadres", grant.cadre_id)
+        terms = StandardTerms(cadre.retirement_kind, cadre.former_rank, cadre.county_id)
+        amounts = [
+            s.amount_yuan
+            for s in ledger.treatment_standards
+            if s.treatment_item == grant.treatment_item
+            and s.applies_to(terms, date(grant.year, 1, 1))
+        ]
+        found = out.setdefault(grant.treatment_item, [0, 0, 0, Decimal(0)])
+        found[0] += 1
+        found[3] += grant.amount_yuan
+        if len(amounts) > 1:
+            found[1] += 1
+            found[2] += grant.amount_yuan >= max(amounts)
+    return {item: tuple(found) for item, found in out.items()}  # type: ignore[misc]
+
+
+@SETTINGS
+@given(
+    st.one_of(st.just(small_ledger(2022)), ledgers(max_cadres=10)),
+    st.sampled_from([None, 2021, 2022]),
+    st.lists(
+        st.tuples(
+            st.integers(0, 50), st.sampled_from(["1200", "1200.00", "1500", "1500.0", "900"])
+        ),
+        max_size=8,
+    ),
+)
+def test_treatment_counted_by_kind_as_grant_by_grant(
+    ledger: Ledger, year: int | None, amounts: list[tuple[int, str]]
+) -> None:
+    """The report's treatment figures judge each kind of grant once (issue #26): the same
+    counts and totals, items in the same order, as judging every grant alone; amounts written
+    with and without decimals (equal, one kind) included."""
+    from cadrecore.models import TreatmentGrant
+    from cadrecore.reports.figures import treatment_by_item
+
+    if ledger.cadres and ledger.treatment_standards:
+        standard = ledger.treatment_standards[-1]
+        extra = tuple(
+            TreatmentGrant(
+                id=f"extra.{i}",
+                cadre_id=ledger.cadres[n % len(ledger.cadres)].id,
+                treatment_item=standard.treatment_item,
+                year=2022,
+                standard_id=standard.id,
+                amount_yuan=Decimal(amount),
+            )
+            for i, (n, amount) in enumerate(amounts)
+        )
+        ledger = ledger.replace(treatment_grants=(*ledger.treatment_grants, *extra))
+    counted = {item: tuple(found) for item, found in treatment_by_item(ledger, year).items()}
+    plain = plain_treatment(ledger, year)
+    assert counted == plain
+    assert list(counted) == list(plain)

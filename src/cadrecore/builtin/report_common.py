@@ -23,7 +23,7 @@ Row = tuple[Cell, ...]
 
 def occurrences_by_subject(report: Report, rule_key: str) -> dict[str, Occurrence]:
     """Occurrences of one built-in rule (``checklist.items``) by subject id."""
-    return {o.subject.id: o for o in report.occurrences if o.rule_id == f"builtin::{rule_key}"}
+    return {o.subject.id: o for o in report.occurrences_of(f"builtin::{rule_key}")}
 
 
 def findings_by_subject(report: Report) -> dict[tuple[str, str], list[Finding]]:

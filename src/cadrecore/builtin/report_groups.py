@@ -34,8 +34,8 @@ def party_groups(ledger: Ledger, report: Report, lang: Lang) -> ReportSection:
     meetings held of those due."""
     held: Counter[str] = Counter()
     due: Counter[str] = Counter()
-    for o in report.occurrences:
-        if o.rule_id == GROUP_MEETING_RULE and o.status != "pending":
+    for o in report.occurrences_of(GROUP_MEETING_RULE):
+        if o.status != "pending":
             due[o.subject.id] += 1
             held[o.subject.id] += o.status == "done"
     branches = {b.id: b for b in ledger.branches}

@@ -119,7 +119,9 @@ def assessment_rows(
     """The assessment table of ``evaluation``'s year: the checklist items, then the plan targets."""
     year = evaluation.year
     occurrences: dict[tuple[str, str], Occurrence] = {
-        (o.rule_id, o.subject.id): o for o in evaluation.occurrences
+        (rule_id, o.subject.id): o
+        for rule_id in (CHECKLIST_RULE, PLAN_RULE)
+        for o in evaluation.occurrences_of(rule_id)
     }
     about: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in evaluation.findings:

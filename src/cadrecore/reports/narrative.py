@@ -274,8 +274,10 @@ def _opinions(f: dict[str, Any], evaluation: Report) -> Iterator[Text]:
     year = f["year"]
     statuses = [
         occ.status
-        for occ in evaluation.occurrences
-        if occ.rule_id.endswith("::opinions.answered") and occ.period == str(year)
+        for rule_id in evaluation.status_counts
+        if rule_id.endswith("::opinions.answered")
+        for occ in evaluation.occurrences_of(rule_id)
+        if occ.period == str(year)
     ]
     zh = f"{year}年收集老同志意见建议{o['raised']}条，已答复{o['answered']}条"
     en = f"In {year}, {o['raised']} opinions and suggestions were raised and {o['answered']} answered"

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from enum import IntEnum
 from functools import cached_property
+from itertools import groupby
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any
@@ -206,7 +207,13 @@ def _field_values(outcome: Any) -> tuple[Any, ...]:
 #: The statuses of an obligation met, and of one not judged (not yet due, or not applying)
 _SATISFIED = ("done", "late")
 _NOT_JUDGED = ("pending", "not_applicable")
-_RULE_AND_STATUS, _RULE_ID_OF = attrgetter("rule_id", "status"), attrgetter("rule_id")
+_STATUS_OF, _RULE_ID_OF = attrgetter("status"), attrgetter("rule_id")
+
+
+def _runs(outcomes: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """``outcomes`` in runs of the same rule (its id, the run), in their order."""
+    for rule_id, run in groupby(outcomes, _RULE_ID_OF):
+        yield rule_id, list(run)
 
 
 @dataclass(frozen=True)
@@ -287,7 +294,20 @@ class Report:
         assert mine and all(o.rule_id == rule_id for o in mine)
         print(sum(o.satisfied for o in mine), "of", len(mine), "satisfied")
         ```"""
-        return tuple(o for o in self.occurrences if o.rule_id == rule_id)
+        return self._occurrences_by_rule.get(rule_id, ())
+
+    @cached_property
+    def _occurrences_by_rule(self) -> dict[str, tuple[Occurrence, ...]]:
+        """Each rule's occurrences (by its full id), in the report's order, gathered in one
+        pass: a province's report has millions, which the annual report's sections, its
+        assessment and its narrative each ask for by rule."""
+        by_rule: dict[str, list[Occurrence]] = {}
+        for rule_id, run in _runs(self.occurrences):
+            if rule_id in by_rule:  # (a report made by hand may interleave its rules)
+                by_rule[rule_id].extend(run)
+            else:
+                by_rule[rule_id] = run
+        return {rule_id: tuple(run) for rule_id, run in by_rule.items()}
 
     @cached_property
     def status_counts(self) -> dict[str, Counter[str]]:
@@ -304,11 +324,10 @@ class Report:
             report.occurrences_of("builtin::org_life.committee_meeting")
         )
         ```"""
-        pairs = Counter(map(_RULE_AND_STATUS, self.occurrences))
-        by_rule: dict[str, Counter[str]] = {}
-        for (rule_id, status), n in pairs.items():
-            by_rule.setdefault(rule_id, Counter())[status] = n
-        return by_rule
+        return {
+            rule_id: Counter(map(_STATUS_OF, run))
+            for rule_id, run in self._occurrences_by_rule.items()
+        }
 
     def compliance(self, rule_id: str | None = None) -> float | None:
         """Share of expected occurrences (of one rule, or all) that were satisfied: ``done`` or
@@ -336,12 +355,12 @@ class Report:
         every: tuple[Sequence[Finding | Occurrence | Measure], ...]
         every = (self.findings, self.occurrences, self.measures)
         for position, outcomes in enumerate(every):
-            for outcome in outcomes:
-                namespace, separator, _ = _RULE_ID_OF(outcome).partition("::")
+            for rule_id, run in _runs(outcomes):  # (a rule's outcomes come together)
+                namespace, separator, _ = rule_id.partition("::")
                 if separator:
                     if namespace not in lists:
                         lists[namespace] = ([], [], [])
-                    lists[namespace][position].append(outcome)
+                    lists[namespace][position].extend(run)
         return {n: (tuple(f), tuple(o), tuple(m)) for n, (f, o, m) in lists.items()}
 
     def at_least(self, severity: Severity) -> tuple[Finding, ...]:
