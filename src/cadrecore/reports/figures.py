@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import and_, attrgetter
+from operator import add, and_, attrgetter, is_not
 from typing import Any, NamedTuple, TypeVar
 from weakref import ref
 
@@ -92,22 +92,23 @@ def branches(ledger: Ledger) -> dict[str, Any]:
 
 
 _Result = TypeVar("_Result")
+_Key = TypeVar("_Key")
 
 
-def _last_kept(function: Callable[[Ledger, date], _Result]) -> Callable[[Ledger, date], _Result]:
-    """``function(ledger, day)``, its last result kept for the same ledger (the same object,
-    still alive: a ledger does not change) and day, to be read, never changed. The report's
-    figures and its sections ask for the memberships holding on the same day four times, and
-    for the living party members three times; at a province each is a pass over a million rows.
-    (One entry, read and replaced whole: sections may run in threads.)"""
-    last: list[tuple[Any, date, _Result] | None] = [None]
+def _last_kept(function: Callable[[Ledger, _Key], _Result]) -> Callable[[Ledger, _Key], _Result]:
+    """``function(ledger, key)``, its last result kept for the same ledger (the same object,
+    still alive: a ledger does not change) and key (a day), to be read, never changed. The
+    report's figures and its sections ask for the memberships holding on the same day four
+    times, and for the living party members three times; at a province each is a pass over a
+    million rows. (One entry, read and replaced whole: sections may run in threads.)"""
+    last: list[tuple[Any, _Key, _Result] | None] = [None]
 
-    def kept(ledger: Ledger, day: date) -> _Result:
+    def kept(ledger: Ledger, key: _Key) -> _Result:
         entry = last[0]
-        if entry is not None and entry[0]() is ledger and entry[1] == day:
+        if entry is not None and entry[0]() is ledger and entry[1] == key:
             return entry[2]
-        result = function(ledger, day)
-        last[0] = (ref(ledger), day, result)
+        result = function(ledger, key)
+        last[0] = (ref(ledger), key, result)
         return result
 
     kept.__doc__, kept.__name__ = function.__doc__, function.__name__
@@ -139,24 +140,31 @@ def _branch_counts(ledger: Ledger, day: date) -> Counter[str]:
 @_last_kept
 def _party_members(ledger: Ledger, day: date) -> tuple[list[str], list[str]]:
     """The ids and counties of the party members alive on ``day``, in ledger order
-    (``ledger.party_members(on=day)``, by columns)."""
+    (``ledger.party_members(on=day)``, by columns, each distinct day of death compared once)."""
     ids, statuses, deceased, counties = ledger.column_values(
         "cadres", "id", "party_status", "deceased", "county_id"
     )
-    kept = [
-        status is not None and (death is None or day < death)
-        for status, death in zip(statuses, deceased, strict=True)
-    ]
+    alive = {death: death is None or day < death for death in set(deceased)}
+    kept = list(map(and_, map(is_not, statuses, repeat(None)), map(alive.__getitem__, deceased)))
     return list(compress(ids, kept)), list(compress(counties, kept))
+
+
+@_last_kept
+def _members_branches(ledger: Ledger, day: date) -> tuple[list[str], list[int]]:
+    """The counties of the party members alive on ``day`` and how many memberships each holds
+    then, in ledger order: each member looked up once among a province's million memberships,
+    for the coverage and again for its counties."""
+    ids, counties = _party_members(ledger, day)
+    count = _branch_counts(ledger, day)
+    return counties, list(map(count.get, ids, repeat(0)))
 
 
 def coverage(ledger: Ledger, day: date) -> dict[str, int]:
     """Living party members on ``day``: in exactly one branch, in none, in several."""
-    members, _ = _party_members(ledger, day)
-    count = _branch_counts(ledger, day)
-    held = Counter(map(count.get, members, repeat(0)))  # members by how many they are in
+    _, branches_held = _members_branches(ledger, day)
+    held = Counter(branches_held)  # members by how many branches they are in
     return {
-        "party_members": len(members),
+        "party_members": len(branches_held),
         "in_one_branch": held[1],
         "in_no_branch": held[0],
         "in_several": sum(n for branches, n in held.items() if branches >= 2),
@@ -166,10 +174,9 @@ def coverage(ledger: Ledger, day: date) -> dict[str, int]:
 def coverage_by_county(ledger: Ledger, day: date) -> list[dict[str, Any]]:
     """Per county-level unit (ledger order): branches, living party members, members in a
     branch, and the ratio (None when the county has no party member)."""
-    count = _branch_counts(ledger, day)
-    ids, counties = _party_members(ledger, day)
+    counties, branches_held = _members_branches(ledger, day)
     members: Counter[str] = Counter(counties)
-    covered: Counter[str] = Counter(compress(counties, map(count.__contains__, ids)))
+    covered: Counter[str] = Counter(compress(counties, branches_held))
     branch_count = Counter(b.county_id for b in ledger.branches)
     order = [u.id for u in ledger.counties()]
     order += sorted((set(members) | set(branch_count)) - set(order))
@@ -460,52 +467,62 @@ class ItemTreatment(NamedTuple):
 
 def treatment_by_item(ledger: Ledger, year: int | None = None) -> dict[str, ItemTreatment]:
     """Per treatment item, its grants (of ``year``, if given), each judged on 1 January of its
-    year: by columns (a province has a grant per cadre and item), and of the cadres granted
-    only what the standards look at."""
-    grants = ledger.columns(
-        "treatment_grants",
-        "cadre_id",
-        "treatment_item",
-        "year",
-        "amount_yuan",
-        where=None if year is None else {"year": year},
+    year (see :func:`_treatment_by_item_and_year`)."""
+    by_item: dict[str, ItemTreatment] = {}
+    for (item, grant_year), found in _treatment_by_item_and_year(ledger, None).items():
+        if year is not None and grant_year != year:
+            continue
+        before = by_item.get(item)
+        by_item[item] = found if before is None else ItemTreatment(*map(add, before, found))
+    return by_item
+
+
+@_last_kept
+def _treatment_by_item_and_year(ledger: Ledger, _: None) -> dict[tuple[str, int], ItemTreatment]:
+    """Per treatment item and year, its grants, each judged on 1 January of its year: by
+    columns (a province has a grant per cadre and item), of the cadres granted only what the
+    standards look at, and each kind of grant (item, the cadre's terms, year, amount: a few
+    hundred kinds among a million grants) judged once. Kept for the ledger: the figures count
+    every year's grants, the treatment section the year's."""
+    cadre_ids, items, years, amounts = ledger.column_values(
+        "treatment_grants", "cadre_id", "treatment_item", "year", "amount_yuan"
     )
-    terms = (
-        {
-            cadre_id: StandardTerms(kind, rank, county_id)
-            for cadre_id, kind, rank, county_id in ledger.columns(
-                "cadres",
-                "id",
-                "retirement_kind",
-                "former_rank",
-                "county_id",
-                where={"id": {grant[0] for grant in grants}},
-            )
-        }
-        if grants
-        else {}
-    )
+    if not cadre_ids:
+        return {}
+    terms = {
+        cadre_id: StandardTerms(kind, rank, county_id)
+        for cadre_id, kind, rank, county_id in ledger.columns(
+            "cadres",
+            "id",
+            "retirement_kind",
+            "former_rank",
+            "county_id",
+            where={"id": set(cadre_ids)},
+        )
+    }
     standards: dict[str, list[TreatmentStandard]] = {}
     for standard in ledger.treatment_standards:
         standards.setdefault(standard.treatment_item, []).append(standard)
+    kinds = Counter(zip(items, map(terms.__getitem__, cadre_ids), years, amounts, strict=True))
     # what applies depends on the item, the cadre's terms and the year only: judged once each
     applicable: dict[tuple[str, StandardTerms, int], list[Decimal]] = {}
-    counts: dict[str, list[Any]] = {}
-    for cadre_id, item, grant_year, amount in grants:
-        key = (item, terms[cadre_id], grant_year)
-        amounts = applicable.get(key)
-        if amounts is None:
+    counts: dict[tuple[str, int], list[Any]] = {}
+    for (item, cadre_terms, grant_year, amount), n in kinds.items():
+        key = (item, cadre_terms, grant_year)
+        found_amounts = applicable.get(key)
+        if found_amounts is None:
             day = date(grant_year, 1, 1)
-            amounts = applicable[key] = [
-                s.amount_yuan for s in standards.get(item, ()) if s.applies_to(key[1], day)
+            found_amounts = applicable[key] = [
+                s.amount_yuan for s in standards.get(item, ()) if s.applies_to(cadre_terms, day)
             ]
-        found = counts.setdefault(item, [0, 0, 0, Decimal(0)])
-        found[0] += 1
-        found[3] += amount
-        if len(amounts) > 1:
-            found[1] += 1
-            found[2] += amount >= max(amounts)
-    return {item: ItemTreatment(*found) for item, found in counts.items()}
+        found = counts.setdefault((item, grant_year), [0, 0, 0, Decimal(0)])
+        found[0] += n
+        found[3] += amount * n
+        if len(found_amounts) > 1:
+            found[1] += n
+            if amount >= max(found_amounts):
+                found[2] += n
+    return {key: ItemTreatment(*found) for key, found in counts.items()}
 
 
 def treatment(ledger: Ledger, year: int | None = None) -> dict[str, int]:
