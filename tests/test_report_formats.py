@@ -229,6 +229,11 @@ def test_the_workbook_carries_the_generation_time_not_the_clock(annual: AnnualRe
     data = render_annual_report(annual, "xlsx")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2023, 1, 5, 9, 0, 0)}
+        # every entry whole (its CRC checked), readable by its owner once unpacked
+        assert archive.testzip() is None
+        assert {(i.create_system, i.external_attr >> 16) for i in archive.infolist()} == {
+            (3, 0o600)
+        }
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2023-01-05T09:00:00Z") == 2  # created and modified
     book = openpyxl.load_workbook(io.BytesIO(data))

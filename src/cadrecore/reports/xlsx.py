@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import struct
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,10 @@ PAGE_FOOTER = Text("第 &P 页，共 &N 页", "Page &P of &N")
 A4 = 9  # (the paper size's number in the file format)
 #: Zip entries cannot be dated before 1980.
 _ZIP_EPOCH = datetime(1980, 1, 1)
+#: A zip entry's system (Unix) and permissions (rw-------), as its central record stores them.
+_UNIX, _OWNER_ONLY = 3, 0o600 << 16
+#: A central directory record's signature and the length of its fixed part.
+_CENTRAL_RECORD, _CENTRAL_SIZE = b"PK\x01\x02", 46
 #: Names no worksheet may take (Excel keeps "History" for itself).
 _RESERVED_TITLES = frozenset({"history"})
 
@@ -175,8 +180,8 @@ class Sheet:
         lines_of: dict[int, int] = {}
         for row, column, text in self.wrapped:
             room = max(rooms.get(column, DEFAULT_WIDTH) - 1, 1)
-            if 2 * len(text) <= room and "\n" not in text:
-                continue  # (one line, however wide its characters)
+            if "\n" not in text and math.ceil(2 * len(text) / room) <= lines_of.get(row, 1):
+                continue  # (no more lines than its row has already, however wide its characters)
             lines = sum(max(1, math.ceil(_width(part) / room)) for part in text.split("\n"))
             if lines > lines_of.get(row, 1):
                 lines_of[row] = lines
@@ -246,8 +251,12 @@ def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
         for col, value in enumerate(values, start=1):
             stored, number_format = _xlsx_value(value)
             sheet.put(row, col, stored, body(stored, number_format), wraps=True)
-            width = _width(value if type(value) is str else cell_text(value))
-            if width > widths.get(col, 0):
+            text = value if type(value) is str else cell_text(value)
+            widest = widths.get(col, 0)
+            if 2 * len(text) <= widest:  # (no wider than the widest yet, whatever it holds)
+                continue
+            width = _width(text)
+            if width > widest:
                 widths[col] = width
     return row + 2
 
@@ -377,17 +386,25 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def _dated(data: bytes, stamp: datetime) -> bytes:
-    """The archive ``data`` with every entry dated ``stamp``: the same bytes for the same
-    report, whenever it is written."""
-    when = max(stamp, _ZIP_EPOCH).timetuple()[:6]
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    """The archive ``data`` with every entry dated ``stamp`` and, unpacked, readable and
+    writable by its owner only: the same bytes for the same report, whenever it is written.
+
+    What is changed sits in the entries' headers, outside what is compressed and checked: each
+    entry's local header and its central directory record are rewritten in place (the format's
+    APPNOTE, sections 4.3.7 and 4.3.12), not compressed a second time."""
+    when = max(stamp, _ZIP_EPOCH)
+    dos_time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+    dos_date = ((when.year - 1980) << 9) | (when.month << 5) | when.day
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        record = archive.start_dir
+        for info in archive.infolist():
+            struct.pack_into("<HH", out, info.header_offset + 10, dos_time, dos_date)
+            if out[record : record + 4] != _CENTRAL_RECORD:
+                raise ValueError("the workbook's zip directory is not where it says")
+            out[record + 5] = _UNIX  # (the permissions below are Unix ones)
+            struct.pack_into("<HH", out, record + 12, dos_time, dos_date)
+            struct.pack_into("<I", out, record + 38, _OWNER_ONLY)
+            names, extra, comment = struct.unpack_from("<HHH", out, record + 28)
+            record += _CENTRAL_SIZE + names + extra + comment
+    return bytes(out)
