@@ -146,12 +146,7 @@ class Sheet:
         ``column`` in ``style``; ``wraps``: its text is to wrap (the row made tall enough)."""
         r, c = row - 1, column - 1
         if isinstance(value, str):
-            text = value
-            if "\ufffe" in text or "\uffff" in text:
-                text = _NON_CHARACTERS.sub("\ufffd", text)
-            self.ws.write_string(r, c, protect(text), style)
-            if wraps and (2 * len(text) > MIN_ROOM or "\n" in text):  # (else it fits)
-                self.wrapped.append((row, column, text))
+            self.put_text(row, column, value, style, wraps=wraps)
         elif value is None:
             self.ws.write_blank(r, c, None, style)
         elif type(value) is bool:
@@ -164,6 +159,14 @@ class Sheet:
             self.ws.write_number(r, c, value, style)
         else:
             self.put(row, column, str(value), style, wraps=wraps)
+
+    def put_text(self, row: int, column: int, text: str, style: Format, *, wraps: bool) -> None:
+        """Write ``text`` at ``row``, ``column`` in ``style`` (see :meth:`put`)."""
+        if "\ufffe" in text or "\uffff" in text:
+            text = _NON_CHARACTERS.sub("\ufffd", text)
+        self.ws.write_string(row - 1, column - 1, protect(text), style)
+        if wraps and (2 * len(text) > MIN_ROOM or "\n" in text):  # (else it fits)
+            self.wrapped.append((row, column, text))
 
     def lay_out(self, lang: Lang, title_rows: tuple[int, int] | None) -> None:
         """Set the columns' widths and the wrapped rows' heights; print on A4 landscape, one
@@ -245,13 +248,17 @@ def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
         width = _width(text)
         if width > widths.get(col, 0):
             widths[col] = width
-    body = styles.body
+    body, put_text, wrap, empty = styles.body, sheet.put_text, styles.wrap, styles.empty
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
-            stored, number_format = _xlsx_value(value)
-            sheet.put(row, col, stored, body(stored, number_format), wraps=True)
-            text = value if type(value) is str else cell_text(value)
+            if type(value) is str and len(value) != 10:  # text (most cells), not an ISO date
+                put_text(row, col, value, empty if value == NO_VALUE else wrap, wraps=True)
+                text = value
+            else:
+                stored, number_format = _xlsx_value(value)
+                sheet.put(row, col, stored, body(stored, number_format), wraps=True)
+                text = value if type(value) is str else cell_text(value)
             widest = widths.get(col, 0)
             if 2 * len(text) <= widest:  # (no wider than the widest yet, whatever it holds)
                 continue
