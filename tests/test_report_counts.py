@@ -214,3 +214,23 @@ def test_treatment_counted_by_kind_as_grant_by_grant(
     plain = plain_treatment(ledger, year)
     assert counted == plain
     assert list(counted) == list(plain)
+
+
+@SETTINGS
+@given(st.one_of(st.just(small_ledger(2022)), ledgers(max_cadres=6, max_activities=6)))
+def test_a_subject_named_as_its_record_names_itself(ledger: Ledger) -> None:
+    """A finding's subject is named by its record's ``name``, else its ``title``, else its id
+    (issue #26: the attributes a model may have looked up once per model): every record of
+    every kind, against asking each record for both."""
+    from cadrecore.reports.labels import subject_name
+    from cadrecore.rules import Subject
+
+    kinds = ("cadres", "units", "branches", "activities", "themes", "programmes", "opinions")
+    for kind in ("memberships", "service_records", "treatment_grants", *kinds):
+        for record in ledger.records(kind):
+            key = getattr(record, "id", None)
+            if key is None or kind in ("opinions",):
+                continue
+            plain = getattr(record, "name", None) or getattr(record, "title", None)
+            named = subject_name(ledger, Subject(kind, key))
+            assert named == (str(plain) if plain else key)

@@ -19,11 +19,11 @@ ORDER = 230
 
 def own_findings(ctx: SectionContext, record_ids: set[str]) -> list[Finding]:
     """This plugin's findings, and the lifecycle deadline findings about its records."""
-    own = set(ctx.findings)
+    own = set(map(id, ctx.findings))  # (the report's own findings, not copies)
     return [
         f
         for f in ctx.report.findings
-        if f in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
+        if id(f) in own or (f.subject.kind == "service_records" and f.subject.id in record_ids)
     ]
 
 
@@ -37,14 +37,13 @@ def art_academy_section(
 ) -> list[ReportSection]:
     """The section for ``report.year``, as the ledger stood on ``report.as_of``."""
     year, as_of = report.year, report.as_of
-    records = [
-        (r, d) for r, d in enrolments(ledger) if term_year(d.term) == year and r.requested <= as_of
-    ]
+    parsed = enrolments(ledger)  # (each record's details taken once, for all below)
+    records = [(r, d) for r, d in parsed if term_year(d.term) == year and r.requested <= as_of]
     held = exhibitions_held(ledger, year, as_of)
     if not records and not held:
         return []
     en = lang == "en"
-    classes = classes_of_year(ledger, year, as_of)
+    classes = classes_of_year(ledger, year, as_of, parsed)
     rows = []
     for key, students in classes.items():
         details = students[0][1]
@@ -71,7 +70,7 @@ def art_academy_section(
     planned = sum(d.sessions_planned for d in finished_all)
     rate = _percent(attended, planned)
     exhibitions = [a for unit in sorted(held) for a in held[unit]]
-    findings = own_findings(ctx, {r.id for r, _ in enrolments(ledger)})
+    findings = own_findings(ctx, {r.id for r, _ in parsed})
     rate_text = f"{rate}%" if rate is not None else "-"
     summary = Text(
         f"{year} 年各学期在册学员 {enrolled} 人次，结业 {len(finished_all)} 人次，结业学员平均出勤率 "
