@@ -18,7 +18,10 @@ A format's report is the build plus its rendering: what ``cadrecore report --for
 Times are the process's CPU seconds with the rules in one process (``workers=1``), the median of
 ``--repeat`` runs: on a shared machine CPU time moves far less than wall time. Printed: each
 format's report over the check at each N (target: at most 1.3x), and the growth exponent of
-each from the smallest N to the largest (target: at most 1.1), ``log(t2 / t1) / log(N2 / N1)``.
+each from the smallest N to the largest (target: at most 1.1), ``log(t2 / t1) / log(N2 / N1)``;
+then each run's ratio taken within its pair of processes (the check, then the report, one after
+the other), their median and range: the machine's speed moves between runs by more than the
+formats differ, and a pair shares most of what moves it.
 
     python benchmarks/bench_report.py [--sizes 100000,1000000] [--repeat 3] [--folder DIR]
 """
@@ -80,9 +83,8 @@ def measure(db: str, step: str) -> dict[str, float]:
     return out
 
 
-def run(db: str, repeat: int) -> dict[str, float]:
-    """The median of ``repeat`` measurements, the check and the report each in a fresh
-    process, in turn."""
+def run(db: str, repeat: int) -> list[dict[str, float]]:
+    """``repeat`` measurements, the check and the report each in a fresh process, in turn."""
     runs = []
     for _ in range(repeat):
         measured: dict[str, float] = {}
@@ -95,7 +97,17 @@ def run(db: str, repeat: int) -> dict[str, float]:
             )
             measured.update(json.loads(done.stdout.splitlines()[-1]))
         runs.append(measured)
+    return runs
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def ratios(runs: list[dict[str, float]], fmt: str) -> list[float]:
+    """Each run's report in ``fmt`` over the check measured beside it (a pair of processes run
+    one after the other: what moves the machine's speed for one moves it for both)."""
+    return [(r["build"] + r[fmt]) / r["check"] for r in runs]
 
 
 def main() -> None:
@@ -112,13 +124,14 @@ def main() -> None:
     folder = Path(args.folder or tempfile.mkdtemp(prefix="cadrecore-bench-report-"))
     folder.mkdir(parents=True, exist_ok=True)
     sizes = [int(n) for n in args.sizes.split(",")]
-    results: dict[int, dict[str, float]] = {}
+    measured: dict[int, list[dict[str, float]]] = {}
     for n in sizes:
         db = folder / f"synth-{n}-{SEED}.sqlite"
         if not db.exists():
             print(f"N={n:,}: synthesizing into {db} ...", file=sys.stderr, flush=True)
             save_synthetic(n, SEED, str(db))
-        results[n] = run(str(db), args.repeat)
+        measured[n] = run(str(db), args.repeat)
+    results = {n: median_run(runs) for n, runs in measured.items()}
     print(f"CPU seconds, rules in one process, median of {args.repeat} (report = build + render)")
     header = f"{'N':>10} {'check':>7} {'build':>7} " + " ".join(f"{f:>13}" for f in FORMATS)
     print(header)
@@ -130,6 +143,16 @@ def main() -> None:
             met &= ratio <= TARGET_RATIO
             cells.append(f"{r['build'] + r[fmt]:6.2f} {ratio:5.2f}x")
         print(f"{n:>10,} {r['check']:7.2f} {r['build']:7.2f} " + " ".join(cells))
+    print("each run's report over the check beside it: median (lowest-highest)")
+    for n, runs in measured.items():
+        cells = []
+        for fmt in FORMATS:
+            each = ratios(runs, fmt)
+            cells.append(f"{statistics.median(each):.2f}x ({min(each):.2f}-{max(each):.2f})")
+        print(
+            f"{n:>10,} "
+            + "  ".join(f"{fmt} {cell}" for fmt, cell in zip(FORMATS, cells, strict=True))
+        )
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         growth = math.log(large / small)
