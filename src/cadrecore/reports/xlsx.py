@@ -248,12 +248,12 @@ def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
         width = _width(text)
         if width > widths.get(col, 0):
             widths[col] = width
-    body, put_text, wrap, empty = styles.body, sheet.put_text, styles.wrap, styles.empty
+    body, put_text = styles.body, sheet.put_text
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
             if type(value) is str and len(value) != 10:  # text (most cells), not an ISO date
-                put_text(row, col, value, empty if value == NO_VALUE else wrap, wraps=True)
+                put_text(row, col, value, body(value, None), wraps=True)
                 text = value
             else:
                 stored, number_format = _xlsx_value(value)
