@@ -6,7 +6,11 @@ from stored rows with ``model_validate`` against putting the values in place (wh
 ``Store.load`` does by default), a save that changes nothing, and a save that changes one
 record.
 
-    python benchmarks/bench_store.py [--cadres 100000] [--url postgresql+psycopg://...]
+    python benchmarks/bench_store.py [--cadres 100000] [--repeat 3] [--url postgresql+psycopg://...]
+
+``--repeat``: the save into a new empty SQLite store, each followed at once by its floor, so
+many times; each pair's ratio is printed, then their median and range (the machine's speed
+moves between runs, and a pair shares most of what moves it).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sqlite3
+import statistics
 import tempfile
 import time
 from datetime import date
@@ -154,30 +159,48 @@ def main() -> None:
     parser.add_argument(
         "--no-validate", action="store_true", help="skip the load that validates every row"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="saves into a new empty SQLite store, each followed by its floor (default 1)",
+    )
     args = parser.parse_args()
     ledger, built = timed(large_ledger, args.cadres)
     records = sum(ledger.counts().values())
     print(f"ledger: {records:,} records ({args.cadres:,} extra cadres), built in {built:.1f}s")
-    url = args.url or str(Path(tempfile.mkdtemp(prefix="cadrecore-bench-")) / "store.sqlite")
-    store = open_store(url)
-    print(f"store: {store.url}")
 
     def line(label: str, seconds: float, rows: int = records) -> None:
         print(f"  {label:42} {seconds:7.2f}s {rows / seconds:12,.0f} rows/s")
 
-    gc.collect()
-    cpu = time.process_time()
-    result, seconds = timed(store.save, ledger, actor="bench")
-    cpu = time.process_time() - cpu
-    line(f"save (new, {result.audit_entries:,} audit entries)", seconds)
-    if store.dialect == "sqlite":  # issue #26 item 1: against a bare executemany of its rows
+    pairs: list[float] = []  # (SQLite: each save's wall seconds over its own floor's)
+    for _ in range(1 if args.url else max(1, args.repeat)):
+        url = args.url or str(Path(tempfile.mkdtemp(prefix="cadrecore-bench-")) / "store.sqlite")
+        store = open_store(url)
+        print(f"store: {store.url}")
+        gc.collect()
+        cpu = time.process_time()
+        result, seconds = timed(store.save, ledger, actor="bench")
+        cpu = time.process_time() - cpu
+        line(f"save (new, {result.audit_entries:,} audit entries)", seconds)
+        if store.dialect != "sqlite":
+            break
+        # issue #26 item 1: against a bare executemany of its rows, right after it
         floor, floor_cpu = bare_insert(store.engine.url.database or "")
+        pairs.append(seconds / floor)
         print(
             f"  save / bare executemany of the same rows: {seconds / floor:.2f}x wall "
             f"({seconds:.2f} / {floor:.2f} s), {cpu / floor_cpu:.2f}x CPU "
             f"({cpu:.2f} / {floor_cpu:.2f} s)"
         )
-    elif store.dialect == "postgresql":  # the same, against a bare COPY of its rows
+        if len(pairs) < args.repeat:
+            store.close()
+    if len(pairs) > 1:
+        print(
+            f"  save / bare executemany, each pair: median {statistics.median(pairs):.2f}x "
+            f"(range {min(pairs):.2f}x to {max(pairs):.2f}x, {len(pairs)} pairs)"
+        )
+    if store.dialect == "postgresql":  # the same, against a bare COPY of its rows
         floor, floor_cpu = bare_copy(store)
         print(
             f"  save / bare COPY of the same rows: {seconds / floor:.2f}x wall "

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from cadrecore.models import RECORD_KINDS
+from cadrecore.models import RECORD_KINDS, Cadre
 from cadrecore.sample import small_ledger
 from cadrecore.store import Store, bulk, open_store
 from cadrecore.store.bulk import insert_rows
@@ -25,9 +25,11 @@ from cadrecore.store.codec import (
     JURISDICTION_CODEC,
     Codec,
     canonical_bytes,
+    canonical_bytes_in_order,
     canonical_json,
 )
 from cadrecore.store.failures import StoreWriteError
+from cadrecore.store.saving import record_key, record_keys
 from cadrecore.store.schema import AUDIT_LOG, LEDGERS, RECORD_TABLES
 
 
@@ -53,7 +55,7 @@ def stored(store: Store, table: Any, lid: str) -> list[tuple[Any, ...]]:
 def test_every_record_table_stores_the_same_rows(store: Store) -> None:
     ledger = small_ledger(2022)
     with store.writing() as conn:  # (the ledgers the rows belong to)
-        for lid in ("plain", "bulk", "text"):
+        for lid in ("plain", "bulk", "text", "json"):
             dumped = JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": lid}))
             conn.execute(LEDGERS.insert().values(**JURISDICTION_CODEC.row(dumped), version=1))
     for kind in RECORD_KINDS:
@@ -62,12 +64,15 @@ def test_every_record_table_stores_the_same_rows(store: Store) -> None:
             continue
         codec, table = CODECS[kind.name], RECORD_TABLES[kind.name]
         rows = {}
-        for lid in ("plain", "bulk", "text"):
+        for lid in ("plain", "bulk", "text", "json"):
             rows[lid] = []
             for position, record in enumerate(records):
                 # ("text": days left as ISO text, as a save into SQLite hands them over)
-                as_text = lid == "text" and store.dialect == "sqlite"
-                row = codec.row(codec.dump(record), days_as_text=as_text)
+                as_text = lid in ("text", "json") and store.dialect == "sqlite"
+                if lid == "json":  # (as a save into an empty store makes them: insert_all)
+                    row = codec.row_in_place(codec.dump_all([record])[0], days_as_text=as_text)
+                else:
+                    row = codec.row(codec.dump(record), days_as_text=as_text)
                 row.update(
                     ledger_id=lid, id=f"{kind.name}-{position}", position=position, version=1
                 )
@@ -76,8 +81,10 @@ def test_every_record_table_stores_the_same_rows(store: Store) -> None:
             conn.execute(table.insert(), rows["plain"])
             insert_rows(conn, table, rows["bulk"])
             insert_rows(conn, table, rows["text"])
+            insert_rows(conn, table, rows["json"], json_form=True)
         assert stored(store, table, "bulk") == stored(store, table, "plain"), kind.name
         assert stored(store, table, "text") == stored(store, table, "plain"), kind.name
+        assert stored(store, table, "json") == stored(store, table, "plain"), kind.name
 
 
 def test_the_audit_table_stores_the_same_rows(store: Store) -> None:
@@ -251,3 +258,67 @@ def test_floats_are_written_as_the_standard_library_writes_them() -> None:
         assert codec.after_text(dumped) == json.dumps(
             dumped, ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
+
+
+# --- a save into an empty store: each fast way against the plain one -----------------------------
+
+try:
+    from cadrecore import strategies as cst
+except ImportError:  # pragma: no cover - strategies are optional
+    cst = None  # type: ignore[assignment]
+
+
+@pytest.mark.skipif(cst is None, reason="cadrecore.strategies is not available")
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_kinds_dumps_rows_and_keys_made_at_once_are_those_made_one_by_one(data: Any) -> None:
+    """What :func:`~cadrecore.store.saving.insert_all` makes for a whole kind at once (the
+    dumps in one call to pydantic, each row made in its dump, the keys as the ids) against
+    :meth:`Codec.dump`, :meth:`Codec.row` and :func:`record_key` record by record; a kind's
+    records with ids repeated (drawn again from its own) take the numbered keys."""
+    ledger = data.draw(cst.ledgers())
+    for kind in RECORD_KINDS:
+        codec = CODECS[kind.name]
+        records = list(ledger.records(kind.name))
+        if records and kind.keyed:
+            records += data.draw(st.lists(st.sampled_from(records), max_size=3))
+        dumps = codec.dump_all(records)
+        assert dumps == [codec.dump(record) for record in records], kind.name
+        for as_text in (False, True):
+            made = [codec.row_in_place(dict(d), days_as_text=as_text) for d in dumps]
+            assert made == [codec.row(d, days_as_text=as_text) for d in dumps], kind.name
+        seen: set[str] = set()
+        keys = [record_key(kind, record, seen) for record in records]
+        assert record_keys(kind, records) == keys, kind.name
+
+
+def test_a_record_of_a_subclass_is_dumped_by_its_own_model() -> None:
+    """One record of a model made from the kind's (a plugin's, say) among the kind's own: each
+    is dumped by its own model, its own field kept, as :meth:`Codec.dump` does."""
+
+    class Noted(Cadre):
+        remark: str = "x"
+
+    cadres = list(small_ledger(2022).cadres[:3])
+    mixed = [cadres[0], Noted.model_validate(cadres[1].model_dump()), cadres[2]]
+    dumps = CODECS["cadres"].dump_all(mixed)
+    assert dumps == [record.model_dump(mode="json") for record in mixed]
+    assert dumps[1]["remark"] == "x" and "remark" not in dumps[0]
+
+
+entry_values = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text()
+
+
+@given(st.dictionaries(st.text(max_size=8), entry_values, max_size=12))
+def test_an_entrys_bytes_in_its_keys_order_are_the_canonical_bytes(entry: dict[str, Any]) -> None:
+    """An audit entry's keys put in their sorted order and written as given: the bytes
+    :func:`canonical_bytes` writes (sorting them), text that is no valid Unicode refused by
+    both; whole numbers beyond 64 bits and keys orjson cannot sort alike included."""
+    ordered = {key: entry[key] for key in sorted(entry)}
+    try:
+        expected = canonical_bytes(entry)
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            canonical_bytes_in_order(ordered)
+        return
+    assert canonical_bytes_in_order(ordered) == expected

@@ -36,7 +36,7 @@ from ..i18n import Text
 from .audit_keys import KEY_FILE_ENV, AuditKey, AuditKeys, unknown_signer, unsigned_after_signed
 from .bulk import insert_rows
 from .checkpoints import AuditCheckpoint
-from .codec import canonical_bytes
+from .codec import canonical_bytes, canonical_bytes_in_order
 from .schema import AUDIT_LOG
 
 GENESIS_HASH = "0" * 64
@@ -234,24 +234,37 @@ class AuditAppender:
         """The next entry of the chain (its ``seq``, its hash): the trail's head moves to it."""
         self.seq += 1
         key = self.key
-        row = {
-            "seq": self.seq,
-            "at": self.at_text,
-            "actor": self.actor,
-            "action": action,
-            "ledger_id": ledger_id,
-            "kind": kind,
-            "record_id": record_id,
-            "before": before,
-            "after": after,
-            "prev_hash": self.head,
-        }
-        # (entry_hash's definition, written out: a save appends an entry a record)
+        # (entry_hash's definition, written out: a save appends an entry a record; the keys put
+        # in their sorted order, so that orjson need not sort them: canonical_bytes_in_order)
         if key is None:
-            digest = hashlib.sha256(canonical_bytes(row)).hexdigest()
+            row = {
+                "action": action,
+                "actor": self.actor,
+                "after": after,
+                "at": self.at_text,
+                "before": before,
+                "kind": kind,
+                "ledger_id": ledger_id,
+                "prev_hash": self.head,
+                "record_id": record_id,
+                "seq": self.seq,
+            }
+            digest = hashlib.sha256(canonical_bytes_in_order(row)).hexdigest()
         else:
-            row["key_id"] = key.key_id
-            digest = hmac.new(key.secret, canonical_bytes(row), hashlib.sha256).hexdigest()
+            row = {
+                "action": action,
+                "actor": self.actor,
+                "after": after,
+                "at": self.at_text,
+                "before": before,
+                "key_id": key.key_id,
+                "kind": kind,
+                "ledger_id": ledger_id,
+                "prev_hash": self.head,
+                "record_id": record_id,
+                "seq": self.seq,
+            }
+            digest = hmac.new(key.secret, canonical_bytes_in_order(row), hashlib.sha256).hexdigest()
         row["at"] = self.at
         row["hash"] = digest
         self.head = digest

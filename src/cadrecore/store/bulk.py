@@ -25,17 +25,22 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table
+from sqlalchemy import Boolean, Connection, Date, Table
 
 from .reading import quoted
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+def insert_rows(
+    conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]], *, json_form: bool = False
+) -> None:
     """Insert ``rows`` (each with the same keys, column names of ``table``) into ``table``.
 
     ``rows`` may be made as they are taken (a generator): into PostgreSQL each goes to the
     server as it is made, so that the server stores the first while the next are being made;
-    into SQLite they are all made first (the driver takes a list)."""
+    into SQLite they are all made first (the driver takes a list). ``json_form``: each day is
+    given as its ISO text and each yes or no as a bool (or None), as a record's JSON form has
+    them; into SQLite they go as they are (``sqlite3`` stores a bool as the integer 1 or 0,
+    what SQLAlchemy's processor makes of it), without a call a value."""
     pending = iter(rows)
     first = next(pending, None)
     if first is None:
@@ -53,7 +58,10 @@ def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]
         process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
             dialect
         )
-        if process is None:
+        as_given = (
+            json_form and dialect.name == "sqlite" and isinstance(column.type, Date | Boolean)
+        )
+        if process is None or as_given:
             parts.append(f"row[{column.name!r}]")
             continue
         if dialect.name == "sqlite" and isinstance(column.type, Date):

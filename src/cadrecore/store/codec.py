@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..i18n import Text
 from ..models import RECORD_KINDS, Jurisdiction
@@ -52,6 +52,16 @@ def canonical_bytes(value: Any) -> bytes:
     otherwise by the two (``1e-07`` against ``1e-7``): never give one here."""
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_json(value).encode("utf-8")
+
+
+def canonical_bytes_in_order(value: dict[str, Any]) -> bytes:
+    """:func:`canonical_bytes` of an object whose keys were put in their sorted order and
+    whose values are no lists or objects (an audit entry's): orjson keeps the order it is
+    given, so need not sort them."""
+    try:
+        return orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         return canonical_json(value).encode("utf-8")
 
@@ -135,6 +145,7 @@ class Codec:
             (s.name, _row_to_json(s)) for s in self.shapes
         )
         self._field_set = frozenset(self.field_names)
+        self._many: TypeAdapter[list[Any]] | None = None  # (made when first used: dump_all)
         self._converted = tuple((n, c) for n, c in self._to_column if c is not _same)
         self._amounts = tuple((n, c) for n, c in self._converted if c is _decimal_to_column)
         #: the fields whose JSON form may hold a float (nested structures, lists not of text)
@@ -149,6 +160,18 @@ class Codec:
     def dump(self, record: BaseModel) -> dict[str, Any]:
         """The record's JSON form (as the audit trail keeps it)."""
         return record.model_dump(mode="json")
+
+    def dump_all(self, records: Sequence[BaseModel]) -> list[dict[str, Any]]:
+        """:meth:`dump` of each of ``records``, in order: in one call to pydantic's serializer
+        when every one is of the codec's model itself (a record of a subclass is dumped by its
+        own model, as :meth:`dump` does), which spares a Python call a record."""
+        model = self.model
+        if any(type(record) is not model for record in records):
+            return [record.model_dump(mode="json") for record in records]
+        if self._many is None:
+            self._many = TypeAdapter(list[model])  # type: ignore[valid-type]
+        dumped: list[dict[str, Any]] = self._many.dump_python(list(records), mode="json")
+        return dumped
 
     def after_text(self, dumped: Mapping[str, Any]) -> str:
         """:func:`canonical_json` of a record's JSON form (what its audit entry keeps), the
@@ -172,6 +195,13 @@ class Codec:
                     row[name] = convert(row[name])
             return row
         return {name: convert(dumped[name]) for name, convert in self._to_column if name in dumped}
+
+    def row_in_place(self, dumped: dict[str, Any], *, days_as_text: bool = False) -> dict[str, Any]:
+        """:meth:`row` of a whole dump of the codec's model (every field, as :meth:`dump_all`
+        gives it), made in ``dumped`` itself instead of a copy: ``dumped`` is changed."""
+        for name, convert in self._amounts if days_as_text else self._converted:
+            dumped[name] = convert(dumped[name])
+        return dumped
 
     def row_json(self, row: Mapping[Any, Any]) -> dict[str, Any]:
         """A stored row's values in the record's JSON form (``id`` from the key column)."""

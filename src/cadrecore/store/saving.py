@@ -17,7 +17,7 @@ store (``io``, ``reports``, the CLI).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -251,6 +251,17 @@ def record_key(kind: RecordKind, record: Any, seen: set[str]) -> str:
     return key
 
 
+def record_keys(kind: RecordKind, records: Sequence[Any]) -> list[str]:
+    """:func:`record_key` of each of ``records`` in order, none seen before: the ids
+    themselves when each is a distinct text (the common case, without a call a record)."""
+    if kind.keyed:
+        ids = [record.id for record in records]
+        if set(map(type, ids)) <= {str} and len(set(ids)) == len(ids):
+            return ids
+    seen: set[str] = set()
+    return [record_key(kind, record, seen) for record in records]
+
+
 # =============================================================================================
 # The jurisdiction's row
 # =============================================================================================
@@ -478,16 +489,14 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     codec = CODECS[kind.name]
     records = save.ledger.records(kind.name)
     versions = save.versions.setdefault(kind.name, {})
-    seen: set[str] = set()
-    keys = [record_key(kind, record, seen) for record in records]
-    dump, after_text, row_of = codec.dump, codec.after_text, codec.row
+    keys = record_keys(kind, records)
+    after_text, row_of = codec.after_text, codec.row_in_place
     as_text = save.conn.dialect.name == "sqlite"  # (days as SQLite stores them: see insert_rows)
     made: list[tuple[str, str]] = []  # (key, after) of the batch's rows made so far
 
-    def rows(start: int, stop: int) -> Iterator[dict[str, Any]]:
-        for position in range(start, stop):
-            key, record = keys[position], records[position]
-            dumped = dump(record)
+    def rows(start: int, dumps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for position, dumped in enumerate(dumps, start):
+            key = keys[position]
             after = after_text(dumped)
             if NUL_IN_JSON in after and save.refuse_nul(kind.name, key, dumped):
                 continue
@@ -501,7 +510,8 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     for start in range(0, len(records), BULK_ROWS):  # (memory bounded by a batch's rows)
         stop = min(start + BULK_ROWS, len(records))
         one = keys[start] if stop - start == 1 else None
-        _insert_batch(save, kind, table, rows(start, stop), record_id=one)
+        batch = rows(start, codec.dump_all(records[start:stop]))
+        _insert_batch(save, kind, table, batch, record_id=one, json_form=as_text)
         inserted += len(made)
         audit.append_inserts(lid, kind.name, made)
         made.clear()
@@ -515,17 +525,19 @@ def _insert_batch(
     rows: Iterable[dict[str, Any]],
     *,
     record_id: str | None = None,
+    json_form: bool = False,
 ) -> None:
     """Insert ``rows`` of ``kind`` (none, once the save is to be refused: they are made all
     the same, so that every record is checked); ``record_id``: the one record they are, if
-    they are one, for the error if the database refuses it."""
+    they are one, for the error if the database refuses it; ``json_form``: as
+    :func:`~.bulk.insert_rows` takes it."""
     if save.refused:
         for _ in rows:
             pass
         return
     save.step.at(kind.name, record_id)
     try:
-        insert_rows(save.conn, table, rows)
+        insert_rows(save.conn, table, rows, json_form=json_form)
     except IntegrityError:  # a writer outside this API came in between
         raise added_meanwhile(kind.name) from None
 
