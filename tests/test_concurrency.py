@@ -211,12 +211,12 @@ def test_inserts_and_what_others_added_or_deleted_since(
     meddled: list[bool] = []
     insert_rows = saving.insert_rows
 
-    def meddle(conn: Any, to: Any, rows: Any) -> None:
+    def meddle(conn: Any, to: Any, rows: Any, **options: Any) -> None:
         # (just before the save inserts its new rows, by COPY or executemany)
         if not meddled and to is table:
             meddled.append(True)
             conn.execute(table.insert().values(**theirs))
-        insert_rows(conn, to, rows)
+        insert_rows(conn, to, rows, **options)
 
     monkeypatch.setattr(saving, "insert_rows", meddle)
     entries = audit_count(store)
