@@ -8,8 +8,8 @@ record.
 
     python benchmarks/bench_store.py [--cadres 100000] [--repeat 3] [--url postgresql+psycopg://...]
 
-``--repeat``: the save into a new empty SQLite store, each followed at once by its floor, so
-many times; each pair's ratio is printed, then their median and range (the machine's speed
+``--repeat``: the save into an empty store (a new SQLite file; with ``--url``, the store's own
+tables dropped from that database first), each followed at once by its floor, so many times; each pair's ratio is printed, then their median and range (the machine's speed
 moves between runs, and a pair shares most of what moves it).
 """
 
@@ -26,14 +26,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from cadrecore import Ledger
 from cadrecore.models import Cadre, Membership, TreatmentGrant
 from cadrecore.sample import small_ledger
 from cadrecore.store import Store, open_store
 from cadrecore.store.codec import CODECS
-from cadrecore.store.schema import RECORD_TABLES
+from cadrecore.store.reading import VERSION_TABLE
+from cadrecore.store.schema import RECORD_TABLES, metadata
 
 
 def large_ledger(extra: int) -> Ledger:
@@ -146,6 +147,21 @@ def bare_copy(store: Store) -> tuple[float, float]:
         raw.close()
 
 
+def emptied(url: str) -> None:
+    """Drop the store's own tables (its records, ledgers, audit trail, migration version) and,
+    on PostgreSQL, its trigger function from the database at ``url``, so that the next
+    ``open_store`` makes them anew, empty."""
+    engine = create_engine(url)
+    try:
+        metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{VERSION_TABLE}"'))
+            if engine.dialect.name == "postgresql":  # (what keeps the audit trail append-only)
+                conn.execute(text("DROP FUNCTION IF EXISTS audit_log_refuse()"))
+    finally:
+        engine.dispose()
+
+
 def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -163,7 +179,8 @@ def main() -> None:
         "--repeat",
         type=int,
         default=1,
-        help="saves into a new empty SQLite store, each followed by its floor (default 1)",
+        help="saves into an empty store, each followed by its floor (default 1); with --url, "
+        "the store's tables in that database are dropped before each save after the first",
     )
     args = parser.parse_args()
     ledger, built = timed(large_ledger, args.cadres)
@@ -173,39 +190,41 @@ def main() -> None:
     def line(label: str, seconds: float, rows: int = records) -> None:
         print(f"  {label:42} {seconds:7.2f}s {rows / seconds:12,.0f} rows/s")
 
-    pairs: list[float] = []  # (SQLite: each save's wall seconds over its own floor's)
-    for _ in range(1 if args.url else max(1, args.repeat)):
+    pairs: list[float] = []  # each save's wall seconds over its own floor's
+    for run in range(max(1, args.repeat)):
+        if args.url and run:  # (the store's own tables dropped, to save into it empty again)
+            emptied(args.url)
         url = args.url or str(Path(tempfile.mkdtemp(prefix="cadrecore-bench-")) / "store.sqlite")
         store = open_store(url)
         print(f"store: {store.url}")
+        # (a copy before the last run: a saved ledger remembers the store it was saved to, and
+        # the same URL emptied since is no longer that store)
+        saved = ledger if run + 1 >= args.repeat else ledger.replace()
         gc.collect()
         cpu = time.process_time()
-        result, seconds = timed(store.save, ledger, actor="bench")
+        result, seconds = timed(store.save, saved, actor="bench")
         cpu = time.process_time() - cpu
         line(f"save (new, {result.audit_entries:,} audit entries)", seconds)
-        if store.dialect != "sqlite":
-            break
-        # issue #26 item 1: against a bare executemany of its rows, right after it
-        floor, floor_cpu = bare_insert(store.engine.url.database or "")
+        # issue #26 item 1: against a bare executemany (SQLite) or COPY (PostgreSQL) of its
+        # rows, right after it
+        if store.dialect == "sqlite":
+            floor, floor_cpu = bare_insert(store.engine.url.database or "")
+            bare = "executemany"
+        else:
+            floor, floor_cpu = bare_copy(store)
+            bare = "COPY"
         pairs.append(seconds / floor)
         print(
-            f"  save / bare executemany of the same rows: {seconds / floor:.2f}x wall "
+            f"  save / bare {bare} of the same rows: {seconds / floor:.2f}x wall "
             f"({seconds:.2f} / {floor:.2f} s), {cpu / floor_cpu:.2f}x CPU "
             f"({cpu:.2f} / {floor_cpu:.2f} s)"
         )
-        if len(pairs) < args.repeat:
+        if run + 1 < args.repeat:
             store.close()
     if len(pairs) > 1:
         print(
-            f"  save / bare executemany, each pair: median {statistics.median(pairs):.2f}x "
+            f"  save / bare {bare}, each pair: median {statistics.median(pairs):.2f}x "
             f"(range {min(pairs):.2f}x to {max(pairs):.2f}x, {len(pairs)} pairs)"
-        )
-    if store.dialect == "postgresql":  # the same, against a bare COPY of its rows
-        floor, floor_cpu = bare_copy(store)
-        print(
-            f"  save / bare COPY of the same rows: {seconds / floor:.2f}x wall "
-            f"({seconds:.2f} / {floor:.2f} s), {cpu / floor_cpu:.2f}x CPU "
-            f"({cpu:.2f} / {floor_cpu:.2f} s)"
         )
     loaded, seconds = timed(store.load, ledger.jurisdiction.id)
     assert loaded == ledger
