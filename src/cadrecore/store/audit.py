@@ -236,35 +236,22 @@ class AuditAppender:
         key = self.key
         # (entry_hash's definition, written out: a save appends an entry a record; the keys put
         # in their sorted order, so that orjson need not sort them: canonical_bytes_in_order)
+        row: dict[str, Any] = {
+            "action": action,
+            "actor": self.actor,
+            "after": after,
+            "at": self.at_text,
+            "before": before,
+        }
+        if key is not None:
+            row["key_id"] = key.key_id
+        row["kind"], row["ledger_id"], row["prev_hash"] = kind, ledger_id, self.head
+        row["record_id"], row["seq"] = record_id, self.seq
+        data = canonical_bytes_in_order(row)
         if key is None:
-            row = {
-                "action": action,
-                "actor": self.actor,
-                "after": after,
-                "at": self.at_text,
-                "before": before,
-                "kind": kind,
-                "ledger_id": ledger_id,
-                "prev_hash": self.head,
-                "record_id": record_id,
-                "seq": self.seq,
-            }
-            digest = hashlib.sha256(canonical_bytes_in_order(row)).hexdigest()
+            digest = hashlib.sha256(data).hexdigest()
         else:
-            row = {
-                "action": action,
-                "actor": self.actor,
-                "after": after,
-                "at": self.at_text,
-                "before": before,
-                "key_id": key.key_id,
-                "kind": kind,
-                "ledger_id": ledger_id,
-                "prev_hash": self.head,
-                "record_id": record_id,
-                "seq": self.seq,
-            }
-            digest = hmac.new(key.secret, canonical_bytes_in_order(row), hashlib.sha256).hexdigest()
+            digest = hmac.new(key.secret, data, hashlib.sha256).hexdigest()
         row["at"] = self.at
         row["hash"] = digest
         self.head = digest
