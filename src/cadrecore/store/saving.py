@@ -490,11 +490,11 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     records = save.ledger.records(kind.name)
     versions = save.versions.setdefault(kind.name, {})
     keys = record_keys(kind, records)
-    after_text, row_of = codec.after_text, codec.row_in_place
+    dump, after_text, row_of = codec.dump, codec.after_text, codec.row_in_place
     as_text = save.conn.dialect.name == "sqlite"  # (days as SQLite stores them: see insert_rows)
     made: list[tuple[str, str]] = []  # (key, after) of the batch's rows made so far
 
-    def rows(start: int, dumps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def rows(start: int, dumps: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for position, dumped in enumerate(dumps, start):
             key = keys[position]
             after = after_text(dumped)
@@ -510,7 +510,10 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     for start in range(0, len(records), BULK_ROWS):  # (memory bounded by a batch's rows)
         stop = min(start + BULK_ROWS, len(records))
         one = keys[start] if stop - start == 1 else None
-        batch = rows(start, codec.dump_all(records[start:stop]))
+        # into SQLite a batch's rows are all made before the driver takes them, so its records
+        # are dumped at once; into PostgreSQL each as the server stores the one before
+        dumps = codec.dump_all(records[start:stop]) if as_text else map(dump, records[start:stop])
+        batch = rows(start, dumps)
         _insert_batch(save, kind, table, batch, record_id=one, json_form=as_text)
         inserted += len(made)
         audit.append_inserts(lid, kind.name, made)
