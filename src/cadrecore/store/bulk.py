@@ -64,9 +64,7 @@ def insert_rows(
         if process is None or as_given:
             parts.append(f"row[{column.name!r}]")
             continue
-        if dialect.name == "sqlite" and isinstance(column.type, Date):
-            process = _text_as_is(process)
-        elif not isinstance(column.type, Date):
+        if not isinstance(column.type, Date):
             process = _remembering(process)
         namespace[f"p{i}"] = process
         parts.append(f"p{i}(row[{column.name!r}])")
@@ -106,16 +104,6 @@ def _copied(
         return True
     finally:
         cursor.close()
-
-
-def _text_as_is(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """SQLite's day processor, taking a day already written as its ISO text as it is (what the
-    processor writes: ``2022-07-01``)."""
-
-    def day(value: Any) -> Any:
-        return value if type(value) is str else process(value)
-
-    return day
 
 
 def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -184,13 +184,11 @@ class Codec:
         except (TypeError, orjson.JSONEncodeError):
             return canonical_json(dumped)
 
-    def row(self, dumped: Mapping[str, Any], *, days_as_text: bool = False) -> dict[str, Any]:
-        """Column values (by field name, ``id`` included) from a record's JSON form
-        (``days_as_text``: days left as their ISO text, as SQLite stores them, for
-        :func:`~.bulk.insert_rows`)."""
+    def row(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
+        """Column values (by field name, ``id`` included) from a record's JSON form."""
         if dumped.keys() <= self._field_set:  # (a model's dump: copied, a few values converted)
             row = dict(dumped)
-            for name, convert in self._amounts if days_as_text else self._converted:
+            for name, convert in self._converted:
                 if name in row:
                     row[name] = convert(row[name])
             return row
@@ -198,7 +196,9 @@ class Codec:
 
     def row_in_place(self, dumped: dict[str, Any], *, days_as_text: bool = False) -> dict[str, Any]:
         """:meth:`row` of a whole dump of the codec's model (every field, as :meth:`dump_all`
-        gives it), made in ``dumped`` itself instead of a copy: ``dumped`` is changed."""
+        gives it), made in ``dumped`` itself instead of a copy: ``dumped`` is changed.
+        ``days_as_text``: days left as their ISO text, as SQLite stores them, for
+        :func:`~.bulk.insert_rows` with ``json_form``."""
         for name, convert in self._amounts if days_as_text else self._converted:
             dumped[name] = convert(dumped[name])
         return dumped
