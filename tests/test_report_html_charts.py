@@ -107,6 +107,17 @@ def test_every_kind_draws_awkward_data(kind: str) -> None:
         if any(v > 0 for v in values) or (labels and kind != "pie"):
             for label in labels:  # each label drawn as written, escaped
                 assert html.escape(label, quote=False) in svg, label
+        if kind == "bar":  # each bar's value drawn after it, each label before the axis
+            texts = _texts(svg)
+            for label, value in zip(labels, values, strict=True):
+                assert (cell_text(value), "start" if value >= 0 else "end") in texts
+                assert (html.escape(label, quote=False), "end") in texts
+
+
+def _texts(svg: str) -> list[tuple[str, str]]:
+    """Each text of a drawing and its anchor."""
+    found = re.findall(r'<text style="[^"]*text-anchor: (\w+)[^"]*"[^>]*>([^<]*)</text>', svg)
+    return [(text, anchor) for anchor, text in found]
 
 
 def test_an_empty_chart_says_so() -> None:
@@ -126,7 +137,7 @@ def test_long_codes_may_break_at_their_separators() -> None:
 
 
 cell_values = (
-    st.text(alphabet=st.sampled_from("aZ0._/:-<>&\"' 忻府区万元\n"), max_size=40)
+    st.text(alphabet=st.sampled_from("aZ0._/:-<>&\"' 忻府区万元\n"), max_size=60)
     | st.integers(-(10**9), 10**9)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.booleans()
@@ -148,6 +159,25 @@ def test_a_tables_rows_are_written_as_each_cell_writes_itself(rows: list[list[An
 
     expected = "".join(f"<tr>{''.join(cell(v) for v in row)}</tr>\n" for row in rows)
     assert str(_rows_html(rows)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "css"),
+    [
+        ("忻" * 7, "short"),  # 7 ems: kept on one line
+        ("忻" * 6 + "ab", ""),  # 7.2 ems in 8 characters
+        ("a" * 11, "short"),  # 6.6 ems in 11 characters
+        ("a" * 35, ""),  # 21 ems: wraps, but not given the long cells' room
+        ("a" * 36, "long"),  # 21.6 ems
+        ("忻" * 21, ""),
+        ("忻" * 22, "long"),
+    ],
+)
+def test_a_cell_s_class_at_the_edges_of_its_widths(text: str, css: str) -> None:
+    """Where the fast writer judges a cell by its length alone, and where it measures it."""
+    opening = f'<td class="{css}">' if css else "<td>"
+    assert str(_rows_html([[text]])) == f"<tr>{opening}{text}</td></tr>\n"
+    assert _Cell(text, numeric=False).css == css
 
 
 def test_the_font_stack_asks_for_chinese_fonts_first() -> None:
