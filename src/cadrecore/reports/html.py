@@ -147,6 +147,10 @@ def _rows_html(rows: Sequence[Sequence[Cell]]) -> Markup:
             text = cell_text(value)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 opening = '<td class="num">'
+            elif len(text) <= SHORT_CELL:  # (no wider than its length, however it is made)
+                opening = '<td class="short">'
+            elif 0.6 * len(text) > 3 * SHORT_CELL:  # (no narrower than 0.6 em a character)
+                opening = '<td class="long">'
             else:
                 wide = width(text)
                 opening = (
