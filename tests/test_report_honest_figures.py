@@ -270,6 +270,26 @@ def test_a_long_cell_wraps_in_a_row_tall_enough_to_print_it(pm: PluginManager) -
     assert lines * (shown - 1) >= 2 * len(long)  # room for every (double-width) character
 
 
+def test_the_same_text_in_a_narrower_column_takes_more_lines() -> None:
+    """A row is made tall enough for its text in its own column's room, the same text
+    counted again in a column of another width (the lines of each text are remembered)."""
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(raw, {"in_memory": True})
+    sheet = Sheet(book.add_worksheet(), Styles(book))
+    text = "忻" * 20  # 40 characters wide
+    sheet.widths.update({1: 26, 2: 10})  # columns of 28 and 12 characters, 27 and 11 of room
+    sheet.put(1, 1, text, sheet.styles.wrap, wraps=True)
+    sheet.put(2, 2, text, sheet.styles.wrap, wraps=True)
+    sheet.put(3, 1, text, sheet.styles.wrap, wraps=True)
+    sheet.lay_out("zh", None)
+    book.close()
+    written = openpyxl.load_workbook(io.BytesIO(raw.getvalue())).active
+    assert written is not None
+    # (a height is kept in whole pixels: 32 and 64 points come back a little off)
+    heights = [round(written.row_dimensions[row].height / LINE_HEIGHT) for row in (1, 2, 3)]
+    assert heights == [2, 4, 2]  # ceil(40 / 27), ceil(40 / 11)
+
+
 def test_dates_are_date_cells_and_the_heading_is_text(sample: AnnualReport) -> None:
     sheet = _book(sample)["考核表"]
     heading = [c.value for c in sheet[5]]

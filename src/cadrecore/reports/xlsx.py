@@ -181,11 +181,17 @@ class Sheet:
             ws.set_column(column - 1, column - 1, fixed)
             rooms[column] = fixed
         lines_of: dict[int, int] = {}
+        #: each text's lines in each room it is given (a province's findings repeat their texts)
+        counted: dict[tuple[str, float], int] = {}
         for row, column, text in self.wrapped:
             room = max(rooms.get(column, DEFAULT_WIDTH) - 1, 1)
             if "\n" not in text and math.ceil(2 * len(text) / room) <= lines_of.get(row, 1):
                 continue  # (no more lines than its row has already, however wide its characters)
-            lines = sum(max(1, math.ceil(_width(part) / room)) for part in text.split("\n"))
+            lines = counted.get((text, room))
+            if lines is None:
+                lines = counted[text, room] = sum(
+                    max(1, math.ceil(_width(part) / room)) for part in text.split("\n")
+                )
             if lines > lines_of.get(row, 1):
                 lines_of[row] = lines
         for row, lines in lines_of.items():
