@@ -20,6 +20,7 @@ import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Delete, Table, Update, bindparam, select
@@ -258,8 +259,31 @@ def record_keys(kind: RecordKind, records: Sequence[Any]) -> list[str]:
         ids = [record.id for record in records]
         if set(map(type, ids)) <= {str} and len(set(ids)) == len(ids):
             return ids
+    else:
+        keys = _natural_keys(kind, records)
+        if keys is not None and len(set(keys)) == len(keys):
+            return keys
     seen: set[str] = set()
     return [record_key(kind, record, seen) for record in records]
+
+
+def _natural_keys(kind: RecordKind, records: Sequence[Any]) -> list[str] | None:
+    """:meth:`RecordKind.key_of` of each of ``records`` (a kind keyed by its fields), a field
+    at a time: each distinct value of a field made text once (a province's memberships share
+    their days and branches); None if its values cannot be told apart that way (unhashable,
+    or equal across types, as 1 and True are)."""
+    columns = []
+    for name in kind.key_fields:
+        column = list(map(attrgetter(name), records))
+        try:
+            distinct = set(zip(map(type, column), column, strict=True))
+        except TypeError:
+            return None
+        text = {value: "" if value is None else str(value) for _, value in distinct}
+        if len(text) != len(distinct):
+            return None
+        columns.append(map(text.__getitem__, column))
+    return list(map("@".join, zip(*columns, strict=True)))
 
 
 # =============================================================================================
