@@ -275,6 +275,9 @@ def _natural_keys(kind: RecordKind, records: Sequence[Any]) -> list[str] | None:
     columns = []
     for name in kind.key_fields:
         column = list(map(attrgetter(name), records))
+        if set(map(type, column)) <= {str}:  # (ids: each its own text already)
+            columns.append(iter(column))
+            continue
         try:
             distinct = set(zip(map(type, column), column, strict=True))
         except TypeError:
