@@ -7,10 +7,11 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import cadrecore
@@ -19,7 +20,7 @@ from cadrecore.plugins import PluginManager
 from cadrecore.reports.annual import AnnualReport, build_annual_report, render_annual_report
 from cadrecore.reports.charts import FONT_STACK, char_width, chart_svg
 from cadrecore.reports.html import _Cell, _rows_html
-from cadrecore.reports.labels import cell_text
+from cadrecore.reports.labels import Rate, cell_text
 from cadrecore.reports.sections import Chart
 
 from .xinzhou_fixtures import xinzhou, xinzhou_pm
@@ -143,13 +144,17 @@ cell_values = (
     | st.booleans()
     | st.none()
     | st.dates()
+    | st.decimals(allow_nan=False, allow_infinity=False, places=1)  # (a plugin's own cell)
+    | st.builds(Rate, st.floats(0, 1))
 )
 
 
+@example([[5, Decimal(5), "5", 5.0, True, "true", Rate(0.5), "50.0%", "5"], [Decimal(5), 5]])
 @given(st.lists(st.lists(cell_values, max_size=5), max_size=4))
 def test_a_tables_rows_are_written_as_each_cell_writes_itself(rows: list[list[Any]]) -> None:
     """The fast writer of a table's rows (issue #26) against its cells one by one: each cell's
-    class, its escaped text and the breaks in its long codes, as _Cell says them."""
+    class, its escaped text and the breaks in its long codes, as _Cell says them; cells of the
+    same text but of other kinds (a number, a plugin's decimal, a rate) each as its own."""
 
     def cell(value: Any) -> str:
         one = _Cell(

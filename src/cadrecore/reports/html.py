@@ -137,36 +137,54 @@ def _with_breaks(code: re.Match[str]) -> str:
 
 def _rows_html(rows: Sequence[Sequence[Cell]]) -> Markup:
     """The rows of a table as HTML: each cell as its :class:`_Cell` writes it (its class, its
-    text escaped, breaks allowed in a long code), a cell at a time without a Markup object
-    made for each (the per-branch tables of a province have hundreds of thousands of cells)."""
-    width = char_width
+    text escaped, breaks allowed in a long code), without a Markup object made for each, and
+    each distinct cell written once (the findings of a province repeat their rules, periods
+    and fixes over tens of thousands of rows)."""
+    texts: dict[str, str] = {}  # a text cell's HTML by its text
+    others: dict[tuple[str, bool], str] = {}  # any other cell's, by its text and whether a number
     lines = []
     for row in rows:
         cells = []
         for value in row:
-            text = cell_text(value)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                opening = '<td class="num">'
-            elif len(text) <= SHORT_CELL:  # (no wider than its length, however it is made)
-                opening = '<td class="short">'
-            elif 0.6 * len(text) > 3 * SHORT_CELL:  # (no narrower than 0.6 em a character)
-                opening = '<td class="long">'
+            if type(value) is str:
+                cell = texts.get(value)
+                if cell is None:
+                    cell = texts[value] = _cell_html(value, numeric=False)
             else:
-                wide = width(text)
-                opening = (
-                    '<td class="short">'
-                    if wide <= SHORT_CELL
-                    else '<td class="long">'
-                    if wide > 3 * SHORT_CELL
-                    else "<td>"
+                key = (
+                    cell_text(value),
+                    isinstance(value, int | float) and not isinstance(value, bool),
                 )
-            inner = text.translate(_ESCAPES) if _SPECIAL.search(text) else text
-            if not text.isdigit() and _CODE.search(inner):
-                # (an entity's letters are a run of three at most, between '&' and ';')
-                inner = _CODE.sub(_with_breaks, inner)
-            cells.append(f"{opening}{inner}</td>")
+                cell = others.get(key)
+                if cell is None:
+                    cell = others[key] = _cell_html(*key)
+            cells.append(cell)
         lines.append(f"<tr>{''.join(cells)}</tr>\n")
     return Markup("".join(lines))
+
+
+def _cell_html(text: str, numeric: bool) -> str:
+    """A table cell as :func:`_rows_html` writes it."""
+    if numeric:
+        opening = '<td class="num">'
+    elif len(text) <= SHORT_CELL:  # (no wider than its length, however it is made)
+        opening = '<td class="short">'
+    elif 0.6 * len(text) > 3 * SHORT_CELL:  # (no narrower than 0.6 em a character)
+        opening = '<td class="long">'
+    else:
+        wide = char_width(text)
+        opening = (
+            '<td class="short">'
+            if wide <= SHORT_CELL
+            else '<td class="long">'
+            if wide > 3 * SHORT_CELL
+            else "<td>"
+        )
+    inner = text.translate(_ESCAPES) if _SPECIAL.search(text) else text
+    if not text.isdigit() and _CODE.search(inner):
+        # (an entity's letters are a run of three at most, between '&' and ';')
+        inner = _CODE.sub(_with_breaks, inner)
+    return f"{opening}{inner}</td>"
 
 
 def render_html(annual: AnnualReport, *, tz: tzinfo | None = None) -> str:
