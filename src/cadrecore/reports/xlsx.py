@@ -162,11 +162,10 @@ class Sheet:
 
     def put_text(self, row: int, column: int, text: str, style: Format, *, wraps: bool) -> None:
         """Write ``text`` at ``row``, ``column`` in ``style`` (see :meth:`put`)."""
-        if "\ufffe" in text or "\uffff" in text:
-            text = _NON_CHARACTERS.sub("\ufffd", text)
-        self.ws.write_string(row - 1, column - 1, protect(text), style)
-        if wraps and (2 * len(text) > MIN_ROOM or "\n" in text):  # (else it fits)
-            self.wrapped.append((row, column, text))
+        shown, stored, may_wrap = _text_cell(text)
+        self.ws.write_string(row - 1, column - 1, stored, style)
+        if wraps and may_wrap:
+            self.wrapped.append((row, column, shown))
 
     def lay_out(self, lang: Lang, title_rows: tuple[int, int] | None) -> None:
         """Set the columns' widths and the wrapped rows' heights; print on A4 landscape, one
@@ -205,6 +204,15 @@ class Sheet:
         ws.center_horizontally()
         if title_rows is not None:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
+
+
+def _text_cell(text: str) -> tuple[str, str, bool]:
+    """A text cell's text as shown (XML's non-characters as U+FFFD), as stored (never a
+    formula: :func:`~cadrecore.io.cell_text.protect`), and whether it may need more than one
+    line in the narrowest column (a cell of at most half as many characters never wraps)."""
+    if "\ufffe" in text or "\uffff" in text:
+        text = _NON_CHARACTERS.sub("\ufffd", text)
+    return text, protect(text), 2 * len(text) > MIN_ROOM or "\n" in text
 
 
 def _xlsx_value(cell: Cell) -> tuple[Cell | date, str | None]:
@@ -254,12 +262,21 @@ def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
         width = _width(text)
         if width > widths.get(col, 0):
             widths[col] = width
-    body, put_text = styles.body, sheet.put_text
+    body, write_string, wrapped = styles.body, sheet.ws.write_string, sheet.wrapped
+    #: each distinct text cell as shown, as stored, whether it may wrap, and its format (a
+    #: province's findings repeat their rules, periods and fixes over tens of thousands of rows)
+    texts: dict[str, tuple[str, str, bool, Format]] = {}
     for values in table.rows:
         row += 1
         for col, value in enumerate(values, start=1):
             if type(value) is str and len(value) != 10:  # text (most cells), not an ISO date
-                put_text(row, col, value, body(value, None), wraps=True)
+                known = texts.get(value)
+                if known is None:
+                    known = texts[value] = (*_text_cell(value), body(value, None))
+                shown, written, may_wrap, style = known
+                write_string(row - 1, col - 1, written, style)  # (as Sheet.put_text writes it)
+                if may_wrap:
+                    wrapped.append((row, col, shown))
                 text = value
             else:
                 stored, number_format = _xlsx_value(value)
