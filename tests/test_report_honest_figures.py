@@ -270,6 +270,34 @@ def test_a_long_cell_wraps_in_a_row_tall_enough_to_print_it(pm: PluginManager) -
     assert lines * (shown - 1) >= 2 * len(long)  # room for every (double-width) character
 
 
+def test_a_column_is_as_wide_as_its_widest_text_up_to_the_most() -> None:
+    """Each column of a table its widest text and a character's margin each side wide, at most
+    MAX_WIDTH, whatever order its texts come in (a column is measured until it is as wide as
+    it is made)."""
+    columns = [
+        ("a" * 6, "a" * 10, "a" * 3),  # 10 wide: 12
+        ("a" * 25, "a" * 26, "a"),  # 26 after 25: the most
+        ("a" * 24, "a" * 25, "忻" * 2),  # 25: 27
+        ("a" * 40, "a" * 5, "a"),
+    ]
+    table = Table(
+        Text("表", "table"),
+        tuple(Text(f"列{n}", f"c{n}") for n in range(len(columns))),
+        tuple(zip(*columns, strict=True)),
+    )
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(raw, {"in_memory": True})
+    sheet = Sheet(book.add_worksheet(), Styles(book))
+    write_table(sheet, 1, table, "zh")
+    sheet.lay_out("zh", None)
+    book.close()
+    written = openpyxl.load_workbook(io.BytesIO(raw.getvalue())).active
+    assert written is not None
+    widths = [_column_width(written, n + 1) for n in range(len(columns))]
+    shown = [round(w - 5 / 7) for w in widths]  # (the file's width holds the cell's padding)
+    assert shown == [12, MAX_WIDTH, 27, MAX_WIDTH]
+
+
 def test_the_same_text_in_a_narrower_column_takes_more_lines() -> None:
     """A row is made tall enough for its text in its own column's room, the same text
     counted again in a column of another width (the lines of each text are remembered)."""

@@ -59,6 +59,9 @@ _NON_CHARACTERS = re.compile("[\ufffe\uffff]")
 #: wraps, its row made as tall as its lines (fit to one page wide, a wider column would only
 #: shrink every other one).
 MAX_WIDTH = 28
+#: A column whose widest text is this wide is made :data:`MAX_WIDTH` wide whatever else it
+#: holds (its width is its widest text's and a character's margin each side, at most that).
+WIDE_ENOUGH = MAX_WIDTH - 2
 #: The width of a column no table has set, in characters (Excel's default).
 DEFAULT_WIDTH = 8.43
 #: The narrowest a table's column is made, in characters.
@@ -133,6 +136,8 @@ class Sheet:
 
     ws: Worksheet
     styles: Styles
+    #: each column's widest text, in characters (a Chinese character counts two), as far as it
+    #: matters: a table's column is not measured further once it is :data:`WIDE_ENOUGH`
     widths: dict[int, int] = field(default_factory=dict)
     #: the set widths, in characters, of columns laid out by hand (the narrative's)
     fixed: dict[int, float] = field(default_factory=dict)
@@ -182,8 +187,12 @@ class Sheet:
         lines_of: dict[int, int] = {}
         #: each text's lines in each room it is given (a province's findings repeat their texts)
         counted: dict[tuple[str, float], int] = {}
+        #: the room for text in each column: its width less a character's margin
+        room_of: dict[int, float] = {}
         for row, column, text in self.wrapped:
-            room = max(rooms.get(column, DEFAULT_WIDTH) - 1, 1)
+            room = room_of.get(column)
+            if room is None:
+                room = room_of[column] = max(rooms.get(column, DEFAULT_WIDTH) - 1, 1)
             if "\n" not in text and math.ceil(2 * len(text) / room) <= lines_of.get(row, 1):
                 continue  # (no more lines than its row has already, however wide its characters)
             lines = counted.get((text, room))
@@ -283,8 +292,8 @@ def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
                 sheet.put(row, col, stored, body(stored, number_format), wraps=True)
                 text = value if type(value) is str else cell_text(value)
             widest = widths.get(col, 0)
-            if 2 * len(text) <= widest:  # (no wider than the widest yet, whatever it holds)
-                continue
+            if widest >= WIDE_ENOUGH or 2 * len(text) <= widest:
+                continue  # (the column is as wide as it is made, or the text no wider)
             width = _width(text)
             if width > widest:
                 widths[col] = width
