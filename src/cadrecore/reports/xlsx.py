@@ -52,7 +52,7 @@ STATUS_FILLS = {
 }
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WIDE = re.compile("[\u2e80-\U0010ffff]")
+_NARROW_RUNS = re.compile("[^\u2e80-\U0010ffff]+")
 #: Characters XML 1.0 cannot hold that XlsxWriter leaves as they are: shown as U+FFFD.
 _NON_CHARACTERS = re.compile("[\ufffe\uffff]")
 #: The widest a column is made, in characters (a Chinese character counts two): a longer cell
@@ -257,7 +257,9 @@ def _width(text: str) -> int:
     """``text``'s width in characters, a Chinese character (from U+2E80 on) counting two."""
     if text.isascii():
         return len(text)
-    return len(text) + len(_WIDE.findall(text))
+    # (twice its length less its narrow characters, found in runs: a run a call, not a match
+    # a wide character)
+    return 2 * len(text) - len("".join(_NARROW_RUNS.findall(text)))
 
 
 def write_table(sheet: Sheet, row: int, table: Table, lang: Lang) -> int:
