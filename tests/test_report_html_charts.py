@@ -8,6 +8,7 @@ import html
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ import cadrecore
 from cadrecore.i18n import Text
 from cadrecore.plugins import PluginManager
 from cadrecore.reports.annual import AnnualReport, build_annual_report, render_annual_report
-from cadrecore.reports.charts import FONT_STACK, char_width, chart_svg
+from cadrecore.reports.charts import COLORS, FONT_STACK, char_width, chart_svg
 from cadrecore.reports.html import _Cell, _rows_html
 from cadrecore.reports.labels import Rate, cell_text
 from cadrecore.reports.sections import Chart
@@ -113,6 +114,39 @@ def test_every_kind_draws_awkward_data(kind: str) -> None:
             for label, value in zip(labels, values, strict=True):
                 assert (cell_text(value), "start" if value >= 0 else "end") in texts
                 assert (html.escape(label, quote=False), "end") in texts
+
+
+def test_each_bar_is_as_long_as_its_value_and_level_with_its_label() -> None:
+    """The bars, drawn as one path (a rectangle each), in the labels' order from the top: each
+    as long as its value on the same scale, each the same height off its label, the label's
+    line a little below the bar's middle."""
+    values = (1.0, 4.0, 2.5, 0.0, 3.0)
+    labels = ("甲县", "乙县", "丙县", "丁县", "戊县")
+    svg = chart_svg(Chart(Text("图", "chart"), "bar", labels, values), "zh", salt="x")
+    (path,) = re.findall(rf'<path d="([^"]+)"[^>]*style="fill: {COLORS[0]}"', svg)
+    bars = []
+    for rectangle in re.findall(r"M [^M]*", path):
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", rectangle)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        bars.append((max(xs) - min(xs), (min(ys) + max(ys)) / 2, min(ys), max(ys)))
+    assert len(bars) == len(values)
+    scale = bars[1][0] / values[1]
+    assert [round(width, 2) for width, *_ in bars] == [round(v * scale, 2) for v in values]
+    found = re.findall(r'text-anchor: end[^"]*" x="[\d.]+" y="([\d.]+)"[^>]*>([^<]*)<', svg)
+    label_y = {text: float(y) for y, text in found}
+    offsets = {round(label_y[label] - bar[1], 2) for label, bar in zip(labels, bars, strict=True)}
+    assert len(offsets) == 1  # each label level with its bar: the same height off it
+    # (a text centred on its bar has its line, its y, a little below the bar's middle)
+    (offset,) = offsets
+    assert 0 < offset < (bars[1][1] - bars[0][1]) / 4
+    # the bars in the middle of the axis: as much room above the first as below the last
+    spine = re.search(r'<path d="M [\d.]+ ([\d.]+) \s*L [\d.]+ ([\d.]+) [^>]*stroke: #5f6b7a', svg)
+    assert spine is not None
+    bottom, top = float(spine.group(1)), float(spine.group(2))
+    pitch = bars[1][1] - bars[0][1]
+    assert bars[0][1] - top == pytest.approx(bottom - bars[-1][1], abs=0.01)
+    assert all(b[1] - a[1] == pytest.approx(pitch, abs=0.01) for a, b in pairwise(bars))
+    assert [label_y[label] for label in labels] == sorted(label_y[label] for label in labels)
 
 
 def _texts(svg: str) -> list[tuple[str, str]]:

@@ -57,6 +57,8 @@ FONT_SIZE = 13.0
 BAR_PITCH = 26.0  # the height of one bar of a horizontal bar chart, gap included
 #: The gaps, in points, between a bar chart's axis and its labels, and a bar and its value.
 LABEL_PAD, VALUE_PAD = 3.5, 4.0
+#: A bar's thickness, as a share of the pitch from one bar to the next.
+BAR_HEIGHT = 0.62
 
 #: matplotlib's settings for every chart (keyed by name: its stubs spell out each name).
 _RC: dict[Any, Any] = {
@@ -199,7 +201,9 @@ def _bars(labels: list[str], values: list[float], lang: Lang) -> Figure:
     The labels and values are plain texts placed by hand, not the y axis's ticks and
     ``bar_label``'s annotations: a county's 120 bars made 120 ticks of five parts each, and
     most of a province's page's drawing time went to them."""
-    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+    from matplotlib.transforms import Affine2D, ScaledTranslation, blended_transform_factory
 
     left = max((char_width(label) for label in labels), default=0) * FONT_SIZE + 16
     right = max((char_width(cell_text(v)) for v in values), default=0) * FONT_SIZE + 16
@@ -212,7 +216,17 @@ def _bars(labels: list[str], values: list[float], lang: Lang) -> Figure:
         _no_data(axes, lang)
         return figure
     places = list(range(len(labels)))
-    axes.barh(places, values, height=0.62, color=COLORS[0])
+    # every bar one rectangle of one path: one drawing element, not an artist a bar
+    half = BAR_HEIGHT / 2
+    bars = Path.make_compound_path(
+        *(
+            Path.unit_rectangle().transformed(
+                Affine2D().scale(value, BAR_HEIGHT).translate(0, place - half)
+            )
+            for place, value in zip(places, values, strict=True)
+        )
+    )
+    axes.add_patch(PathPatch(bars, facecolor=COLORS[0], edgecolor="none", linewidth=0))
     axes.set_yticks([])
     axes.invert_yaxis()
     low, high = min(0.0, *values), max(0.0, *values)
