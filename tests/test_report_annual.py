@@ -304,4 +304,6 @@ def test_the_figures_of_the_sample(cadrecore_ledger: Ledger) -> None:
     }
     assert counted["six_ones"]["done"] == 6
     assert counted["coverage"]["in_no_branch"] == 0
+    assert counted["cadres"] == len(cadrecore_ledger.cadres) > 0
     assert any("团队支部：1 个" in line for line in figure_lines(counted))
+    assert f"老干部 {len(cadrecore_ledger.cadres)} 人" in next(figure_lines(counted))

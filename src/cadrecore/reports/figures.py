@@ -592,7 +592,7 @@ def figures(
     return {
         "year": year,
         "jurisdiction": ledger.jurisdiction.name,
-        "cadres": len(ledger.columns("cadres", "id")),
+        "cadres": len(ledger.column_values("cadres", "id")[0]),  # (a count: no row made)
         "veteran_cadre_bureaus": bureaus(ledger, day),
         "working_committee": working_committee(ledger, day),
         "branches": branches(ledger),
