@@ -198,9 +198,9 @@ def _bars(labels: list[str], values: list[float], lang: Lang) -> Figure:
     """Horizontal bars, one per label from the top, each with its value at its end: labels of
     any length read level, and a long list grows the drawing downwards instead of crowding.
 
-    The labels and values are plain texts placed by hand, not the y axis's ticks and
-    ``bar_label``'s annotations: a county's 120 bars made 120 ticks of five parts each, and
-    most of a province's page's drawing time went to them."""
+    The labels and values are plain texts placed where the y axis's ticks and ``bar_label``
+    put them, and the bars one path: a province's 120 counties made 120 ticks of five parts
+    each and 120 bars of their own, and most of the page's drawing time went to them."""
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path
     from matplotlib.transforms import Affine2D, ScaledTranslation, blended_transform_factory
