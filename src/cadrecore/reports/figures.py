@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import add, and_, attrgetter, is_not
+from operator import add, and_, is_not
 from typing import Any, NamedTuple, TypeVar
 from weakref import ref
 
@@ -558,16 +558,18 @@ def activities_by_month(
     kinds = ledger.registry.activity_kinds
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
     days = frozenset(first + timedelta(days=n) for n in range((after - first).days))
-    # the year's activities by columns (a province's are millions: no record of each)
+    # the year's activities by columns (a province's are millions: no record of each), those
+    # of the kinds counted told apart by each distinct kind, then counted by day (a few
+    # hundred), not by month and kind a row
     dates, activity_kinds = ledger.column_values(
         "activities", "date", "activity_kind", where={"date": days}
     )
-    counted = Counter(zip(map(attrgetter("month"), dates), activity_kinds, strict=True))
+    if organizational_life:
+        counted_kinds = {k for k in set(activity_kinds) if kinds.get(k).organizational_life}
+        dates = list(compress(dates, map(counted_kinds.__contains__, activity_kinds)))
     months = [0] * 12
-    for (month, kind), count in counted.items():
-        if organizational_life and not kinds.get(kind).organizational_life:
-            continue
-        months[month - 1] += count
+    for day, count in Counter(dates).items():
+        months[day.month - 1] += count
     return months
 
 
