@@ -258,3 +258,44 @@ def test_activities_by_month_as_counted_record_by_record(
             continue
         months[activity.date.month - 1] += 1
     assert activities_by_month(ledger, year, organizational_life=organizational_life) == months
+
+
+class _Columns:
+    """A ledger's columns alone, as the coverage figure reads them: one that would hold a
+    cadre in two branches at once (a ledger refuses it; a store edited by hand might not)."""
+
+    def __init__(self, columns: dict[str, dict[str, tuple[Any, ...]]]) -> None:
+        self._columns = columns
+
+    def column_values(self, kind: str, *fields: str) -> tuple[tuple[Any, ...], ...]:
+        return tuple(self._columns[kind][name] for name in fields)
+
+
+def test_a_member_in_two_branches_at_once_is_counted_in_several() -> None:
+    """The coverage figure takes each member to hold one membership at most and counts them
+    only when one holds more (issue #26): the member in two branches is "in several", the
+    one in none "in no branch", whatever the ledger let through."""
+    from cadrecore.reports.figures import coverage
+
+    ledger = _Columns(
+        {
+            "memberships": {
+                "cadre_id": ("a", "a", "b", "d"),
+                "branch_id": ("b1", "b2", "b1", "b2"),
+                "since": (None, None, date(2020, 1, 1), date(2023, 1, 1)),
+                "until": (None, None, None, None),
+            },
+            "cadres": {
+                "id": ("a", "b", "c", "d"),
+                "party_status": ("full", "full", "full", "full"),
+                "deceased": (None, None, None, None),
+                "county_id": ("k", "k", "k", "k"),
+            },
+        }
+    )
+    assert coverage(ledger, date(2022, 12, 31)) == {  # type: ignore[arg-type]
+        "party_members": 4,
+        "in_one_branch": 1,
+        "in_no_branch": 2,  # c, and d (who joined after the day)
+        "in_several": 1,
+    }

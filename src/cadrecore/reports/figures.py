@@ -130,11 +130,15 @@ def holding_on(ledger: Ledger, day: date) -> tuple[Sequence[str], Sequence[str],
 
 
 @_last_kept
-def _branch_counts(ledger: Ledger, day: date) -> Counter[str]:
+def _branch_counts(ledger: Ledger, day: date) -> dict[str, int]:
     """How many memberships each cadre holds on ``day`` (asked by the figures and again by
-    the branches' section: a pass over a province's million memberships)."""
+    the branches' section: a pass over a province's million memberships). A ledger refuses
+    two memberships of one cadre at once, so each is first taken to hold one; they are
+    counted only if one does not."""
     cadre_ids, _, holding = holding_on(ledger, day)
-    return Counter(compress(cadre_ids, holding))
+    held = list(compress(cadre_ids, holding))
+    once = dict.fromkeys(held, 1)
+    return once if len(once) == len(held) else Counter(held)
 
 
 @_last_kept
@@ -162,12 +166,12 @@ def _members_branches(ledger: Ledger, day: date) -> tuple[list[str], list[int]]:
 def coverage(ledger: Ledger, day: date) -> dict[str, int]:
     """Living party members on ``day``: in exactly one branch, in none, in several."""
     _, branches_held = _members_branches(ledger, day)
-    held = Counter(branches_held)  # members by how many branches they are in
+    in_one, in_none = branches_held.count(1), branches_held.count(0)
     return {
         "party_members": len(branches_held),
-        "in_one_branch": held[1],
-        "in_no_branch": held[0],
-        "in_several": sum(n for branches, n in held.items() if branches >= 2),
+        "in_one_branch": in_one,
+        "in_no_branch": in_none,
+        "in_several": len(branches_held) - in_one - in_none,
     }
 
 
