@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..i18n import Lang, Text
 from .assessment import assessment_table
@@ -63,35 +63,6 @@ _CODE = re.compile(r"[A-Za-z0-9._/:-]{12,}")
 _BREAK = re.compile(r"(?<=[._/:])(?=[A-Za-z0-9])")
 
 
-@dataclass(frozen=True)
-class _Cell:
-    text: str
-    numeric: bool
-
-    @property
-    def css(self) -> str:
-        if self.numeric:
-            return "num"
-        width = char_width(self.text)
-        if width <= SHORT_CELL:
-            return "short"
-        return "long" if width > 3 * SHORT_CELL else ""
-
-    @property
-    def markup(self) -> Markup:
-        """The text, escaped, with a line break allowed after each separator of a long code
-        (``xz.six_ones.2022.situation_briefing``), which browsers otherwise never break."""
-        if self.text.isdigit() or not _CODE.search(self.text):  # (most cells: no long code)
-            return escape(self.text)
-        pieces, last = [], 0
-        for code in _CODE.finditer(self.text):
-            pieces.append(escape(self.text[last : code.start()]))
-            pieces.append(Markup("<wbr>").join(escape(p) for p in _BREAK.split(code.group())))
-            last = code.end()
-        pieces.append(escape(self.text[last:]))
-        return Markup("").join(pieces)
-
-
 #: Tables up to this many rows are printed whole, on one page; longer ones break between rows,
 #: their headings repeated on each page. Tables of this many columns or more (the assessment
 #: table) are printed on landscape pages of their own.
@@ -126,7 +97,7 @@ def _table(table: Table, lang: Lang) -> _Table:
 
 
 #: What markupsafe's ``escape`` replaces, and with what (the same entities, so that a cell
-#: written here is the markup of its :class:`_Cell`)
+#: written here is the text ``escape`` would make of it)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 _SPECIAL = re.compile("[&<>\"']")
 
@@ -136,7 +107,7 @@ def _with_breaks(code: re.Match[str]) -> str:
 
 
 def _rows_html(rows: Sequence[Sequence[Cell]]) -> Markup:
-    """The rows of a table as HTML: each cell as its :class:`_Cell` writes it (its class, its
+    """The rows of a table as HTML: each cell as :func:`_cell_html` writes it (its class, its
     text escaped, breaks allowed in a long code), without a Markup object made for each, and
     each distinct cell written once (the findings of a province repeat their rules, periods
     and fixes over tens of thousands of rows)."""
@@ -164,7 +135,10 @@ def _rows_html(rows: Sequence[Sequence[Cell]]) -> Markup:
 
 
 def _cell_html(text: str, numeric: bool) -> str:
-    """A table cell as :func:`_rows_html` writes it."""
+    """A table cell as :func:`_rows_html` writes it: its class (``num``, ``short`` up to
+    :data:`SHORT_CELL` ems, ``long`` over three times that), its text escaped, with a line
+    break allowed after each separator of a long code (``xz.six_ones.2022.situation_briefing``),
+    which browsers otherwise never break."""
     if numeric:
         opening = '<td class="num">'
     elif len(text) <= SHORT_CELL:  # (no wider than its length, however it is made)
