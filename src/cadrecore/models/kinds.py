@@ -52,9 +52,17 @@ class RecordKind:
         """The record's identity within its kind: its id, or its key fields joined by ``@``."""
         if self.key_fields == ("id",):
             key = record.id  # type: ignore[attr-defined]
-            return key if type(key) is str else ("" if key is None else str(key))
-        values = [getattr(record, name) for name in self.key_fields]
-        return "@".join("" if v is None else str(v) for v in values)
+            return key if type(key) is str else key_part(key)
+        return KEY_GLUE.join(key_part(getattr(record, name)) for name in self.key_fields)
+
+
+#: What joins the parts of a key made of several fields (``c001@b.team@2019-01-01``).
+KEY_GLUE = "@"
+
+
+def key_part(value: object) -> str:
+    """A field's value as a part of a record's key: its text, None as empty."""
+    return "" if value is None else str(value)
 
 
 RECORD_KINDS: tuple[RecordKind, ...] = (

@@ -30,6 +30,7 @@ from .._gc import collector_paused
 from ..errors import Problem
 from ..ledger import Ledger
 from ..models import RECORD_KINDS, Jurisdiction, RecordKind
+from ..models.kinds import KEY_GLUE, key_part
 from ..progress import Progress
 from ..registry import Registry
 from ..scope import refuse_scoped_save
@@ -282,11 +283,11 @@ def _natural_keys(kind: RecordKind, records: Sequence[Any]) -> list[str] | None:
             distinct = set(zip(map(type, column), column, strict=True))
         except TypeError:
             return None
-        text = {value: "" if value is None else str(value) for _, value in distinct}
+        text = {value: key_part(value) for _, value in distinct}
         if len(text) != len(distinct):
             return None
         columns.append(map(text.__getitem__, column))
-    return list(map("@".join, zip(*columns, strict=True)))
+    return list(map(KEY_GLUE.join, zip(*columns, strict=True)))
 
 
 # =============================================================================================
