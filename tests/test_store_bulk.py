@@ -56,7 +56,7 @@ def stored(store: Store, table: Any, lid: str) -> list[tuple[Any, ...]]:
 def test_every_record_table_stores_the_same_rows(store: Store) -> None:
     ledger = small_ledger(2022)
     with store.writing() as conn:  # (the ledgers the rows belong to)
-        for lid in ("plain", "bulk", "json"):
+        for lid in ("plain", "bulk", "json", "beside"):
             dumped = JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": lid}))
             conn.execute(LEDGERS.insert().values(**JURISDICTION_CODEC.row(dumped), version=1))
     for kind in RECORD_KINDS:
@@ -65,26 +65,67 @@ def test_every_record_table_stores_the_same_rows(store: Store) -> None:
             continue
         codec, table = CODECS[kind.name], RECORD_TABLES[kind.name]
         rows = {}
-        for lid in ("plain", "bulk", "json"):
+        for lid in ("plain", "bulk", "json", "beside"):
             rows[lid] = []
             for position, record in enumerate(records):
                 # ("json": as a save into an empty store makes them, insert_all: on SQLite
                 # days left as ISO text and yes/no as bool, handed over in the JSON form)
-                if lid == "json":
-                    as_text = store.dialect == "sqlite"
+                as_text = store.dialect == "sqlite"
+                if lid in ("json", "beside"):
                     row = codec.row_in_place(codec.dump_all([record])[0], days_as_text=as_text)
                 else:
                     row = codec.row(codec.dump(record))
-                row.update(
-                    ledger_id=lid, id=f"{kind.name}-{position}", position=position, version=1
-                )
+                if lid != "beside":  # (given beside the rows, as insert_all gives them)
+                    row.update(
+                        ledger_id=lid, id=f"{kind.name}-{position}", position=position, version=1
+                    )
                 rows[lid].append(row)
+        keys = [f"{kind.name}-{position}" for position in range(len(records))]
         with store.writing() as conn:
             conn.execute(table.insert(), rows["plain"])
             insert_rows(conn, table, rows["bulk"])
             insert_rows(conn, table, rows["json"], json_form=True)
+            insert_rows(
+                conn,
+                table,
+                rows["beside"],
+                json_form=True,
+                fixed={"ledger_id": "beside", "version": 1},
+                each={"id": keys, "position": range(len(records))},
+            )
         assert stored(store, table, "bulk") == stored(store, table, "plain"), kind.name
         assert stored(store, table, "json") == stored(store, table, "plain"), kind.name
+        assert stored(store, table, "beside") == stored(store, table, "plain"), kind.name
+
+
+def test_columns_given_beside_the_rows_must_be_one_a_row(store: Store) -> None:
+    """A column given a value a row beside the rows (``each``) with fewer or more values than
+    there are rows is refused, and nothing is written: never a row left out unseen."""
+    ledger = small_ledger(2022)
+    codec, table = CODECS["cadres"], RECORD_TABLES["cadres"]
+    with store.writing() as conn:
+        conn.execute(
+            LEDGERS.insert().values(
+                **JURISDICTION_CODEC.row(
+                    JURISDICTION_CODEC.dump(ledger.jurisdiction.model_copy(update={"id": "short"}))
+                ),
+                version=1,
+            )
+        )
+    for keys in (["a", "b"], ["a", "b", "c", "d"]):
+        as_text = store.dialect == "sqlite"
+        dumps = codec.dump_all(ledger.cadres[:3])
+        codec.rows_in_place(dumps, days_as_text=as_text)
+        with pytest.raises(ValueError), store.writing() as conn:
+            insert_rows(
+                conn,
+                table,
+                dumps,
+                json_form=as_text,
+                fixed={"ledger_id": "short", "version": 1},
+                each={"id": keys, "position": range(3)},
+            )
+        assert stored(store, table, "short") == []
 
 
 def test_the_audit_table_stores_the_same_rows(store: Store) -> None:
@@ -292,6 +333,10 @@ def test_a_kinds_dumps_rows_and_keys_made_at_once_are_those_made_one_by_one(data
         ]
         made = [codec.row_in_place(dict(d), days_as_text=True) for d in dumps]
         assert made == as_text, kind.name
+        for days_as_text, expected in ((False, plain), (True, as_text)):  # a batch in place
+            batch = [dict(d) for d in dumps]
+            codec.rows_in_place(batch, days_as_text=days_as_text)
+            assert batch == expected, kind.name
         seen: set[str] = set()
         keys = [record_key(kind, record, seen) for record in records]
         assert record_keys(kind, records) == keys, kind.name

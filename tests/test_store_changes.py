@@ -287,22 +287,28 @@ def test_rows_out_of_their_places_are_compared_in_full(
 
 
 @settings(
-    max_examples=5,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(edits_first=st.lists(edits, max_size=4))
+@given(
+    edits_first=st.lists(edits, max_size=4),
+    batch=st.sampled_from([saving.BULK_ROWS, 1, 3]),
+)
 def test_a_new_ledger_is_inserted_as_the_full_comparison_inserts_it(
-    store: Store, monkeypatch: pytest.MonkeyPatch, edits_first: list[Edit]
+    store: Store, monkeypatch: pytest.MonkeyPatch, edits_first: list[Edit], batch: int
 ) -> None:
-    """A ledger new to the store is inserted in one pass a kind (``saving.insert_all``): the
-    same rows, counts and audit entries as the record-by-record comparison gives."""
+    """A ledger new to the store is inserted in one pass a kind (``saving.insert_all``), a
+    batch of ``batch`` rows at a time: the same rows, counts and audit entries as the
+    record-by-record comparison gives."""
     n = next(_ids)
     a, b = starting(f"new{n}"), starting(f"old{n}")
     for edit in edits_first:
         a, b = edited(a, edit), edited(b, edit)
     since = head(store)
-    first = store.save(a)
+    with monkeypatch.context() as patched:
+        patched.setattr(saving, "BULK_ROWS", batch)
+        first = store.save(a)
     with monkeypatch.context() as patched:
         patched.setattr(saving, "save_kind", _without_insert_all(saving.save_kind))
         second = store.save(b)

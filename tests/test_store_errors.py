@@ -35,7 +35,7 @@ from cadrecore.io.folder import save_ledger
 from cadrecore.models import Cadre
 from cadrecore.models.cadres import national_id_check_char
 from cadrecore.sample import small_ledger
-from cadrecore.store import Store, StoreError, open_store
+from cadrecore.store import Store, StoreError, open_store, saving
 from cadrecore.store.schema import metadata
 
 from .conftest import postgres_schema
@@ -206,6 +206,38 @@ def test_nul_in_nested_text_or_a_new_record_is_refused_too(
             caught.value, secrets, "text.nul", ("cadres", "c900")
         )
         assert problem.location.field == "interests"
+        assert every_row(store) == before
+
+
+def test_nul_in_a_ledger_new_to_the_store_is_refused_in_any_batch(
+    store_url: str, sample: Ledger, secrets: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger the store does not hold yet is inserted a batch at a time (a batch without a
+    NUL as a whole): NULs in two batches of one kind and in another kind are each named, and
+    nothing is saved."""
+    base = with_personal(sample, "A")
+    new = with_personal(sample, "B", c000=NUL_HEALTH, c002=NUL_HEALTH)
+    new = new.replace(
+        jurisdiction=new.jurisdiction.model_copy(update={"id": "second"}),
+        units=(new.units[0].model_copy(update={"name": "市委\x00老干部局"}), *new.units[1:]),
+    )
+    monkeypatch.setattr(saving, "BULK_ROWS", 2)
+    with open_store(store_url) as store:
+        store.save(base)
+        before = every_row(store)
+        with pytest.raises(StoreError) as caught:
+            store.save(new)
+        error = caught.value
+        assert_no_values(everything_shown(error), secrets)
+        found = [
+            (p.code, p.record_kind, p.record_id, p.location.field)
+            for p in error.problems  # type: ignore[attr-defined]
+        ]
+        assert found == [
+            ("text.nul", "units", new.units[0].id, "name"),
+            ("text.nul", "cadres", "c000", "health"),
+            ("text.nul", "cadres", "c002", "health"),
+        ]
         assert every_row(store) == before
 
 

@@ -31,7 +31,13 @@ from .reading import quoted
 
 
 def insert_rows(
-    conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]], *, json_form: bool = False
+    conn: Connection,
+    table: Table,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    json_form: bool = False,
+    fixed: Mapping[str, Any] | None = None,
+    each: Mapping[str, Iterable[Any]] | None = None,
 ) -> None:
     """Insert ``rows`` (each with the same keys, column names of ``table``) into ``table``.
 
@@ -40,13 +46,20 @@ def insert_rows(
     into SQLite they are all made first (the driver takes a list). ``json_form``: each day is
     given as its ISO text and each yes or no as a bool (or None), as a record's JSON form has
     them; into SQLite they go as they are (``sqlite3`` stores a bool as the integer 1 or 0,
-    what SQLAlchemy's processor makes of it), without a call a value."""
+    what SQLAlchemy's processor makes of it), without a call a value.
+
+    Columns may also be given beside the rows, as if each row held them: ``fixed``, a value
+    the same in every row (processed once, not once a row: a save's ledger id and first
+    version); ``each``, a value a row, in the rows' order (their keys and positions), so that
+    a row made elsewhere (a record's dump) need not be copied or changed to hold them."""
     pending = iter(rows)
     first = next(pending, None)
     if first is None:
         return
     dialect = conn.dialect
-    columns = [column for column in table.columns if column.name in first]
+    fixed, each = fixed or {}, each or {}
+    beside = fixed.keys() | each.keys()
+    columns = [column for column in table.columns if column.name in first or column.name in beside]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c.name) for c in columns)}) "
@@ -54,6 +67,7 @@ def insert_rows(
     )
     namespace: dict[str, Any] = {}
     parts = []
+    given = list(each)  # (each's columns, in the order build takes them)
     for i, column in enumerate(columns):
         process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
             dialect
@@ -61,16 +75,30 @@ def insert_rows(
         as_given = (
             json_form and dialect.name == "sqlite" and isinstance(column.type, Date | Boolean)
         )
+        if column.name in fixed:  # (processed here, once)
+            value = fixed[column.name]
+            namespace[f"c{i}"] = value if process is None or as_given else process(value)
+            parts.append(f"c{i}")
+            continue
+        value_of = (
+            f"e{given.index(column.name)}" if column.name in each else f"row[{column.name!r}]"
+        )
         if process is None or as_given:
-            parts.append(f"row[{column.name!r}]")
+            parts.append(value_of)
             continue
         if not isinstance(column.type, Date):
             process = _remembering(process)
         namespace[f"p{i}"] = process
-        parts.append(f"p{i}(row[{column.name!r}])")
+        parts.append(f"p{i}({value_of})")
     # one tuple a row, built by straight-line code (column names are the table's own)
-    exec(f"def build(row):\n    return ({', '.join(parts)},)", namespace)
-    tuples = map(namespace["build"], itertools.chain((first,), pending))
+    arguments = ", ".join(["row", *(f"e{j}" for j in range(len(given)))])
+    exec(f"def build({arguments}):\n    return ({', '.join(parts)},)", namespace)
+    build, all_rows = namespace["build"], itertools.chain((first,), pending)
+    tuples: Iterator[tuple[Any, ...]] = (
+        itertools.starmap(build, zip(all_rows, *each.values(), strict=True))
+        if each
+        else map(build, all_rows)
+    )
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         names = ", ".join(quoted(c.name) for c in columns)
         made: list[tuple[Any, ...]] = []

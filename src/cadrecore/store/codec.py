@@ -203,6 +203,15 @@ class Codec:
             dumped[name] = convert(dumped[name])
         return dumped
 
+    def rows_in_place(self, dumps: Sequence[dict[str, Any]], *, days_as_text: bool = False) -> None:
+        """:meth:`row_in_place` of each of ``dumps``; nothing to do, and no call a dump, for a
+        kind with nothing to convert (with ``days_as_text``: no amount)."""
+        converted = self._amounts if days_as_text else self._converted
+        if converted:
+            for dumped in dumps:
+                for name, convert in converted:
+                    dumped[name] = convert(dumped[name])
+
     def row_json(self, row: Mapping[Any, Any]) -> dict[str, Any]:
         """A stored row's values in the record's JSON form (``id`` from the key column)."""
         return {name: convert(row[name]) for name, convert in self._to_json if name in row}
