@@ -515,8 +515,9 @@ def insert_all(save: SaveContext, kind: RecordKind) -> None:
     are made, instead of after all of them. Into SQLite a batch is made whole: its records
     dumped in one call, their audit texts, and, when none holds a NUL (as nearly always), the
     dumps themselves are its rows, the ledger id, keys, positions and first version given
-    beside them rather than put in each (about 5% of a save of 100,000 cadres); a batch
-    with a NUL goes record by record, each noted for the refusal."""
+    beside them rather than put in each (at 100,000 cadres a tenth of the save's own Python
+    work: 0.25 s of a 5.4 s save); a batch with a NUL goes record by record, each noted for
+    the refusal."""
     lid, audit = save.ledger_id, save.audit
     table = RECORD_TABLES[kind.name]
     codec = CODECS[kind.name]
