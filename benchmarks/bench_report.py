@@ -80,7 +80,66 @@ def measure(db: str, step: str) -> dict[str, float]:
         cpu = time.process_time()
         render_annual_report(annual, fmt)
         out[fmt] = time.process_time() - cpu
+    sheets = workbook_cells(annual)
+    gc.collect()
+    cpu = time.process_time()
+    bare_workbook(sheets)
+    out["xlsx_bare"] = time.process_time() - cpu
     return out
+
+
+def workbook_cells(annual: Any) -> list[list[tuple[int, int, Any]]]:
+    """The text and number cells of the report's workbook, sheet by sheet, as XlsxWriter holds
+    them just before it writes the file (its ``close``, caught for the one rendering)."""
+    import xlsxwriter
+
+    from cadrecore.reports.annual import render_annual_report
+
+    sheets: list[list[tuple[int, int, Any]]] = []
+    close = xlsxwriter.Workbook.close
+
+    def caught(book: Any) -> Any:
+        text_of = {index: text for text, index in book.str_table.string_table.items()}
+        for sheet in book.worksheets():
+            cells = []
+            for row, columns in sheet.table.items():
+                for column, cell in columns.items():
+                    kind = type(cell).__name__
+                    if kind == "String":
+                        cells.append((row, column, text_of[cell.string]))
+                    elif kind in ("Number", "Datetime"):
+                        cells.append((row, column, cell.number))
+            sheets.append(cells)
+        return close(book)
+
+    xlsxwriter.Workbook.close = caught  # type: ignore[method-assign, assignment]
+    try:
+        render_annual_report(annual, "xlsx")
+    finally:
+        xlsxwriter.Workbook.close = close  # type: ignore[method-assign]
+    return sheets
+
+
+def bare_workbook(sheets: list[list[tuple[int, int, Any]]]) -> bytes:
+    """The same text and number cells written by XlsxWriter alone, in memory: no format, width,
+    height, merged cell or page set-up (the writer's own cost of the report's cells)."""
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    for cells in sheets:
+        sheet = book.add_worksheet()
+        for row, column, value in cells:
+            if isinstance(value, str):
+                sheet.write_string(row, column, value)
+            else:
+                sheet.write_number(row, column, value)
+    book.close()
+    return out.getvalue()
 
 
 def run(db: str, repeat: int) -> list[dict[str, float]]:
@@ -152,6 +211,18 @@ def main() -> None:
         print(
             f"{n:>10,} "
             + "  ".join(f"{fmt} {cell}" for fmt, cell in zip(FORMATS, cells, strict=True))
+        )
+    print(
+        "the workbook over the check plus XlsxWriter writing the same text and number cells "
+        "bare (no format, width or page set-up), each run: median (lowest-highest); not a "
+        "target of issue #26, the writer's own cost of the cells counted in the floor"
+    )
+    for n, runs in measured.items():
+        each = [(r["build"] + r["xlsx"]) / (r["check"] + r["xlsx_bare"]) for r in runs]
+        bare = statistics.median(r["xlsx_bare"] / r["check"] for r in runs)
+        print(
+            f"{n:>10,} {statistics.median(each):.2f}x ({min(each):.2f}-{max(each):.2f}); "
+            f"the bare cells alone {bare:.2f}x the check"
         )
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
