@@ -23,6 +23,12 @@ then each run's ratio taken within its pair of processes (the check, then the re
 the other), their median and range: the machine's speed moves between runs by more than the
 formats differ, and a pair shares most of what moves it.
 
+Also printed, for the workbook alone and not as a target of the issue: the workbook report over
+the check plus XlsxWriter writing the workbook's same text and number cells bare (no format,
+width, merged cell or page set-up), measured in the report's process. XlsxWriter's cost of a
+cell is most of the workbook's rendering at a province; this says how far the rest is from 1.3x
+when that cost counts in the floor.
+
     python benchmarks/bench_report.py [--sizes 100000,1000000] [--repeat 3] [--folder DIR]
 """
 
