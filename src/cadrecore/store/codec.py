@@ -199,13 +199,13 @@ class Codec:
         gives it), made in ``dumped`` itself instead of a copy: ``dumped`` is changed.
         ``days_as_text``: days left as their ISO text, as SQLite stores them, for
         :func:`~.bulk.insert_rows` with ``json_form``."""
-        for name, convert in self._amounts if days_as_text else self._converted:
-            dumped[name] = convert(dumped[name])
+        self.rows_in_place((dumped,), days_as_text=days_as_text)
         return dumped
 
     def rows_in_place(self, dumps: Sequence[dict[str, Any]], *, days_as_text: bool = False) -> None:
-        """:meth:`row_in_place` of each of ``dumps``; nothing to do, and no call a dump, for a
-        kind with nothing to convert (with ``days_as_text``: no amount)."""
+        """:meth:`row_in_place` of each of ``dumps`` (the one loop that converts a dump's
+        values in place); nothing to do, and no call a dump, for a kind with nothing to convert
+        (with ``days_as_text``: no amount)."""
         converted = self._amounts if days_as_text else self._converted
         if converted:
             for dumped in dumps:
